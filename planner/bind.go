@@ -1,0 +1,444 @@
+package planner
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/sluicedb/sluice/sql/ast"
+	"github.com/sluicedb/sluice/sql/sqlerr"
+	"github.com/sluicedb/sluice/sql/types"
+)
+
+// scopeCol is a column visible to expressions.
+type scopeCol struct {
+	table string
+	name  string
+	t     types.Type
+}
+
+type binder struct {
+	tables Tables
+	params *[]types.Type // grows as $n are seen; unknown entries inferred
+	scope  []scopeCol
+}
+
+func errAt(e *sqlerr.Error, pos int) *sqlerr.Error {
+	if pos >= 0 && e.Position == 0 {
+		return e.WithPosition(pos + 1)
+	}
+	return e
+}
+
+// typeOf resolves a written type name.
+func typeOf(tn *ast.TypeName) (types.Type, error) {
+	if tn.Array {
+		return types.Type{}, errAt(sqlerr.Unsupported("array types are not supported yet"), tn.Pos)
+	}
+	name := tn.Name
+	d, ok := types.LookupName(name)
+	if !ok {
+		return types.Type{}, errAt(sqlerr.New(sqlerr.UndefinedObject, "type \"%s\" does not exist", name), tn.Pos)
+	}
+	t := types.Type{OID: d.OID, Typmod: -1}
+	switch d.OID {
+	case types.OIDVarchar, types.OIDBpchar:
+		if len(tn.Mods) > 0 {
+			t.Typmod = int32(tn.Mods[0]) + 4
+		} else if d.OID == types.OIDBpchar && name != "bpchar" {
+			t.Typmod = 5 // char means char(1)
+		}
+	case types.OIDNumeric:
+		if len(tn.Mods) > 0 {
+			p, s := tn.Mods[0], 0
+			if len(tn.Mods) > 1 {
+				s = tn.Mods[1]
+			}
+			if p < 1 || p > 1000 || s < 0 || s > p {
+				return t, errAt(sqlerr.New(sqlerr.InvalidParameterValue, "NUMERIC precision %d must be between 1 and 1000", p), tn.Pos)
+			}
+			t.Typmod = int32(p<<16|s) + 4
+		}
+	case types.OIDFloat8:
+		if name == "float" && len(tn.Mods) > 0 && tn.Mods[0] <= 24 {
+			t = types.Float4
+		}
+	case types.OIDTimestamp, types.OIDTimestamptz:
+		// precision modifiers are accepted and ignored (microseconds kept).
+	}
+	return t, nil
+}
+
+func (b *binder) expr(e ast.Expr) (Expr, error) {
+	switch x := e.(type) {
+	case *ast.Const:
+		return b.constant(x)
+	case *ast.Param:
+		if x.N < 1 || x.N > 65535 {
+			return nil, errAt(sqlerr.New(sqlerr.UndefinedParameter, "there is no parameter $%d", x.N), x.Pos)
+		}
+		for len(*b.params) < x.N {
+			*b.params = append(*b.params, types.Unknown)
+		}
+		return &paramExpr{n: x.N - 1, types: b.params}, nil
+	case *ast.ColumnRef:
+		return b.column(x)
+	case *ast.Cast:
+		inner, err := b.expr(x.X)
+		if err != nil {
+			return nil, err
+		}
+		t, err := typeOf(x.Type)
+		if err != nil {
+			return nil, err
+		}
+		return b.cast(inner, t, castExplicit, x.Pos)
+	case *ast.BinaryExpr:
+		l, err := b.expr(x.L)
+		if err != nil {
+			return nil, err
+		}
+		r, err := b.expr(x.R)
+		if err != nil {
+			return nil, err
+		}
+		return b.binary(x.Op, l, r, x.Pos)
+	case *ast.UnaryExpr:
+		inner, err := b.expr(x.X)
+		if err != nil {
+			return nil, err
+		}
+		return b.unary(x.Op, inner, x.Pos)
+	case *ast.BoolExpr:
+		args := make([]Expr, len(x.Args))
+		for i, a := range x.Args {
+			be, err := b.expr(a)
+			if err != nil {
+				return nil, err
+			}
+			if args[i], err = b.coerce(be, types.Bool, "argument of "+[]string{"AND", "OR", "NOT"}[x.Op], x.Pos); err != nil {
+				return nil, err
+			}
+		}
+		if x.Op == ast.Not {
+			return &notExpr{x: args[0]}, nil
+		}
+		return &boolExpr{and: x.Op == ast.And, args: args}, nil
+	case *ast.NullTest:
+		inner, err := b.expr(x.X)
+		if err != nil {
+			return nil, err
+		}
+		return &isNullExpr{x: inner, not: x.Not}, nil
+	case *ast.CaseExpr:
+		return b.caseExpr(x)
+	case *ast.Coalesce:
+		args, t, err := b.common(x.Args, "COALESCE", x.Pos)
+		if err != nil {
+			return nil, err
+		}
+		return &coalesceExpr{t: t, args: args}, nil
+	case *ast.MinMax:
+		name := "LEAST"
+		if x.Greatest {
+			name = "GREATEST"
+		}
+		args, t, err := b.common(x.Args, name, x.Pos)
+		if err != nil {
+			return nil, err
+		}
+		return &minMaxExpr{t: t, greatest: x.Greatest, args: args}, nil
+	case *ast.NullIf:
+		l, err := b.expr(x.L)
+		if err != nil {
+			return nil, err
+		}
+		r, err := b.expr(x.R)
+		if err != nil {
+			return nil, err
+		}
+		eq, err := b.binary("=", l, r, x.Pos)
+		if err != nil {
+			return nil, err
+		}
+		lt := eq.(*fnExpr).args[0]
+		return &caseExpr{t: lt.Type(), conds: []Expr{eq}, res: []Expr{&constExpr{t: lt.Type()}}, els: lt}, nil
+	case *ast.InList:
+		all := append([]ast.Expr{x.X}, x.List...)
+		args, _, err := b.common(all, "IN", x.Pos)
+		if err != nil {
+			return nil, err
+		}
+		return &inListExpr{x: args[0], list: args[1:], not: x.Not}, nil
+	case *ast.Between:
+		ge, err := b.expr(&ast.BinaryExpr{Op: ">=", L: x.X, R: x.Lo, Pos: x.Pos})
+		if err != nil {
+			return nil, err
+		}
+		le, err := b.expr(&ast.BinaryExpr{Op: "<=", L: x.X, R: x.Hi, Pos: x.Pos})
+		if err != nil {
+			return nil, err
+		}
+		var out Expr = &boolExpr{and: true, args: []Expr{ge, le}}
+		if x.Not {
+			out = &notExpr{x: out}
+		}
+		return out, nil
+	case *ast.FuncCall:
+		return b.funcCall(x)
+	}
+	return nil, sqlerr.Unsupported("expression %T is not supported yet", e)
+}
+
+func (b *binder) constant(c *ast.Const) (Expr, error) {
+	switch c.Kind {
+	case ast.ConstNull:
+		return &unknownLit{null: true, pos: c.Pos}, nil
+	case ast.ConstString:
+		return &unknownLit{s: c.Val, pos: c.Pos}, nil
+	case ast.ConstBool:
+		return &constExpr{t: types.Bool, v: c.Val == "t"}, nil
+	case ast.ConstInt:
+		v, err := strconv.ParseInt(c.Val, 10, 64)
+		if err != nil {
+			return nil, errAt(sqlerr.New(sqlerr.NumericValueOutOfRange, "value \"%s\" is out of range for type bigint", c.Val), c.Pos)
+		}
+		if v >= -1<<31 && v < 1<<31 {
+			return &constExpr{t: types.Int4, v: v}, nil
+		}
+		return &constExpr{t: types.Int8, v: v}, nil
+	case ast.ConstNumeric:
+		d, err := types.ParseDecimal(c.Val)
+		if err != nil {
+			return nil, errAt(sqlerr.From(err), c.Pos)
+		}
+		return &constExpr{t: types.Numeric, v: d}, nil
+	}
+	return nil, sqlerr.Internal("constant kind %d", c.Kind)
+}
+
+func (b *binder) column(c *ast.ColumnRef) (Expr, error) {
+	if c.Star {
+		return nil, errAt(sqlerr.Unsupported("* is only allowed in a select list"), c.Pos)
+	}
+	var table, name string
+	switch len(c.Names) {
+	case 1:
+		name = c.Names[0]
+	case 2:
+		table, name = c.Names[0], c.Names[1]
+	default:
+		return nil, errAt(sqlerr.Unsupported("column reference %s is not supported", strings.Join(c.Names, ".")), c.Pos)
+	}
+	found := -1
+	for i, sc := range b.scope {
+		if sc.name == name && (table == "" || sc.table == table) {
+			if found >= 0 {
+				return nil, errAt(sqlerr.New(sqlerr.AmbiguousColumn, "column reference \"%s\" is ambiguous", name), c.Pos)
+			}
+			found = i
+		}
+	}
+	if found < 0 {
+		if table != "" {
+			for _, sc := range b.scope {
+				if sc.table == table {
+					return nil, errAt(sqlerr.New(sqlerr.UndefinedColumn, "column %s.%s does not exist", table, name), c.Pos)
+				}
+			}
+			return nil, errAt(sqlerr.New(sqlerr.UndefinedTable, "missing FROM-clause entry for table \"%s\"", table), c.Pos)
+		}
+		return nil, errAt(sqlerr.New(sqlerr.UndefinedColumn, "column \"%s\" does not exist", name), c.Pos)
+	}
+	return &colExpr{idx: found, t: b.scope[found].t}, nil
+}
+
+// isUnknown reports whether e's type is still open (a literal or an untyped param).
+func isUnknown(e Expr) bool {
+	return e.Type().OID == types.OIDUnknown
+}
+
+// coerce converts e to t implicitly: untyped literals and parameters take the
+// type; other expressions need an implicit cast.
+func (b *binder) coerce(e Expr, t types.Type, what string, pos int) (Expr, error) {
+	return b.coerceCtx(e, t, castImplicit, what, pos)
+}
+
+func (b *binder) coerceCtx(e Expr, t types.Type, cc castCtx, what string, pos int) (Expr, error) {
+	switch x := e.(type) {
+	case *paramExpr:
+		if x.Type().OID == types.OIDUnknown {
+			(*b.params)[x.n] = t
+			return x, nil
+		}
+	case *unknownLit:
+		if x.null {
+			return &constExpr{t: t}, nil
+		}
+		v, err := types.ParseText(t, x.s, nil)
+		if err != nil {
+			if t.OID == types.OIDTimestamptz || t.OID == types.OIDDate || t.OID == types.OIDTimestamp {
+				// Zone-dependent input is parsed at run time in the session zone.
+				return &castExpr{x: x, to: t, fn: func(ec *evalCtx, d types.Datum) (types.Datum, error) {
+					return types.ParseText(t, d.(string), ec.env.Format)
+				}}, nil
+			}
+			return nil, errAt(sqlerr.From(err), x.pos)
+		}
+		if t.OID == types.OIDTimestamptz && !hasZone(x.s) {
+			return &castExpr{x: x, to: t, fn: func(ec *evalCtx, d types.Datum) (types.Datum, error) {
+				return types.ParseText(t, d.(string), ec.env.Format)
+			}}, nil
+		}
+		return &constExpr{t: t, v: v}, nil
+	}
+	from := e.Type()
+	if from == t || (from.OID == t.OID && t.Typmod < 0) {
+		return e, nil
+	}
+	fn, ok := lookupCast(from, t, cc)
+	if !ok {
+		if what == "" {
+			what = "expression"
+		}
+		return nil, errAt(sqlerr.New(sqlerr.DatatypeMismatch, "%s must be type %s, not type %s", what, t, from), pos)
+	}
+	return &castExpr{x: e, to: t, fn: fn}, nil
+}
+
+func hasZone(s string) bool {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, " T"); i > 0 {
+		rest := s[i+1:]
+		return strings.ContainsAny(rest, "+-Zz") || strings.IndexFunc(rest, func(r rune) bool { return r >= 'A' && r <= 'z' }) >= 0
+	}
+	return false
+}
+
+func (b *binder) cast(e Expr, t types.Type, cc castCtx, pos int) (Expr, error) {
+	if x, ok := e.(*unknownLit); ok && !x.null {
+		return b.coerceCtx(e, t, cc, "", pos)
+	}
+	if isUnknown(e) {
+		return b.coerceCtx(e, t, cc, "", pos)
+	}
+	fn, ok := lookupCast(e.Type(), t, cc)
+	if !ok {
+		return nil, errAt(sqlerr.New(sqlerr.CannotCoerce, "cannot cast type %s to %s", e.Type(), t), pos)
+	}
+	return &castExpr{x: e, to: t, fn: fn}, nil
+}
+
+// common resolves the common type of a set of expressions (CASE, COALESCE,
+// IN), PostgreSQL's select_common_type, and coerces them all to it.
+func (b *binder) common(in []ast.Expr, what string, pos int) ([]Expr, types.Type, error) {
+	out := make([]Expr, len(in))
+	for i, a := range in {
+		e, err := b.expr(a)
+		if err != nil {
+			return nil, types.Type{}, err
+		}
+		out[i] = e
+	}
+	t, err := commonType(out, what, pos)
+	if err != nil {
+		return nil, t, err
+	}
+	for i := range out {
+		if out[i], err = b.coerceCtx(out[i], t, castImplicit, what, pos); err != nil {
+			return nil, t, err
+		}
+	}
+	return out, t, nil
+}
+
+func commonType(es []Expr, what string, pos int) (types.Type, error) {
+	t := types.Unknown
+	for _, e := range es {
+		et := e.Type()
+		if et.OID == types.OIDUnknown {
+			continue
+		}
+		if t.OID == types.OIDUnknown {
+			t = et
+			continue
+		}
+		if et.OID == t.OID {
+			if et.Typmod != t.Typmod {
+				t.Typmod = -1
+			}
+			continue
+		}
+		switch {
+		case numRank(et.OID) > 0 && numRank(t.OID) > 0:
+			if numRank(et.OID) > numRank(t.OID) {
+				t = et
+			}
+		case et.IsString() && t.IsString():
+			t = types.Text
+		case isDateTime(et.OID) && isDateTime(t.OID):
+			if dtRank(et.OID) > dtRank(t.OID) {
+				t = et
+			}
+		default:
+			return t, errAt(sqlerr.New(sqlerr.DatatypeMismatch, "%s types %s and %s cannot be matched", what, t, et), pos)
+		}
+	}
+	if t.OID == types.OIDUnknown {
+		t = types.Text
+	}
+	return t, nil
+}
+
+func isDateTime(o types.OID) bool {
+	return o == types.OIDDate || o == types.OIDTimestamp || o == types.OIDTimestamptz
+}
+
+func dtRank(o types.OID) int {
+	switch o {
+	case types.OIDDate:
+		return 1
+	case types.OIDTimestamp:
+		return 2
+	}
+	return 3
+}
+
+func (b *binder) caseExpr(c *ast.CaseExpr) (Expr, error) {
+	var arg Expr
+	if c.Arg != nil {
+		var err error
+		if arg, err = b.expr(c.Arg); err != nil {
+			return nil, err
+		}
+	}
+	out := &caseExpr{}
+	results := make([]ast.Expr, 0, len(c.Whens)+1)
+	for _, w := range c.Whens {
+		cond, err := b.expr(w.Cond)
+		if err != nil {
+			return nil, err
+		}
+		if arg != nil {
+			if cond, err = b.binary("=", arg, cond, c.Pos); err != nil {
+				return nil, err
+			}
+		} else if cond, err = b.coerce(cond, types.Bool, "argument of CASE/WHEN", c.Pos); err != nil {
+			return nil, err
+		}
+		out.conds = append(out.conds, cond)
+		results = append(results, w.Result)
+	}
+	if c.Else != nil {
+		results = append(results, c.Else)
+	}
+	res, t, err := b.common(results, "CASE", c.Pos)
+	if err != nil {
+		return nil, err
+	}
+	out.t = t
+	out.res = res[:len(c.Whens)]
+	if c.Else != nil {
+		out.els = res[len(c.Whens)]
+	}
+	return out, nil
+}

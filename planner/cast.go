@@ -1,0 +1,261 @@
+package planner
+
+import (
+	"math"
+	"time"
+
+	"github.com/sluicedb/sluice/sql/sqlerr"
+	"github.com/sluicedb/sluice/sql/types"
+)
+
+// castCtx says which casts may apply: implicit ones anywhere, assignment
+// ones when storing into a column, explicit ones for CAST/::.
+type castCtx int
+
+const (
+	castImplicit castCtx = iota
+	castAssignment
+	castExplicit
+)
+
+type castFunc func(ec *evalCtx, d types.Datum) (types.Datum, error)
+
+// numRank orders numeric types for implicit promotion.
+func numRank(o types.OID) int {
+	switch o {
+	case types.OIDInt2:
+		return 1
+	case types.OIDInt4:
+		return 2
+	case types.OIDInt8:
+		return 3
+	case types.OIDNumeric:
+		return 4
+	case types.OIDFloat4:
+		return 5
+	case types.OIDFloat8:
+		return 6
+	}
+	return 0
+}
+
+// lookupCast returns the conversion from one type to another in a context.
+func lookupCast(from, to types.Type, cc castCtx) (castFunc, bool) {
+	if from.OID == to.OID {
+		if to.Typmod >= 0 && to.Typmod != from.Typmod {
+			return typmodCast(to, cc == castExplicit), true
+		}
+		return func(_ *evalCtx, d types.Datum) (types.Datum, error) { return d, nil }, true
+	}
+	fr, tr := numRank(from.OID), numRank(to.OID)
+	switch {
+	case fr > 0 && tr > 0:
+		if tr < fr && cc == castImplicit {
+			return nil, false
+		}
+		return numericCast(from, to), true
+	case from.IsString() && to.IsString():
+		if to.OID == types.OIDText || to.OID == types.OIDName {
+			return func(_ *evalCtx, d types.Datum) (types.Datum, error) { return d, nil }, true
+		}
+		return typmodCast(to, cc == castExplicit), true
+	case to.IsString() || to.OID == types.OIDJSON && from.IsString():
+		// Output function, then the target's input: every type casts to text
+		// by assignment (and explicitly).
+		if cc == castImplicit && !from.IsString() {
+			return nil, false
+		}
+		return func(ec *evalCtx, d types.Datum) (types.Datum, error) {
+			s := types.TextOf(from, d, ec.env.Format)
+			if to.OID == types.OIDJSON {
+				return types.ParseText(to, s, ec.env.Format)
+			}
+			return types.ApplyCharTypmod(to, s, cc == castExplicit)
+		}, true
+	case from.IsString() || from.OID == types.OIDUnknown:
+		if cc == castImplicit && from.OID != types.OIDUnknown {
+			return nil, false
+		}
+		return func(ec *evalCtx, d types.Datum) (types.Datum, error) {
+			return types.ParseText(to, d.(string), ec.env.Format)
+		}, true
+	case (from.OID == types.OIDJSON || from.OID == types.OIDJSONB) && (to.OID == types.OIDJSON || to.OID == types.OIDJSONB):
+		return func(ec *evalCtx, d types.Datum) (types.Datum, error) {
+			return types.ParseText(to, d.(string), ec.env.Format)
+		}, true
+	case from.OID == types.OIDBool && to.OID == types.OIDInt4 && cc == castExplicit:
+		return func(_ *evalCtx, d types.Datum) (types.Datum, error) {
+			if d.(bool) {
+				return int64(1), nil
+			}
+			return int64(0), nil
+		}, true
+	case from.OID == types.OIDInt4 && to.OID == types.OIDBool && cc == castExplicit:
+		return func(_ *evalCtx, d types.Datum) (types.Datum, error) { return d.(int64) != 0, nil }, true
+	case (from.OID == types.OIDInt4 || from.OID == types.OIDInt8 || from.OID == types.OIDInt2) && to.OID == types.OIDOid:
+		return func(_ *evalCtx, d types.Datum) (types.Datum, error) {
+			v := d.(int64)
+			if v < math.MinInt32 || v > math.MaxUint32 {
+				return nil, types.OutOfRange(types.Oid)
+			}
+			return int64(uint32(v)), nil
+		}, true
+	case from.OID == types.OIDOid && (to.OID == types.OIDInt8 || to.OID == types.OIDInt4 && cc != castImplicit):
+		return func(_ *evalCtx, d types.Datum) (types.Datum, error) {
+			if to.OID == types.OIDInt4 {
+				return int64(int32(uint32(d.(int64)))), nil
+			}
+			return d, nil
+		}, true
+	}
+	return dateTimeCast(from, to, cc)
+}
+
+func dateTimeCast(from, to types.Type, cc castCtx) (castFunc, bool) {
+	f, t := from.OID, to.OID
+	switch {
+	case f == types.OIDDate && t == types.OIDTimestamp:
+		return func(_ *evalCtx, d types.Datum) (types.Datum, error) {
+			return types.Timestamp(int64(d.(types.Date)) * 86400e6), nil
+		}, true
+	case f == types.OIDDate && t == types.OIDTimestamptz:
+		return func(ec *evalCtx, d types.Datum) (types.Datum, error) {
+			tm := time.Unix(int64(d.(types.Date))*86400, 0).UTC()
+			loc := locOf(ec)
+			return types.TimestampOf(time.Date(tm.Year(), tm.Month(), tm.Day(), 0, 0, 0, 0, loc)), nil
+		}, true
+	case f == types.OIDTimestamp && t == types.OIDTimestamptz:
+		return func(ec *evalCtx, d types.Datum) (types.Datum, error) {
+			tm := d.(types.Timestamp).TimeOf()
+			return types.TimestampOf(time.Date(tm.Year(), tm.Month(), tm.Day(), tm.Hour(), tm.Minute(), tm.Second(), tm.Nanosecond(), locOf(ec))), nil
+		}, true
+	case cc == castImplicit:
+		return nil, false
+	case f == types.OIDTimestamptz && t == types.OIDTimestamp:
+		return func(ec *evalCtx, d types.Datum) (types.Datum, error) {
+			tm := d.(types.Timestamp).TimeOf().In(locOf(ec))
+			return types.TimestampOf(time.Date(tm.Year(), tm.Month(), tm.Day(), tm.Hour(), tm.Minute(), tm.Second(), tm.Nanosecond(), time.UTC)), nil
+		}, true
+	case f == types.OIDTimestamp && t == types.OIDDate:
+		return func(_ *evalCtx, d types.Datum) (types.Datum, error) {
+			return types.Date(floorDiv(int64(d.(types.Timestamp)), 86400e6)), nil
+		}, true
+	case f == types.OIDTimestamptz && t == types.OIDDate:
+		return func(ec *evalCtx, d types.Datum) (types.Datum, error) {
+			tm := d.(types.Timestamp).TimeOf().In(locOf(ec))
+			return types.Date(floorDiv(time.Date(tm.Year(), tm.Month(), tm.Day(), 0, 0, 0, 0, time.UTC).Unix(), 86400)), nil
+		}, true
+	}
+	return nil, false
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if (a%b != 0) && ((a < 0) != (b < 0)) {
+		q--
+	}
+	return q
+}
+
+func locOf(ec *evalCtx) *time.Location {
+	if ec.env != nil && ec.env.Format != nil && ec.env.Format.Loc != nil {
+		return ec.env.Format.Loc
+	}
+	return time.UTC
+}
+
+func typmodCast(to types.Type, explicit bool) castFunc {
+	return func(_ *evalCtx, d types.Datum) (types.Datum, error) {
+		switch v := d.(type) {
+		case string:
+			return types.ApplyCharTypmod(to, v, explicit)
+		case *types.Decimal:
+			return v.ApplyTypmod(to.Typmod)
+		}
+		return d, nil
+	}
+}
+
+// numericCast converts between int2/4/8, numeric and float4/8 with
+// PostgreSQL's rounding and range errors.
+func numericCast(from, to types.Type) castFunc {
+	return func(_ *evalCtx, d types.Datum) (types.Datum, error) {
+		switch to.OID {
+		case types.OIDInt2, types.OIDInt4, types.OIDInt8:
+			var v int64
+			switch x := d.(type) {
+			case int64:
+				v = x
+			case float64:
+				// float → int rounds half to even (rint), range-checked.
+				r := math.RoundToEven(x)
+				lo, hi := types.IntRange(to)
+				if math.IsNaN(r) || r < float64(lo) || r >= -float64(lo) || (to.OID != types.OIDInt8 && r > float64(hi)) {
+					return nil, types.OutOfRange(to)
+				}
+				v = int64(r)
+			case *types.Decimal:
+				if x.NaN {
+					return nil, sqlerr.New(sqlerr.FeatureNotSupported, "cannot convert NaN to %s", to.Desc().SQLName)
+				}
+				var ok bool
+				if v, ok = x.Int64(); !ok {
+					return nil, types.OutOfRange(to)
+				}
+			}
+			lo, hi := types.IntRange(to)
+			if v < lo || v > hi {
+				return nil, types.OutOfRange(to)
+			}
+			return v, nil
+		case types.OIDFloat4, types.OIDFloat8:
+			var f float64
+			switch x := d.(type) {
+			case int64:
+				f = float64(x)
+			case float64:
+				f = x
+			case *types.Decimal:
+				f = x.Float64()
+			}
+			if to.OID == types.OIDFloat4 {
+				f32 := float32(f)
+				if math.IsInf(float64(f32), 0) && !math.IsInf(f, 0) {
+					return nil, sqlerr.New(sqlerr.NumericValueOutOfRange, "value out of range: overflow")
+				}
+				f = float64(f32)
+			}
+			return f, nil
+		case types.OIDNumeric:
+			var dec *types.Decimal
+			switch x := d.(type) {
+			case int64:
+				dec = types.DecimalFromInt(x)
+			case float64:
+				var err error
+				if dec, err = types.DecimalFromFloat(x); err != nil {
+					return nil, err
+				}
+			case *types.Decimal:
+				dec = x
+			}
+			return dec.ApplyTypmod(to.Typmod)
+		}
+		return nil, sqlerr.Internal("numericCast to %s", to)
+	}
+}
+
+type castExpr struct {
+	x  Expr
+	to types.Type
+	fn castFunc
+}
+
+func (e *castExpr) Type() types.Type { return e.to }
+func (e *castExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
+	v, err := e.x.Eval(ec, row)
+	if err != nil || v == nil {
+		return nil, err
+	}
+	return e.fn(ec, v)
+}

@@ -1,0 +1,404 @@
+package planner
+
+import (
+	"context"
+	"io"
+	"sort"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/sluicedb/sluice/connectors"
+	"github.com/sluicedb/sluice/sql/sqlerr"
+	"github.com/sluicedb/sluice/sql/types"
+)
+
+// BatchRows is the number of rows per Arrow batch the row engine emits.
+const BatchRows = 1024
+
+// rowIter yields rows; a nil row with a nil error is the end.
+type rowIter interface {
+	next() ([]types.Datum, error)
+	close()
+}
+
+// node is a physical operator; open starts one execution.
+type node interface {
+	open(ec *evalCtx) (rowIter, error)
+}
+
+// Plan is a bound, planned query: immutable and reusable.
+type Plan struct {
+	Columns []Column
+	Params  []types.Type
+	root    node
+}
+
+// Execute runs the plan with parameter values (already decoded to Datums of
+// Params' types) and returns its rows as Arrow batches.
+func (p *Plan) Execute(ctx context.Context, env *Env, params []types.Datum) (connectors.RecordStream, error) {
+	ec := &evalCtx{ctx: ctx, env: env, params: params}
+	it, err := p.root.open(ec)
+	if err != nil {
+		return nil, err
+	}
+	fields := make([]arrow.Field, len(p.Columns))
+	for i, c := range p.Columns {
+		fields[i] = types.FieldFor(c.Name, c.Type)
+	}
+	return &rowStream{schema: arrow.NewSchema(fields, nil), cols: p.Columns, it: it, ec: ec, mem: memory.DefaultAllocator}, nil
+}
+
+// rowStream assembles rows into Arrow batches.
+type rowStream struct {
+	schema *arrow.Schema
+	cols   []Column
+	it     rowIter
+	ec     *evalCtx
+	mem    memory.Allocator
+	done   bool
+}
+
+func (s *rowStream) Schema() *arrow.Schema { return s.schema }
+
+// Next implements connectors.RecordStream.
+func (s *rowStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
+	if s.done {
+		return nil, io.EOF
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.ec.ctx = ctx
+	b := array.NewRecordBuilder(s.mem, s.schema)
+	defer b.Release()
+	n := 0
+	for n < BatchRows {
+		row, err := s.it.next()
+		if err != nil {
+			return nil, err
+		}
+		if row == nil {
+			s.done = true
+			break
+		}
+		for i, c := range s.cols {
+			types.AppendDatum(b.Field(i), c.Type, row[i])
+		}
+		n++
+		if n%64 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if n == 0 {
+		return nil, io.EOF
+	}
+	return b.NewRecordBatch(), nil
+}
+
+// Close implements connectors.RecordStream.
+func (s *rowStream) Close() { s.it.close() }
+
+// Operators.
+
+type oneRow struct{}
+
+func (oneRow) open(*evalCtx) (rowIter, error) { return &sliceIter{rows: [][]types.Datum{{}}}, nil }
+
+type sliceIter struct {
+	rows [][]types.Datum
+	i    int
+}
+
+func (s *sliceIter) next() ([]types.Datum, error) {
+	if s.i >= len(s.rows) {
+		return nil, nil
+	}
+	s.i++
+	return s.rows[s.i-1], nil
+}
+func (s *sliceIter) close() {}
+
+type valuesNode struct{ rows [][]Expr }
+
+func (v *valuesNode) open(ec *evalCtx) (rowIter, error) {
+	return &valuesIter{n: v, ec: ec}, nil
+}
+
+type valuesIter struct {
+	n  *valuesNode
+	ec *evalCtx
+	i  int
+}
+
+func (it *valuesIter) next() ([]types.Datum, error) {
+	if it.i >= len(it.n.rows) {
+		return nil, nil
+	}
+	exprs := it.n.rows[it.i]
+	it.i++
+	row := make([]types.Datum, len(exprs))
+	for j, e := range exprs {
+		v, err := e.Eval(it.ec, nil)
+		if err != nil {
+			return nil, err
+		}
+		row[j] = v
+	}
+	return row, nil
+}
+func (it *valuesIter) close() {}
+
+type memScan struct{ t *MemTable }
+
+func (m *memScan) open(*evalCtx) (rowIter, error) { return &sliceIter{rows: m.t.Snapshot()}, nil }
+
+type filterNode struct {
+	child node
+	pred  Expr
+}
+
+func (f *filterNode) open(ec *evalCtx) (rowIter, error) {
+	c, err := f.child.open(ec)
+	if err != nil {
+		return nil, err
+	}
+	return &filterIter{c: c, pred: f.pred, ec: ec}, nil
+}
+
+type filterIter struct {
+	c    rowIter
+	pred Expr
+	ec   *evalCtx
+}
+
+func (it *filterIter) next() ([]types.Datum, error) {
+	for {
+		row, err := it.c.next()
+		if row == nil || err != nil {
+			return nil, err
+		}
+		v, err := it.pred.Eval(it.ec, row)
+		if err != nil {
+			return nil, err
+		}
+		if v != nil && v.(bool) {
+			return row, nil
+		}
+		if err := it.ec.ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+}
+func (it *filterIter) close() { it.c.close() }
+
+type projectNode struct {
+	child node
+	exprs []Expr
+}
+
+func (p *projectNode) open(ec *evalCtx) (rowIter, error) {
+	c, err := p.child.open(ec)
+	if err != nil {
+		return nil, err
+	}
+	return &projectIter{c: c, exprs: p.exprs, ec: ec}, nil
+}
+
+type projectIter struct {
+	c     rowIter
+	exprs []Expr
+	ec    *evalCtx
+}
+
+func (it *projectIter) next() ([]types.Datum, error) {
+	row, err := it.c.next()
+	if row == nil || err != nil {
+		return nil, err
+	}
+	out := make([]types.Datum, len(it.exprs))
+	for i, e := range it.exprs {
+		if out[i], err = e.Eval(it.ec, row); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+func (it *projectIter) close() { it.c.close() }
+
+type sortKey struct {
+	idx        int
+	desc       bool
+	nullsFirst bool
+}
+
+type sortNode struct {
+	child node
+	keys  []sortKey
+}
+
+func (s *sortNode) open(ec *evalCtx) (rowIter, error) {
+	c, err := s.child.open(ec)
+	if err != nil {
+		return nil, err
+	}
+	defer c.close()
+	var rows [][]types.Datum
+	for {
+		row, err := c.next()
+		if err != nil {
+			return nil, err
+		}
+		if row == nil {
+			break
+		}
+		rows = append(rows, row)
+		if len(rows)%1024 == 0 {
+			if err := ec.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		for _, k := range s.keys {
+			a, b := rows[i][k.idx], rows[j][k.idx]
+			var c int
+			switch {
+			case a == nil && b == nil:
+				c = 0
+			case a == nil:
+				c = 1
+				if k.nullsFirst {
+					c = -1
+				}
+			case b == nil:
+				c = -1
+				if k.nullsFirst {
+					c = 1
+				}
+			default:
+				c = types.Compare(a, b)
+				if k.desc {
+					c = -c
+				}
+			}
+			if c != 0 {
+				return c < 0
+			}
+		}
+		return false
+	})
+	return &sliceIter{rows: rows}, nil
+}
+
+type limitNode struct {
+	child         node
+	limit, offset Expr // nil when absent
+}
+
+func (l *limitNode) open(ec *evalCtx) (rowIter, error) {
+	lim, off := int64(-1), int64(0)
+	if l.limit != nil {
+		v, err := l.limit.Eval(ec, nil)
+		if err != nil {
+			return nil, err
+		}
+		if v != nil {
+			lim = v.(int64)
+			if lim < 0 {
+				return nil, sqlerr.New(sqlerr.InvalidRowCountInLimit, "LIMIT must not be negative")
+			}
+		}
+	}
+	if l.offset != nil {
+		v, err := l.offset.Eval(ec, nil)
+		if err != nil {
+			return nil, err
+		}
+		if v != nil {
+			off = v.(int64)
+			if off < 0 {
+				return nil, sqlerr.New(sqlerr.InvalidRowCountInOffset, "OFFSET must not be negative")
+			}
+		}
+	}
+	c, err := l.child.open(ec)
+	if err != nil {
+		return nil, err
+	}
+	return &limitIter{c: c, left: lim, skip: off}, nil
+}
+
+type limitIter struct {
+	c          rowIter
+	left, skip int64
+}
+
+func (it *limitIter) next() ([]types.Datum, error) {
+	for it.skip > 0 {
+		row, err := it.c.next()
+		if row == nil || err != nil {
+			return nil, err
+		}
+		it.skip--
+	}
+	if it.left == 0 {
+		return nil, nil
+	}
+	row, err := it.c.next()
+	if row != nil && it.left > 0 {
+		it.left--
+	}
+	return row, err
+}
+func (it *limitIter) close() { it.c.close() }
+
+type distinctNode struct {
+	child node
+	width int // compare only the first width columns
+	cols  []Column
+}
+
+func (d *distinctNode) open(ec *evalCtx) (rowIter, error) {
+	c, err := d.child.open(ec)
+	if err != nil {
+		return nil, err
+	}
+	return &distinctIter{c: c, d: d, seen: map[string]bool{}, ec: ec}, nil
+}
+
+type distinctIter struct {
+	c    rowIter
+	d    *distinctNode
+	seen map[string]bool
+	ec   *evalCtx
+	buf  []byte
+}
+
+func (it *distinctIter) next() ([]types.Datum, error) {
+	for {
+		row, err := it.c.next()
+		if row == nil || err != nil {
+			return nil, err
+		}
+		it.buf = it.buf[:0]
+		for i := 0; i < it.d.width; i++ {
+			if row[i] == nil {
+				it.buf = append(it.buf, 0)
+				continue
+			}
+			it.buf = append(it.buf, 1)
+			it.buf = types.AppendBinary(it.buf, it.d.cols[i].Type, row[i])
+			it.buf = append(it.buf, 0xff, 0)
+		}
+		k := string(it.buf)
+		if !it.seen[k] {
+			it.seen[k] = true
+			return row, nil
+		}
+	}
+}
+func (it *distinctIter) close() { it.c.close() }

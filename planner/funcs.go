@@ -1,0 +1,225 @@
+package planner
+
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/sluicedb/sluice/sql/ast"
+	"github.com/sluicedb/sluice/sql/sqlerr"
+	"github.com/sluicedb/sluice/sql/types"
+)
+
+// funcDef is one overload of a scalar function.
+type funcDef struct {
+	args     []types.Type
+	variadic bool // the last arg type repeats
+	ret      types.Type
+	strict   bool
+	volatile bool
+	fn       func(ec *evalCtx, a []types.Datum) (types.Datum, error)
+}
+
+var funcs = map[string][]funcDef{}
+
+func reg(name string, d funcDef) { funcs[name] = append(funcs[name], d) }
+
+func textFn(f func(string) string) func(*evalCtx, []types.Datum) (types.Datum, error) {
+	return func(_ *evalCtx, a []types.Datum) (types.Datum, error) { return f(a[0].(string)), nil }
+}
+
+func init() {
+	T, I4, I8, F8, B := types.Text, types.Int4, types.Int8, types.Float8, types.Bool
+	reg("version", funcDef{ret: T, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) { return ec.env.Version, nil }})
+	reg("current_database", funcDef{ret: types.Name, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) { return ec.env.Database, nil }})
+	reg("current_catalog", funcDef{ret: types.Name, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) { return ec.env.Database, nil }})
+	reg("current_user", funcDef{ret: types.Name, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) { return ec.env.User, nil }})
+	reg("session_user", funcDef{ret: types.Name, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) { return ec.env.SessionUser, nil }})
+	reg("current_schema", funcDef{ret: types.Name, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) { return "public", nil }})
+	reg("pg_backend_pid", funcDef{ret: I4, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) { return int64(ec.env.BackendPID), nil }})
+	reg("current_setting", funcDef{args: []types.Type{T}, ret: T, strict: true, volatile: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+		return ec.env.Setting(a[0].(string), false)
+	}})
+	reg("current_setting", funcDef{args: []types.Type{T, B}, ret: T, strict: true, volatile: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+		return ec.env.Setting(a[0].(string), a[1].(bool))
+	}})
+	reg("set_config", funcDef{args: []types.Type{T, T, B}, ret: T, volatile: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+		if a[0] == nil {
+			return nil, sqlerr.New(sqlerr.NullValueNotAllowed, "SET requires parameter name")
+		}
+		val, _ := a[1].(string)
+		local, _ := a[2].(bool)
+		return ec.env.SetSetting(a[0].(string), val, local)
+	}})
+	signal := func(terminate bool) func(*evalCtx, []types.Datum) (types.Datum, error) {
+		return func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+			return ec.env.Signal(int32(a[0].(int64)), terminate)
+		}
+	}
+	reg("pg_cancel_backend", funcDef{args: []types.Type{I4}, ret: B, strict: true, volatile: true, fn: signal(false)})
+	reg("pg_terminate_backend", funcDef{args: []types.Type{I4}, ret: B, strict: true, volatile: true, fn: signal(true)})
+	reg("pg_terminate_backend", funcDef{args: []types.Type{I4, I8}, ret: B, strict: true, volatile: true, fn: signal(true)})
+	reg("pg_sleep", funcDef{args: []types.Type{F8}, ret: types.Void, strict: true, volatile: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+		d := time.Duration(a[0].(float64) * float64(time.Second))
+		if d <= 0 {
+			return "", nil
+		}
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return "", nil
+		case <-ec.ctx.Done():
+			return nil, ec.ctx.Err()
+		}
+	}})
+	now := func(ec *evalCtx, _ []types.Datum) (types.Datum, error) { return types.TimestampOf(ec.env.TxStart), nil }
+	reg("now", funcDef{ret: types.TimestamptzT, fn: now})
+	reg("transaction_timestamp", funcDef{ret: types.TimestamptzT, fn: now})
+	reg("statement_timestamp", funcDef{ret: types.TimestamptzT, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) {
+		return types.TimestampOf(ec.env.StmtStart), nil
+	}})
+	reg("clock_timestamp", funcDef{ret: types.TimestamptzT, volatile: true, fn: func(*evalCtx, []types.Datum) (types.Datum, error) {
+		return types.TimestampOf(time.Now()), nil
+	}})
+	reg("localtimestamp", funcDef{ret: types.TimestampT, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) {
+		t := ec.env.TxStart.In(locOf(ec))
+		return types.TimestampOf(time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)), nil
+	}})
+	reg("current_date", funcDef{ret: types.DateT, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) {
+		t := ec.env.TxStart.In(locOf(ec))
+		return types.Date(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).Unix() / 86400), nil
+	}})
+	reg("length", funcDef{args: []types.Type{T}, ret: I4, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+		return int64(utf8.RuneCountInString(a[0].(string))), nil
+	}})
+	reg("char_length", funcs["length"][0])
+	reg("octet_length", funcDef{args: []types.Type{T}, ret: I4, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+		return int64(len(a[0].(string))), nil
+	}})
+	reg("upper", funcDef{args: []types.Type{T}, ret: T, strict: true, fn: textFn(strings.ToUpper)})
+	reg("lower", funcDef{args: []types.Type{T}, ret: T, strict: true, fn: textFn(strings.ToLower)})
+	reg("md5", funcDef{args: []types.Type{T}, ret: T, strict: true, fn: textFn(md5Hex)})
+	reg("repeat", funcDef{args: []types.Type{T, I4}, ret: T, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+		n := a[1].(int64)
+		if n <= 0 {
+			return "", nil
+		}
+		if int64(len(a[0].(string)))*n > 1<<30-1 {
+			return nil, sqlerr.New(sqlerr.ProgramLimitExceeded, "requested length too large")
+		}
+		return strings.Repeat(a[0].(string), int(n)), nil
+	}})
+	reg("concat", funcDef{args: []types.Type{T}, variadic: true, ret: T, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+		var sb strings.Builder
+		for _, v := range a {
+			if v != nil {
+				sb.WriteString(v.(string))
+			}
+		}
+		return sb.String(), nil
+	}})
+	for _, t := range []types.Type{types.Int2, I4, I8, types.Numeric, types.Float4, F8} {
+		t := t
+		reg("abs", funcDef{args: []types.Type{t}, ret: t, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+			switch v := a[0].(type) {
+			case int64:
+				if v < 0 {
+					lo, _ := types.IntRange(t)
+					if v == lo {
+						return nil, types.OutOfRange(t)
+					}
+					return -v, nil
+				}
+				return v, nil
+			case float64:
+				if v < 0 {
+					return -v, nil
+				}
+				return v, nil
+			case *types.Decimal:
+				if v.Coef.Sign() < 0 {
+					return v.Neg(), nil
+				}
+				return v, nil
+			}
+			return nil, nil
+		}})
+	}
+}
+
+// funcCall resolves a scalar function call by name and argument types.
+func (b *binder) funcCall(f *ast.FuncCall) (Expr, error) {
+	name := f.Name[len(f.Name)-1]
+	if len(f.Name) > 1 && f.Name[0] != "pg_catalog" {
+		return nil, errAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s does not exist", strings.Join(f.Name, ".")), f.Pos)
+	}
+	if f.Star || f.Distinct {
+		return nil, errAt(sqlerr.Unsupported("aggregate functions are not supported yet"), f.Pos)
+	}
+	switch name {
+	case "count", "sum", "avg", "min", "max", "array_agg", "string_agg", "bool_and", "bool_or":
+		return nil, errAt(sqlerr.Unsupported("aggregate function %s is not supported yet", name), f.Pos)
+	case "generate_series", "unnest", "generate_subscripts":
+		return nil, errAt(sqlerr.Unsupported("set-returning function %s is only supported in FROM", name), f.Pos)
+	}
+	args := make([]Expr, len(f.Args))
+	for i, a := range f.Args {
+		e, err := b.expr(a)
+		if err != nil {
+			return nil, err
+		}
+		args[i] = e
+	}
+	defs, ok := funcs[name]
+	if ok {
+		if d := pickOverload(defs, args); d != nil {
+			for i := range args {
+				want := d.args[min(i, len(d.args)-1)]
+				var err error
+				if args[i], err = b.coerce(args[i], want, "argument", f.Pos); err != nil {
+					return nil, err
+				}
+			}
+			return &fnExpr{t: d.ret, args: args, strict: d.strict, fn: d.fn}, nil
+		}
+	}
+	sig := make([]string, len(args))
+	for i, a := range args {
+		sig[i] = a.Type().String()
+	}
+	return nil, errAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s(%s) does not exist", name, strings.Join(sig, ", ")).
+		WithHint("No function matches the given name and argument types. You might need to add explicit type casts."), f.Pos)
+}
+
+// pickOverload chooses the first overload whose parameters accept the
+// arguments exactly, else the first reachable by implicit casts.
+func pickOverload(defs []funcDef, args []Expr) *funcDef {
+	fits := func(d *funcDef, exact bool) bool {
+		if len(args) != len(d.args) && !(d.variadic && len(args) >= len(d.args)) {
+			return false
+		}
+		for i, a := range args {
+			want := d.args[min(i, len(d.args)-1)]
+			at := a.Type()
+			if at.OID == types.OIDUnknown || at.OID == want.OID {
+				continue
+			}
+			if exact {
+				return false
+			}
+			if _, ok := lookupCast(at, want, castImplicit); !ok {
+				return false
+			}
+		}
+		return true
+	}
+	for _, exact := range []bool{true, false} {
+		for i := range defs {
+			if fits(&defs[i], exact) {
+				return &defs[i]
+			}
+		}
+	}
+	return nil
+}

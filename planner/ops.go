@@ -1,0 +1,476 @@
+package planner
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"math"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sluicedb/sluice/sql/sqlerr"
+	"github.com/sluicedb/sluice/sql/types"
+)
+
+func noOperator(op string, l, r types.Type, pos int) *sqlerr.Error {
+	return errAt(sqlerr.New(sqlerr.UndefinedFunction, "operator does not exist: %s %s %s", l, op, r).
+		WithHint("No operator matches the given name and argument types. You might need to add explicit type casts."), pos)
+}
+
+// binary resolves and binds a binary operator.
+func (b *binder) binary(op string, l, r Expr, pos int) (Expr, error) {
+	switch op {
+	case "IS DISTINCT FROM", "IS NOT DISTINCT FROM":
+		args, _, err := b.commonExprs([]Expr{l, r}, op, pos)
+		if err != nil {
+			return nil, err
+		}
+		return &distinctExpr{l: args[0], r: args[1], not: op == "IS NOT DISTINCT FROM"}, nil
+	case "||":
+		return b.concat(l, r, pos)
+	case "~~", "!~~", "~~*", "!~~*", "~", "!~", "~*", "!~*":
+		return b.match(op, l, r, pos)
+	}
+	// Untyped operands take the other side's type; two untyped ones are text.
+	lu, ru := isUnknown(l), isUnknown(r)
+	if lu && ru {
+		if isComparison(op) {
+			var err error
+			if l, err = b.coerce(l, types.Text, "", pos); err != nil {
+				return nil, err
+			}
+			if r, err = b.coerce(r, types.Text, "", pos); err != nil {
+				return nil, err
+			}
+		} else {
+			return nil, errAt(sqlerr.New(sqlerr.AmbiguousFunction, "operator is not unique: unknown %s unknown", op).
+				WithHint("Could not choose a best candidate operator. You might need to add explicit type casts."), pos)
+		}
+	} else if lu || ru {
+		known, unk := r, l
+		if ru {
+			known, unk = l, r
+		}
+		target := known.Type()
+		// date ± integer, timestamp ± interval: the untyped side is not the same type.
+		if (op == "+" || op == "-") && isDateTime(target.OID) {
+			if _, isParam := unk.(*paramExpr); !isParam {
+				if lit, ok := unk.(*unknownLit); ok && !lit.null {
+					if target.OID == types.OIDDate && op == "-" && ru {
+						if _, err := types.ParseDate(lit.s); err == nil {
+							target = types.DateT
+						} else {
+							target = types.Int4
+						}
+					} else if target.OID == types.OIDDate {
+						target = types.Int4
+						if _, err := types.ParseInterval(lit.s); err == nil {
+							target = types.IntervalT
+						}
+					} else {
+						target = types.IntervalT
+					}
+				}
+			} else {
+				target = types.IntervalT
+			}
+		}
+		var err error
+		if unk, err = b.coerce(unk, target, "", pos); err != nil {
+			return nil, err
+		}
+		if lu {
+			l = unk
+		} else {
+			r = unk
+		}
+	}
+	lt, rt := l.Type(), r.Type()
+	if isComparison(op) {
+		args, t, err := b.commonExprs([]Expr{l, r}, op, pos)
+		if err != nil {
+			return nil, noOperator(op, lt, rt, pos)
+		}
+		if t.OID == types.OIDJSON {
+			return nil, noOperator(op, lt, rt, pos)
+		}
+		return &fnExpr{t: types.Bool, args: args, strict: true, fn: compareFn(op)}, nil
+	}
+	if numRank(lt.OID) > 0 && numRank(rt.OID) > 0 {
+		args, t, err := b.commonExprs([]Expr{l, r}, op, pos)
+		if err != nil {
+			return nil, err
+		}
+		if t.OID == types.OIDNumeric {
+			t = types.Numeric
+		}
+		fn := arithFn(op, t)
+		if fn == nil {
+			return nil, noOperator(op, lt, rt, pos)
+		}
+		return &fnExpr{t: t, args: args, strict: true, fn: fn}, nil
+	}
+	if e := dateArith(op, l, r); e != nil {
+		return e, nil
+	}
+	return nil, noOperator(op, lt, rt, pos)
+}
+
+func (b *binder) commonExprs(es []Expr, what string, pos int) ([]Expr, types.Type, error) {
+	t, err := commonType(es, what, pos)
+	if err != nil {
+		return nil, t, err
+	}
+	out := make([]Expr, len(es))
+	for i, e := range es {
+		if out[i], err = b.coerce(e, t, what, pos); err != nil {
+			return nil, t, err
+		}
+	}
+	return out, t, nil
+}
+
+func isComparison(op string) bool {
+	switch op {
+	case "=", "<>", "!=", "<", ">", "<=", ">=":
+		return true
+	}
+	return false
+}
+
+func compareFn(op string) func(*evalCtx, []types.Datum) (types.Datum, error) {
+	var test func(int) bool
+	switch op {
+	case "=":
+		test = func(c int) bool { return c == 0 }
+	case "<>", "!=":
+		test = func(c int) bool { return c != 0 }
+	case "<":
+		test = func(c int) bool { return c < 0 }
+	case ">":
+		test = func(c int) bool { return c > 0 }
+	case "<=":
+		test = func(c int) bool { return c <= 0 }
+	default:
+		test = func(c int) bool { return c >= 0 }
+	}
+	return func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+		return test(types.Compare(a[0], a[1])), nil
+	}
+}
+
+func arithFn(op string, t types.Type) func(*evalCtx, []types.Datum) (types.Datum, error) {
+	switch {
+	case t.IsInteger():
+		lo, hi := types.IntRange(t)
+		check := func(v int64, overflow bool) (types.Datum, error) {
+			if overflow || v < lo || v > hi {
+				return nil, sqlerr.New(sqlerr.NumericValueOutOfRange, "%s out of range", t.Desc().SQLName)
+			}
+			return v, nil
+		}
+		switch op {
+		case "+":
+			return func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+				x, y := a[0].(int64), a[1].(int64)
+				s := x + y
+				return check(s, (x > 0 && y > 0 && s < 0) || (x < 0 && y < 0 && s >= 0))
+			}
+		case "-":
+			return func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+				x, y := a[0].(int64), a[1].(int64)
+				s := x - y
+				return check(s, (x >= 0 && y < 0 && s < 0) || (x < 0 && y > 0 && s >= 0))
+			}
+		case "*":
+			return func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+				x, y := a[0].(int64), a[1].(int64)
+				p := x * y
+				return check(p, x != 0 && (p/x != y || (x == -1 && y == math.MinInt64)))
+			}
+		case "/", "%":
+			return func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+				x, y := a[0].(int64), a[1].(int64)
+				if y == 0 {
+					return nil, sqlerr.New(sqlerr.DivisionByZero, "division by zero")
+				}
+				if op == "%" {
+					if y == -1 {
+						return int64(0), nil
+					}
+					return x % y, nil
+				}
+				if y == -1 {
+					return check(-x, x == math.MinInt64)
+				}
+				return x / y, nil
+			}
+		}
+	case t.OID == types.OIDFloat4 || t.OID == types.OIDFloat8:
+		return func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+			x, y := a[0].(float64), a[1].(float64)
+			var r float64
+			switch op {
+			case "+":
+				r = x + y
+			case "-":
+				r = x - y
+			case "*":
+				r = x * y
+			case "/":
+				if y == 0 {
+					return nil, sqlerr.New(sqlerr.DivisionByZero, "division by zero")
+				}
+				r = x / y
+			default:
+				return nil, sqlerr.New(sqlerr.UndefinedFunction, "operator does not exist: %s %% %s", t, t)
+			}
+			if math.IsInf(r, 0) && !math.IsInf(x, 0) && !math.IsInf(y, 0) {
+				return nil, sqlerr.New(sqlerr.NumericValueOutOfRange, "value out of range: overflow")
+			}
+			if t.OID == types.OIDFloat4 {
+				r = float64(float32(r))
+			}
+			return r, nil
+		}
+	case t.OID == types.OIDNumeric:
+		return func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+			x, y := a[0].(*types.Decimal), a[1].(*types.Decimal)
+			switch op {
+			case "+":
+				return x.Add(y), nil
+			case "-":
+				return x.Add(y.Neg()), nil
+			case "*":
+				return x.Mul(y), nil
+			case "/":
+				return x.Div(y)
+			}
+			// %: x - trunc(x/y)*y
+			if y.Coef.Sign() == 0 {
+				return nil, sqlerr.New(sqlerr.DivisionByZero, "division by zero")
+			}
+			s := max(x.Scale, y.Scale)
+			xs, ys := x.Rescale(s), y.Rescale(s)
+			r := &types.Decimal{Scale: s}
+			r.Coef.Rem(&xs.Coef, &ys.Coef)
+			return r, nil
+		}
+	}
+	return nil
+}
+
+// dateArith binds date/time arithmetic: date ± int, date - date,
+// timestamp[tz] ± interval, timestamp - timestamp, interval ± interval.
+func dateArith(op string, l, r Expr) Expr {
+	lt, rt := l.Type().OID, r.Type().OID
+	mk := func(t types.Type, fn func(*evalCtx, []types.Datum) (types.Datum, error)) Expr {
+		return &fnExpr{t: t, args: []Expr{l, r}, strict: true, fn: fn}
+	}
+	switch {
+	case lt == types.OIDDate && (rt == types.OIDInt4 || rt == types.OIDInt2) && (op == "+" || op == "-"):
+		return mk(types.DateT, func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+			n := a[1].(int64)
+			if op == "-" {
+				n = -n
+			}
+			return a[0].(types.Date) + types.Date(n), nil
+		})
+	case lt == types.OIDDate && rt == types.OIDDate && op == "-":
+		return mk(types.Int4, func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+			return int64(a[0].(types.Date) - a[1].(types.Date)), nil
+		})
+	case (lt == types.OIDTimestamp || lt == types.OIDTimestamptz) && rt == types.OIDInterval && (op == "+" || op == "-"):
+		return mk(l.Type(), func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+			iv := a[1].(types.Interval)
+			if op == "-" {
+				iv = types.Interval{Months: -iv.Months, Days: -iv.Days, Micros: -iv.Micros}
+			}
+			return addInterval(ec, a[0].(types.Timestamp), iv, lt == types.OIDTimestamptz), nil
+		})
+	case lt == types.OIDDate && rt == types.OIDInterval && (op == "+" || op == "-"):
+		return mk(types.TimestampT, func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+			iv := a[1].(types.Interval)
+			if op == "-" {
+				iv = types.Interval{Months: -iv.Months, Days: -iv.Days, Micros: -iv.Micros}
+			}
+			return addInterval(ec, types.Timestamp(int64(a[0].(types.Date))*86400e6), iv, false), nil
+		})
+	case lt == types.OIDInterval && (rt == types.OIDTimestamp || rt == types.OIDTimestamptz) && op == "+":
+		return dateArith(op, r, l)
+	case lt == rt && (lt == types.OIDTimestamp || lt == types.OIDTimestamptz) && op == "-":
+		return mk(types.IntervalT, func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+			us := int64(a[0].(types.Timestamp) - a[1].(types.Timestamp))
+			days := us / 86400e6
+			return types.Interval{Days: int32(days), Micros: us - days*86400e6}, nil
+		})
+	case lt == types.OIDInterval && rt == types.OIDInterval && (op == "+" || op == "-"):
+		return mk(types.IntervalT, func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+			x, y := a[0].(types.Interval), a[1].(types.Interval)
+			if op == "-" {
+				y = types.Interval{Months: -y.Months, Days: -y.Days, Micros: -y.Micros}
+			}
+			return types.Interval{Months: x.Months + y.Months, Days: x.Days + y.Days, Micros: x.Micros + y.Micros}, nil
+		})
+	}
+	return nil
+}
+
+// addInterval adds months and days in the (session) calendar, then micros.
+func addInterval(ec *evalCtx, ts types.Timestamp, iv types.Interval, tz bool) types.Timestamp {
+	loc := time.UTC
+	if tz {
+		loc = locOf(ec)
+	}
+	t := ts.TimeOf().In(loc)
+	if iv.Months != 0 {
+		y, m, d := t.Date()
+		nm := time.Date(y, m+time.Month(iv.Months), 1, t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
+		// Clamp the day to the end of the target month, as PostgreSQL does.
+		last := time.Date(nm.Year(), nm.Month()+1, 0, 0, 0, 0, 0, loc).Day()
+		t = time.Date(nm.Year(), nm.Month(), min(d, last), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
+	}
+	if iv.Days != 0 {
+		t = t.AddDate(0, 0, int(iv.Days))
+	}
+	return types.TimestampOf(t) + types.Timestamp(iv.Micros)
+}
+
+func (b *binder) unary(op string, x Expr, pos int) (Expr, error) {
+	if isUnknown(x) {
+		var err error
+		if x, err = b.coerce(x, types.Numeric, "", pos); err != nil {
+			return nil, err
+		}
+	}
+	t := x.Type()
+	switch {
+	case op == "+" && (numRank(t.OID) > 0 || t.OID == types.OIDInterval):
+		return x, nil
+	case op == "-" && t.IsInteger():
+		lo, _ := types.IntRange(t)
+		return &fnExpr{t: t, args: []Expr{x}, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+			if a[0].(int64) == lo {
+				return nil, types.OutOfRange(t)
+			}
+			return -a[0].(int64), nil
+		}}, nil
+	case op == "-" && (t.OID == types.OIDFloat4 || t.OID == types.OIDFloat8):
+		return &fnExpr{t: t, args: []Expr{x}, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+			return -a[0].(float64), nil
+		}}, nil
+	case op == "-" && t.OID == types.OIDNumeric:
+		return &fnExpr{t: t, args: []Expr{x}, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+			return a[0].(*types.Decimal).Neg(), nil
+		}}, nil
+	case op == "-" && t.OID == types.OIDInterval:
+		return &fnExpr{t: t, args: []Expr{x}, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+			iv := a[0].(types.Interval)
+			return types.Interval{Months: -iv.Months, Days: -iv.Days, Micros: -iv.Micros}, nil
+		}}, nil
+	}
+	return nil, errAt(sqlerr.New(sqlerr.UndefinedFunction, "operator does not exist: %s %s", op, t).
+		WithHint("No operator matches the given name and argument type. You might need to add an explicit type cast."), pos)
+}
+
+// concat binds ||: text with anything non-array gives text.
+func (b *binder) concat(l, r Expr, pos int) (Expr, error) {
+	toText := func(e Expr) (Expr, error) {
+		if isUnknown(e) {
+			return b.coerce(e, types.Text, "", pos)
+		}
+		if e.Type().IsString() {
+			return e, nil
+		}
+		return b.cast(e, types.Text, castExplicit, pos)
+	}
+	if !isUnknown(l) && !isUnknown(r) && !l.Type().IsString() && !r.Type().IsString() {
+		return nil, noOperator("||", l.Type(), r.Type(), pos)
+	}
+	var err error
+	if l, err = toText(l); err != nil {
+		return nil, err
+	}
+	if r, err = toText(r); err != nil {
+		return nil, err
+	}
+	return &fnExpr{t: types.Text, args: []Expr{l, r}, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+		return a[0].(string) + a[1].(string), nil
+	}}, nil
+}
+
+// match binds LIKE/ILIKE (~~, ~~*) and POSIX regular expressions (~, ~*).
+func (b *binder) match(op string, l, r Expr, pos int) (Expr, error) {
+	var err error
+	for _, e := range []*Expr{&l, &r} {
+		if isUnknown(*e) || (*e).Type().IsString() {
+			if *e, err = b.coerce(*e, types.Text, "", pos); err != nil {
+				return nil, err
+			}
+		} else {
+			return nil, noOperator(op, l.Type(), r.Type(), pos)
+		}
+	}
+	negate := strings.HasPrefix(op, "!")
+	fold := strings.HasSuffix(op, "*")
+	like := strings.Contains(op, "~~")
+	var mu sync.Mutex
+	cache := map[string]*regexp.Regexp{}
+	return &fnExpr{t: types.Bool, args: []Expr{l, r}, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+		pat := a[1].(string)
+		mu.Lock()
+		re, ok := cache[pat]
+		mu.Unlock()
+		if !ok {
+			src := pat
+			if like {
+				var err error
+				if src, err = likeToRegexp(pat); err != nil {
+					return nil, err
+				}
+			}
+			if fold {
+				src = "(?i)" + src
+			}
+			var err error
+			if re, err = regexp.Compile(src); err != nil {
+				return nil, sqlerr.New(sqlerr.InvalidParameterValue, "invalid regular expression: %v", err)
+			}
+			mu.Lock()
+			if len(cache) < 64 {
+				cache[pat] = re
+			}
+			mu.Unlock()
+		}
+		return re.MatchString(a[0].(string)) != negate, nil
+	}}, nil
+}
+
+func likeToRegexp(p string) (string, error) {
+	var sb strings.Builder
+	sb.WriteString("(?s)^")
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; c {
+		case '%':
+			sb.WriteString(".*")
+		case '_':
+			sb.WriteString(".")
+		case '\\':
+			if i+1 >= len(p) {
+				return "", sqlerr.New(sqlerr.InvalidEscapeSequence, "LIKE pattern must not end with escape character")
+			}
+			i++
+			sb.WriteString(regexp.QuoteMeta(p[i : i+1]))
+		default:
+			sb.WriteString(regexp.QuoteMeta(p[i : i+1]))
+		}
+	}
+	sb.WriteString("$")
+	return sb.String(), nil
+}
+
+func md5Hex(s string) string {
+	h := md5.Sum([]byte(s))
+	return hex.EncodeToString(h[:])
+}

@@ -1,0 +1,155 @@
+package planner
+
+import (
+	"github.com/sluicedb/sluice/sql/ast"
+	"github.com/sluicedb/sluice/sql/sqlerr"
+	"github.com/sluicedb/sluice/sql/types"
+)
+
+// tableFunc binds a set-returning function in FROM.
+func (b *binder) tableFunc(ft *ast.FuncTable) (node, []scopeCol, error) {
+	name := ft.Func.Name[len(ft.Func.Name)-1]
+	if name != "generate_series" {
+		return nil, nil, errAt(sqlerr.Unsupported("function %s in FROM is not supported yet", name), ft.Func.Pos)
+	}
+	if len(ft.Func.Args) < 2 || len(ft.Func.Args) > 3 {
+		return nil, nil, errAt(sqlerr.New(sqlerr.UndefinedFunction, "function generate_series with %d arguments does not exist", len(ft.Func.Args)), ft.Func.Pos)
+	}
+	args := make([]Expr, len(ft.Func.Args))
+	for i, a := range ft.Func.Args {
+		e, err := b.expr(a)
+		if err != nil {
+			return nil, nil, err
+		}
+		args[i] = e
+	}
+	// Integer series (int4 or int8), numeric, or timestamp[tz] with an interval step.
+	t, err := commonType(args[:2], "generate_series", ft.Func.Pos)
+	if err != nil {
+		return nil, nil, err
+	}
+	if t.OID == types.OIDText {
+		t = types.Int4
+	}
+	if t.OID == types.OIDInt2 {
+		t = types.Int4
+	}
+	switch t.OID {
+	case types.OIDInt4, types.OIDInt8, types.OIDTimestamp, types.OIDTimestamptz:
+	default:
+		return nil, nil, errAt(sqlerr.Unsupported("generate_series over %s is not supported yet", t), ft.Func.Pos)
+	}
+	for i := 0; i < 2; i++ {
+		if args[i], err = b.coerce(args[i], t, "argument", ft.Func.Pos); err != nil {
+			return nil, nil, err
+		}
+	}
+	stepT := t
+	if t.OID == types.OIDTimestamp || t.OID == types.OIDTimestamptz {
+		stepT = types.IntervalT
+		if len(args) < 3 {
+			return nil, nil, errAt(sqlerr.New(sqlerr.UndefinedFunction, "function generate_series(%s, %s) does not exist", t, t), ft.Func.Pos)
+		}
+	}
+	if len(args) == 3 {
+		if args[2], err = b.coerce(args[2], stepT, "argument", ft.Func.Pos); err != nil {
+			return nil, nil, err
+		}
+	}
+	col := "generate_series"
+	alias := "generate_series"
+	if ft.Alias != "" {
+		alias, col = ft.Alias, ft.Alias
+	}
+	if len(ft.ColAliases) > 0 {
+		col = ft.ColAliases[0]
+	}
+	return &seriesNode{t: t, args: args}, []scopeCol{{table: alias, name: col, t: t}}, nil
+}
+
+type seriesNode struct {
+	t    types.Type
+	args []Expr
+}
+
+func (s *seriesNode) open(ec *evalCtx) (rowIter, error) {
+	vals := make([]types.Datum, len(s.args))
+	for i, a := range s.args {
+		v, err := a.Eval(ec, nil)
+		if err != nil {
+			return nil, err
+		}
+		if v == nil {
+			return &sliceIter{}, nil
+		}
+		vals[i] = v
+	}
+	if s.t.IsInteger() {
+		step := int64(1)
+		if len(vals) == 3 {
+			step = vals[2].(int64)
+		}
+		if step == 0 {
+			return nil, sqlerr.New(sqlerr.InvalidParameterValue, "step size cannot equal zero")
+		}
+		return &intSeries{cur: vals[0].(int64), stop: vals[1].(int64), step: step, ec: ec}, nil
+	}
+	iv := vals[2].(types.Interval)
+	if iv.Months == 0 && iv.Days == 0 && iv.Micros == 0 {
+		return nil, sqlerr.New(sqlerr.InvalidParameterValue, "step size cannot equal zero")
+	}
+	return &tsSeries{start: vals[0].(types.Timestamp), stop: vals[1].(types.Timestamp), step: iv, tz: s.t.OID == types.OIDTimestamptz, ec: ec}, nil
+}
+
+type intSeries struct {
+	cur, stop, step int64
+	done            bool
+	ec              *evalCtx
+	n               int
+}
+
+func (s *intSeries) next() ([]types.Datum, error) {
+	if s.done || (s.step > 0 && s.cur > s.stop) || (s.step < 0 && s.cur < s.stop) {
+		return nil, nil
+	}
+	if s.n++; s.n%1024 == 0 {
+		if err := s.ec.ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+	v := s.cur
+	next := s.cur + s.step
+	if (s.step > 0 && next < s.cur) || (s.step < 0 && next > s.cur) {
+		s.done = true // overflow ends the series, as in PostgreSQL
+	}
+	s.cur = next
+	return []types.Datum{v}, nil
+}
+func (s *intSeries) close() {}
+
+type tsSeries struct {
+	start, stop types.Timestamp
+	step        types.Interval
+	tz          bool
+	i           int
+	ec          *evalCtx
+}
+
+func (s *tsSeries) next() ([]types.Datum, error) {
+	cur := s.start
+	if s.i > 0 {
+		iv := types.Interval{Months: s.step.Months * int32(s.i), Days: s.step.Days * int32(s.i), Micros: s.step.Micros * int64(s.i)}
+		cur = addInterval(s.ec, s.start, iv, s.tz)
+	}
+	forward := float64(s.step.Months)*30*86400e6+float64(s.step.Days)*86400e6+float64(s.step.Micros) > 0
+	if (forward && cur > s.stop) || (!forward && cur < s.stop) {
+		return nil, nil
+	}
+	if s.i++; s.i%1024 == 0 {
+		if err := s.ec.ctx.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return []types.Datum{cur}, nil
+}
+func (s *tsSeries) close() {}

@@ -1,0 +1,593 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/sluicedb/sluice/catalog"
+	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/server/pgwire"
+	"github.com/sluicedb/sluice/sql/ast"
+	"github.com/sluicedb/sluice/sql/parse"
+	"github.com/sluicedb/sluice/sql/sqlerr"
+	"github.com/sluicedb/sluice/sql/types"
+)
+
+// utility runs a statement that is not a plain query and returns its tag
+// ("" when it already wrote its own completion).
+func (s *Session) utility(ctx context.Context, p *portal, w *pgwire.ResultWriter, describe bool) (string, error) {
+	st := p.prep.stmt
+	switch x := st.AST.(type) {
+	case *ast.Transaction:
+		return s.transaction(x, st.Tag, w)
+	case *ast.SetVar:
+		return st.Tag, s.setVar(x)
+	case *ast.ShowVar:
+		return s.show(x, w, p.formats, describe)
+	case *ast.Insert:
+		n, err := s.insert(ctx, p)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("INSERT 0 %d", n), nil
+	case *ast.CreateTable:
+		return s.createTable(ctx, x, st.Tag)
+	case *ast.DropTable:
+		return st.Tag, s.dropTable(x)
+	case *ast.Declare:
+		return st.Tag, s.declare(x)
+	case *ast.Fetch:
+		return s.fetch(ctx, x, w, p.formats, describe)
+	case *ast.ClosePortal:
+		if x.Name == "" {
+			for name, c := range s.portals {
+				if c.cursor {
+					c.close()
+					delete(s.portals, name)
+				}
+			}
+			return st.Tag, nil
+		}
+		c, ok := s.portals[x.Name]
+		if !ok || !c.cursor {
+			return "", sqlerr.New(sqlerr.InvalidCursorName, "cursor \"%s\" does not exist", x.Name)
+		}
+		c.close()
+		delete(s.portals, x.Name)
+		return st.Tag, nil
+	case *ast.Prepare:
+		return st.Tag, s.sqlPrepare(x)
+	case *ast.Execute:
+		return s.sqlExecute(ctx, x, w, p.formats, describe)
+	case *ast.Deallocate:
+		if x.All {
+			s.prepared = map[string]*prepared{}
+			return st.Tag, nil
+		}
+		if _, ok := s.prepared[x.Name]; !ok {
+			return "", sqlerr.New(sqlerr.InvalidSQLStatementName, "prepared statement \"%s\" does not exist", x.Name)
+		}
+		delete(s.prepared, x.Name)
+		return st.Tag, nil
+	case *ast.Discard:
+		return st.Tag, s.discard(x)
+	case *ast.Copy:
+		return s.copy(ctx, x, p, w)
+	case *ast.CreateRole:
+		return st.Tag, s.createRole(x)
+	case *ast.AlterRole:
+		return st.Tag, s.alterRole(x)
+	case *ast.DropRole:
+		if !s.super {
+			return "", sqlerr.New(sqlerr.InsufficientPrivilege, "permission denied to drop role")
+		}
+		for _, n := range x.Names {
+			if n == s.user {
+				return "", sqlerr.New(sqlerr.ObjectInUse, "current user cannot be dropped")
+			}
+			if err := s.m.Roles.Drop(n, x.IfExists); err != nil {
+				return "", err
+			}
+		}
+		return st.Tag, nil
+	case *ast.Explain:
+		return "", sqlerr.Unsupported("EXPLAIN is not supported yet")
+	case *ast.Unsupported:
+		return "", sqlerr.Unsupported("%s is not supported", x.Tag)
+	}
+	return "", sqlerr.Unsupported("statement %s is not supported", st.Tag)
+}
+
+// setVar runs SET/RESET.
+func (s *Session) setVar(x *ast.SetVar) error {
+	name := x.Name
+	switch name {
+	case "timezone":
+		name = "TimeZone"
+	case "names":
+		name = "client_encoding"
+	case "session_authorization":
+		if x.Kind == ast.SetDefault || x.Kind == ast.SetReset {
+			return nil
+		}
+		if len(x.Values) == 1 && x.Values[0] == s.user {
+			return nil
+		}
+		return sqlerr.Unsupported("SET SESSION AUTHORIZATION to another role is not supported")
+	case "role":
+		if x.Kind == ast.SetValue && len(x.Values) == 1 && x.Values[0] != "none" && x.Values[0] != s.user {
+			if _, ok := s.m.Roles.Get(x.Values[0]); !ok {
+				return sqlerr.New(sqlerr.UndefinedObject, "role \"%s\" does not exist", x.Values[0])
+			}
+			return sqlerr.Unsupported("SET ROLE to another role is not supported")
+		}
+		return nil
+	}
+	switch x.Kind {
+	case ast.SetTxModes:
+		if x.Modes.Isolation != "" {
+			if _, err := checkIsolation(x.Modes.Isolation); err != nil {
+				return err
+			}
+		}
+		if x.Session {
+			if x.Modes.Isolation != "" {
+				s.set.vals["default_transaction_isolation"] = x.Modes.Isolation
+			}
+			if x.Modes.ReadOnly != nil {
+				s.set.vals["default_transaction_read_only"] = onOff(*x.Modes.ReadOnly)
+			}
+			if x.Modes.Deferrable != nil {
+				s.set.vals["default_transaction_deferrable"] = onOff(*x.Modes.Deferrable)
+			}
+			return nil
+		}
+		if s.tx != txExplicit {
+			return sqlerr.New(sqlerr.NoActiveSQLTransaction, "SET TRANSACTION can only be used in transaction blocks")
+		}
+		s.applyModes(x.Modes)
+		return nil
+	case ast.SetResetAll:
+		for _, d := range settingList {
+			if !d.readOnly && d.name != "session_authorization" {
+				s.set.vals[strings.ToLower(d.name)] = d.def
+			}
+		}
+		s.set.local = map[string]string{}
+		return nil
+	case ast.SetReset, ast.SetDefault:
+		k := strings.ToLower(name)
+		d, ok := settingsByKey[k]
+		if !ok {
+			if strings.Contains(k, ".") {
+				s.set.vals[k] = ""
+				return nil
+			}
+			return unrecognized(name)
+		}
+		if d.readOnly {
+			return sqlerr.New(sqlerr.CantChangeRuntimeParam, "parameter \"%s\" cannot be changed", d.name)
+		}
+		if x.Local {
+			s.set.local[k] = d.def
+		} else {
+			s.set.vals[k] = d.def
+			delete(s.set.local, k)
+		}
+		return nil
+	case ast.SetCurrent:
+		return nil
+	}
+	value := strings.Join(x.Values, ", ")
+	if name == "search_path" {
+		parts := make([]string, len(x.Values))
+		for i, v := range x.Values {
+			parts[i] = quoteIdentIfNeeded(v)
+		}
+		value = strings.Join(parts, ", ")
+	}
+	k, v, err := validate(name, value)
+	if err != nil {
+		return err
+	}
+	if k == "transaction_isolation" && s.tx == txExplicit {
+		s.txModes.Isolation = v
+	}
+	if x.Local {
+		if s.tx == txExplicit || s.tx == txFailed {
+			s.set.local[k] = v
+		}
+		// PostgreSQL warns and ignores SET LOCAL outside a transaction block.
+		return nil
+	}
+	s.set.vals[k] = v
+	delete(s.set.local, k)
+	return nil
+}
+
+func quoteIdentIfNeeded(v string) string {
+	if v == "" {
+		return `""`
+	}
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return `"` + strings.ReplaceAll(v, `"`, `""`) + `"`
+		}
+	}
+	return v
+}
+
+func showColumns(x *ast.ShowVar) []planner.Column {
+	if x.Name == "all" {
+		return []planner.Column{{Name: "name", Type: types.Text}, {Name: "setting", Type: types.Text}, {Name: "description", Type: types.Text}}
+	}
+	name := x.Name
+	if d, ok := settingsByKey[name]; ok {
+		name = strings.ToLower(d.name)
+	}
+	return []planner.Column{{Name: name, Type: types.Text}}
+}
+
+// show runs SHOW name | SHOW ALL.
+func (s *Session) show(x *ast.ShowVar, w *pgwire.ResultWriter, formats []int16, describe bool) (string, error) {
+	var rows [][]types.Datum
+	if x.Name == "all" {
+		for _, n := range settingNames() {
+			v, _ := s.set.get(n)
+			rows = append(rows, []types.Datum{n, v, settingsByKey[strings.ToLower(n)].desc})
+		}
+	} else {
+		v, ok := s.set.get(x.Name)
+		if !ok {
+			return "", unrecognized(x.Name)
+		}
+		rows = append(rows, []types.Datum{v})
+	}
+	return "SHOW", s.sendDatumRows(showColumns(x), rows, w, formats, describe)
+}
+
+// sendDatumRows writes a small, already materialized result.
+func (s *Session) sendDatumRows(cols []planner.Column, rows [][]types.Datum, w *pgwire.ResultWriter, formats []int16, describe bool) error {
+	if describe {
+		w.RowDescription(wireColumns(cols), formats)
+	}
+	rb, err := planner.BuildBatch(cols, rows)
+	if err != nil {
+		return err
+	}
+	defer rb.Release()
+	ct := make([]types.Type, len(cols))
+	for i, c := range cols {
+		ct[i] = c.Type
+	}
+	w.BeginRows(ct, formats, s.format())
+	return w.WriteBatch(rb, 0, int(rb.NumRows()))
+}
+
+func (s *Session) insert(ctx context.Context, p *portal) (int64, error) {
+	ins := p.prep.ins
+	if t := s.temp[ins.Table.Name]; t != ins.Table {
+		return 0, sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", ins.Table.Name)
+	}
+	if err := s.checkWritable(); err != nil {
+		return 0, err
+	}
+	rows, err := ins.Rows(ctx, s.env(), p.params)
+	if err != nil {
+		return 0, err
+	}
+	s.undo = append(s.undo, undoEntry{table: ins.Table, prevLen: ins.Table.Len()})
+	ins.Table.Append(rows)
+	return int64(len(rows)), nil
+}
+
+func (s *Session) checkWritable() error {
+	if v, _ := s.set.get("transaction_read_only"); v == "on" {
+		return sqlerr.New(sqlerr.ReadOnlySQLTransaction, "cannot execute INSERT in a read-only transaction")
+	}
+	return nil
+}
+
+func (s *Session) createTable(ctx context.Context, x *ast.CreateTable, tag string) (string, error) {
+	if !x.Temp {
+		return "", sqlerr.Unsupported("persistent tables are not supported yet").
+			WithHint("Use CREATE TEMP TABLE for an in-memory session table; lake tables arrive with the catalog.")
+	}
+	if x.Table.Schema != "" && x.Table.Schema != "pg_temp" {
+		return "", sqlerr.New(sqlerr.InvalidTableDefinition, "cannot create temporary relation in non-temporary schema")
+	}
+	if _, ok := s.temp[x.Table.Name]; ok {
+		if x.IfNotExists {
+			return "CREATE TABLE", nil
+		}
+		return "", sqlerr.New(sqlerr.DuplicateTable, "relation \"%s\" already exists", x.Table.Name)
+	}
+	if x.AsQuery != nil {
+		sel, ok := x.AsQuery.(*ast.Select)
+		if !ok {
+			return "", sqlerr.Unsupported("CREATE TABLE AS with this statement is not supported")
+		}
+		plan, err := planner.BindQuery(sel, nil, s.tables())
+		if err != nil {
+			return "", err
+		}
+		cols := append([]planner.Column(nil), plan.Columns...)
+		for i := range cols {
+			if i < len(x.Columns) {
+				cols[i].Name = x.Columns[i].Name
+			}
+		}
+		t := planner.NewMemTable("pg_temp", x.Table.Name, cols)
+		rows, err := planner.CollectRows(ctx, plan, s.env(), nil)
+		if err != nil {
+			return "", err
+		}
+		t.Append(rows)
+		s.temp[t.Name] = t
+		s.undo = append(s.undo, undoEntry{created: t.Name})
+		return fmt.Sprintf("SELECT %d", len(rows)), nil
+	}
+	cols := make([]planner.Column, len(x.Columns))
+	seen := map[string]bool{}
+	for i, c := range x.Columns {
+		if seen[c.Name] {
+			return "", sqlerr.New(sqlerr.DuplicateColumn, "column \"%s\" specified more than once", c.Name)
+		}
+		seen[c.Name] = true
+		t, err := planner.TypeOf(c.Type)
+		if err != nil {
+			return "", err
+		}
+		cols[i] = planner.Column{Name: c.Name, Type: t, NotNull: c.NotNull}
+	}
+	t := planner.NewMemTable("pg_temp", x.Table.Name, cols)
+	s.temp[t.Name] = t
+	s.undo = append(s.undo, undoEntry{created: t.Name})
+	return tag, nil
+}
+
+func (s *Session) dropTable(x *ast.DropTable) error {
+	for _, tn := range x.Tables {
+		t, ok := s.temp[tn.Name]
+		if !ok {
+			if x.IfExists {
+				continue
+			}
+			return sqlerr.New(sqlerr.UndefinedTable, "table \"%s\" does not exist", tn.Name)
+		}
+		delete(s.temp, tn.Name)
+		s.undo = append(s.undo, undoEntry{dropped: t})
+	}
+	return nil
+}
+
+func (s *Session) discard(x *ast.Discard) error {
+	switch x.What {
+	case "ALL":
+		if s.tx == txExplicit || s.tx == txFailed {
+			return sqlerr.New(sqlerr.ActiveSQLTransaction, "DISCARD ALL cannot run inside a transaction block")
+		}
+		for name, p := range s.portals {
+			p.close()
+			delete(s.portals, name)
+		}
+		s.prepared = map[string]*prepared{}
+		s.temp = map[string]*planner.MemTable{}
+		for _, d := range settingList {
+			if !d.readOnly && d.name != "session_authorization" {
+				s.set.vals[strings.ToLower(d.name)] = d.def
+			}
+		}
+	case "PLANS":
+	case "TEMP":
+		s.temp = map[string]*planner.MemTable{}
+	}
+	return nil
+}
+
+// declare opens a SQL cursor.
+func (s *Session) declare(x *ast.Declare) error {
+	if !x.Hold && s.tx != txExplicit {
+		return sqlerr.New(sqlerr.NoActiveSQLTransaction, "DECLARE CURSOR can only be used in transaction blocks")
+	}
+	if _, dup := s.portals[x.Name]; dup {
+		return sqlerr.New(sqlerr.DuplicateCursor, "cursor \"%s\" already exists", x.Name)
+	}
+	sel, ok := x.Query.(*ast.Select)
+	if !ok {
+		return sqlerr.New(sqlerr.InvalidCursorDefinition, "cursor can only scan a query")
+	}
+	plan, err := planner.BindQuery(sel, nil, s.tables())
+	if err != nil {
+		return err
+	}
+	var formats []int16
+	if x.Binary {
+		formats = []int16{1}
+	}
+	prep := &prepared{stmt: &parse.Statement{AST: sel, Tag: "SELECT"}, plan: plan}
+	s.portals[x.Name] = &portal{name: x.Name, prep: prep, cursor: true, hold: x.Hold, cols: plan.Columns, formats: formats}
+	return nil
+}
+
+// fetch runs FETCH/MOVE on a SQL cursor.
+func (s *Session) fetch(ctx context.Context, x *ast.Fetch, w *pgwire.ResultWriter, formats []int16, describe bool) (string, error) {
+	c, ok := s.portals[x.Name]
+	if !ok || !c.cursor {
+		return "", sqlerr.New(sqlerr.InvalidCursorName, "cursor \"%s\" does not exist", x.Name)
+	}
+	count := x.Count
+	switch x.Dir {
+	case ast.FetchBackward:
+		return "", sqlerr.New(sqlerr.ObjectNotInPrerequisiteState, "cursor can only scan forward").
+			WithHint("Declare it with SCROLL option to enable backward scan.")
+	case ast.FetchAbsolute, ast.FetchRelative:
+		target := x.Count
+		if x.Dir == ast.FetchRelative {
+			target = c.pos + x.Count
+		}
+		if target < c.pos {
+			return "", sqlerr.New(sqlerr.ObjectNotInPrerequisiteState, "cursor can only scan forward").
+				WithHint("Declare it with SCROLL option to enable backward scan.")
+		}
+		// Skip to the row before target, then fetch one.
+		if skip := target - c.pos - 1; skip > 0 {
+			if _, _, err := s.sendRows(ctx, c, int(skip), discardWriter(w)); err != nil {
+				return "", err
+			}
+		}
+		count = 1
+		if target == c.pos {
+			count = 0
+		}
+	}
+	verb := "FETCH"
+	out := w
+	if x.Move {
+		verb = "MOVE"
+		out = discardWriter(w)
+	}
+	rowFormats := c.formats
+	if formats != nil {
+		rowFormats = formats
+	}
+	saved := c.formats
+	c.formats = rowFormats
+	defer func() { c.formats = saved }()
+	if describe && !x.Move {
+		w.RowDescription(wireColumns(c.cols), rowFormats)
+	}
+	if count == 0 {
+		return fmt.Sprintf("%s 0", verb), nil
+	}
+	max := int(min(count, int64(1<<31-1)))
+	if count == ast.FetchAll {
+		max = 0
+	}
+	n, _, err := s.sendRows(ctx, c, max, out)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s %d", verb, n), nil
+}
+
+func discardWriter(w *pgwire.ResultWriter) *pgwire.ResultWriter { return w.Discard() }
+
+func (s *Session) sqlPrepare(x *ast.Prepare) error {
+	if _, dup := s.prepared[x.Name]; dup {
+		return sqlerr.New(sqlerr.DuplicatePreparedStatement, "prepared statement \"%s\" already exists", x.Name)
+	}
+	pt := make([]types.Type, len(x.ArgTypes))
+	for i, tn := range x.ArgTypes {
+		t, err := planner.TypeOf(tn)
+		if err != nil {
+			return err
+		}
+		pt[i] = t
+	}
+	st := &parse.Statement{AST: x.Query, SQL: x.SQL, Tag: tagOf(x.Query)}
+	prep, err := s.prepare(st, pt, x.SQL)
+	if err != nil {
+		return err
+	}
+	prep.name, prep.fromSQL = x.Name, true
+	s.prepared[x.Name] = prep
+	return nil
+}
+
+func tagOf(st ast.Stmt) string {
+	switch st.(type) {
+	case *ast.Select:
+		return "SELECT"
+	case *ast.Insert:
+		return "INSERT"
+	}
+	return "EXECUTE"
+}
+
+func (s *Session) sqlExecute(ctx context.Context, x *ast.Execute, w *pgwire.ResultWriter, formats []int16, describe bool) (string, error) {
+	prep, ok := s.prepared[x.Name]
+	if !ok {
+		return "", sqlerr.New(sqlerr.InvalidSQLStatementName, "prepared statement \"%s\" does not exist", x.Name)
+	}
+	if len(x.Params) != len(prep.paramTypes) {
+		return "", sqlerr.New(sqlerr.SyntaxError, "wrong number of parameters for prepared statement \"%s\"", x.Name).
+			WithDetail("Expected %d parameters but got %d.", len(prep.paramTypes), len(x.Params))
+	}
+	vals, err := planner.EvalConstants(ctx, x.Params, prep.paramTypes, s.env())
+	if err != nil {
+		return "", err
+	}
+	p := &portal{prep: prep, params: vals, formats: formats}
+	defer p.close()
+	if err := s.run(ctx, p, 0, w, describe); err != nil {
+		return "", err
+	}
+	return "", nil
+}
+
+func (s *Session) createRole(x *ast.CreateRole) error {
+	if !s.super {
+		return sqlerr.New(sqlerr.InsufficientPrivilege, "permission denied to create role")
+	}
+	r := catalog.Role{Name: x.Name, Login: x.User}
+	if err := applyRoleOptions(&r, x.Options); err != nil {
+		return err
+	}
+	return s.m.Roles.Create(r)
+}
+
+func (s *Session) alterRole(x *ast.AlterRole) error {
+	name := x.Name
+	if name == "" || name == "current_user" || name == "session_user" {
+		name = s.user
+	}
+	if !s.super {
+		if name != s.user {
+			return sqlerr.New(sqlerr.InsufficientPrivilege, "permission denied to alter role")
+		}
+		for _, o := range x.Options {
+			if o.Name != "password" {
+				return sqlerr.New(sqlerr.InsufficientPrivilege, "permission denied to alter role")
+			}
+		}
+	}
+	var optErr error
+	err := s.m.Roles.Alter(name, func(r *catalog.Role) { optErr = applyRoleOptions(r, x.Options) })
+	if err != nil {
+		return err
+	}
+	return optErr
+}
+
+func applyRoleOptions(r *catalog.Role, opts []ast.RoleOption) error {
+	for _, o := range opts {
+		switch o.Name {
+		case "password":
+			switch {
+			case o.Null:
+				r.Verifier = ""
+			case strings.HasPrefix(o.Value, "SCRAM-SHA-256$"):
+				r.Verifier = o.Value
+			case strings.HasPrefix(o.Value, "md5") && len(o.Value) == 35:
+				return sqlerr.Unsupported("MD5-encrypted passwords are not supported").WithHint("Give the password in clear text; it is stored as a SCRAM-SHA-256 verifier.")
+			default:
+				r.Verifier = pgwire.MakeVerifier(o.Value)
+			}
+		case "canlogin":
+			r.Login = o.Bool
+		case "superuser":
+			r.Superuser = o.Bool
+		case "createdb":
+			r.CreateDB = o.Bool
+		case "createrole":
+			r.CreateRole = o.Bool
+		case "inherit", "replication", "bypassrls", "connectionlimit", "validUntil", "isreplication":
+			// accepted and ignored: sluice has no such privileges yet
+		default:
+			return sqlerr.Unsupported("role option %s is not supported", o.Name)
+		}
+	}
+	return nil
+}

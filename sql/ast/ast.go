@@ -1,0 +1,222 @@
+package ast
+
+// Stmt is a statement.
+type Stmt interface{ stmtNode() }
+
+// Expr is a scalar expression.
+type Expr interface{ exprNode() }
+
+// TableRef is an item of a FROM list.
+type TableRef interface{ tableNode() }
+
+// Select is a SELECT or VALUES query.
+type Select struct {
+	Distinct bool
+	Targets  []*Target
+	From     []TableRef
+	Where    Expr
+	OrderBy  []*OrderItem
+	Limit    Expr
+	Offset   Expr
+	Values   [][]Expr // a VALUES list; when set the fields above are unused
+}
+
+// Target is one item of a select list.
+type Target struct {
+	Expr Expr
+	Name string // AS name, "" when absent
+	Pos  int
+}
+
+// OrderItem is one ORDER BY item.
+type OrderItem struct {
+	Expr       Expr
+	Desc       bool
+	NullsFirst *bool // nil means the default for the direction
+}
+
+// TableName is a (possibly qualified) relation name in FROM, INSERT, COPY…
+type TableName struct {
+	Schema string
+	Name   string
+	Alias  string
+	Pos    int
+}
+
+// FuncTable is a set-returning function in FROM.
+type FuncTable struct {
+	Func       *FuncCall
+	Alias      string
+	ColAliases []string
+}
+
+// SubqueryTable is a subquery (or VALUES) in FROM.
+type SubqueryTable struct {
+	Query      *Select
+	Alias      string
+	ColAliases []string
+}
+
+// TypeName is a type as written: name lower-cased and unqualified.
+type TypeName struct {
+	Name  string
+	Mods  []int
+	Array bool
+	Pos   int
+}
+
+// ConstKind is the kind of a literal.
+type ConstKind int
+
+// Literal kinds.
+const (
+	ConstNull ConstKind = iota
+	ConstInt
+	ConstNumeric
+	ConstString
+	ConstBool
+)
+
+// Const is a literal. Val is its source text (digits, string contents, "t"/"f").
+type Const struct {
+	Kind ConstKind
+	Val  string
+	Pos  int
+}
+
+// Param is $N (1-based).
+type Param struct {
+	N   int
+	Pos int
+}
+
+// ColumnRef is a column reference; Star is set for t.* or *.
+type ColumnRef struct {
+	Names []string
+	Star  bool
+	Pos   int
+}
+
+// FuncCall is a function call; Name is lower-cased, possibly schema-qualified.
+type FuncCall struct {
+	Name     []string
+	Label    string // output column name when it differs from Name (CURRENT_TIMESTAMP)
+	Args     []Expr
+	Star     bool
+	Distinct bool
+	Pos      int
+}
+
+// Cast is CAST(X AS T) or X::T.
+type Cast struct {
+	X    Expr
+	Type *TypeName
+	Pos  int
+}
+
+// BinaryExpr is an operator with two operands ("+", "=", "||", "~~"…); Op
+// also names IS [NOT] DISTINCT FROM as "IS DISTINCT FROM"/"IS NOT DISTINCT FROM".
+type BinaryExpr struct {
+	Op   string
+	L, R Expr
+	Pos  int
+}
+
+// UnaryExpr is a prefix operator ("-", "+", "~").
+type UnaryExpr struct {
+	Op  string
+	X   Expr
+	Pos int
+}
+
+// BoolOp is AND, OR or NOT.
+type BoolOp int
+
+// Boolean operators.
+const (
+	And BoolOp = iota
+	Or
+	Not
+)
+
+// BoolExpr is AND/OR over Args, or NOT over Args[0].
+type BoolExpr struct {
+	Op   BoolOp
+	Args []Expr
+	Pos  int
+}
+
+// NullTest is X IS [NOT] NULL.
+type NullTest struct {
+	X   Expr
+	Not bool
+	Pos int
+}
+
+// When is one WHEN … THEN … arm.
+type When struct {
+	Cond   Expr
+	Result Expr
+}
+
+// CaseExpr is CASE [Arg] WHEN … THEN … [ELSE …] END.
+type CaseExpr struct {
+	Arg   Expr
+	Whens []When
+	Else  Expr
+	Pos   int
+}
+
+// Coalesce is COALESCE(args).
+type Coalesce struct {
+	Args []Expr
+	Pos  int
+}
+
+// NullIf is NULLIF(L, R).
+type NullIf struct {
+	L, R Expr
+	Pos  int
+}
+
+// MinMax is GREATEST or LEAST.
+type MinMax struct {
+	Greatest bool
+	Args     []Expr
+	Pos      int
+}
+
+// InList is X [NOT] IN (list).
+type InList struct {
+	X    Expr
+	List []Expr
+	Not  bool
+	Pos  int
+}
+
+// Between is X [NOT] BETWEEN Lo AND Hi.
+type Between struct {
+	X, Lo, Hi Expr
+	Not       bool
+	Pos       int
+}
+
+func (*Const) exprNode()      {}
+func (*Param) exprNode()      {}
+func (*ColumnRef) exprNode()  {}
+func (*FuncCall) exprNode()   {}
+func (*Cast) exprNode()       {}
+func (*BinaryExpr) exprNode() {}
+func (*UnaryExpr) exprNode()  {}
+func (*BoolExpr) exprNode()   {}
+func (*NullTest) exprNode()   {}
+func (*CaseExpr) exprNode()   {}
+func (*Coalesce) exprNode()   {}
+func (*NullIf) exprNode()     {}
+func (*MinMax) exprNode()     {}
+func (*InList) exprNode()     {}
+func (*Between) exprNode()    {}
+
+func (*TableName) tableNode()     {}
+func (*FuncTable) tableNode()     {}
+func (*SubqueryTable) tableNode() {}

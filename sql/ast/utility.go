@@ -1,0 +1,214 @@
+package ast
+
+// TxKind is the kind of a transaction statement.
+type TxKind int
+
+// Transaction statement kinds.
+const (
+	TxBegin TxKind = iota
+	TxStart
+	TxCommit
+	TxRollback
+	TxSavepoint
+	TxRelease
+	TxRollbackTo
+	TxPrepare // PREPARE TRANSACTION (two-phase): unsupported
+)
+
+// Transaction is BEGIN/START/COMMIT/END/ROLLBACK/SAVEPOINT/RELEASE/ROLLBACK TO.
+type Transaction struct {
+	Kind      TxKind
+	Savepoint string
+	Modes     TxModes
+	Chain     bool
+}
+
+// TxModes are transaction characteristics; empty/nil fields were not given.
+type TxModes struct {
+	Isolation  string // "read committed", "serializable"…
+	ReadOnly   *bool
+	Deferrable *bool
+}
+
+// SetKind says what a SET-family statement does.
+type SetKind int
+
+// SET-family kinds.
+const (
+	SetValue SetKind = iota
+	SetDefault
+	SetReset
+	SetResetAll
+	SetCurrent // SET x FROM CURRENT
+	SetTxModes // SET TRANSACTION … / SET SESSION CHARACTERISTICS AS TRANSACTION …
+)
+
+// SetVar is SET/RESET. Values are the arguments rendered as PostgreSQL's
+// flatten_set_variable_args would: strings unquoted, numbers as written.
+type SetVar struct {
+	Kind    SetKind
+	Name    string // lower-cased
+	Values  []string
+	Local   bool
+	Session bool // SESSION CHARACTERISTICS (with Kind SetTxModes)
+	Modes   TxModes
+}
+
+// ShowVar is SHOW name (name "all" for SHOW ALL).
+type ShowVar struct{ Name string }
+
+// Declare is DECLARE name CURSOR FOR query.
+type Declare struct {
+	Name   string
+	Query  Stmt
+	Hold   bool
+	Binary bool
+	Scroll bool
+}
+
+// FetchDir is a FETCH/MOVE direction.
+type FetchDir int
+
+// Directions.
+const (
+	FetchForward FetchDir = iota
+	FetchBackward
+	FetchAbsolute
+	FetchRelative
+)
+
+// FetchAll is the Count of FETCH ALL.
+const FetchAll = int64(1<<63 - 1)
+
+// Fetch is FETCH or MOVE.
+type Fetch struct {
+	Name  string
+	Dir   FetchDir
+	Count int64
+	Move  bool
+}
+
+// ClosePortal is CLOSE name, or CLOSE ALL when Name is "".
+type ClosePortal struct{ Name string }
+
+// Prepare is PREPARE name [(types)] AS stmt; SQL is the statement's text.
+type Prepare struct {
+	Name     string
+	ArgTypes []*TypeName
+	Query    Stmt
+	SQL      string
+}
+
+// Execute is EXECUTE name [(params)].
+type Execute struct {
+	Name   string
+	Params []Expr
+}
+
+// Deallocate is DEALLOCATE [PREPARE] name | ALL.
+type Deallocate struct {
+	Name string
+	All  bool
+}
+
+// Copy is COPY … FROM STDIN / TO STDOUT.
+type Copy struct {
+	Table    *TableName
+	Columns  []string
+	Query    Stmt
+	From     bool
+	Stdio    bool
+	Filename string
+	Options  map[string]string // lower-cased option name → value ("" for flags)
+}
+
+// RoleOption is one option of CREATE/ALTER ROLE.
+type RoleOption struct {
+	Name  string // "password", "login", "superuser", …
+	Value string
+	Bool  bool
+	Null  bool // PASSWORD NULL
+}
+
+// CreateRole is CREATE ROLE/USER/GROUP.
+type CreateRole struct {
+	Name    string
+	User    bool // CREATE USER implies LOGIN
+	Options []RoleOption
+}
+
+// AlterRole is ALTER ROLE name [WITH] options.
+type AlterRole struct {
+	Name    string
+	Options []RoleOption
+}
+
+// DropRole is DROP ROLE [IF EXISTS] names.
+type DropRole struct {
+	Names    []string
+	IfExists bool
+}
+
+// Discard is DISCARD ALL|PLANS|SEQUENCES|TEMP.
+type Discard struct{ What string }
+
+// ColumnDef is a column of CREATE TABLE.
+type ColumnDef struct {
+	Name    string
+	Type    *TypeName
+	NotNull bool
+}
+
+// CreateTable is CREATE [TEMP] TABLE … [AS query].
+type CreateTable struct {
+	Table       *TableName
+	Temp        bool
+	IfNotExists bool
+	Columns     []ColumnDef
+	AsQuery     Stmt
+	Options     map[string]string
+}
+
+// DropTable is DROP TABLE [IF EXISTS] names.
+type DropTable struct {
+	Tables   []*TableName
+	IfExists bool
+}
+
+// Insert is INSERT INTO table [(cols)] query.
+type Insert struct {
+	Table   *TableName
+	Columns []string
+	Query   *Select
+}
+
+// Explain is EXPLAIN [options] stmt.
+type Explain struct {
+	Query   Stmt
+	Analyze bool
+}
+
+// Unsupported is a statement PostgreSQL knows and sluice does not (yet);
+// executing it answers 0A000. Tag is the command tag PostgreSQL would use.
+type Unsupported struct{ Tag string }
+
+func (*Select) stmtNode()      {}
+func (*Transaction) stmtNode() {}
+func (*SetVar) stmtNode()      {}
+func (*ShowVar) stmtNode()     {}
+func (*Declare) stmtNode()     {}
+func (*Fetch) stmtNode()       {}
+func (*ClosePortal) stmtNode() {}
+func (*Prepare) stmtNode()     {}
+func (*Execute) stmtNode()     {}
+func (*Deallocate) stmtNode()  {}
+func (*Copy) stmtNode()        {}
+func (*CreateRole) stmtNode()  {}
+func (*AlterRole) stmtNode()   {}
+func (*DropRole) stmtNode()    {}
+func (*Discard) stmtNode()     {}
+func (*CreateTable) stmtNode() {}
+func (*DropTable) stmtNode()   {}
+func (*Insert) stmtNode()      {}
+func (*Explain) stmtNode()     {}
+func (*Unsupported) stmtNode() {}

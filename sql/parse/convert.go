@@ -1,0 +1,868 @@
+package parse
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	pg "github.com/pganalyze/pg_query_go/v6"
+
+	"github.com/sluicedb/sluice/sql/ast"
+	"github.com/sluicedb/sluice/sql/sqlerr"
+)
+
+type converter struct {
+	sql string
+}
+
+func (c *converter) unsupported(pos int32, format string, args ...any) error {
+	e := sqlerr.Unsupported(format, args...)
+	if pos >= 0 {
+		e = e.WithPosition(int(pos) + 1)
+	}
+	return e
+}
+
+// stmt converts one statement and returns its command tag.
+func (c *converter) stmt(n *pg.Node) (ast.Stmt, string, error) {
+	switch x := n.Node.(type) {
+	case *pg.Node_SelectStmt:
+		s, err := c.selectStmt(x.SelectStmt)
+		return s, "SELECT", err
+	case *pg.Node_TransactionStmt:
+		return c.transaction(x.TransactionStmt)
+	case *pg.Node_VariableSetStmt:
+		s, err := c.setStmt(x.VariableSetStmt)
+		tag := "SET"
+		if s != nil && (s.Kind == ast.SetReset || s.Kind == ast.SetResetAll) {
+			tag = "RESET"
+		}
+		return s, tag, err
+	case *pg.Node_VariableShowStmt:
+		return &ast.ShowVar{Name: strings.ToLower(x.VariableShowStmt.Name)}, "SHOW", nil
+	case *pg.Node_DeclareCursorStmt:
+		d := x.DeclareCursorStmt
+		q, _, err := c.stmt(d.Query)
+		if err != nil {
+			return nil, "", err
+		}
+		// CURSOR_OPT_BINARY 0x1, SCROLL 0x2, HOLD 0x20 (parsenodes.h).
+		return &ast.Declare{Name: d.Portalname, Query: q, Binary: d.Options&0x1 != 0,
+			Scroll: d.Options&0x2 != 0, Hold: d.Options&0x20 != 0}, "DECLARE CURSOR", nil
+	case *pg.Node_FetchStmt:
+		f := x.FetchStmt
+		out := &ast.Fetch{Name: f.Portalname, Count: f.HowMany, Move: f.Ismove}
+		switch f.Direction {
+		case pg.FetchDirection_FETCH_BACKWARD:
+			out.Dir = ast.FetchBackward
+		case pg.FetchDirection_FETCH_ABSOLUTE:
+			out.Dir = ast.FetchAbsolute
+		case pg.FetchDirection_FETCH_RELATIVE:
+			out.Dir = ast.FetchRelative
+		}
+		if f.HowMany == 0 && (f.Direction == pg.FetchDirection_FETCH_FORWARD || f.Direction == pg.FetchDirection_FETCH_BACKWARD) {
+			out.Count = ast.FetchAll // FETCH ALL is encoded as FETCH_ALL = LONG_MAX; 0 would be "FETCH 0"
+		}
+		if f.HowMany == 9223372036854775807 {
+			out.Count = ast.FetchAll
+		}
+		tag := "FETCH"
+		if f.Ismove {
+			tag = "MOVE"
+		}
+		return out, tag, nil
+	case *pg.Node_ClosePortalStmt:
+		if x.ClosePortalStmt.Portalname == "" {
+			return &ast.ClosePortal{}, "CLOSE CURSOR ALL", nil
+		}
+		return &ast.ClosePortal{Name: x.ClosePortalStmt.Portalname}, "CLOSE CURSOR", nil
+	case *pg.Node_PrepareStmt:
+		p := x.PrepareStmt
+		q, _, err := c.stmt(p.Query)
+		if err != nil {
+			return nil, "", err
+		}
+		out := &ast.Prepare{Name: p.Name, Query: q}
+		for _, t := range p.Argtypes {
+			tn, err := c.typeName(t.GetTypeName())
+			if err != nil {
+				return nil, "", err
+			}
+			out.ArgTypes = append(out.ArgTypes, tn)
+		}
+		return out, "PREPARE", nil
+	case *pg.Node_ExecuteStmt:
+		out := &ast.Execute{Name: x.ExecuteStmt.Name}
+		for _, p := range x.ExecuteStmt.Params {
+			e, err := c.expr(p)
+			if err != nil {
+				return nil, "", err
+			}
+			out.Params = append(out.Params, e)
+		}
+		return out, "EXECUTE", nil
+	case *pg.Node_DeallocateStmt:
+		d := x.DeallocateStmt
+		if d.Isall || d.Name == "" {
+			return &ast.Deallocate{All: true}, "DEALLOCATE ALL", nil
+		}
+		return &ast.Deallocate{Name: d.Name}, "DEALLOCATE", nil
+	case *pg.Node_CopyStmt:
+		return c.copyStmt(x.CopyStmt)
+	case *pg.Node_CreateRoleStmt:
+		r := x.CreateRoleStmt
+		opts, err := c.roleOptions(r.Options)
+		if err != nil {
+			return nil, "", err
+		}
+		return &ast.CreateRole{Name: r.Role, User: r.StmtType == pg.RoleStmtType_ROLESTMT_USER, Options: opts}, "CREATE ROLE", nil
+	case *pg.Node_AlterRoleStmt:
+		r := x.AlterRoleStmt
+		opts, err := c.roleOptions(r.Options)
+		if err != nil {
+			return nil, "", err
+		}
+		return &ast.AlterRole{Name: r.Role.GetRolename(), Options: opts}, "ALTER ROLE", nil
+	case *pg.Node_DropRoleStmt:
+		out := &ast.DropRole{IfExists: x.DropRoleStmt.MissingOk}
+		for _, r := range x.DropRoleStmt.Roles {
+			out.Names = append(out.Names, r.GetRoleSpec().GetRolename())
+		}
+		return out, "DROP ROLE", nil
+	case *pg.Node_DiscardStmt:
+		switch x.DiscardStmt.Target {
+		case pg.DiscardMode_DISCARD_ALL:
+			return &ast.Discard{What: "ALL"}, "DISCARD ALL", nil
+		case pg.DiscardMode_DISCARD_PLANS:
+			return &ast.Discard{What: "PLANS"}, "DISCARD PLANS", nil
+		case pg.DiscardMode_DISCARD_SEQUENCES:
+			return &ast.Discard{What: "SEQUENCES"}, "DISCARD SEQUENCES", nil
+		}
+		return &ast.Discard{What: "TEMP"}, "DISCARD TEMP", nil
+	case *pg.Node_CreateStmt:
+		return c.createTable(x.CreateStmt)
+	case *pg.Node_CreateTableAsStmt:
+		ct := x.CreateTableAsStmt
+		if ct.Objtype != pg.ObjectType_OBJECT_TABLE {
+			return &ast.Unsupported{Tag: "CREATE MATERIALIZED VIEW"}, "CREATE MATERIALIZED VIEW", nil
+		}
+		q, _, err := c.stmt(ct.Query)
+		if err != nil {
+			return nil, "", err
+		}
+		rel := ct.Into.Rel
+		out := &ast.CreateTable{Table: c.rangeVar(rel), Temp: rel.Relpersistence == "t", IfNotExists: ct.IfNotExists, AsQuery: q}
+		for _, col := range ct.Into.ColNames {
+			out.Columns = append(out.Columns, ast.ColumnDef{Name: col.GetString_().Sval})
+		}
+		return out, "SELECT", nil
+	case *pg.Node_DropStmt:
+		d := x.DropStmt
+		if d.RemoveType != pg.ObjectType_OBJECT_TABLE {
+			return &ast.Unsupported{Tag: "DROP"}, "DROP", nil
+		}
+		out := &ast.DropTable{IfExists: d.MissingOk}
+		for _, o := range d.Objects {
+			var names []string
+			for _, it := range o.GetList().GetItems() {
+				names = append(names, it.GetString_().Sval)
+			}
+			tn := &ast.TableName{Name: names[len(names)-1], Pos: -1}
+			if len(names) > 1 {
+				tn.Schema = names[len(names)-2]
+			}
+			out.Tables = append(out.Tables, tn)
+		}
+		return out, "DROP TABLE", nil
+	case *pg.Node_InsertStmt:
+		return c.insert(x.InsertStmt)
+	case *pg.Node_ExplainStmt:
+		q, _, err := c.stmt(x.ExplainStmt.Query)
+		if err != nil {
+			return nil, "", err
+		}
+		out := &ast.Explain{Query: q}
+		for _, o := range x.ExplainStmt.Options {
+			if o.GetDefElem().GetDefname() == "analyze" {
+				out.Analyze = true
+			}
+		}
+		return out, "EXPLAIN", nil
+	}
+	tag := stmtTag(n)
+	return &ast.Unsupported{Tag: tag}, tag, nil
+}
+
+// stmtTag derives a command tag from a node type: Node_CreateSchemaStmt →
+// "CREATE SCHEMA".
+func stmtTag(n *pg.Node) string {
+	name := fmt.Sprintf("%T", n.Node)
+	name = name[strings.LastIndex(name, "_")+1:]
+	name = strings.TrimSuffix(name, "Stmt")
+	var b strings.Builder
+	for i, r := range name {
+		if i > 0 && r >= 'A' && r <= 'Z' {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return strings.ToUpper(b.String())
+}
+
+func (c *converter) transaction(t *pg.TransactionStmt) (ast.Stmt, string, error) {
+	out := &ast.Transaction{Savepoint: t.SavepointName, Chain: t.Chain}
+	var tag string
+	switch t.Kind {
+	case pg.TransactionStmtKind_TRANS_STMT_BEGIN:
+		out.Kind, tag = ast.TxBegin, "BEGIN"
+	case pg.TransactionStmtKind_TRANS_STMT_START:
+		out.Kind, tag = ast.TxStart, "START TRANSACTION"
+	case pg.TransactionStmtKind_TRANS_STMT_COMMIT:
+		out.Kind, tag = ast.TxCommit, "COMMIT"
+	case pg.TransactionStmtKind_TRANS_STMT_ROLLBACK:
+		out.Kind, tag = ast.TxRollback, "ROLLBACK"
+	case pg.TransactionStmtKind_TRANS_STMT_SAVEPOINT:
+		out.Kind, tag = ast.TxSavepoint, "SAVEPOINT"
+	case pg.TransactionStmtKind_TRANS_STMT_RELEASE:
+		out.Kind, tag = ast.TxRelease, "RELEASE"
+	case pg.TransactionStmtKind_TRANS_STMT_ROLLBACK_TO:
+		out.Kind, tag = ast.TxRollbackTo, "ROLLBACK"
+	default:
+		return &ast.Unsupported{Tag: "PREPARE TRANSACTION"}, "PREPARE TRANSACTION", nil
+	}
+	m, err := c.txModes(t.Options)
+	out.Modes = m
+	return out, tag, err
+}
+
+func (c *converter) txModes(opts []*pg.Node) (ast.TxModes, error) {
+	var m ast.TxModes
+	for _, o := range opts {
+		d := o.GetDefElem()
+		if d == nil {
+			continue
+		}
+		switch d.Defname {
+		case "transaction_isolation":
+			m.Isolation = c.constString(d.Arg)
+		case "transaction_read_only":
+			b := c.constBool(d.Arg)
+			m.ReadOnly = &b
+		case "transaction_deferrable":
+			b := c.constBool(d.Arg)
+			m.Deferrable = &b
+		}
+	}
+	return m, nil
+}
+
+func (c *converter) constString(n *pg.Node) string {
+	if ac := n.GetAConst(); ac != nil {
+		switch {
+		case ac.GetSval() != nil:
+			return ac.GetSval().Sval
+		case ac.GetIval() != nil:
+			return strconv.Itoa(int(ac.GetIval().Ival))
+		case ac.GetFval() != nil:
+			return ac.GetFval().Fval
+		case ac.GetBoolval() != nil:
+			if ac.GetBoolval().Boolval {
+				return "on"
+			}
+			return "off"
+		}
+	}
+	if s := n.GetString_(); s != nil {
+		return s.Sval
+	}
+	return ""
+}
+
+func (c *converter) constBool(n *pg.Node) bool {
+	if ac := n.GetAConst(); ac != nil {
+		if ac.GetIval() != nil {
+			return ac.GetIval().Ival != 0
+		}
+		if ac.GetBoolval() != nil {
+			return ac.GetBoolval().Boolval
+		}
+	}
+	return false
+}
+
+func (c *converter) setStmt(v *pg.VariableSetStmt) (*ast.SetVar, error) {
+	out := &ast.SetVar{Name: strings.ToLower(v.Name), Local: v.IsLocal}
+	switch v.Kind {
+	case pg.VariableSetKind_VAR_SET_VALUE:
+		out.Kind = ast.SetValue
+	case pg.VariableSetKind_VAR_SET_DEFAULT:
+		out.Kind = ast.SetDefault
+	case pg.VariableSetKind_VAR_RESET:
+		out.Kind = ast.SetReset
+	case pg.VariableSetKind_VAR_RESET_ALL:
+		out.Kind = ast.SetResetAll
+	case pg.VariableSetKind_VAR_SET_CURRENT:
+		out.Kind = ast.SetCurrent
+	case pg.VariableSetKind_VAR_SET_MULTI:
+		out.Kind = ast.SetTxModes
+		out.Session = v.Name == "SESSION CHARACTERISTICS"
+		m, err := c.txModes(v.Args)
+		out.Modes = m
+		return out, err
+	}
+	for _, a := range v.Args {
+		if tc := a.GetTypeCast(); tc != nil {
+			// SET TIME ZONE INTERVAL '…' HOUR TO MINUTE
+			a = tc.Arg
+		}
+		out.Values = append(out.Values, c.constString(a))
+	}
+	return out, nil
+}
+
+func (c *converter) roleOptions(opts []*pg.Node) ([]ast.RoleOption, error) {
+	var out []ast.RoleOption
+	for _, o := range opts {
+		d := o.GetDefElem()
+		if d == nil {
+			continue
+		}
+		ro := ast.RoleOption{Name: d.Defname}
+		switch {
+		case d.Arg == nil:
+			ro.Null = true
+		case d.Arg.GetBoolean() != nil:
+			ro.Bool = d.Arg.GetBoolean().Boolval
+		case d.Arg.GetInteger() != nil:
+			ro.Bool = d.Arg.GetInteger().Ival != 0
+			ro.Value = strconv.Itoa(int(d.Arg.GetInteger().Ival))
+		case d.Arg.GetString_() != nil:
+			ro.Value = d.Arg.GetString_().Sval
+		default:
+			ro.Value = c.constString(d.Arg)
+		}
+		out = append(out, ro)
+	}
+	return out, nil
+}
+
+func (c *converter) copyStmt(cp *pg.CopyStmt) (ast.Stmt, string, error) {
+	out := &ast.Copy{From: cp.IsFrom, Filename: cp.Filename, Stdio: cp.Filename == "" && !cp.IsProgram, Options: map[string]string{}}
+	if cp.IsProgram {
+		return &ast.Unsupported{Tag: "COPY"}, "COPY", nil
+	}
+	if cp.Relation != nil {
+		out.Table = c.rangeVar(cp.Relation)
+	}
+	if cp.Query != nil {
+		q, _, err := c.stmt(cp.Query)
+		if err != nil {
+			return nil, "", err
+		}
+		out.Query = q
+	}
+	for _, a := range cp.Attlist {
+		out.Columns = append(out.Columns, a.GetString_().Sval)
+	}
+	if cp.WhereClause != nil {
+		return nil, "", c.unsupported(-1, "COPY FROM … WHERE is not supported")
+	}
+	for _, o := range cp.Options {
+		d := o.GetDefElem()
+		val := ""
+		if d.Arg != nil {
+			val = c.constString(d.Arg)
+			if l := d.Arg.GetList(); l != nil {
+				var parts []string
+				for _, it := range l.Items {
+					parts = append(parts, c.constString(it))
+				}
+				val = strings.Join(parts, ",")
+			}
+		} else {
+			val = "true"
+		}
+		out.Options[strings.ToLower(d.Defname)] = val
+	}
+	return out, "COPY", nil
+}
+
+func (c *converter) createTable(cs *pg.CreateStmt) (ast.Stmt, string, error) {
+	out := &ast.CreateTable{Table: c.rangeVar(cs.Relation), Temp: cs.Relation.Relpersistence == "t", IfNotExists: cs.IfNotExists, Options: map[string]string{}}
+	for _, e := range cs.TableElts {
+		cd := e.GetColumnDef()
+		if cd == nil {
+			return nil, "", c.unsupported(-1, "table constraints are not supported yet")
+		}
+		tn, err := c.typeName(cd.TypeName)
+		if err != nil {
+			return nil, "", err
+		}
+		col := ast.ColumnDef{Name: cd.Colname, Type: tn, NotNull: cd.IsNotNull}
+		for _, k := range cd.Constraints {
+			if con := k.GetConstraint(); con != nil && con.Contype == pg.ConstrType_CONSTR_NOTNULL {
+				col.NotNull = true
+			}
+		}
+		out.Columns = append(out.Columns, col)
+	}
+	for _, o := range cs.Options {
+		d := o.GetDefElem()
+		out.Options[strings.ToLower(d.Defname)] = c.constString(d.Arg)
+	}
+	return out, "CREATE TABLE", nil
+}
+
+func (c *converter) insert(is *pg.InsertStmt) (ast.Stmt, string, error) {
+	if is.OnConflictClause != nil || len(is.ReturningList) > 0 || is.WithClause != nil {
+		return nil, "", c.unsupported(-1, "INSERT with ON CONFLICT, RETURNING or WITH is not supported yet")
+	}
+	out := &ast.Insert{Table: c.rangeVar(is.Relation)}
+	for _, col := range is.Cols {
+		out.Columns = append(out.Columns, col.GetResTarget().Name)
+	}
+	if is.SelectStmt == nil {
+		return nil, "", c.unsupported(-1, "INSERT … DEFAULT VALUES is not supported yet")
+	}
+	q, err := c.selectStmt(is.SelectStmt.GetSelectStmt())
+	if err != nil {
+		return nil, "", err
+	}
+	out.Query = q
+	return out, "INSERT", nil
+}
+
+func (c *converter) rangeVar(r *pg.RangeVar) *ast.TableName {
+	tn := &ast.TableName{Schema: r.Schemaname, Name: r.Relname, Pos: int(r.Location)}
+	if r.Alias != nil {
+		tn.Alias = r.Alias.Aliasname
+	}
+	return tn
+}
+
+func (c *converter) selectStmt(s *pg.SelectStmt) (*ast.Select, error) {
+	if s.Op != pg.SetOperation_SETOP_NONE {
+		return nil, c.unsupported(-1, "UNION, INTERSECT and EXCEPT are not supported yet")
+	}
+	if s.WithClause != nil {
+		return nil, c.unsupported(-1, "WITH queries are not supported yet")
+	}
+	if len(s.GroupClause) > 0 || s.HavingClause != nil || len(s.WindowClause) > 0 {
+		return nil, c.unsupported(-1, "GROUP BY, HAVING and WINDOW are not supported yet")
+	}
+	if s.IntoClause != nil {
+		return nil, c.unsupported(-1, "SELECT INTO is not supported")
+	}
+	if len(s.LockingClause) > 0 {
+		return nil, c.unsupported(-1, "SELECT … FOR UPDATE/SHARE is not supported")
+	}
+	out := &ast.Select{}
+	if len(s.ValuesLists) > 0 {
+		for _, row := range s.ValuesLists {
+			var r []ast.Expr
+			for _, e := range row.GetList().Items {
+				x, err := c.expr(e)
+				if err != nil {
+					return nil, err
+				}
+				r = append(r, x)
+			}
+			out.Values = append(out.Values, r)
+		}
+	}
+	if len(s.DistinctClause) > 0 {
+		if len(s.DistinctClause) > 1 || s.DistinctClause[0].Node != nil {
+			return nil, c.unsupported(-1, "DISTINCT ON is not supported yet")
+		}
+		out.Distinct = true
+	}
+	for _, t := range s.TargetList {
+		rt := t.GetResTarget()
+		e, err := c.expr(rt.Val)
+		if err != nil {
+			return nil, err
+		}
+		out.Targets = append(out.Targets, &ast.Target{Expr: e, Name: rt.Name, Pos: int(rt.Location)})
+	}
+	for _, f := range s.FromClause {
+		tr, err := c.tableRef(f)
+		if err != nil {
+			return nil, err
+		}
+		out.From = append(out.From, tr)
+	}
+	var err error
+	if s.WhereClause != nil {
+		if out.Where, err = c.expr(s.WhereClause); err != nil {
+			return nil, err
+		}
+	}
+	for _, o := range s.SortClause {
+		sb := o.GetSortBy()
+		e, err := c.expr(sb.Node)
+		if err != nil {
+			return nil, err
+		}
+		it := &ast.OrderItem{Expr: e, Desc: sb.SortbyDir == pg.SortByDir_SORTBY_DESC}
+		if sb.SortbyDir == pg.SortByDir_SORTBY_USING {
+			return nil, c.unsupported(sb.Location, "ORDER BY … USING is not supported")
+		}
+		switch sb.SortbyNulls {
+		case pg.SortByNulls_SORTBY_NULLS_FIRST:
+			t := true
+			it.NullsFirst = &t
+		case pg.SortByNulls_SORTBY_NULLS_LAST:
+			f := false
+			it.NullsFirst = &f
+		}
+		out.OrderBy = append(out.OrderBy, it)
+	}
+	if s.LimitOption == pg.LimitOption_LIMIT_OPTION_WITH_TIES {
+		return nil, c.unsupported(-1, "FETCH … WITH TIES is not supported yet")
+	}
+	if s.LimitCount != nil {
+		if out.Limit, err = c.expr(s.LimitCount); err != nil {
+			return nil, err
+		}
+	}
+	if s.LimitOffset != nil {
+		if out.Offset, err = c.expr(s.LimitOffset); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func aliasOf(a *pg.Alias) (string, []string) {
+	if a == nil {
+		return "", nil
+	}
+	var cols []string
+	for _, c := range a.Colnames {
+		cols = append(cols, c.GetString_().Sval)
+	}
+	return a.Aliasname, cols
+}
+
+func (c *converter) tableRef(n *pg.Node) (ast.TableRef, error) {
+	switch x := n.Node.(type) {
+	case *pg.Node_RangeVar:
+		return c.rangeVar(x.RangeVar), nil
+	case *pg.Node_RangeFunction:
+		rf := x.RangeFunction
+		if rf.Lateral || rf.Ordinality || rf.IsRowsfrom || len(rf.Functions) != 1 || len(rf.Coldeflist) > 0 {
+			return nil, c.unsupported(-1, "this form of function in FROM is not supported yet")
+		}
+		items := rf.Functions[0].GetList().GetItems()
+		fe, err := c.expr(items[0])
+		if err != nil {
+			return nil, err
+		}
+		fc, ok := fe.(*ast.FuncCall)
+		if !ok {
+			return nil, c.unsupported(-1, "this form of function in FROM is not supported yet")
+		}
+		alias, cols := aliasOf(rf.Alias)
+		return &ast.FuncTable{Func: fc, Alias: alias, ColAliases: cols}, nil
+	case *pg.Node_RangeSubselect:
+		rs := x.RangeSubselect
+		if rs.Lateral {
+			return nil, c.unsupported(-1, "LATERAL is not supported yet")
+		}
+		q, err := c.selectStmt(rs.Subquery.GetSelectStmt())
+		if err != nil {
+			return nil, err
+		}
+		alias, cols := aliasOf(rs.Alias)
+		return &ast.SubqueryTable{Query: q, Alias: alias, ColAliases: cols}, nil
+	case *pg.Node_JoinExpr:
+		return nil, c.unsupported(-1, "JOIN is not supported yet")
+	}
+	return nil, c.unsupported(-1, "this FROM item is not supported yet")
+}
+
+func (c *converter) typeName(t *pg.TypeName) (*ast.TypeName, error) {
+	if t == nil {
+		return nil, sqlerr.Internal("missing type name")
+	}
+	var names []string
+	for _, n := range t.Names {
+		names = append(names, n.GetString_().Sval)
+	}
+	name := names[len(names)-1]
+	if len(names) > 1 && names[0] != "pg_catalog" {
+		return nil, sqlerr.New(sqlerr.UndefinedObject, "type \"%s\" does not exist", strings.Join(names, ".")).WithPosition(int(t.Location) + 1)
+	}
+	out := &ast.TypeName{Name: strings.ToLower(name), Pos: int(t.Location), Array: len(t.ArrayBounds) > 0}
+	for _, m := range t.Typmods {
+		ac := m.GetAConst()
+		if ac == nil || ac.GetIval() == nil {
+			return nil, c.unsupported(t.Location, "type modifiers must be integer constants")
+		}
+		out.Mods = append(out.Mods, int(ac.GetIval().Ival))
+	}
+	// The grammar spells "timestamp with time zone" as pg_catalog.timestamptz
+	// and interval field qualifiers as a typmod; fold the latter away.
+	if out.Name == "interval" {
+		out.Mods = nil
+	}
+	return out, nil
+}
+
+func (c *converter) exprs(ns []*pg.Node) ([]ast.Expr, error) {
+	out := make([]ast.Expr, 0, len(ns))
+	for _, n := range ns {
+		e, err := c.expr(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func (c *converter) expr(n *pg.Node) (ast.Expr, error) {
+	if n == nil {
+		return nil, nil
+	}
+	switch x := n.Node.(type) {
+	case *pg.Node_AConst:
+		return c.aconst(x.AConst), nil
+	case *pg.Node_ParamRef:
+		return &ast.Param{N: int(x.ParamRef.Number), Pos: int(x.ParamRef.Location)}, nil
+	case *pg.Node_ColumnRef:
+		cr := &ast.ColumnRef{Pos: int(x.ColumnRef.Location)}
+		for _, f := range x.ColumnRef.Fields {
+			if f.GetAStar() != nil {
+				cr.Star = true
+				continue
+			}
+			cr.Names = append(cr.Names, f.GetString_().Sval)
+		}
+		return cr, nil
+	case *pg.Node_TypeCast:
+		arg, err := c.expr(x.TypeCast.Arg)
+		if err != nil {
+			return nil, err
+		}
+		tn, err := c.typeName(x.TypeCast.TypeName)
+		if err != nil {
+			return nil, err
+		}
+		return &ast.Cast{X: arg, Type: tn, Pos: int(x.TypeCast.Location)}, nil
+	case *pg.Node_FuncCall:
+		f := x.FuncCall
+		if f.Over != nil || len(f.AggOrder) > 0 || f.AggFilter != nil || f.AggWithinGroup || f.FuncVariadic {
+			return nil, c.unsupported(f.Location, "window functions, ordered and filtered aggregates are not supported yet")
+		}
+		out := &ast.FuncCall{Star: f.AggStar, Distinct: f.AggDistinct, Pos: int(f.Location)}
+		for _, nm := range f.Funcname {
+			out.Name = append(out.Name, strings.ToLower(nm.GetString_().Sval))
+		}
+		args, err := c.exprs(f.Args)
+		if err != nil {
+			return nil, err
+		}
+		out.Args = args
+		return out, nil
+	case *pg.Node_AExpr:
+		return c.aexpr(x.AExpr)
+	case *pg.Node_BoolExpr:
+		args, err := c.exprs(x.BoolExpr.Args)
+		if err != nil {
+			return nil, err
+		}
+		op := ast.And
+		switch x.BoolExpr.Boolop {
+		case pg.BoolExprType_OR_EXPR:
+			op = ast.Or
+		case pg.BoolExprType_NOT_EXPR:
+			op = ast.Not
+		}
+		return &ast.BoolExpr{Op: op, Args: args, Pos: int(x.BoolExpr.Location)}, nil
+	case *pg.Node_NullTest:
+		arg, err := c.expr(x.NullTest.Arg)
+		if err != nil {
+			return nil, err
+		}
+		return &ast.NullTest{X: arg, Not: x.NullTest.Nulltesttype == pg.NullTestType_IS_NOT_NULL, Pos: int(x.NullTest.Location)}, nil
+	case *pg.Node_BooleanTest:
+		bt := x.BooleanTest
+		arg, err := c.expr(bt.Arg)
+		if err != nil {
+			return nil, err
+		}
+		val := &ast.Const{Kind: ast.ConstBool, Val: "t", Pos: -1}
+		op := "IS NOT DISTINCT FROM"
+		switch bt.Booltesttype {
+		case pg.BoolTestType_IS_FALSE:
+			val.Val = "f"
+		case pg.BoolTestType_IS_NOT_TRUE:
+			op = "IS DISTINCT FROM"
+		case pg.BoolTestType_IS_NOT_FALSE:
+			val.Val, op = "f", "IS DISTINCT FROM"
+		case pg.BoolTestType_IS_UNKNOWN:
+			return &ast.NullTest{X: arg, Pos: int(bt.Location)}, nil
+		case pg.BoolTestType_IS_NOT_UNKNOWN:
+			return &ast.NullTest{X: arg, Not: true, Pos: int(bt.Location)}, nil
+		}
+		return &ast.BinaryExpr{Op: op, L: arg, R: val, Pos: int(bt.Location)}, nil
+	case *pg.Node_CaseExpr:
+		ce := x.CaseExpr
+		out := &ast.CaseExpr{Pos: int(ce.Location)}
+		var err error
+		if out.Arg, err = c.expr(ce.Arg); err != nil {
+			return nil, err
+		}
+		for _, w := range ce.Args {
+			cw := w.GetCaseWhen()
+			cond, err := c.expr(cw.Expr)
+			if err != nil {
+				return nil, err
+			}
+			res, err := c.expr(cw.Result)
+			if err != nil {
+				return nil, err
+			}
+			out.Whens = append(out.Whens, ast.When{Cond: cond, Result: res})
+		}
+		if out.Else, err = c.expr(ce.Defresult); err != nil {
+			return nil, err
+		}
+		return out, nil
+	case *pg.Node_CoalesceExpr:
+		args, err := c.exprs(x.CoalesceExpr.Args)
+		if err != nil {
+			return nil, err
+		}
+		return &ast.Coalesce{Args: args, Pos: int(x.CoalesceExpr.Location)}, nil
+	case *pg.Node_MinMaxExpr:
+		args, err := c.exprs(x.MinMaxExpr.Args)
+		if err != nil {
+			return nil, err
+		}
+		return &ast.MinMax{Greatest: x.MinMaxExpr.Op == pg.MinMaxOp_IS_GREATEST, Args: args, Pos: int(x.MinMaxExpr.Location)}, nil
+	case *pg.Node_SqlvalueFunction:
+		return c.sqlValue(x.SqlvalueFunction), nil
+	case *pg.Node_CollateClause:
+		// COLLATE "C"/pg_catalog.default: text compares bytewise already.
+		return c.expr(x.CollateClause.Arg)
+	}
+	return nil, c.unsupported(-1, "expression %s is not supported yet", nodeName(n))
+}
+
+func nodeName(n *pg.Node) string {
+	s := n.String()
+	if i := strings.IndexAny(s, ":{ "); i > 0 {
+		s = s[:i]
+	}
+	return strings.TrimSuffix(s, "_")
+}
+
+func (c *converter) sqlValue(v *pg.SQLValueFunction) ast.Expr {
+	name := map[pg.SQLValueFunctionOp]string{
+		pg.SQLValueFunctionOp_SVFOP_CURRENT_DATE:        "current_date",
+		pg.SQLValueFunctionOp_SVFOP_CURRENT_TIMESTAMP:   "now",
+		pg.SQLValueFunctionOp_SVFOP_CURRENT_TIMESTAMP_N: "now",
+		pg.SQLValueFunctionOp_SVFOP_LOCALTIMESTAMP:      "localtimestamp",
+		pg.SQLValueFunctionOp_SVFOP_LOCALTIMESTAMP_N:    "localtimestamp",
+		pg.SQLValueFunctionOp_SVFOP_CURRENT_ROLE:        "current_user",
+		pg.SQLValueFunctionOp_SVFOP_CURRENT_USER:        "current_user",
+		pg.SQLValueFunctionOp_SVFOP_USER:                "current_user",
+		pg.SQLValueFunctionOp_SVFOP_SESSION_USER:        "session_user",
+		pg.SQLValueFunctionOp_SVFOP_CURRENT_CATALOG:     "current_database",
+		pg.SQLValueFunctionOp_SVFOP_CURRENT_SCHEMA:      "current_schema",
+		pg.SQLValueFunctionOp_SVFOP_CURRENT_TIME:        "current_time",
+		pg.SQLValueFunctionOp_SVFOP_CURRENT_TIME_N:      "current_time",
+		pg.SQLValueFunctionOp_SVFOP_LOCALTIME:           "localtime",
+		pg.SQLValueFunctionOp_SVFOP_LOCALTIME_N:         "localtime",
+	}[v.Op]
+	label := strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(v.Op.String(), "SVFOP_"), "_N"))
+	return &ast.FuncCall{Name: []string{name}, Label: label, Pos: int(v.Location)}
+}
+
+func (c *converter) aconst(a *pg.A_Const) ast.Expr {
+	pos := int(a.Location)
+	switch {
+	case a.Isnull:
+		return &ast.Const{Kind: ast.ConstNull, Pos: pos}
+	case a.GetIval() != nil:
+		return &ast.Const{Kind: ast.ConstInt, Val: strconv.Itoa(int(a.GetIval().Ival)), Pos: pos}
+	case a.GetFval() != nil:
+		v := a.GetFval().Fval
+		// Integer literals too large for int4 arrive as Float; int8 if they fit.
+		if _, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return &ast.Const{Kind: ast.ConstInt, Val: v, Pos: pos}
+		}
+		return &ast.Const{Kind: ast.ConstNumeric, Val: v, Pos: pos}
+	case a.GetBoolval() != nil:
+		v := "f"
+		if a.GetBoolval().Boolval {
+			v = "t"
+		}
+		return &ast.Const{Kind: ast.ConstBool, Val: v, Pos: pos}
+	case a.GetSval() != nil:
+		return &ast.Const{Kind: ast.ConstString, Val: a.GetSval().Sval, Pos: pos}
+	case a.GetBsval() != nil:
+		return &ast.Const{Kind: ast.ConstString, Val: a.GetBsval().Bsval, Pos: pos}
+	}
+	return &ast.Const{Kind: ast.ConstNull, Pos: pos}
+}
+
+func (c *converter) aexpr(a *pg.A_Expr) (ast.Expr, error) {
+	pos := int(a.Location)
+	var op string
+	for _, n := range a.Name {
+		op = n.GetString_().Sval // the last part; OPERATOR(pg_catalog.~) qualifies it
+	}
+	l, err := c.expr(a.Lexpr)
+	if err != nil {
+		return nil, err
+	}
+	switch a.Kind {
+	case pg.A_Expr_Kind_AEXPR_OP:
+		r, err := c.expr(a.Rexpr)
+		if err != nil {
+			return nil, err
+		}
+		if l == nil {
+			return &ast.UnaryExpr{Op: op, X: r, Pos: pos}, nil
+		}
+		return &ast.BinaryExpr{Op: op, L: l, R: r, Pos: pos}, nil
+	case pg.A_Expr_Kind_AEXPR_DISTINCT, pg.A_Expr_Kind_AEXPR_NOT_DISTINCT:
+		r, err := c.expr(a.Rexpr)
+		if err != nil {
+			return nil, err
+		}
+		o := "IS DISTINCT FROM"
+		if a.Kind == pg.A_Expr_Kind_AEXPR_NOT_DISTINCT {
+			o = "IS NOT DISTINCT FROM"
+		}
+		return &ast.BinaryExpr{Op: o, L: l, R: r, Pos: pos}, nil
+	case pg.A_Expr_Kind_AEXPR_NULLIF:
+		r, err := c.expr(a.Rexpr)
+		if err != nil {
+			return nil, err
+		}
+		return &ast.NullIf{L: l, R: r, Pos: pos}, nil
+	case pg.A_Expr_Kind_AEXPR_IN:
+		list, err := c.exprs(a.Rexpr.GetList().GetItems())
+		if err != nil {
+			return nil, err
+		}
+		return &ast.InList{X: l, List: list, Not: op == "<>", Pos: pos}, nil
+	case pg.A_Expr_Kind_AEXPR_LIKE, pg.A_Expr_Kind_AEXPR_ILIKE:
+		r, err := c.expr(a.Rexpr)
+		if err != nil {
+			return nil, err
+		}
+		return &ast.BinaryExpr{Op: op, L: l, R: r, Pos: pos}, nil
+	case pg.A_Expr_Kind_AEXPR_BETWEEN, pg.A_Expr_Kind_AEXPR_NOT_BETWEEN:
+		items, err := c.exprs(a.Rexpr.GetList().GetItems())
+		if err != nil {
+			return nil, err
+		}
+		return &ast.Between{X: l, Lo: items[0], Hi: items[1], Not: a.Kind == pg.A_Expr_Kind_AEXPR_NOT_BETWEEN, Pos: pos}, nil
+	}
+	return nil, c.unsupported(a.Location, "operator form %s is not supported yet", a.Kind)
+}

@@ -1,0 +1,281 @@
+package types
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// OID is a PostgreSQL object identifier.
+type OID = uint32
+
+// Well-known type OIDs (pg_type.dat of PostgreSQL 15).
+const (
+	OIDUnknown     OID = 705
+	OIDBool        OID = 16
+	OIDBytea       OID = 17
+	OIDChar        OID = 18
+	OIDName        OID = 19
+	OIDInt8        OID = 20
+	OIDInt2        OID = 21
+	OIDInt4        OID = 23
+	OIDRegproc     OID = 24
+	OIDText        OID = 25
+	OIDOid         OID = 26
+	OIDJSON        OID = 114
+	OIDFloat4      OID = 700
+	OIDFloat8      OID = 701
+	OIDBpchar      OID = 1042
+	OIDVarchar     OID = 1043
+	OIDDate        OID = 1082
+	OIDTime        OID = 1083
+	OIDTimestamp   OID = 1114
+	OIDTimestamptz OID = 1184
+	OIDInterval    OID = 1186
+	OIDNumeric     OID = 1700
+	OIDUUID        OID = 2950
+	OIDJSONB       OID = 3802
+	OIDVoid        OID = 2278
+	OIDRecord      OID = 2249
+)
+
+// Type is a PostgreSQL type with its modifier.
+type Type struct {
+	OID    OID
+	Typmod int32 // -1 when none
+}
+
+// Desc is the static description of a base type.
+type Desc struct {
+	OID      OID
+	Name     string // pg_type.typname
+	SQLName  string // format_type() spelling
+	Len      int16  // pg_type.typlen
+	Category byte   // pg_type.typcategory
+	Aliases  []string
+}
+
+var descs = []Desc{
+	{OIDBool, "bool", "boolean", 1, 'B', []string{"boolean"}},
+	{OIDBytea, "bytea", "bytea", -1, 'U', nil},
+	{OIDChar, "char", "\"char\"", 1, 'Z', nil},
+	{OIDName, "name", "name", 64, 'S', nil},
+	{OIDInt8, "int8", "bigint", 8, 'N', []string{"bigint"}},
+	{OIDInt2, "int2", "smallint", 2, 'N', []string{"smallint"}},
+	{OIDInt4, "int4", "integer", 4, 'N', []string{"integer", "int"}},
+	{OIDRegproc, "regproc", "regproc", 4, 'N', nil},
+	{OIDText, "text", "text", -1, 'S', nil},
+	{OIDOid, "oid", "oid", 4, 'N', nil},
+	{OIDJSON, "json", "json", -1, 'U', nil},
+	{OIDFloat4, "float4", "real", 4, 'N', []string{"real"}},
+	{OIDFloat8, "float8", "double precision", 8, 'N', []string{"double precision", "float"}},
+	{OIDBpchar, "bpchar", "character", -1, 'S', []string{"character", "char"}},
+	{OIDVarchar, "varchar", "character varying", -1, 'S', []string{"character varying"}},
+	{OIDDate, "date", "date", 4, 'D', nil},
+	{OIDTimestamp, "timestamp", "timestamp without time zone", 8, 'D', []string{"timestamp without time zone"}},
+	{OIDTimestamptz, "timestamptz", "timestamp with time zone", 8, 'D', []string{"timestamp with time zone"}},
+	{OIDInterval, "interval", "interval", 16, 'T', nil},
+	{OIDNumeric, "numeric", "numeric", -1, 'N', []string{"decimal"}},
+	{OIDUUID, "uuid", "uuid", 16, 'U', nil},
+	{OIDJSONB, "jsonb", "jsonb", -1, 'U', nil},
+	{OIDUnknown, "unknown", "unknown", -2, 'X', nil},
+	{OIDVoid, "void", "void", 4, 'P', nil},
+}
+
+var (
+	byOID  = map[OID]*Desc{}
+	byName = map[string]*Desc{}
+)
+
+func init() {
+	for i := range descs {
+		d := &descs[i]
+		byOID[d.OID] = d
+		byName[d.Name] = d
+		for _, a := range d.Aliases {
+			byName[a] = d
+		}
+	}
+}
+
+// Common types without modifiers.
+var (
+	Unknown      = Type{OIDUnknown, -1}
+	Bool         = Type{OIDBool, -1}
+	Bytea        = Type{OIDBytea, -1}
+	Name         = Type{OIDName, -1}
+	Int2         = Type{OIDInt2, -1}
+	Int4         = Type{OIDInt4, -1}
+	Int8         = Type{OIDInt8, -1}
+	Oid          = Type{OIDOid, -1}
+	Text         = Type{OIDText, -1}
+	Varchar      = Type{OIDVarchar, -1}
+	JSON         = Type{OIDJSON, -1}
+	JSONB        = Type{OIDJSONB, -1}
+	Float4       = Type{OIDFloat4, -1}
+	Float8       = Type{OIDFloat8, -1}
+	Numeric      = Type{OIDNumeric, -1}
+	DateT        = Type{OIDDate, -1}
+	TimestampT   = Type{OIDTimestamp, -1}
+	TimestamptzT = Type{OIDTimestamptz, -1}
+	IntervalT    = Type{OIDInterval, -1}
+	UUIDT        = Type{OIDUUID, -1}
+	Void         = Type{OIDVoid, -1}
+)
+
+// Lookup returns the description of a type OID.
+func Lookup(oid OID) (*Desc, bool) {
+	d, ok := byOID[oid]
+	return d, ok
+}
+
+// LookupName resolves a type name as written in SQL (lower case, without
+// schema): "int4", "integer", "double precision", "timestamptz"…
+func LookupName(name string) (*Desc, bool) {
+	name = strings.TrimPrefix(name, "pg_catalog.")
+	d, ok := byName[name]
+	return d, ok
+}
+
+// Desc returns t's description; unknown OIDs describe as "unknown".
+func (t Type) Desc() *Desc {
+	if d, ok := byOID[t.OID]; ok {
+		return d
+	}
+	return byOID[OIDUnknown]
+}
+
+// String renders t like format_type(oid, typmod).
+func (t Type) String() string {
+	d := t.Desc()
+	switch t.OID {
+	case OIDVarchar, OIDBpchar:
+		if t.Typmod >= 4 {
+			return d.SQLName + "(" + strconv.Itoa(int(t.Typmod-4)) + ")"
+		}
+	case OIDNumeric:
+		if t.Typmod >= 4 {
+			m := t.Typmod - 4
+			return "numeric(" + strconv.Itoa(int(m>>16)) + "," + strconv.Itoa(int(m&0xffff)) + ")"
+		}
+	}
+	return d.SQLName
+}
+
+// Size returns the RowDescription type size (pg_type.typlen).
+func (t Type) Size() int16 { return t.Desc().Len }
+
+// IsNumeric reports whether t is in PostgreSQL's numeric category.
+func (t Type) IsNumeric() bool {
+	switch t.OID {
+	case OIDInt2, OIDInt4, OIDInt8, OIDFloat4, OIDFloat8, OIDNumeric, OIDOid:
+		return true
+	}
+	return false
+}
+
+// IsInteger reports whether t is int2, int4 or int8.
+func (t Type) IsInteger() bool {
+	return t.OID == OIDInt2 || t.OID == OIDInt4 || t.OID == OIDInt8
+}
+
+// IsString reports whether t is in the string category.
+func (t Type) IsString() bool {
+	switch t.OID {
+	case OIDText, OIDVarchar, OIDBpchar, OIDName:
+		return true
+	}
+	return false
+}
+
+// Metadata keys carrying the PostgreSQL type on an Arrow field.
+const (
+	MetaOID    = "pg.oid"
+	MetaTypmod = "pg.typmod"
+)
+
+// ArrowType returns the Arrow type that holds values of t.
+func ArrowType(t Type) arrow.DataType {
+	switch t.OID {
+	case OIDBool:
+		return arrow.FixedWidthTypes.Boolean
+	case OIDInt2:
+		return arrow.PrimitiveTypes.Int16
+	case OIDInt4:
+		return arrow.PrimitiveTypes.Int32
+	case OIDInt8, OIDOid, OIDRegproc:
+		return arrow.PrimitiveTypes.Int64
+	case OIDFloat4:
+		return arrow.PrimitiveTypes.Float32
+	case OIDFloat8:
+		return arrow.PrimitiveTypes.Float64
+	case OIDNumeric:
+		// Unconstrained numeric keeps each value's own scale, which a
+		// fixed-scale Decimal128 cannot; it travels as canonical text until
+		// the engine grows a variable-scale decimal kernel.
+		return arrow.BinaryTypes.String
+	case OIDBytea:
+		return arrow.BinaryTypes.Binary
+	case OIDDate:
+		return arrow.FixedWidthTypes.Date32
+	case OIDTimestamp:
+		return &arrow.TimestampType{Unit: arrow.Microsecond}
+	case OIDTimestamptz:
+		return &arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}
+	case OIDInterval:
+		return arrow.FixedWidthTypes.MonthDayNanoInterval
+	case OIDUUID:
+		return &arrow.FixedSizeBinaryType{ByteWidth: 16}
+	}
+	return arrow.BinaryTypes.String
+}
+
+// FieldFor returns an Arrow field for a column named name of type t.
+func FieldFor(name string, t Type) arrow.Field {
+	md := arrow.NewMetadata([]string{MetaOID, MetaTypmod},
+		[]string{strconv.FormatUint(uint64(t.OID), 10), strconv.Itoa(int(t.Typmod))})
+	return arrow.Field{Name: name, Type: ArrowType(t), Nullable: true, Metadata: md}
+}
+
+// TypeOfField recovers the PostgreSQL type of an Arrow field, from its
+// metadata when present and from the Arrow type otherwise.
+func TypeOfField(f arrow.Field) Type {
+	if i := f.Metadata.FindKey(MetaOID); i >= 0 {
+		oid, _ := strconv.ParseUint(f.Metadata.Values()[i], 10, 32)
+		t := Type{OID: OID(oid), Typmod: -1}
+		if j := f.Metadata.FindKey(MetaTypmod); j >= 0 {
+			m, _ := strconv.Atoi(f.Metadata.Values()[j])
+			t.Typmod = int32(m)
+		}
+		return t
+	}
+	switch dt := f.Type.(type) {
+	case *arrow.BooleanType:
+		return Bool
+	case *arrow.Int8Type, *arrow.Int16Type:
+		return Int2
+	case *arrow.Int32Type:
+		return Int4
+	case *arrow.Int64Type, *arrow.Uint32Type:
+		return Int8
+	case *arrow.Float32Type:
+		return Float4
+	case *arrow.Float64Type:
+		return Float8
+	case *arrow.BinaryType, *arrow.LargeBinaryType:
+		return Bytea
+	case *arrow.Date32Type:
+		return DateT
+	case *arrow.TimestampType:
+		if dt.TimeZone != "" {
+			return TimestamptzT
+		}
+		return TimestampT
+	case *arrow.MonthDayNanoIntervalType:
+		return IntervalT
+	case *arrow.Decimal128Type:
+		return Type{OIDNumeric, ((dt.Precision << 16) | dt.Scale) + 4}
+	}
+	return Text
+}
