@@ -274,6 +274,13 @@ func (b *binder) coerceCtx(e Expr, t types.Type, cc castCtx, what string, pos in
 		if x.null {
 			return &constExpr{t: t}, nil
 		}
+		if cc == castExplicit && (t.OID == types.OIDVarchar || t.OID == types.OIDBpchar) {
+			v, err := types.ApplyCharTypmod(t, x.s, true)
+			if err != nil {
+				return nil, errAt(sqlerr.From(err), x.pos)
+			}
+			return &constExpr{t: t, v: v}, nil
+		}
 		v, err := types.ParseText(t, x.s, nil)
 		if err != nil {
 			if t.OID == types.OIDTimestamptz || t.OID == types.OIDDate || t.OID == types.OIDTimestamp {

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"math"
+	"strings"
 	"time"
 
 	"github.com/sluicedb/sluice/sql/sqlerr"
@@ -55,6 +56,13 @@ func lookupCast(from, to types.Type, cc castCtx) (castFunc, bool) {
 		}
 		return numericCast(from, to), true
 	case from.IsString() && to.IsString():
+		if from.OID == types.OIDBpchar && to.OID != types.OIDBpchar {
+			// char(n) → text drops the padding (rtrim), as PostgreSQL does.
+			tm := typmodCast(to, cc == castExplicit)
+			return func(ec *evalCtx, d types.Datum) (types.Datum, error) {
+				return tm(ec, strings.TrimRight(d.(string), " "))
+			}, true
+		}
 		if to.OID == types.OIDText || to.OID == types.OIDName {
 			return func(_ *evalCtx, d types.Datum) (types.Datum, error) { return d, nil }, true
 		}
@@ -67,6 +75,10 @@ func lookupCast(from, to types.Type, cc castCtx) (castFunc, bool) {
 		}
 		return func(ec *evalCtx, d types.Datum) (types.Datum, error) {
 			s := types.TextOf(from, d, ec.env.Format)
+			if b, ok := d.(bool); ok {
+				// booltext: the cast spells the value out, unlike boolout's t/f.
+				s = map[bool]string{true: "true", false: "false"}[b]
+			}
 			if to.OID == types.OIDJSON {
 				return types.ParseText(to, s, ec.env.Format)
 			}

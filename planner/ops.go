@@ -380,7 +380,7 @@ func (b *binder) concat(l, r Expr, pos int) (Expr, error) {
 		if isUnknown(e) {
 			return b.coerce(e, types.Text, "", pos)
 		}
-		if e.Type().IsString() {
+		if e.Type().IsString() && e.Type().OID != types.OIDBpchar {
 			return e, nil
 		}
 		return b.cast(e, types.Text, castExplicit, pos)

@@ -224,7 +224,7 @@ func showColumns(x *ast.ShowVar) []planner.Column {
 	}
 	name := x.Name
 	if d, ok := settingsByKey[name]; ok {
-		name = strings.ToLower(d.name)
+		name = d.name
 	}
 	return []planner.Column{{Name: name, Type: types.Text}}
 }

@@ -192,8 +192,12 @@ func (d *Decimal) Div(o *Decimal) (*Decimal, error) {
 		return nil, sqlerr.New(sqlerr.DivisionByZero, "division by zero")
 	}
 	// select_div_scale: about 16 significant digits, at least the input scales.
-	w1, w2 := d.weight(), o.weight()
+	w1, f1 := d.firstGroup()
+	w2, f2 := o.firstGroup()
 	qweight := w1 - w2
+	if f1 <= f2 {
+		qweight--
+	}
 	rscale := int32(16) - qweight*4
 	rscale = max(rscale, d.Scale, o.Scale, 0)
 	rscale = min(rscale, 1000)
@@ -204,6 +208,30 @@ func (d *Decimal) Div(o *Decimal) (*Decimal, error) {
 	r := &Decimal{Scale: rscale + 1}
 	r.Coef.Set(q)
 	return r.Rescale(rscale), nil
+}
+
+// firstGroup returns the base-10000 weight and value of the first nonzero
+// digit group (PostgreSQL's NumericVar weight and digits[0]).
+func (d *Decimal) firstGroup() (int32, int) {
+	abs := new(big.Int).Abs(&d.Coef).String()
+	if abs == "0" {
+		return 0, 0
+	}
+	w := d.weight()
+	// Digits of the group at weight w: positions relative to the decimal point.
+	intDigits := len(abs) - int(d.Scale)
+	// The group covers decimal exponents [4w, 4w+3]; the digit with exponent e
+	// sits at index intDigits-1-e of abs.
+	v := 0
+	for e := 4*int(w) + 3; e >= 4*int(w); e-- {
+		idx := intDigits - 1 - e
+		digit := 0
+		if idx >= 0 && idx < len(abs) {
+			digit = int(abs[idx] - '0')
+		}
+		v = v*10 + digit
+	}
+	return w, v
 }
 
 // weight is the base-10000 weight of the first nonzero digit group.

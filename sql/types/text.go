@@ -241,7 +241,7 @@ func AppendInterval(buf []byte, iv Interval) []byte {
 		buf = strconv.AppendInt(buf, n, 10)
 		buf = append(buf, ' ')
 		buf = append(buf, unit...)
-		if n != 1 && n != -1 {
+		if n != 1 {
 			buf = append(buf, 's')
 		}
 	}
