@@ -17,10 +17,52 @@ type scopeCol struct {
 }
 
 type binder struct {
-	tables Tables
-	params *[]types.Type // grows as $n are seen; unknown entries inferred
-	scope  []scopeCol
+	tables  Tables
+	params  *[]types.Type // grows as $n are seen; unknown entries inferred
+	scope   []scopeCol
+	foldErr *error // first error met while folding constants (shared with sub-binders)
 }
+
+// fold evaluates an immutable function of constants at bind time, as
+// PostgreSQL's planner does (so SELECT 1/0 fails before any row is sent). A
+// failure is remembered in foldErr, reported when the plan is instantiated
+// (Bind, or before RowDescription), and the expression is left to fail again
+// if it ever runs.
+func (b *binder) fold(e Expr) Expr {
+	f, ok := e.(*fnExpr)
+	if !ok || !f.pure {
+		return e
+	}
+	for _, a := range f.args {
+		if _, isConst := a.(*constExpr); !isConst {
+			return e
+		}
+	}
+	v, err := f.Eval(&evalCtx{}, nil)
+	if err != nil {
+		if b.foldErr != nil && *b.foldErr == nil {
+			*b.foldErr = err
+		}
+		return e
+	}
+	return &constExpr{t: f.t, v: v}
+}
+
+func (b *binder) foldCast(c *castExpr) Expr {
+	if _, isConst := c.x.(*constExpr); !isConst || !foldableCast(c.x.Type(), c.to) {
+		return c
+	}
+	v, err := c.Eval(&evalCtx{env: &Env{}}, nil)
+	if err != nil {
+		if b.foldErr != nil && *b.foldErr == nil {
+			*b.foldErr = err
+		}
+		return c
+	}
+	return &constExpr{t: c.to, v: v}
+}
+
+func (b *binder) foldFn(e *fnExpr) (Expr, error) { return b.fold(e), nil }
 
 func errAt(e *sqlerr.Error, pos int) *sqlerr.Error {
 	if pos >= 0 && e.Position == 0 {
@@ -156,12 +198,12 @@ func (b *binder) expr(e ast.Expr) (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		eq, err := b.binary("=", l, r, x.Pos)
+		args, t, err := b.commonExprs([]Expr{l, r}, "NULLIF", x.Pos)
 		if err != nil {
 			return nil, err
 		}
-		lt := eq.(*fnExpr).args[0]
-		return &caseExpr{t: lt.Type(), conds: []Expr{eq}, res: []Expr{&constExpr{t: lt.Type()}}, els: lt}, nil
+		eq := &fnExpr{t: types.Bool, args: args, strict: true, fn: compareFn("=")}
+		return &caseExpr{t: t, conds: []Expr{eq}, res: []Expr{&constExpr{t: t}}, els: args[0]}, nil
 	case *ast.InList:
 		all := append([]ast.Expr{x.X}, x.List...)
 		args, _, err := b.common(all, "IN", x.Pos)
@@ -309,7 +351,7 @@ func (b *binder) coerceCtx(e Expr, t types.Type, cc castCtx, what string, pos in
 		}
 		return nil, errAt(sqlerr.New(sqlerr.DatatypeMismatch, "%s must be type %s, not type %s", what, t, from), pos)
 	}
-	return &castExpr{x: e, to: t, fn: fn}, nil
+	return b.foldCast(&castExpr{x: e, to: t, fn: fn}), nil
 }
 
 func hasZone(s string) bool {
@@ -332,7 +374,7 @@ func (b *binder) cast(e Expr, t types.Type, cc castCtx, pos int) (Expr, error) {
 	if !ok {
 		return nil, errAt(sqlerr.New(sqlerr.CannotCoerce, "cannot cast type %s to %s", e.Type(), t), pos)
 	}
-	return &castExpr{x: e, to: t, fn: fn}, nil
+	return b.foldCast(&castExpr{x: e, to: t, fn: fn}), nil
 }
 
 // common resolves the common type of a set of expressions (CASE, COALESCE,

@@ -263,6 +263,16 @@ type castExpr struct {
 	fn castFunc
 }
 
+// foldableCast reports whether a cast depends on nothing but its input
+// (not on TimeZone or the clock), so it can be folded.
+func foldableCast(from, to types.Type) bool {
+	ok := func(t types.Type) bool {
+		return numRank(t.OID) > 0 || t.IsString() || t.OID == types.OIDBool || t.OID == types.OIDUUID ||
+			t.OID == types.OIDBytea || t.OID == types.OIDJSON || t.OID == types.OIDJSONB
+	}
+	return ok(from) && ok(to)
+}
+
 func (e *castExpr) Type() types.Type { return e.to }
 func (e *castExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
 	v, err := e.x.Eval(ec, row)

@@ -32,7 +32,10 @@ type node interface {
 type Plan struct {
 	Columns []Column
 	Params  []types.Type
-	root    node
+	// Err is an error found while folding constants: PostgreSQL reports it
+	// when the statement is planned for execution (Bind), not at Parse.
+	Err  error
+	root node
 }
 
 // Execute runs the plan with parameter values (already decoded to Datums of

@@ -91,6 +91,7 @@ type fnExpr struct {
 	t      types.Type
 	args   []Expr
 	strict bool
+	pure   bool // immutable: may be folded when its arguments are constants
 	fn     func(ec *evalCtx, args []types.Datum) (types.Datum, error)
 }
 

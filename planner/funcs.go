@@ -17,6 +17,7 @@ type funcDef struct {
 	ret      types.Type
 	strict   bool
 	volatile bool
+	pure     bool // immutable: folded at bind time when its arguments are constants
 	fn       func(ec *evalCtx, a []types.Datum) (types.Datum, error)
 }
 
@@ -90,17 +91,17 @@ func init() {
 		t := ec.env.TxStart.In(locOf(ec))
 		return types.Date(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).Unix() / 86400), nil
 	}})
-	reg("length", funcDef{args: []types.Type{T}, ret: I4, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("length", funcDef{pure: true, args: []types.Type{T}, ret: I4, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
 		return int64(utf8.RuneCountInString(a[0].(string))), nil
 	}})
 	reg("char_length", funcs["length"][0])
-	reg("octet_length", funcDef{args: []types.Type{T}, ret: I4, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("octet_length", funcDef{pure: true, args: []types.Type{T}, ret: I4, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
 		return int64(len(a[0].(string))), nil
 	}})
-	reg("upper", funcDef{args: []types.Type{T}, ret: T, strict: true, fn: textFn(strings.ToUpper)})
-	reg("lower", funcDef{args: []types.Type{T}, ret: T, strict: true, fn: textFn(strings.ToLower)})
-	reg("md5", funcDef{args: []types.Type{T}, ret: T, strict: true, fn: textFn(md5Hex)})
-	reg("repeat", funcDef{args: []types.Type{T, I4}, ret: T, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("upper", funcDef{pure: true, args: []types.Type{T}, ret: T, strict: true, fn: textFn(strings.ToUpper)})
+	reg("lower", funcDef{pure: true, args: []types.Type{T}, ret: T, strict: true, fn: textFn(strings.ToLower)})
+	reg("md5", funcDef{pure: true, args: []types.Type{T}, ret: T, strict: true, fn: textFn(md5Hex)})
+	reg("repeat", funcDef{pure: true, args: []types.Type{T, I4}, ret: T, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
 		n := a[1].(int64)
 		if n <= 0 {
 			return "", nil
@@ -121,7 +122,7 @@ func init() {
 	}})
 	for _, t := range []types.Type{types.Int2, I4, I8, types.Numeric, types.Float4, F8} {
 		t := t
-		reg("abs", funcDef{args: []types.Type{t}, ret: t, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+		reg("abs", funcDef{pure: true, args: []types.Type{t}, ret: t, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
 			switch v := a[0].(type) {
 			case int64:
 				if v < 0 {
@@ -181,7 +182,7 @@ func (b *binder) funcCall(f *ast.FuncCall) (Expr, error) {
 					return nil, err
 				}
 			}
-			return &fnExpr{t: d.ret, args: args, strict: d.strict, fn: d.fn}, nil
+			return b.fold(&fnExpr{t: d.ret, args: args, strict: d.strict, pure: d.pure, fn: d.fn}), nil
 		}
 	}
 	sig := make([]string, len(args))

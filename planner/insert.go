@@ -22,6 +22,7 @@ type InsertPlan struct {
 	src    *Plan
 	colMap []int // target column index for each source column
 	casts  []Expr
+	Err    error // constant-folding error, reported at Bind (see Plan.Err)
 }
 
 // BindInsert binds INSERT INTO t [(cols)] query.
@@ -50,7 +51,8 @@ func BindInsert(ins *ast.Insert, paramTypes []types.Type, tables Tables) (*Inser
 		}
 	}
 	params := append([]types.Type(nil), paramTypes...)
-	b := &binder{tables: tables, params: &params}
+	var foldErr error
+	b := &binder{tables: tables, params: &params, foldErr: &foldErr}
 	// VALUES rows are coerced straight to the column types so that untyped
 	// literals and parameters take them (PostgreSQL does the same).
 	var root node
@@ -99,7 +101,7 @@ func BindInsert(ins *ast.Insert, paramTypes []types.Type, tables Tables) (*Inser
 			params[i] = types.Text
 		}
 	}
-	return &InsertPlan{Table: t, Params: params, src: &Plan{Columns: cols, Params: params, root: root}, colMap: colMap, casts: casts}, nil
+	return &InsertPlan{Table: t, Params: params, src: &Plan{Columns: cols, Params: params, root: root, Err: foldErr}, colMap: colMap, casts: casts, Err: foldErr}, nil
 }
 
 func assignErr(err error, tc Column, e Expr) error {

@@ -95,7 +95,7 @@ func (b *binder) binary(op string, l, r Expr, pos int) (Expr, error) {
 		if t.OID == types.OIDJSON {
 			return nil, noOperator(op, lt, rt, pos)
 		}
-		return &fnExpr{t: types.Bool, args: args, strict: true, fn: compareFn(op)}, nil
+		return b.fold(&fnExpr{t: types.Bool, args: args, strict: true, pure: true, fn: compareFn(op)}), nil
 	}
 	if numRank(lt.OID) > 0 && numRank(rt.OID) > 0 {
 		args, t, err := b.commonExprs([]Expr{l, r}, op, pos)
@@ -109,9 +109,13 @@ func (b *binder) binary(op string, l, r Expr, pos int) (Expr, error) {
 		if fn == nil {
 			return nil, noOperator(op, lt, rt, pos)
 		}
-		return &fnExpr{t: t, args: args, strict: true, fn: fn}, nil
+		return b.fold(&fnExpr{t: t, args: args, strict: true, pure: true, fn: fn}), nil
 	}
 	if e := dateArith(op, l, r); e != nil {
+		if lt.OID != types.OIDTimestamptz && rt.OID != types.OIDTimestamptz {
+			e.(*fnExpr).pure = true
+			return b.fold(e), nil
+		}
 		return e, nil
 	}
 	return nil, noOperator(op, lt, rt, pos)
@@ -350,20 +354,20 @@ func (b *binder) unary(op string, x Expr, pos int) (Expr, error) {
 		return x, nil
 	case op == "-" && t.IsInteger():
 		lo, _ := types.IntRange(t)
-		return &fnExpr{t: t, args: []Expr{x}, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+		return b.foldFn(&fnExpr{t: t, args: []Expr{x}, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
 			if a[0].(int64) == lo {
 				return nil, types.OutOfRange(t)
 			}
 			return -a[0].(int64), nil
-		}}, nil
+		}})
 	case op == "-" && (t.OID == types.OIDFloat4 || t.OID == types.OIDFloat8):
-		return &fnExpr{t: t, args: []Expr{x}, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+		return b.foldFn(&fnExpr{t: t, args: []Expr{x}, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
 			return -a[0].(float64), nil
-		}}, nil
+		}})
 	case op == "-" && t.OID == types.OIDNumeric:
-		return &fnExpr{t: t, args: []Expr{x}, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+		return b.foldFn(&fnExpr{t: t, args: []Expr{x}, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
 			return a[0].(*types.Decimal).Neg(), nil
-		}}, nil
+		}})
 	case op == "-" && t.OID == types.OIDInterval:
 		return &fnExpr{t: t, args: []Expr{x}, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
 			iv := a[0].(types.Interval)
@@ -395,9 +399,9 @@ func (b *binder) concat(l, r Expr, pos int) (Expr, error) {
 	if r, err = toText(r); err != nil {
 		return nil, err
 	}
-	return &fnExpr{t: types.Text, args: []Expr{l, r}, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+	return b.fold(&fnExpr{t: types.Text, args: []Expr{l, r}, strict: true, pure: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
 		return a[0].(string) + a[1].(string), nil
-	}}, nil
+	}}), nil
 }
 
 // match binds LIKE/ILIKE (~~, ~~*) and POSIX regular expressions (~, ~*).

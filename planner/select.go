@@ -13,7 +13,8 @@ import (
 // the resolved types (unresolved ones become text, as in PostgreSQL).
 func BindQuery(sel *ast.Select, paramTypes []types.Type, tables Tables) (*Plan, error) {
 	params := append([]types.Type(nil), paramTypes...)
-	b := &binder{tables: tables, params: &params}
+	var foldErr error
+	b := &binder{tables: tables, params: &params, foldErr: &foldErr}
 	root, cols, err := b.selectNode(sel)
 	if err != nil {
 		return nil, err
@@ -23,7 +24,7 @@ func BindQuery(sel *ast.Select, paramTypes []types.Type, tables Tables) (*Plan, 
 			params[i] = types.Text
 		}
 	}
-	return &Plan{Columns: cols, Params: params, root: root}, nil
+	return &Plan{Columns: cols, Params: params, root: root, Err: foldErr}, nil
 }
 
 func (b *binder) selectNode(sel *ast.Select) (node, []Column, error) {
@@ -231,7 +232,7 @@ func (b *binder) fromItem(tr ast.TableRef) (node, []scopeCol, error) {
 		}
 		return &memScan{t: t}, sc, nil
 	case *ast.SubqueryTable:
-		inner := &binder{tables: b.tables, params: b.params}
+		inner := &binder{tables: b.tables, params: b.params, foldErr: b.foldErr}
 		n, cols, err := inner.selectNode(x.Query)
 		if err != nil {
 			return nil, nil, err

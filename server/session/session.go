@@ -33,6 +33,17 @@ type prepared struct {
 	created    time.Time
 }
 
+// planErr is the error PostgreSQL would raise when planning the statement.
+func (p *prepared) planErr() error {
+	switch {
+	case p.plan != nil:
+		return p.plan.Err
+	case p.ins != nil:
+		return p.ins.Err
+	}
+	return nil
+}
+
 // portal is a bound statement ready to run, or an open SQL cursor.
 type portal struct {
 	name    string
@@ -465,6 +476,9 @@ func (s *Session) Bind(ctx context.Context, portalName, stmtName string, pformat
 				return sqlerr.New(sqlerr.InvalidParameterValue, "unsupported format code: %d", rf)
 			}
 		}
+		if err := prep.planErr(); err != nil {
+			return err
+		}
 		s.beginImplicit()
 		s.portals[portalName] = &portal{name: portalName, prep: prep, params: vals, formats: rformats}
 		return nil
@@ -600,6 +614,9 @@ func (s *Session) run(ctx context.Context, p *portal, maxRows int, w *pgwire.Res
 	if p.prep.stmt == nil {
 		w.EmptyQuery()
 		return nil
+	}
+	if err := p.prep.planErr(); err != nil && !p.cursor {
+		return err
 	}
 	if p.prep.plan != nil || p.cursor {
 		if describe {

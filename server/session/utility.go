@@ -312,6 +312,9 @@ func (s *Session) createTable(ctx context.Context, x *ast.CreateTable, tag strin
 		if err != nil {
 			return "", err
 		}
+		if plan.Err != nil {
+			return "", plan.Err
+		}
 		cols := append([]planner.Column(nil), plan.Columns...)
 		for i := range cols {
 			if i < len(x.Columns) {
@@ -401,6 +404,9 @@ func (s *Session) declare(x *ast.Declare) error {
 	plan, err := planner.BindQuery(sel, nil, s.tables())
 	if err != nil {
 		return err
+	}
+	if plan.Err != nil {
+		return plan.Err
 	}
 	var formats []int16
 	if x.Binary {
