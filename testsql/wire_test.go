@@ -25,6 +25,7 @@ var wireFlag = flag.String("wire", "", "run one wire script (wire/NAME.wire)")
 //	send
 //	Query {"String": "SELECT 1"}
 //	raw 5100000004          (hex bytes, sent as is)
+//	CopyText "1\tx\n"       (a CopyData message with this text)
 //
 //	until [ReadyForQuery …]
 //	----
@@ -88,6 +89,13 @@ func frontendMessage(line string) (pgproto3.FrontendMessage, []byte, error) {
 	if typ == "raw" {
 		b, err := hex.DecodeString(strings.ReplaceAll(body, " ", ""))
 		return nil, b, err
+	}
+	if typ == "CopyText" {
+		var text string
+		if err := json.Unmarshal([]byte(body), &text); err != nil {
+			return nil, nil, err
+		}
+		return &pgproto3.CopyData{Data: []byte(text)}, nil, nil
 	}
 	var m pgproto3.FrontendMessage
 	switch typ {
