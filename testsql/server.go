@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"testing"
 	"time"
@@ -79,11 +80,11 @@ func Start(tb testing.TB, opts ...Option) *Server {
 
 // URL returns a libpq-style connection URL for user (password may be empty).
 func (s *Server) URL(user, password string) string {
-	cred := user
+	u := &url.URL{Scheme: "postgres", User: url.User(user), Host: s.Addr, Path: "/sluice", RawQuery: "sslmode=disable"}
 	if password != "" {
-		cred += ":" + password
+		u.User = url.UserPassword(user, password)
 	}
-	return fmt.Sprintf("postgres://%s@%s/sluice?sslmode=disable", cred, s.Addr)
+	return u.String()
 }
 
 // SetPassword gives a role a password (creating a login role if needed).
