@@ -275,6 +275,15 @@ func (c *converter) constString(n *pg.Node) string {
 	if s := n.GetString_(); s != nil {
 		return s.Sval
 	}
+	if b := n.GetBoolean(); b != nil {
+		if b.Boolval {
+			return "true"
+		}
+		return "false"
+	}
+	if i := n.GetInteger(); i != nil {
+		return strconv.Itoa(int(i.Ival))
+	}
 	return ""
 }
 

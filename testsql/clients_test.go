@@ -1,0 +1,267 @@
+package testsql
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	_ "github.com/lib/pq"
+
+	"github.com/sluicedb/sluice/server/pgwire"
+)
+
+func haveCmd(name string) bool {
+	_, err := exec.LookPath(name)
+	return err == nil
+}
+
+func runCmd(t *testing.T, env []string, name string, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s %v: %v\nstdout:\n%s\nstderr:\n%s", name, args, err, stdout.String(), stderr.String())
+	}
+	return stdout.String()
+}
+
+// TestPgxExecModes runs a parameterized query in every pgx execution mode.
+func TestPgxExecModes(t *testing.T) {
+	srv := Start(t)
+	modes := map[string]pgx.QueryExecMode{
+		"cache_statement": pgx.QueryExecModeCacheStatement,
+		"cache_describe":  pgx.QueryExecModeCacheDescribe,
+		"describe_exec":   pgx.QueryExecModeDescribeExec,
+		"exec":            pgx.QueryExecModeExec,
+		"simple_protocol": pgx.QueryExecModeSimpleProtocol,
+	}
+	for name, mode := range modes {
+		t.Run(name, func(t *testing.T) {
+			cfg, err := pgx.ParseConfig(srv.URL("sluice", ""))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg.DefaultQueryExecMode = mode
+			ctx := context.Background()
+			c, err := pgx.ConnectConfig(ctx, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close(ctx)
+			for i := 0; i < 3; i++ { // repeated, so cached statements are reused
+				var n int32
+				var s string
+				var ts time.Time
+				var f float64
+				var b bool
+				err := c.QueryRow(ctx, "SELECT $1::int4 + 1, $2::text || '!', $3::timestamptz, $4::float8 * 2, $5::bool",
+					int32(41+i), "hé", time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC), 1.25, true).Scan(&n, &s, &ts, &f, &b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n != int32(42+i) || s != "hé!" || !ts.Equal(time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)) || f != 2.5 || !b {
+					t.Fatalf("got %v %q %v %v %v", n, s, ts, f, b)
+				}
+			}
+			rows, err := c.Query(ctx, "SELECT g, g::text FROM generate_series(1, $1::int4) AS g", int32(2500))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var count, sum int
+			for rows.Next() {
+				var g int32
+				var gs string
+				if err := rows.Scan(&g, &gs); err != nil {
+					t.Fatal(err)
+				}
+				count++
+				sum += int(g)
+			}
+			if rows.Err() != nil || count != 2500 || sum != 2500*2501/2 {
+				t.Fatalf("rows: %d sum %d err %v", count, sum, rows.Err())
+			}
+		})
+	}
+}
+
+func TestLibPQ(t *testing.T) {
+	srv := Start(t, WithAuth(pgwire.AuthSCRAM))
+	srv.SetPassword(t, "sluice", "pq-secret")
+	db, err := sql.Open("postgres", srv.URL("sluice", "pq-secret"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Ping(); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	var s string
+	if err := db.QueryRow("SELECT $1::int + 1, $2::text", 41, "x").Scan(&n, &s); err != nil || n != 42 || s != "x" {
+		t.Fatalf("%d %q %v", n, s, err)
+	}
+	tx, err := db.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec("CREATE TEMP TABLE t (a int)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec("INSERT INTO t VALUES ($1)", 7); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPsql(t *testing.T) {
+	Need(t, haveCmd("psql"), "psql (postgresql-client-15)")
+	srv := Start(t, WithAuth(pgwire.AuthSCRAM))
+	srv.SetPassword(t, "sluice", "psql-secret")
+	env := []string{"PGPASSWORD=psql-secret", "PGSSLMODE=prefer", "PGCONNECT_TIMEOUT=5"}
+	base := []string{"-X", "-h", "127.0.0.1", "-p", itoa(srv.Port), "-U", "sluice", "-v", "ON_ERROR_STOP=1"}
+	out := runCmd(t, env, "psql", append(base, "-Atc", "select version()")...)
+	if !strings.HasPrefix(out, "PostgreSQL 15.") || !strings.Contains(out, "sluice") {
+		t.Fatalf("version: %q", out)
+	}
+	script := `PREPARE q(int) AS SELECT $1 * 2 AS doubled;
+EXECUTE q(21);
+CREATE TEMP TABLE t (id int, name text);
+\copy t FROM stdin WITH (FORMAT csv)
+1,one
+2,two
+\.
+SELECT id, name FROM t ORDER BY id;
+\copy (SELECT name FROM t ORDER BY id DESC) TO stdout
+`
+	f := filepath.Join(t.TempDir(), "s.sql")
+	os.WriteFile(f, []byte(script), 0o644)
+	out = runCmd(t, env, "psql", append(base, "-At", "-f", f)...)
+	Need(t, postgresReachable(), "PostgreSQL at "+PostgresAddr()+" (the oracle)")
+	want := runCmd(t, nil, "psql", "-X", "-v", "ON_ERROR_STOP=1", "-At", "-f", f, PostgresURL())
+	if out != want || !strings.Contains(out, "42\nCREATE TABLE\nCOPY 2\n1|one\n2|two\ntwo\none\n") {
+		t.Fatalf("psql script output:\n%s\nPostgreSQL printed:\n%s", out, want)
+	}
+	// A wrong password is 28P01.
+	cmd := exec.Command("psql", append(base, "-c", "select 1")...)
+	cmd.Env = append(os.Environ(), "PGPASSWORD=wrong", "PGCONNECT_TIMEOUT=5")
+	b, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(b), `password authentication failed for user "sluice"`) {
+		t.Fatalf("wrong password: %v %s", err, b)
+	}
+}
+
+// TestPsqlCtrlC cancels a running statement the way a user does: SIGINT to
+// psql, which sends a CancelRequest on a new connection.
+func TestPsqlCtrlC(t *testing.T) {
+	Need(t, haveCmd("psql"), "psql (postgresql-client-15)")
+	srv := Start(t)
+	cmd := exec.Command("psql", "-X", "-h", "127.0.0.1", "-p", itoa(srv.Port), "-U", "sluice",
+		"-c", "select pg_sleep(30)", "-c", "select 'still alive'")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(700 * time.Millisecond)
+	start := time.Now()
+	cmd.Process.Signal(syscall.SIGINT)
+	_ = cmd.Wait()
+	if time.Since(start) > 10*time.Second {
+		t.Fatal("Ctrl-C did not cancel the statement")
+	}
+	if !strings.Contains(out.String(), "canceling statement due to user request") {
+		t.Fatalf("psql output: %s", out.String())
+	}
+}
+
+func TestNodePg(t *testing.T) {
+	Need(t, haveCmd("node"), "node")
+	_, err := os.Stat("clients/node_modules/pg")
+	Need(t, err == nil, "npm package pg (cd testsql/clients && npm ci)")
+	srv := Start(t)
+	out := runCmd(t, []string{"DATABASE_URL=" + srv.URL("sluice", "")}, "node", "clients/pg_smoke.js")
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	b, _ := json.Marshal(got)
+	Need(t, postgresReachable(), "PostgreSQL at "+PostgresAddr()+" (the oracle)")
+	// node-pg decodes binary float8 wrongly (1.5 reads as 0.99…) against
+	// PostgreSQL too, so the oracle is PostgreSQL's answer through the same script.
+	want := oracleJSON(t, "node", "clients/pg_smoke.js")
+	if string(b) != want || !strings.Contains(want, `"params":{"d":"12.50","n":42,"s":"héllo"}`) {
+		t.Fatalf("node pg:\n got %s\nwant %s", b, want)
+	}
+}
+
+func TestPgJDBC(t *testing.T) {
+	const jar = "/usr/share/java/postgresql.jar"
+	_, err := os.Stat(jar)
+	Need(t, haveCmd("java") && err == nil, "java and pgjdbc (apt-get install libpostgresql-jdbc-java)")
+	srv := Start(t, WithAuth(pgwire.AuthSCRAM))
+	srv.SetPassword(t, "jdbc", "jdbc-secret")
+	url := "jdbc:postgresql://127.0.0.1:" + itoa(srv.Port) + "/sluice"
+	out := runCmd(t, nil, "java", "-cp", jar, "clients/Smoke.java", url, "jdbc", "jdbc-secret")
+	want := []string{
+		"product=PostgreSQL 15",
+		"row0=42,hi!,2.50,true", "row1=43,hi!,2.50,true", "row2=44,hi!,2.50,true",
+		"fetched=10,sum=55", "after_savepoint=1", "error=22012", "valid=true",
+	}
+	got := strings.Split(strings.TrimSpace(out), "\n")
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("pgjdbc:\n%s\nwant:\n%s", out, strings.Join(want, "\n"))
+	}
+}
+
+func TestPsycopg2(t *testing.T) {
+	py := "/usr/bin/python3"
+	ok := exec.Command(py, "-c", "import psycopg2").Run() == nil
+	Need(t, ok, "psycopg2 for /usr/bin/python3 (apt-get install python3-psycopg2)")
+	srv := Start(t, WithAuth(pgwire.AuthSCRAM))
+	srv.SetPassword(t, "py", "py-secret")
+	out := runCmd(t, []string{"DATABASE_URL=" + srv.URL("py", "py-secret")}, py, "clients/psycopg2_smoke.py")
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	b, _ := json.Marshal(got)
+	want := `{"after_copy":[1,2,3,4],"copy_out":"id,name\n1,a\n2,\n","error":"22012","isolation":"read committed","named":[1,2,3,4,5],"params":[42,"it's","12.50"]}`
+	if postgresReachable() {
+		if pg := oracleJSON(t, py, "clients/psycopg2_smoke.py"); pg != want {
+			t.Fatalf("PostgreSQL itself answers %s", pg)
+		}
+	}
+	if string(b) != want {
+		t.Fatalf("psycopg2:\n got %s\nwant %s", b, want)
+	}
+}
+
+// oracleJSON runs a client script against PostgreSQL and returns its JSON, normalized.
+func oracleJSON(t *testing.T, prog, script string) string {
+	t.Helper()
+	out := runCmd(t, []string{"DATABASE_URL=" + PostgresURL()}, prog, script)
+	var v map[string]any
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
