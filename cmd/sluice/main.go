@@ -142,6 +142,14 @@ func serve(args []string) error {
 	}
 	log := newLogger(c)
 	slog.SetDefault(log)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return run(ctx, c, log, nil)
+}
+
+// run serves until ctx is done, then shuts down gracefully. ready, if set,
+// receives the bound PostgreSQL and HTTP addresses.
+func run(ctx context.Context, c *config, log *slog.Logger, ready func(pgAddr, httpAddr string)) error {
 	if err := os.MkdirAll(filepath.Join(c.dataDir, "warehouse"), 0o700); err != nil {
 		return err
 	}
@@ -176,14 +184,15 @@ func serve(args []string) error {
 	if err != nil {
 		return err
 	}
-	ready := make(chan struct{})
+	readyCh := make(chan struct{})
 	var httpSrv *http.Server
+	httpAddr := ""
 	if c.httpAddr != "" {
 		mux := http.NewServeMux()
 		mux.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintln(w, "ok") })
 		mux.HandleFunc("/readyz", func(w http.ResponseWriter, _ *http.Request) {
 			select {
-			case <-ready:
+			case <-readyCh:
 				fmt.Fprintln(w, "ready")
 			default:
 				http.Error(w, "starting", http.StatusServiceUnavailable)
@@ -197,13 +206,15 @@ func serve(args []string) error {
 		}
 		httpSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 		go func() { _ = httpSrv.Serve(hl) }()
-		log.Info("http listening", "addr", hl.Addr().String())
+		httpAddr = hl.Addr().String()
+		log.Info("http listening", "addr", httpAddr)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	close(ready)
+	close(readyCh)
+	if ready != nil {
+		ready(ln.Addr().String(), httpAddr)
+	}
 	log.Info("sluice ready", "version", Version, "listen", ln.Addr().String(), "data_dir", c.dataDir, "auth", c.auth, "tls", tlsCfg != nil)
 	select {
 	case err := <-errc:

@@ -73,6 +73,7 @@ const (
 	InvalidName                   Code = "42602"
 	InvalidTransactionTermination Code = "2D000"
 	CannotCoerce                  Code = "42846"
+	IntervalFieldOverflow         Code = "22015"
 	ObjectInUse                   Code = "55006"
 	InvalidTableDefinition        Code = "42P16"
 	DuplicateColumn               Code = "42701"

@@ -225,8 +225,12 @@ func ParseInterval(s string) (Datum, error) {
 	if len(f) == 0 {
 		return nil, bad()
 	}
+	overflow := func() error {
+		return sqlerr.New(sqlerr.IntervalFieldOverflow, "interval field value out of range: \"%s\"", s)
+	}
 	var iv Interval
 	var fracDays float64
+	var months, days, micros float64 // accumulated in float64 to detect overflow
 	for i := 0; i < len(f); i++ {
 		tok := f[i]
 		if strings.Contains(tok, ":") {
@@ -235,6 +239,11 @@ func ParseInterval(s string) (Datum, error) {
 			c := strings.Split(tok, ":")
 			if len(c) > 3 {
 				return nil, bad()
+			}
+			for _, p := range c {
+				if len(p) > 12 {
+					return nil, overflow()
+				}
 			}
 			var us int64
 			mult := []int64{3600e6, 60e6, 1e6}
@@ -257,6 +266,7 @@ func ParseInterval(s string) (Datum, error) {
 				us = -us
 			}
 			iv.Micros += us
+			micros += float64(us)
 			continue
 		}
 		// A number, then an optional unit (glued or separate).
@@ -282,6 +292,12 @@ func ParseInterval(s string) (Datum, error) {
 			return nil, bad()
 		}
 		whole, frac := math.Modf(v)
+		months += whole * float64(u.months)
+		days += whole * float64(u.days)
+		micros += v * float64(u.micros)
+		if math.Abs(months) > math.MaxInt32 || math.Abs(days) > math.MaxInt32 || math.Abs(micros) > 9.2e18 || math.IsNaN(v) {
+			return nil, overflow()
+		}
 		switch {
 		case u.months != 0:
 			iv.Months += int32(whole) * u.months
