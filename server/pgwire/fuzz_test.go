@@ -3,8 +3,8 @@ package pgwire_test
 import (
 	"bytes"
 	"encoding/binary"
-	"log/slog"
 	"io"
+	"log/slog"
 	"net"
 	"sync"
 	"testing"

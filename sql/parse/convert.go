@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
 
@@ -15,10 +16,20 @@ type converter struct {
 	sql string
 }
 
+// loc converts pg_query's byte offset to a 0-based character offset: error
+// positions count characters, as PostgreSQL's do.
+func (c *converter) loc(b int32) int {
+	if b < 0 {
+		return -1
+	}
+	n := min(int(b), len(c.sql))
+	return utf8.RuneCountInString(c.sql[:n])
+}
+
 func (c *converter) unsupported(pos int32, format string, args ...any) error {
 	e := sqlerr.Unsupported(format, args...)
 	if pos >= 0 {
-		e = e.WithPosition(int(pos) + 1)
+		e = e.WithPosition(c.loc(pos) + 1)
 	}
 	return e
 }
@@ -442,7 +453,7 @@ func (c *converter) insert(is *pg.InsertStmt) (ast.Stmt, string, error) {
 }
 
 func (c *converter) rangeVar(r *pg.RangeVar) *ast.TableName {
-	tn := &ast.TableName{Schema: r.Schemaname, Name: r.Relname, Pos: int(r.Location)}
+	tn := &ast.TableName{Schema: r.Schemaname, Name: r.Relname, Pos: c.loc(r.Location)}
 	if r.Alias != nil {
 		tn.Alias = r.Alias.Aliasname
 	}
@@ -491,7 +502,7 @@ func (c *converter) selectStmt(s *pg.SelectStmt) (*ast.Select, error) {
 		if err != nil {
 			return nil, err
 		}
-		out.Targets = append(out.Targets, &ast.Target{Expr: e, Name: rt.Name, Pos: int(rt.Location)})
+		out.Targets = append(out.Targets, &ast.Target{Expr: e, Name: rt.Name, Pos: c.loc(rt.Location)})
 	}
 	for _, f := range s.FromClause {
 		tr, err := c.tableRef(f)
@@ -600,9 +611,9 @@ func (c *converter) typeName(t *pg.TypeName) (*ast.TypeName, error) {
 	}
 	name := names[len(names)-1]
 	if len(names) > 1 && names[0] != "pg_catalog" {
-		return nil, sqlerr.New(sqlerr.UndefinedObject, "type \"%s\" does not exist", strings.Join(names, ".")).WithPosition(int(t.Location) + 1)
+		return nil, sqlerr.New(sqlerr.UndefinedObject, "type \"%s\" does not exist", strings.Join(names, ".")).WithPosition(c.loc(t.Location) + 1)
 	}
-	out := &ast.TypeName{Name: strings.ToLower(name), Pos: int(t.Location), Array: len(t.ArrayBounds) > 0}
+	out := &ast.TypeName{Name: strings.ToLower(name), Pos: c.loc(t.Location), Array: len(t.ArrayBounds) > 0}
 	for _, m := range t.Typmods {
 		ac := m.GetAConst()
 		if ac == nil || ac.GetIval() == nil {
@@ -638,9 +649,9 @@ func (c *converter) expr(n *pg.Node) (ast.Expr, error) {
 	case *pg.Node_AConst:
 		return c.aconst(x.AConst), nil
 	case *pg.Node_ParamRef:
-		return &ast.Param{N: int(x.ParamRef.Number), Pos: int(x.ParamRef.Location)}, nil
+		return &ast.Param{N: int(x.ParamRef.Number), Pos: c.loc(x.ParamRef.Location)}, nil
 	case *pg.Node_ColumnRef:
-		cr := &ast.ColumnRef{Pos: int(x.ColumnRef.Location)}
+		cr := &ast.ColumnRef{Pos: c.loc(x.ColumnRef.Location)}
 		for _, f := range x.ColumnRef.Fields {
 			if f.GetAStar() != nil {
 				cr.Star = true
@@ -658,13 +669,13 @@ func (c *converter) expr(n *pg.Node) (ast.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &ast.Cast{X: arg, Type: tn, Pos: int(x.TypeCast.Location)}, nil
+		return &ast.Cast{X: arg, Type: tn, Pos: c.loc(x.TypeCast.Location)}, nil
 	case *pg.Node_FuncCall:
 		f := x.FuncCall
 		if f.Over != nil || len(f.AggOrder) > 0 || f.AggFilter != nil || f.AggWithinGroup || f.FuncVariadic {
 			return nil, c.unsupported(f.Location, "window functions, ordered and filtered aggregates are not supported yet")
 		}
-		out := &ast.FuncCall{Star: f.AggStar, Distinct: f.AggDistinct, Pos: int(f.Location)}
+		out := &ast.FuncCall{Star: f.AggStar, Distinct: f.AggDistinct, Pos: c.loc(f.Location)}
 		for _, nm := range f.Funcname {
 			out.Name = append(out.Name, strings.ToLower(nm.GetString_().Sval))
 		}
@@ -688,13 +699,13 @@ func (c *converter) expr(n *pg.Node) (ast.Expr, error) {
 		case pg.BoolExprType_NOT_EXPR:
 			op = ast.Not
 		}
-		return &ast.BoolExpr{Op: op, Args: args, Pos: int(x.BoolExpr.Location)}, nil
+		return &ast.BoolExpr{Op: op, Args: args, Pos: c.loc(x.BoolExpr.Location)}, nil
 	case *pg.Node_NullTest:
 		arg, err := c.expr(x.NullTest.Arg)
 		if err != nil {
 			return nil, err
 		}
-		return &ast.NullTest{X: arg, Not: x.NullTest.Nulltesttype == pg.NullTestType_IS_NOT_NULL, Pos: int(x.NullTest.Location)}, nil
+		return &ast.NullTest{X: arg, Not: x.NullTest.Nulltesttype == pg.NullTestType_IS_NOT_NULL, Pos: c.loc(x.NullTest.Location)}, nil
 	case *pg.Node_BooleanTest:
 		bt := x.BooleanTest
 		arg, err := c.expr(bt.Arg)
@@ -711,14 +722,14 @@ func (c *converter) expr(n *pg.Node) (ast.Expr, error) {
 		case pg.BoolTestType_IS_NOT_FALSE:
 			val.Val, op = "f", "IS DISTINCT FROM"
 		case pg.BoolTestType_IS_UNKNOWN:
-			return &ast.NullTest{X: arg, Pos: int(bt.Location)}, nil
+			return &ast.NullTest{X: arg, Pos: c.loc(bt.Location)}, nil
 		case pg.BoolTestType_IS_NOT_UNKNOWN:
-			return &ast.NullTest{X: arg, Not: true, Pos: int(bt.Location)}, nil
+			return &ast.NullTest{X: arg, Not: true, Pos: c.loc(bt.Location)}, nil
 		}
-		return &ast.BinaryExpr{Op: op, L: arg, R: val, Pos: int(bt.Location)}, nil
+		return &ast.BinaryExpr{Op: op, L: arg, R: val, Pos: c.loc(bt.Location)}, nil
 	case *pg.Node_CaseExpr:
 		ce := x.CaseExpr
-		out := &ast.CaseExpr{Pos: int(ce.Location)}
+		out := &ast.CaseExpr{Pos: c.loc(ce.Location)}
 		var err error
 		if out.Arg, err = c.expr(ce.Arg); err != nil {
 			return nil, err
@@ -744,13 +755,13 @@ func (c *converter) expr(n *pg.Node) (ast.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &ast.Coalesce{Args: args, Pos: int(x.CoalesceExpr.Location)}, nil
+		return &ast.Coalesce{Args: args, Pos: c.loc(x.CoalesceExpr.Location)}, nil
 	case *pg.Node_MinMaxExpr:
 		args, err := c.exprs(x.MinMaxExpr.Args)
 		if err != nil {
 			return nil, err
 		}
-		return &ast.MinMax{Greatest: x.MinMaxExpr.Op == pg.MinMaxOp_IS_GREATEST, Args: args, Pos: int(x.MinMaxExpr.Location)}, nil
+		return &ast.MinMax{Greatest: x.MinMaxExpr.Op == pg.MinMaxOp_IS_GREATEST, Args: args, Pos: c.loc(x.MinMaxExpr.Location)}, nil
 	case *pg.Node_SqlvalueFunction:
 		return c.sqlValue(x.SqlvalueFunction), nil
 	case *pg.Node_CollateClause:
@@ -787,11 +798,11 @@ func (c *converter) sqlValue(v *pg.SQLValueFunction) ast.Expr {
 		pg.SQLValueFunctionOp_SVFOP_LOCALTIME_N:         "localtime",
 	}[v.Op]
 	label := strings.ToLower(strings.TrimSuffix(strings.TrimPrefix(v.Op.String(), "SVFOP_"), "_N"))
-	return &ast.FuncCall{Name: []string{name}, Label: label, Pos: int(v.Location)}
+	return &ast.FuncCall{Name: []string{name}, Label: label, Pos: c.loc(v.Location)}
 }
 
 func (c *converter) aconst(a *pg.A_Const) ast.Expr {
-	pos := int(a.Location)
+	pos := c.loc(a.Location)
 	switch {
 	case a.Isnull:
 		return &ast.Const{Kind: ast.ConstNull, Pos: pos}
@@ -819,7 +830,7 @@ func (c *converter) aconst(a *pg.A_Const) ast.Expr {
 }
 
 func (c *converter) aexpr(a *pg.A_Expr) (ast.Expr, error) {
-	pos := int(a.Location)
+	pos := c.loc(a.Location)
 	var op string
 	for _, n := range a.Name {
 		op = n.GetString_().Sval // the last part; OPERATOR(pg_catalog.~) qualifies it

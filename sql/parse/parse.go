@@ -4,7 +4,6 @@ import (
 	"errors"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	pg "github.com/pganalyze/pg_query_go/v6"
 	pgparser "github.com/pganalyze/pg_query_go/v6/parser"
@@ -96,9 +95,8 @@ func syntaxError(sql string, err error) error {
 			e.Code = sqlerr.SyntaxError
 		}
 		if pe.Cursorpos > 0 {
-			// Cursorpos is a 1-based byte offset; clients count characters.
-			b := min(pe.Cursorpos-1, len(sql))
-			e = e.WithPosition(utf8.RuneCountInString(sql[:b]) + 1)
+			// Cursorpos is PostgreSQL's: 1-based, in characters.
+			e = e.WithPosition(pe.Cursorpos)
 		}
 		return e
 	}
