@@ -1,0 +1,66 @@
+package testsql
+
+import (
+	"context"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// BenchmarkSelect1 measures the SELECT 1 round trip over TCP loopback for
+// sluice and for the local PostgreSQL in the same run, in the simple and the
+// extended (prepared) protocol. Besides ns/op it reports the median (p50-µs)
+// and p99-µs latency. Compare the two with:
+//
+//	go test ./testsql -run '^$' -bench Select1 -benchtime 20000x -count 5
+func BenchmarkSelect1(b *testing.B) {
+	srv := Start(b)
+	targets := []struct{ name, url string }{{"sluice", srv.URL("sluice", "")}}
+	if postgresReachable() {
+		targets = append(targets, struct{ name, url string }{"postgres", PostgresURL()})
+	}
+	for _, tg := range targets {
+		for _, mode := range []string{"simple", "prepared"} {
+			b.Run(tg.name+"/"+mode, func(b *testing.B) {
+				ctx := context.Background()
+				c, err := pgconn.Connect(ctx, tg.url)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer c.Close(ctx)
+				if mode == "prepared" {
+					if _, err := c.Prepare(ctx, "s1", "SELECT 1", nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+				run := func() {
+					if mode == "simple" {
+						if _, err := c.Exec(ctx, "SELECT 1").ReadAll(); err != nil {
+							b.Fatal(err)
+						}
+						return
+					}
+					if r := c.ExecPrepared(ctx, "s1", nil, nil, nil).Read(); r.Err != nil {
+						b.Fatal(r.Err)
+					}
+				}
+				for i := 0; i < 200; i++ { // warm up
+					run()
+				}
+				lat := make([]time.Duration, b.N)
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					t0 := time.Now()
+					run()
+					lat[i] = time.Since(t0)
+				}
+				b.StopTimer()
+				sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+				b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds())/1e3, "p50-µs")
+				b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds())/1e3, "p99-µs")
+			})
+		}
+	}
+}
