@@ -135,11 +135,7 @@ func (b *binder) expr(e ast.Expr) (Expr, error) {
 		}
 		return b.cast(inner, t, castExplicit, x.Pos)
 	case *ast.BinaryExpr:
-		l, err := b.expr(x.L)
-		if err != nil {
-			return nil, err
-		}
-		r, err := b.expr(x.R)
+		l, r, err := b.pair(x.L, x.R)
 		if err != nil {
 			return nil, err
 		}
@@ -190,11 +186,7 @@ func (b *binder) expr(e ast.Expr) (Expr, error) {
 		}
 		return &minMaxExpr{t: t, greatest: x.Greatest, args: args}, nil
 	case *ast.NullIf:
-		l, err := b.expr(x.L)
-		if err != nil {
-			return nil, err
-		}
-		r, err := b.expr(x.R)
+		l, r, err := b.pair(x.L, x.R)
 		if err != nil {
 			return nil, err
 		}
@@ -229,6 +221,19 @@ func (b *binder) expr(e ast.Expr) (Expr, error) {
 		return b.funcCall(x)
 	}
 	return nil, sqlerr.Unsupported("expression %T is not supported yet", e)
+}
+
+// pair binds two operands.
+func (b *binder) pair(l, r ast.Expr) (Expr, Expr, error) {
+	le, err := b.expr(l)
+	if err != nil {
+		return nil, nil, err
+	}
+	re, err := b.expr(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return le, re, nil
 }
 
 func (b *binder) constant(c *ast.Const) (Expr, error) {

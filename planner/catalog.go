@@ -3,6 +3,7 @@ package planner
 import (
 	"sync"
 
+	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
@@ -63,4 +64,39 @@ func (t *MemTable) Truncate(n int) {
 		t.rows = t.rows[:n:n]
 	}
 	t.mu.Unlock()
+}
+
+// ColumnIndexes maps column names to positions; no names means all columns.
+func (t *MemTable) ColumnIndexes(names []string) ([]int, error) {
+	if len(names) == 0 {
+		out := make([]int, len(t.Cols))
+		for i := range out {
+			out[i] = i
+		}
+		return out, nil
+	}
+	out := make([]int, 0, len(names))
+	for _, name := range names {
+		idx := -1
+		for i, c := range t.Cols {
+			if c.Name == name {
+				idx = i
+			}
+		}
+		if idx < 0 {
+			return nil, sqlerr.New(sqlerr.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", name, t.Name)
+		}
+		out = append(out, idx)
+	}
+	return out, nil
+}
+
+// checkNotNull enforces NOT NULL columns on a full row.
+func (t *MemTable) checkNotNull(row []types.Datum) error {
+	for i, c := range t.Cols {
+		if c.NotNull && row[i] == nil {
+			return sqlerr.New(sqlerr.NotNullViolation, "null value in column \"%s\" of relation \"%s\" violates not-null constraint", c.Name, t.Name)
+		}
+	}
+	return nil
 }

@@ -31,24 +31,9 @@ func BindInsert(ins *ast.Insert, paramTypes []types.Type, tables Tables) (*Inser
 	if t == nil {
 		return nil, errAt(sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", ins.Table.Name), ins.Table.Pos)
 	}
-	colMap := make([]int, 0, len(t.Cols))
-	if len(ins.Columns) == 0 {
-		for i := range t.Cols {
-			colMap = append(colMap, i)
-		}
-	} else {
-		for _, name := range ins.Columns {
-			idx := -1
-			for i, c := range t.Cols {
-				if c.Name == name {
-					idx = i
-				}
-			}
-			if idx < 0 {
-				return nil, sqlerr.New(sqlerr.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", name, t.Name)
-			}
-			colMap = append(colMap, idx)
-		}
+	colMap, err := t.ColumnIndexes(ins.Columns)
+	if err != nil {
+		return nil, err
 	}
 	params := append([]types.Type(nil), paramTypes...)
 	var foldErr error
@@ -57,7 +42,6 @@ func BindInsert(ins *ast.Insert, paramTypes []types.Type, tables Tables) (*Inser
 	// literals and parameters take them (PostgreSQL does the same).
 	var root node
 	var cols []Column
-	var err error
 	if ins.Query.Values != nil {
 		rows := make([][]Expr, len(ins.Query.Values))
 		for i, r := range ins.Query.Values {
@@ -126,21 +110,13 @@ func (p *InsertPlan) Execute(ctx context.Context, env *Env, params []types.Datum
 
 // Rows evaluates the source and returns the full rows to append.
 func (p *InsertPlan) Rows(ctx context.Context, env *Env, params []types.Datum) ([][]types.Datum, error) {
-	ec := &evalCtx{ctx: ctx, env: env, params: params}
-	it, err := p.src.root.open(ec)
+	src, err := CollectRows(ctx, p.src, env, params)
 	if err != nil {
 		return nil, err
 	}
-	defer it.close()
-	var out [][]types.Datum
-	for {
-		row, err := it.next()
-		if err != nil {
-			return nil, err
-		}
-		if row == nil {
-			break
-		}
+	ec := &evalCtx{ctx: ctx, env: env, params: params}
+	out := make([][]types.Datum, 0, len(src))
+	for _, row := range src {
 		full := make([]types.Datum, len(p.Table.Cols))
 		for i, c := range p.casts {
 			v, err := c.Eval(ec, row)
@@ -149,17 +125,10 @@ func (p *InsertPlan) Rows(ctx context.Context, env *Env, params []types.Datum) (
 			}
 			full[p.colMap[i]] = v
 		}
-		for i, c := range p.Table.Cols {
-			if c.NotNull && full[i] == nil {
-				return nil, sqlerr.New(sqlerr.NotNullViolation, "null value in column \"%s\" of relation \"%s\" violates not-null constraint", c.Name, p.Table.Name)
-			}
+		if err := p.Table.checkNotNull(full); err != nil {
+			return nil, err
 		}
 		out = append(out, full)
-		if len(out)%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
 	}
 	return out, nil
 }
@@ -177,10 +146,8 @@ func CoerceRow(t *MemTable, cols []int, fields []*string, f *types.Format) ([]ty
 		}
 		row[ci] = v
 	}
-	for i, c := range t.Cols {
-		if c.NotNull && row[i] == nil {
-			return nil, sqlerr.New(sqlerr.NotNullViolation, "null value in column \"%s\" of relation \"%s\" violates not-null constraint", c.Name, t.Name)
-		}
+	if err := t.checkNotNull(row); err != nil {
+		return nil, err
 	}
 	return row, nil
 }

@@ -119,14 +119,7 @@ func Need(tb testing.TB, ok bool, what string) {
 
 // PostgresURL is the oracle PostgreSQL's URL.
 func PostgresURL() string {
-	host, port := os.Getenv("PGHOST"), os.Getenv("PGPORT")
-	if host == "" || host[0] == '/' {
-		host = "127.0.0.1"
-	}
-	if port == "" {
-		port = "5432"
-	}
-	return fmt.Sprintf("postgres://postgres@%s:%s/test?sslmode=disable", host, port)
+	return fmt.Sprintf("postgres://postgres@%s/test?sslmode=disable", PostgresAddr())
 }
 
 // PostgresAddr is the oracle PostgreSQL's host:port.

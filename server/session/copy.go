@@ -229,24 +229,9 @@ func (s *Session) copyIn(ctx context.Context, x *ast.Copy, opts copyOpts, w *pgw
 	if err := s.checkWritable(); err != nil {
 		return "", err
 	}
-	cols := make([]int, 0, len(t.Cols))
-	if len(x.Columns) == 0 {
-		for i := range t.Cols {
-			cols = append(cols, i)
-		}
-	} else {
-		for _, name := range x.Columns {
-			idx := -1
-			for i, c := range t.Cols {
-				if c.Name == name {
-					idx = i
-				}
-			}
-			if idx < 0 {
-				return "", sqlerr.New(sqlerr.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", name, t.Name)
-			}
-			cols = append(cols, idx)
-		}
+	cols, err := t.ColumnIndexes(x.Columns)
+	if err != nil {
+		return "", err
 	}
 	r, err := w.CopyIn(len(cols))
 	if err != nil {

@@ -105,6 +105,7 @@ type Session struct {
 	txSaved  map[string]string // settings at transaction start
 	txModes  ast.TxModes
 	stmtTime time.Time
+	notices  []sqlerr.Notice // warnings raised by the running statement
 }
 
 var _ pgwire.Handler = (*Session)(nil)

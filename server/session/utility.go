@@ -22,7 +22,12 @@ func (s *Session) utility(ctx context.Context, p *portal, w *pgwire.ResultWriter
 	case *ast.Transaction:
 		return s.transaction(x, st.Tag, w)
 	case *ast.SetVar:
-		return st.Tag, s.setVar(x)
+		err := s.setVar(x)
+		for _, n := range s.notices {
+			w.Notice(n)
+		}
+		s.notices = nil
+		return st.Tag, err
 	case *ast.ShowVar:
 		return s.show(x, w, p.formats, describe)
 	case *ast.Insert:
@@ -144,7 +149,8 @@ func (s *Session) setVar(x *ast.SetVar) error {
 			return nil
 		}
 		if s.tx != txExplicit {
-			return sqlerr.New(sqlerr.NoActiveSQLTransaction, "SET TRANSACTION can only be used in transaction blocks")
+			s.notices = append(s.notices, warning(sqlerr.NoActiveSQLTransaction, "SET TRANSACTION can only be used in transaction blocks"))
+			return nil
 		}
 		s.applyModes(x.Modes)
 		return nil
@@ -199,6 +205,9 @@ func (s *Session) setVar(x *ast.SetVar) error {
 			s.set.local[k] = v
 		}
 		// PostgreSQL warns and ignores SET LOCAL outside a transaction block.
+		if s.tx != txExplicit && s.tx != txFailed {
+			s.notices = append(s.notices, warning(sqlerr.NoActiveSQLTransaction, "SET LOCAL can only be used in transaction blocks"))
+		}
 		return nil
 	}
 	s.set.vals[k] = v
