@@ -11,16 +11,29 @@ import (
 
 // scopeCol is a column visible to expressions.
 type scopeCol struct {
-	table string
-	name  string
-	t     types.Type
+	table    string
+	name     string
+	t        types.Type
+	qualOnly bool // a JOIN USING input column: reachable only as table.name
+	noStar   bool // left out of an unqualified * (merged by USING)
 }
 
+// binder binds one query level. Sub-queries get a child binder whose outer
+// is this one, so correlated column references resolve outward.
 type binder struct {
-	tables  Tables
-	params  *[]types.Type // grows as $n are seen; unknown entries inferred
-	scope   []scopeCol
-	foldErr *error // first error met while folding constants (shared with sub-binders)
+	tables     Tables
+	params     *[]types.Type // grows as $n are seen; unknown entries inferred
+	scope      []scopeCol
+	foldErr    *error // first error met while folding constants (shared with sub-binders)
+	outer      *binder
+	correlated bool // this level referenced an enclosing level's columns
+	ctes       *cteScope
+	agg        *aggCtx // set while binding expressions above a GROUP BY
+}
+
+// child returns a binder for a sub-query of b.
+func (b *binder) child() *binder {
+	return &binder{tables: b.tables, params: b.params, foldErr: b.foldErr, outer: b, ctes: b.ctes}
 }
 
 // fold evaluates an immutable function of constants at bind time, as
@@ -111,7 +124,20 @@ func typeOf(tn *ast.TypeName) (types.Type, error) {
 }
 
 func (b *binder) expr(e ast.Expr) (Expr, error) {
+	if b.agg != nil {
+		// Above GROUP BY, an expression equal to a grouping item reads the group key.
+		if _, isCol := e.(*ast.ColumnRef); !isCol {
+			k := astKey(e)
+			for i, gk := range b.agg.groupKey {
+				if gk == k {
+					return &colExpr{idx: i, t: b.agg.groups[i].Type()}, nil
+				}
+			}
+		}
+	}
 	switch x := e.(type) {
+	case *ast.SubLink:
+		return b.subLink(x)
 	case *ast.Const:
 		return b.constant(x)
 	case *ast.Param:
@@ -273,30 +299,85 @@ func (b *binder) column(c *ast.ColumnRef) (Expr, error) {
 		name = c.Names[0]
 	case 2:
 		table, name = c.Names[0], c.Names[1]
+	case 3:
+		// schema.table.column: only temporary/public tables exist so far.
+		table, name = c.Names[1], c.Names[2]
 	default:
 		return nil, errAt(sqlerr.Unsupported("column reference %s is not supported", strings.Join(c.Names, ".")), c.Pos)
 	}
-	found := -1
-	for i, sc := range b.scope {
-		if sc.name == name && (table == "" || sc.table == table) {
-			if found >= 0 {
-				return nil, errAt(sqlerr.New(sqlerr.AmbiguousColumn, "column reference \"%s\" is ambiguous", name), c.Pos)
-			}
-			found = i
+	for depth, lvl := 0, b; lvl != nil; depth, lvl = depth+1, lvl.outer {
+		idx, err := lvl.lookup(table, name, c.Pos)
+		if err != nil {
+			return nil, err
 		}
+		if idx < 0 {
+			continue
+		}
+		if depth == 0 {
+			return b.local(idx, c)
+		}
+		for x := b; x != lvl; x = x.outer {
+			x.correlated = true
+		}
+		e, err := lvl.local(idx, c)
+		if err != nil {
+			return nil, err
+		}
+		ce := e.(*colExpr)
+		return &outerColExpr{depth: depth, idx: ce.idx, t: ce.t}, nil
 	}
-	if found < 0 {
-		if table != "" {
-			for _, sc := range b.scope {
+	if table != "" {
+		for lvl := b; lvl != nil; lvl = lvl.outer {
+			for _, sc := range lvl.inputScope() {
 				if sc.table == table {
 					return nil, errAt(sqlerr.New(sqlerr.UndefinedColumn, "column %s.%s does not exist", table, name), c.Pos)
 				}
 			}
-			return nil, errAt(sqlerr.New(sqlerr.UndefinedTable, "missing FROM-clause entry for table \"%s\"", table), c.Pos)
 		}
-		return nil, errAt(sqlerr.New(sqlerr.UndefinedColumn, "column \"%s\" does not exist", name), c.Pos)
+		return nil, errAt(sqlerr.New(sqlerr.UndefinedTable, "missing FROM-clause entry for table \"%s\"", table), c.Pos)
 	}
-	return &colExpr{idx: found, t: b.scope[found].t}, nil
+	return nil, errAt(sqlerr.New(sqlerr.UndefinedColumn, "column \"%s\" does not exist", name), c.Pos)
+}
+
+// inputScope is the scope column references resolve against: the FROM
+// clause's columns (also above a GROUP BY, where they are then checked).
+func (b *binder) inputScope() []scopeCol {
+	if b.agg != nil {
+		return b.agg.input
+	}
+	return b.scope
+}
+
+// lookup finds a column in this level's input scope (-1 if absent).
+func (b *binder) lookup(table, name string, pos int) (int, error) {
+	found := -1
+	for i, sc := range b.inputScope() {
+		if sc.name != name || (table == "" && sc.qualOnly) || (table != "" && sc.table != table) {
+			continue
+		}
+		if found >= 0 {
+			return -1, errAt(sqlerr.New(sqlerr.AmbiguousColumn, "column reference \"%s\" is ambiguous", name), pos)
+		}
+		found = i
+	}
+	return found, nil
+}
+
+// local turns an input-scope index into an expression of this level: above
+// a GROUP BY the column must be a grouping column.
+func (b *binder) local(idx int, c *ast.ColumnRef) (Expr, error) {
+	if b.agg == nil {
+		return &colExpr{idx: idx, t: b.scope[idx].t}, nil
+	}
+	if g, ok := b.agg.groupCol[idx]; ok {
+		return &colExpr{idx: g, t: b.agg.groups[g].Type()}, nil
+	}
+	sc := b.agg.input[idx]
+	name := sc.name
+	if sc.table != "" {
+		name = sc.table + "." + sc.name
+	}
+	return nil, errAt(sqlerr.New(sqlerr.GroupingError, "column \"%s\" must appear in the GROUP BY clause or be used in an aggregate function", name), c.Pos)
 }
 
 // isUnknown reports whether e's type is still open (a literal or an untyped param).

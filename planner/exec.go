@@ -2,8 +2,11 @@ package planner
 
 import (
 	"context"
+	"encoding/binary"
 	"io"
+	"math"
 	"sort"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -41,7 +44,7 @@ type Plan struct {
 // Execute runs the plan with parameter values (already decoded to Datums of
 // Params' types) and returns its rows as Arrow batches.
 func (p *Plan) Execute(ctx context.Context, env *Env, params []types.Datum) (connectors.RecordStream, error) {
-	ec := &evalCtx{ctx: ctx, env: env, params: params}
+	ec := &evalCtx{ctx: ctx, env: env, params: params, cache: map[any]any{}}
 	it, err := p.root.open(ec)
 	if err != nil {
 		return nil, err
@@ -265,36 +268,40 @@ func (s *sortNode) open(ec *evalCtx) (rowIter, error) {
 			}
 		}
 	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		for _, k := range s.keys {
-			a, b := rows[i][k.idx], rows[j][k.idx]
-			var c int
-			switch {
-			case a == nil && b == nil:
-				c = 0
-			case a == nil:
-				c = 1
-				if k.nullsFirst {
-					c = -1
-				}
-			case b == nil:
+	sort.SliceStable(rows, func(i, j int) bool { return lessRow(rows[i], rows[j], s.keys) })
+	return &sliceIter{rows: rows}, nil
+}
+
+// lessRow orders rows by keys with PostgreSQL's NULL placement (NULLs
+// last ascending, first descending, unless NULLS FIRST/LAST says otherwise).
+func lessRow(x, y []types.Datum, keys []sortKey) bool {
+	for _, k := range keys {
+		a, b := x[k.idx], y[k.idx]
+		var c int
+		switch {
+		case a == nil && b == nil:
+			c = 0
+		case a == nil:
+			c = 1
+			if k.nullsFirst {
 				c = -1
-				if k.nullsFirst {
-					c = 1
-				}
-			default:
-				c = types.Compare(a, b)
-				if k.desc {
-					c = -c
-				}
 			}
-			if c != 0 {
-				return c < 0
+		case b == nil:
+			c = -1
+			if k.nullsFirst {
+				c = 1
+			}
+		default:
+			c = types.Compare(a, b)
+			if k.desc {
+				c = -c
 			}
 		}
-		return false
-	})
-	return &sliceIter{rows: rows}, nil
+		if c != 0 {
+			return c < 0
+		}
+	}
+	return false
 }
 
 type limitNode struct {
@@ -359,10 +366,11 @@ func (it *limitIter) next() ([]types.Datum, error) {
 }
 func (it *limitIter) close() { it.c.close() }
 
+// distinctNode passes the first row of each distinct key (the columns idx).
 type distinctNode struct {
 	child node
-	width int // compare only the first width columns
-	cols  []Column
+	idx   []int
+	cols  []types.Type
 }
 
 func (d *distinctNode) open(ec *evalCtx) (rowIter, error) {
@@ -370,14 +378,13 @@ func (d *distinctNode) open(ec *evalCtx) (rowIter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &distinctIter{c: c, d: d, seen: map[string]bool{}, ec: ec}, nil
+	return &distinctIter{c: c, d: d, seen: map[string]bool{}}, nil
 }
 
 type distinctIter struct {
 	c    rowIter
 	d    *distinctNode
 	seen map[string]bool
-	ec   *evalCtx
 	buf  []byte
 }
 
@@ -387,16 +394,7 @@ func (it *distinctIter) next() ([]types.Datum, error) {
 		if row == nil || err != nil {
 			return nil, err
 		}
-		it.buf = it.buf[:0]
-		for i := 0; i < it.d.width; i++ {
-			if row[i] == nil {
-				it.buf = append(it.buf, 0)
-				continue
-			}
-			it.buf = append(it.buf, 1)
-			it.buf = types.AppendBinary(it.buf, it.d.cols[i].Type, row[i])
-			it.buf = append(it.buf, 0xff, 0)
-		}
+		it.buf = appendKey(it.buf[:0], row, it.d.idx, it.d.cols)
 		k := string(it.buf)
 		if !it.seen[k] {
 			it.seen[k] = true
@@ -405,3 +403,48 @@ func (it *distinctIter) next() ([]types.Datum, error) {
 	}
 }
 func (it *distinctIter) close() { it.c.close() }
+
+// appendKey encodes the columns idx of a row so that equal keys (with NULLs
+// equal, as DISTINCT and GROUP BY treat them) encode identically.
+func appendKey(buf []byte, row []types.Datum, idx []int, ts []types.Type) []byte {
+	for _, i := range idx {
+		d := row[i]
+		if d == nil {
+			buf = append(buf, 0)
+			continue
+		}
+		buf = append(buf, 1)
+		switch v := d.(type) {
+		case float64:
+			if v == 0 {
+				d = float64(0) // -0 and 0 are equal
+			} else if v != v {
+				d = math.NaN()
+			}
+		case *types.Decimal:
+			// 1.0 and 1.00 are equal numerics.
+			buf = append(buf, normDecimal(v)...)
+			buf = append(buf, 0xff, 0)
+			continue
+		}
+		start := len(buf)
+		buf = append(buf, 0, 0, 0, 0)
+		buf = types.AppendBinary(buf, ts[i], d)
+		binary.BigEndian.PutUint32(buf[start:], uint32(len(buf)-start-4))
+	}
+	return buf
+}
+
+func normDecimal(d *types.Decimal) string {
+	if d.NaN {
+		return "NaN"
+	}
+	s := d.String()
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	if s == "-0" {
+		s = "0"
+	}
+	return s
+}

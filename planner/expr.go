@@ -31,6 +31,13 @@ type evalCtx struct {
 	ctx    context.Context
 	env    *Env
 	params []types.Datum
+	outer  [][]types.Datum // rows of enclosing query levels, innermost last
+	cache  map[any]any     // per-execution results (uncorrelated sub-queries, CTEs)
+}
+
+// sub returns the context for evaluating a sub-query of the current row.
+func (ec *evalCtx) sub(row []types.Datum) *evalCtx {
+	return &evalCtx{ctx: ec.ctx, env: ec.env, params: ec.params, outer: append(ec.outer[:len(ec.outer):len(ec.outer)], row), cache: ec.cache}
 }
 
 // Expr is a bound, typed scalar expression.
@@ -75,6 +82,18 @@ func (e *paramExpr) Eval(ec *evalCtx, _ []types.Datum) (types.Datum, error) {
 	return ec.params[e.n], nil
 }
 
+// outerColExpr reads a column of an enclosing query level (correlation).
+type outerColExpr struct {
+	depth int // 1 = the directly enclosing level
+	idx   int
+	t     types.Type
+}
+
+func (e *outerColExpr) Type() types.Type { return e.t }
+func (e *outerColExpr) Eval(ec *evalCtx, _ []types.Datum) (types.Datum, error) {
+	return ec.outer[len(ec.outer)-e.depth][e.idx], nil
+}
+
 type colExpr struct {
 	idx int
 	t   types.Type
@@ -92,6 +111,7 @@ type fnExpr struct {
 	args   []Expr
 	strict bool
 	pure   bool // immutable: may be folded when its arguments are constants
+	isEq   bool // the = operator (a hash-join key candidate)
 	fn     func(ec *evalCtx, args []types.Datum) (types.Datum, error)
 }
 

@@ -155,12 +155,19 @@ func (b *binder) funcCall(f *ast.FuncCall) (Expr, error) {
 	if len(f.Name) > 1 && f.Name[0] != "pg_catalog" {
 		return nil, errAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s does not exist", strings.Join(f.Name, ".")), f.Pos)
 	}
-	if f.Star || f.Distinct {
-		return nil, errAt(sqlerr.Unsupported("aggregate functions are not supported yet"), f.Pos)
+	if f.Over != nil {
+		return nil, errAt(sqlerr.Unsupported("window functions are not supported yet"), f.Pos)
+	}
+	if isAggregateName(name) {
+		if b.agg != nil {
+			return b.aggregate(f)
+		}
+		return nil, errAt(sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed here"), f.Pos)
+	}
+	if f.Star || f.Distinct || f.Filter != nil || f.OrderBy != nil {
+		return nil, errAt(sqlerr.New(sqlerr.WrongObjectType, "%s is not an aggregate function", name), f.Pos)
 	}
 	switch name {
-	case "count", "sum", "avg", "min", "max", "array_agg", "string_agg", "bool_and", "bool_or":
-		return nil, errAt(sqlerr.Unsupported("aggregate function %s is not supported yet", name), f.Pos)
 	case "generate_series", "unnest", "generate_subscripts":
 		return nil, errAt(sqlerr.Unsupported("set-returning function %s is only supported in FROM", name), f.Pos)
 	}

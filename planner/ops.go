@@ -95,7 +95,7 @@ func (b *binder) binary(op string, l, r Expr, pos int) (Expr, error) {
 		if t.OID == types.OIDJSON {
 			return nil, noOperator(op, lt, rt, pos)
 		}
-		return b.fold(&fnExpr{t: types.Bool, args: args, strict: true, pure: true, fn: compareFn(op)}), nil
+		return b.fold(&fnExpr{t: types.Bool, args: args, strict: true, pure: true, isEq: op == "=", fn: compareFn(op)}), nil
 	}
 	if numRank(lt.OID) > 0 && numRank(rt.OID) > 0 {
 		args, t, err := b.commonExprs([]Expr{l, r}, op, pos)

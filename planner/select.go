@@ -15,7 +15,7 @@ func BindQuery(sel *ast.Select, paramTypes []types.Type, tables Tables) (*Plan, 
 	params := append([]types.Type(nil), paramTypes...)
 	var foldErr error
 	b := &binder{tables: tables, params: &params, foldErr: &foldErr}
-	root, cols, err := b.selectNode(sel)
+	root, cols, err := b.query(sel)
 	if err != nil {
 		return nil, err
 	}
@@ -27,22 +27,137 @@ func BindQuery(sel *ast.Select, paramTypes []types.Type, tables Tables) (*Plan, 
 	return &Plan{Columns: cols, Params: params, root: root, Err: foldErr}, nil
 }
 
-func (b *binder) selectNode(sel *ast.Select) (node, []Column, error) {
-	if sel.Values != nil {
-		return b.values(sel)
+// query binds any query expression: WITH, set operations, VALUES, SELECT.
+func (b *binder) query(sel *ast.Select) (node, []Column, error) {
+	if len(sel.With) > 0 {
+		saved := b.ctes
+		defer func() { b.ctes = saved }()
+		if err := b.bindCTEs(sel); err != nil {
+			return nil, nil, err
+		}
 	}
+	var n node
+	var cols []Column
+	var err error
+	switch {
+	case sel.SetOp != ast.SetNone:
+		n, cols, err = b.setOp(sel)
+	case sel.Values != nil:
+		n, cols, err = b.values(sel)
+	default:
+		return b.selectNode(sel)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return b.orderLimitOutputs(n, cols, sel)
+}
+
+// orderLimitOutputs applies ORDER BY (by output name or position only) and
+// LIMIT/OFFSET to a set operation or VALUES list.
+func (b *binder) orderLimitOutputs(n node, cols []Column, sel *ast.Select) (node, []Column, error) {
+	var keys []sortKey
+	for _, o := range sel.OrderBy {
+		idx := outputRef(o.Expr, cols)
+		if idx == -2 {
+			return nil, nil, errAt(sqlerr.New(sqlerr.InvalidColumnReference, "ORDER BY position is not in select list"), exprPos(o.Expr))
+		}
+		if idx < 0 {
+			return nil, nil, errAt(sqlerr.Unsupported("invalid UNION/INTERSECT/EXCEPT ORDER BY clause").
+				WithDetail("Only result column names can be used, not expressions or functions."), exprPos(o.Expr))
+		}
+		keys = append(keys, sortKeyOf(idx, o))
+	}
+	if len(keys) > 0 {
+		n = &sortNode{child: n, keys: keys}
+	}
+	n, err := b.limit(n, sel)
+	return n, cols, err
+}
+
+// outputRef resolves an ORDER BY item naming an output column by position
+// or name: the index, -1 if it is something else, -2 for a bad position.
+func outputRef(e ast.Expr, cols []Column) int {
+	switch x := e.(type) {
+	case *ast.Const:
+		if x.Kind == ast.ConstInt {
+			n, _ := strconv.Atoi(x.Val)
+			if n < 1 || n > len(cols) {
+				return -2
+			}
+			return n - 1
+		}
+	case *ast.ColumnRef:
+		if len(x.Names) == 1 && !x.Star {
+			for i, c := range cols {
+				if c.Name == x.Names[0] {
+					return i
+				}
+			}
+		}
+	}
+	return -1
+}
+
+func exprPos(e ast.Expr) int {
+	switch x := e.(type) {
+	case *ast.Const:
+		return x.Pos
+	case *ast.ColumnRef:
+		return x.Pos
+	case *ast.FuncCall:
+		return x.Pos
+	case *ast.BinaryExpr:
+		return x.Pos
+	}
+	return -1
+}
+
+func sortKeyOf(idx int, o *ast.OrderItem) sortKey {
+	nf := o.Desc
+	if o.NullsFirst != nil {
+		nf = *o.NullsFirst
+	}
+	return sortKey{idx: idx, desc: o.Desc, nullsFirst: nf}
+}
+
+func (b *binder) limit(n node, sel *ast.Select) (node, error) {
+	if sel.Limit == nil && sel.Offset == nil {
+		return n, nil
+	}
+	ln := &limitNode{child: n}
+	for _, p := range []struct {
+		in  ast.Expr
+		out *Expr
+		w   string
+	}{{sel.Limit, &ln.limit, "argument of LIMIT"}, {sel.Offset, &ln.offset, "argument of OFFSET"}} {
+		if p.in == nil {
+			continue
+		}
+		e, err := b.expr(p.in)
+		if err != nil {
+			return nil, err
+		}
+		if *p.out, err = b.coerceCtx(e, types.Int8, castAssignment, p.w, -1); err != nil {
+			return nil, err
+		}
+	}
+	return ln, nil
+}
+
+func (b *binder) selectNode(sel *ast.Select) (node, []Column, error) {
 	var src node = oneRow{}
 	b.scope = nil
-	if len(sel.From) > 1 {
-		return nil, nil, sqlerr.Unsupported("joins (several FROM items) are not supported yet")
-	}
-	if len(sel.From) == 1 {
+	if len(sel.From) > 0 {
 		var err error
-		if src, b.scope, err = b.fromItem(sel.From[0]); err != nil {
+		if src, b.scope, err = b.fromList(sel.From); err != nil {
 			return nil, nil, err
 		}
 	}
 	if sel.Where != nil {
+		if containsAggregate(sel.Where) {
+			return nil, nil, sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed in WHERE")
+		}
 		w, err := b.expr(sel.Where)
 		if err != nil {
 			return nil, nil, err
@@ -52,24 +167,45 @@ func (b *binder) selectNode(sel *ast.Select) (node, []Column, error) {
 		}
 		src = &filterNode{child: src, pred: w}
 	}
+	// Grouping: GROUP BY, HAVING, or an aggregate anywhere in the outputs.
+	grouped := len(sel.GroupBy) > 0 || sel.Having != nil
+	for _, t := range sel.Targets {
+		grouped = grouped || containsAggregate(t.Expr)
+	}
+	for _, o := range sel.OrderBy {
+		grouped = grouped || containsAggregate(o.Expr)
+	}
+	if grouped {
+		var err error
+		if src, err = b.beginGrouping(src, sel); err != nil {
+			return nil, nil, err
+		}
+		defer func() { b.agg = nil }()
+		if sel.Having != nil {
+			h, err := b.expr(sel.Having)
+			if err != nil {
+				return nil, nil, err
+			}
+			if h, err = b.coerce(h, types.Bool, "argument of HAVING", -1); err != nil {
+				return nil, nil, err
+			}
+			src = &filterNode{child: src, pred: h}
+		}
+	}
+	for _, t := range sel.Targets {
+		if fc, ok := t.Expr.(*ast.FuncCall); ok && fc.Over != nil {
+			return nil, nil, errAt(sqlerr.Unsupported("window functions are not supported yet"), fc.Pos)
+		}
+	}
 	var exprs []Expr
 	var cols []Column
 	for _, t := range sel.Targets {
 		if cr, ok := t.Expr.(*ast.ColumnRef); ok && cr.Star {
-			if len(b.scope) == 0 {
-				return nil, nil, errAt(sqlerr.New(sqlerr.SyntaxError, "SELECT * with no tables specified is not valid"), cr.Pos)
+			es, cs, err := b.expandStar(cr)
+			if err != nil {
+				return nil, nil, err
 			}
-			matched := false
-			for i, sc := range b.scope {
-				if len(cr.Names) == 0 || cr.Names[0] == sc.table {
-					exprs = append(exprs, &colExpr{idx: i, t: sc.t})
-					cols = append(cols, Column{Name: sc.name, Type: sc.t})
-					matched = true
-				}
-			}
-			if !matched {
-				return nil, nil, errAt(sqlerr.New(sqlerr.UndefinedTable, "missing FROM-clause entry for table \"%s\"", cr.Names[0]), cr.Pos)
-			}
+			exprs, cols = append(exprs, es...), append(cols, cs...)
 			continue
 		}
 		e, err := b.expr(t.Expr)
@@ -89,77 +225,80 @@ func (b *binder) selectNode(sel *ast.Select) (node, []Column, error) {
 		cols = append(cols, Column{Name: name, Type: e.Type()})
 	}
 	width := len(exprs)
-	// ORDER BY: output ordinals and names first, then input expressions as hidden columns.
+	// ORDER BY and DISTINCT ON: output ordinals and names first, then input
+	// expressions computed as hidden columns.
+	hidden := func(e ast.Expr) (int, error) {
+		if idx := outputRef(e, cols); idx >= 0 {
+			return idx, nil
+		} else if idx == -2 {
+			return -1, errAt(sqlerr.New(sqlerr.InvalidColumnReference, "ORDER BY position %s is not in select list", e.(*ast.Const).Val), exprPos(e))
+		}
+		be, err := b.expr(e)
+		if err != nil {
+			return -1, err
+		}
+		if isUnknown(be) {
+			if be, err = b.coerce(be, types.Text, "", -1); err != nil {
+				return -1, err
+			}
+		}
+		for i, x := range exprs {
+			if sameExpr(x, be) {
+				return i, nil
+			}
+		}
+		if sel.Distinct && len(sel.DistinctOn) == 0 {
+			return -1, errAt(sqlerr.New(sqlerr.InvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list"), exprPos(e))
+		}
+		exprs = append(exprs, be)
+		return len(exprs) - 1, nil
+	}
 	var keys []sortKey
 	for _, o := range sel.OrderBy {
-		idx := -1
-		switch x := o.Expr.(type) {
-		case *ast.Const:
-			if x.Kind == ast.ConstInt {
-				n, _ := strconv.Atoi(x.Val)
-				if n < 1 || n > width {
-					return nil, nil, errAt(sqlerr.New(sqlerr.InvalidColumnReference, "ORDER BY position %d is not in select list", n), x.Pos)
-				}
-				idx = n - 1
-			}
-		case *ast.ColumnRef:
-			if len(x.Names) == 1 && !x.Star {
-				for i, c := range cols {
-					if c.Name == x.Names[0] {
-						idx = i
-						break
-					}
-				}
-			}
+		idx, err := hidden(o.Expr)
+		if err != nil {
+			return nil, nil, err
 		}
-		if idx < 0 {
-			if sel.Distinct {
-				return nil, nil, sqlerr.New(sqlerr.InvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list")
+		keys = append(keys, sortKeyOf(idx, o))
+	}
+	var onIdx []int
+	for _, e := range sel.DistinctOn {
+		idx, err := hidden(e)
+		if err != nil {
+			return nil, nil, err
+		}
+		onIdx = append(onIdx, idx)
+	}
+	if len(onIdx) > 0 {
+		// PostgreSQL: DISTINCT ON expressions must match the leftmost ORDER BY ones.
+		for i := range keys {
+			if i >= len(onIdx) {
+				break
 			}
-			e, err := b.expr(o.Expr)
-			if err != nil {
-				return nil, nil, err
-			}
-			if isUnknown(e) {
-				if e, err = b.coerce(e, types.Text, "", -1); err != nil {
-					return nil, nil, err
+			match := false
+			for _, d := range onIdx {
+				if d == keys[i].idx {
+					match = true
 				}
 			}
-			idx = len(exprs)
-			exprs = append(exprs, e)
+			if !match {
+				return nil, nil, sqlerr.New(sqlerr.InvalidColumnReference, "SELECT DISTINCT ON expressions must match initial ORDER BY expressions")
+			}
 		}
-		nf := o.Desc
-		if o.NullsFirst != nil {
-			nf = *o.NullsFirst
-		}
-		keys = append(keys, sortKey{idx: idx, desc: o.Desc, nullsFirst: nf})
 	}
 	var n node = &projectNode{child: src, exprs: exprs}
-	if sel.Distinct {
-		n = &distinctNode{child: n, width: width, cols: cols}
+	if sel.Distinct && len(onIdx) == 0 {
+		n = &distinctNode{child: n, idx: seq(width), cols: exprTypes(exprs)}
 	}
 	if len(keys) > 0 {
 		n = &sortNode{child: n, keys: keys}
 	}
-	if sel.Limit != nil || sel.Offset != nil {
-		ln := &limitNode{child: n}
-		for _, p := range []struct {
-			in  ast.Expr
-			out *Expr
-			w   string
-		}{{sel.Limit, &ln.limit, "argument of LIMIT"}, {sel.Offset, &ln.offset, "argument of OFFSET"}} {
-			if p.in == nil {
-				continue
-			}
-			e, err := b.expr(p.in)
-			if err != nil {
-				return nil, nil, err
-			}
-			if *p.out, err = b.coerceCtx(e, types.Int8, castAssignment, p.w, -1); err != nil {
-				return nil, nil, err
-			}
-		}
-		n = ln
+	if len(onIdx) > 0 {
+		n = &distinctNode{child: n, idx: onIdx, cols: exprTypes(exprs)}
+	}
+	n, err := b.limit(n, sel)
+	if err != nil {
+		return nil, nil, err
 	}
 	if len(exprs) > width {
 		trim := make([]Expr, width)
@@ -169,6 +308,59 @@ func (b *binder) selectNode(sel *ast.Select) (node, []Column, error) {
 		n = &projectNode{child: n, exprs: trim}
 	}
 	return n, cols, nil
+}
+
+func seq(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
+}
+
+func exprTypes(es []Expr) []types.Type {
+	out := make([]types.Type, len(es))
+	for i, e := range es {
+		out[i] = e.Type()
+	}
+	return out
+}
+
+// sameExpr reports whether two bound expressions are the same column.
+func sameExpr(a, b Expr) bool {
+	x, ok1 := a.(*colExpr)
+	y, ok2 := b.(*colExpr)
+	return ok1 && ok2 && x.idx == y.idx
+}
+
+// expandStar expands * or t.* against the FROM scope.
+func (b *binder) expandStar(cr *ast.ColumnRef) ([]Expr, []Column, error) {
+	scope := b.inputScope()
+	if len(scope) == 0 && len(cr.Names) == 0 {
+		return nil, nil, errAt(sqlerr.New(sqlerr.SyntaxError, "SELECT * with no tables specified is not valid"), cr.Pos)
+	}
+	var exprs []Expr
+	var cols []Column
+	matched := false
+	for i, sc := range scope {
+		if len(cr.Names) == 0 && sc.noStar {
+			continue
+		}
+		if len(cr.Names) > 0 && cr.Names[len(cr.Names)-1] != sc.table {
+			continue
+		}
+		matched = true
+		e, err := b.local(i, cr)
+		if err != nil {
+			return nil, nil, err
+		}
+		exprs = append(exprs, e)
+		cols = append(cols, Column{Name: sc.name, Type: sc.t})
+	}
+	if !matched && len(cr.Names) > 0 {
+		return nil, nil, errAt(sqlerr.New(sqlerr.UndefinedTable, "missing FROM-clause entry for table \"%s\"", cr.Names[len(cr.Names)-1]), cr.Pos)
+	}
+	return exprs, cols, nil
 }
 
 func (b *binder) values(sel *ast.Select) (node, []Column, error) {
@@ -204,16 +396,40 @@ func (b *binder) values(sel *ast.Select) (node, []Column, error) {
 		}
 		cols[j] = Column{Name: "column" + strconv.Itoa(j+1), Type: t}
 	}
-	var n node = &valuesNode{rows: rows}
-	if len(sel.OrderBy) > 0 || sel.Limit != nil || sel.Offset != nil {
-		return nil, nil, sqlerr.Unsupported("ORDER BY/LIMIT on a bare VALUES list is not supported yet; wrap it in a subquery")
+	return &valuesNode{rows: rows}, cols, nil
+}
+
+// fromList binds the FROM items; several items are cross-joined.
+func (b *binder) fromList(items []ast.TableRef) (node, []scopeCol, error) {
+	var n node
+	var scope []scopeCol
+	for i, it := range items {
+		in, isc, err := b.fromItem(it)
+		if err != nil {
+			return nil, nil, err
+		}
+		if i == 0 {
+			n, scope = in, isc
+			continue
+		}
+		n = &joinNode{left: n, right: in, kind: ast.CrossJoin, leftWidth: len(scope), rightWidth: len(isc)}
+		scope = append(append([]scopeCol{}, scope...), isc...)
 	}
-	return n, cols, nil
+	return n, scope, nil
 }
 
 func (b *binder) fromItem(tr ast.TableRef) (node, []scopeCol, error) {
 	switch x := tr.(type) {
 	case *ast.TableName:
+		alias := x.Name
+		if x.Alias != "" {
+			alias = x.Alias
+		}
+		if x.Schema == "" {
+			if def := b.ctes.find(x.Name); def != nil {
+				return def.scan(alias)
+			}
+		}
 		t := b.tables.Table(x.Schema, x.Name)
 		if t == nil {
 			name := x.Name
@@ -222,20 +438,24 @@ func (b *binder) fromItem(tr ast.TableRef) (node, []scopeCol, error) {
 			}
 			return nil, nil, errAt(sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", name), x.Pos)
 		}
-		alias := x.Name
-		if x.Alias != "" {
-			alias = x.Alias
-		}
 		sc := make([]scopeCol, len(t.Cols))
 		for i, c := range t.Cols {
 			sc[i] = scopeCol{table: alias, name: c.Name, t: c.Type}
 		}
 		return &memScan{t: t}, sc, nil
 	case *ast.SubqueryTable:
-		inner := &binder{tables: b.tables, params: b.params, foldErr: b.foldErr}
-		n, cols, err := inner.selectNode(x.Query)
+		// A derived table sees enclosing levels, not its FROM siblings.
+		inner := b.child()
+		inner.outer = b.outer
+		n, cols, err := inner.query(x.Query)
 		if err != nil {
 			return nil, nil, err
+		}
+		if inner.correlated && b.outer != nil {
+			b.correlated = true
+		}
+		if len(x.ColAliases) > len(cols) {
+			return nil, nil, sqlerr.New(sqlerr.InvalidColumnReference, "table \"%s\" has %d columns available but %d columns specified", x.Alias, len(cols), len(x.ColAliases))
 		}
 		sc := make([]scopeCol, len(cols))
 		for i, c := range cols {
@@ -248,6 +468,8 @@ func (b *binder) fromItem(tr ast.TableRef) (node, []scopeCol, error) {
 		return n, sc, nil
 	case *ast.FuncTable:
 		return b.tableFunc(x)
+	case *ast.JoinTable:
+		return b.join(x)
 	}
 	return nil, nil, sqlerr.Unsupported("FROM item %T is not supported yet", tr)
 }
@@ -280,6 +502,20 @@ func columnName(e ast.Expr) string {
 			return "greatest"
 		}
 		return "least"
+	case *ast.SubLink:
+		switch x.Kind {
+		case ast.ExistsSubLink:
+			return "exists"
+		case ast.ArraySubLink:
+			return "array"
+		case ast.ExprSubLink:
+			if len(x.Query.Targets) == 1 {
+				if x.Query.Targets[0].Name != "" {
+					return x.Query.Targets[0].Name
+				}
+				return columnName(x.Query.Targets[0].Expr)
+			}
+		}
 	case *ast.Const:
 		if x.Kind == ast.ConstBool {
 			return "bool"

@@ -9,16 +9,89 @@ type Expr interface{ exprNode() }
 // TableRef is an item of a FROM list.
 type TableRef interface{ tableNode() }
 
-// Select is a SELECT or VALUES query.
+// Select is a SELECT or VALUES query, or a set operation over two queries.
 type Select struct {
-	Distinct bool
-	Targets  []*Target
-	From     []TableRef
-	Where    Expr
-	OrderBy  []*OrderItem
-	Limit    Expr
-	Offset   Expr
-	Values   [][]Expr // a VALUES list; when set the fields above are unused
+	With       []*CTE
+	Recursive  bool // WITH RECURSIVE
+	Distinct   bool
+	DistinctOn []Expr
+	Targets    []*Target
+	From       []TableRef
+	Where      Expr
+	GroupBy    []Expr
+	Having     Expr
+	OrderBy    []*OrderItem
+	Limit      Expr
+	Offset     Expr
+	Values     [][]Expr // a VALUES list; when set the fields above are unused
+	// A set operation: Left SetOp Right (the fields above other than With,
+	// OrderBy, Limit and Offset are unused).
+	SetOp       SetOpKind
+	SetAll      bool
+	Left, Right *Select
+}
+
+// SetOpKind is UNION, INTERSECT or EXCEPT.
+type SetOpKind int
+
+// Set operations (SetNone: a plain SELECT).
+const (
+	SetNone SetOpKind = iota
+	Union
+	Intersect
+	Except
+)
+
+// CTE is one WITH item.
+type CTE struct {
+	Name    string
+	Columns []string
+	Query   *Select
+	Pos     int
+}
+
+// JoinKind is the kind of a JOIN.
+type JoinKind int
+
+// Join kinds.
+const (
+	InnerJoin JoinKind = iota
+	LeftJoin
+	RightJoin
+	FullJoin
+	CrossJoin
+)
+
+// JoinTable is a JOIN between two FROM items.
+type JoinTable struct {
+	Kind        JoinKind
+	Left, Right TableRef
+	On          Expr
+	Using       []string
+	Natural     bool
+	Alias       string
+	ColAliases  []string
+}
+
+// SubLinkKind is the kind of a subquery expression.
+type SubLinkKind int
+
+// Subquery expression kinds.
+const (
+	ExprSubLink   SubLinkKind = iota // (SELECT …) as a scalar
+	ExistsSubLink                    // EXISTS (SELECT …)
+	AnySubLink                       // x op ANY (SELECT …), x IN (SELECT …)
+	AllSubLink                       // x op ALL (SELECT …)
+	ArraySubLink                     // ARRAY(SELECT …)
+)
+
+// SubLink is a subquery used as an expression.
+type SubLink struct {
+	Kind  SubLinkKind
+	Test  Expr   // the left operand of ANY/ALL
+	Op    string // the operator of ANY/ALL ("=" for IN)
+	Query *Select
+	Pos   int
 }
 
 // Target is one item of a select list.
@@ -104,7 +177,19 @@ type FuncCall struct {
 	Args     []Expr
 	Star     bool
 	Distinct bool
+	Filter   Expr         // aggregate FILTER (WHERE …)
+	OrderBy  []*OrderItem // aggregate ORDER BY
+	Over     *Window      // window function call
 	Pos      int
+}
+
+// Window is an OVER clause.
+type Window struct {
+	Name        string
+	PartitionBy []Expr
+	OrderBy     []*OrderItem
+	Frame       int32 // FRAMEOPTION_* bits as PostgreSQL defines them
+	Start, End  Expr  // frame offsets
 }
 
 // Cast is CAST(X AS T) or X::T.
@@ -216,7 +301,9 @@ func (*NullIf) exprNode()     {}
 func (*MinMax) exprNode()     {}
 func (*InList) exprNode()     {}
 func (*Between) exprNode()    {}
+func (*SubLink) exprNode()    {}
 
 func (*TableName) tableNode()     {}
 func (*FuncTable) tableNode()     {}
 func (*SubqueryTable) tableNode() {}
+func (*JoinTable) tableNode()     {}

@@ -461,14 +461,8 @@ func (c *converter) rangeVar(r *pg.RangeVar) *ast.TableName {
 }
 
 func (c *converter) selectStmt(s *pg.SelectStmt) (*ast.Select, error) {
-	if s.Op != pg.SetOperation_SETOP_NONE {
-		return nil, c.unsupported(-1, "UNION, INTERSECT and EXCEPT are not supported yet")
-	}
-	if s.WithClause != nil {
-		return nil, c.unsupported(-1, "WITH queries are not supported yet")
-	}
-	if len(s.GroupClause) > 0 || s.HavingClause != nil || len(s.WindowClause) > 0 {
-		return nil, c.unsupported(-1, "GROUP BY, HAVING and WINDOW are not supported yet")
+	if s == nil {
+		return nil, c.unsupported(-1, "this statement is not supported as a query")
 	}
 	if s.IntoClause != nil {
 		return nil, c.unsupported(-1, "SELECT INTO is not supported")
@@ -476,7 +470,47 @@ func (c *converter) selectStmt(s *pg.SelectStmt) (*ast.Select, error) {
 	if len(s.LockingClause) > 0 {
 		return nil, c.unsupported(-1, "SELECT … FOR UPDATE/SHARE is not supported")
 	}
+	if len(s.WindowClause) > 0 {
+		return nil, c.unsupported(-1, "WINDOW clauses are not supported yet")
+	}
 	out := &ast.Select{}
+	if s.WithClause != nil {
+		out.Recursive = s.WithClause.Recursive
+		for _, n := range s.WithClause.Ctes {
+			cte := n.GetCommonTableExpr()
+			if cte.SearchClause != nil || cte.CycleClause != nil {
+				return nil, c.unsupported(cte.Location, "SEARCH and CYCLE clauses are not supported yet")
+			}
+			q, err := c.selectStmt(cte.Ctequery.GetSelectStmt())
+			if err != nil {
+				return nil, err
+			}
+			item := &ast.CTE{Name: cte.Ctename, Query: q, Pos: c.loc(cte.Location)}
+			for _, col := range cte.Aliascolnames {
+				item.Columns = append(item.Columns, col.GetString_().Sval)
+			}
+			out.With = append(out.With, item)
+		}
+	}
+	if s.Op != pg.SetOperation_SETOP_NONE {
+		switch s.Op {
+		case pg.SetOperation_SETOP_UNION:
+			out.SetOp = ast.Union
+		case pg.SetOperation_SETOP_INTERSECT:
+			out.SetOp = ast.Intersect
+		default:
+			out.SetOp = ast.Except
+		}
+		out.SetAll = s.All
+		var err error
+		if out.Left, err = c.selectStmt(s.Larg); err != nil {
+			return nil, err
+		}
+		if out.Right, err = c.selectStmt(s.Rarg); err != nil {
+			return nil, err
+		}
+		return out, c.orderLimit(s, out)
+	}
 	if len(s.ValuesLists) > 0 {
 		for _, row := range s.ValuesLists {
 			var r []ast.Expr
@@ -491,10 +525,14 @@ func (c *converter) selectStmt(s *pg.SelectStmt) (*ast.Select, error) {
 		}
 	}
 	if len(s.DistinctClause) > 0 {
-		if len(s.DistinctClause) > 1 || s.DistinctClause[0].Node != nil {
-			return nil, c.unsupported(-1, "DISTINCT ON is not supported yet")
-		}
 		out.Distinct = true
+		if s.DistinctClause[0].Node != nil {
+			on, err := c.exprs(s.DistinctClause)
+			if err != nil {
+				return nil, err
+			}
+			out.DistinctOn = on
+		}
 	}
 	for _, t := range s.TargetList {
 		rt := t.GetResTarget()
@@ -517,7 +555,52 @@ func (c *converter) selectStmt(s *pg.SelectStmt) (*ast.Select, error) {
 			return nil, err
 		}
 	}
-	for _, o := range s.SortClause {
+	for _, g := range s.GroupClause {
+		if g.GetGroupingSet() != nil {
+			return nil, c.unsupported(-1, "GROUPING SETS, ROLLUP and CUBE are not supported yet")
+		}
+		e, err := c.expr(g)
+		if err != nil {
+			return nil, err
+		}
+		out.GroupBy = append(out.GroupBy, e)
+	}
+	if s.GroupDistinct {
+		return nil, c.unsupported(-1, "GROUP BY DISTINCT is not supported yet")
+	}
+	if s.HavingClause != nil {
+		if out.Having, err = c.expr(s.HavingClause); err != nil {
+			return nil, err
+		}
+	}
+	return out, c.orderLimit(s, out)
+}
+
+// orderLimit converts ORDER BY, LIMIT and OFFSET.
+func (c *converter) orderLimit(s *pg.SelectStmt, out *ast.Select) error {
+	var err error
+	if out.OrderBy, err = c.sortClause(s.SortClause); err != nil {
+		return err
+	}
+	if s.LimitOption == pg.LimitOption_LIMIT_OPTION_WITH_TIES {
+		return c.unsupported(-1, "FETCH … WITH TIES is not supported yet")
+	}
+	if s.LimitCount != nil {
+		if out.Limit, err = c.expr(s.LimitCount); err != nil {
+			return err
+		}
+	}
+	if s.LimitOffset != nil {
+		if out.Offset, err = c.expr(s.LimitOffset); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *converter) sortClause(items []*pg.Node) ([]*ast.OrderItem, error) {
+	var out []*ast.OrderItem
+	for _, o := range items {
 		sb := o.GetSortBy()
 		e, err := c.expr(sb.Node)
 		if err != nil {
@@ -535,20 +618,7 @@ func (c *converter) selectStmt(s *pg.SelectStmt) (*ast.Select, error) {
 			f := false
 			it.NullsFirst = &f
 		}
-		out.OrderBy = append(out.OrderBy, it)
-	}
-	if s.LimitOption == pg.LimitOption_LIMIT_OPTION_WITH_TIES {
-		return nil, c.unsupported(-1, "FETCH … WITH TIES is not supported yet")
-	}
-	if s.LimitCount != nil {
-		if out.Limit, err = c.expr(s.LimitCount); err != nil {
-			return nil, err
-		}
-	}
-	if s.LimitOffset != nil {
-		if out.Offset, err = c.expr(s.LimitOffset); err != nil {
-			return nil, err
-		}
+		out = append(out, it)
 	}
 	return out, nil
 }
@@ -596,7 +666,43 @@ func (c *converter) tableRef(n *pg.Node) (ast.TableRef, error) {
 		alias, cols := aliasOf(rs.Alias)
 		return &ast.SubqueryTable{Query: q, Alias: alias, ColAliases: cols}, nil
 	case *pg.Node_JoinExpr:
-		return nil, c.unsupported(-1, "JOIN is not supported yet")
+		j := x.JoinExpr
+		out := &ast.JoinTable{Natural: j.IsNatural}
+		switch j.Jointype {
+		case pg.JoinType_JOIN_INNER:
+			out.Kind = ast.InnerJoin
+			if j.Quals == nil && len(j.UsingClause) == 0 && !j.IsNatural {
+				out.Kind = ast.CrossJoin
+			}
+		case pg.JoinType_JOIN_LEFT:
+			out.Kind = ast.LeftJoin
+		case pg.JoinType_JOIN_RIGHT:
+			out.Kind = ast.RightJoin
+		case pg.JoinType_JOIN_FULL:
+			out.Kind = ast.FullJoin
+		default:
+			return nil, c.unsupported(-1, "join type %s is not supported", j.Jointype)
+		}
+		if j.JoinUsingAlias != nil {
+			return nil, c.unsupported(-1, "JOIN USING … AS alias is not supported yet")
+		}
+		var err error
+		if out.Left, err = c.tableRef(j.Larg); err != nil {
+			return nil, err
+		}
+		if out.Right, err = c.tableRef(j.Rarg); err != nil {
+			return nil, err
+		}
+		for _, u := range j.UsingClause {
+			out.Using = append(out.Using, u.GetString_().Sval)
+		}
+		if j.Quals != nil {
+			if out.On, err = c.expr(j.Quals); err != nil {
+				return nil, err
+			}
+		}
+		out.Alias, out.ColAliases = aliasOf(j.Alias)
+		return out, nil
 	}
 	return nil, c.unsupported(-1, "this FROM item is not supported yet")
 }
@@ -672,10 +778,44 @@ func (c *converter) expr(n *pg.Node) (ast.Expr, error) {
 		return &ast.Cast{X: arg, Type: tn, Pos: c.loc(x.TypeCast.Location)}, nil
 	case *pg.Node_FuncCall:
 		f := x.FuncCall
-		if f.Over != nil || len(f.AggOrder) > 0 || f.AggFilter != nil || f.AggWithinGroup || f.FuncVariadic {
-			return nil, c.unsupported(f.Location, "window functions, ordered and filtered aggregates are not supported yet")
+		if f.AggWithinGroup || f.FuncVariadic {
+			return nil, c.unsupported(f.Location, "WITHIN GROUP and VARIADIC calls are not supported yet")
 		}
 		out := &ast.FuncCall{Star: f.AggStar, Distinct: f.AggDistinct, Pos: c.loc(f.Location)}
+		if f.AggFilter != nil {
+			flt, err := c.expr(f.AggFilter)
+			if err != nil {
+				return nil, err
+			}
+			out.Filter = flt
+		}
+		if len(f.AggOrder) > 0 {
+			ob, err := c.sortClause(f.AggOrder)
+			if err != nil {
+				return nil, err
+			}
+			out.OrderBy = ob
+		}
+		if f.Over != nil {
+			w := &ast.Window{Name: f.Over.Name, Frame: f.Over.FrameOptions}
+			if f.Over.Refname != "" || f.Over.Name != "" {
+				return nil, c.unsupported(f.Location, "named windows are not supported yet")
+			}
+			var err error
+			if w.PartitionBy, err = c.exprs(f.Over.PartitionClause); err != nil {
+				return nil, err
+			}
+			if w.OrderBy, err = c.sortClause(f.Over.OrderClause); err != nil {
+				return nil, err
+			}
+			if w.Start, err = c.expr(f.Over.StartOffset); err != nil {
+				return nil, err
+			}
+			if w.End, err = c.expr(f.Over.EndOffset); err != nil {
+				return nil, err
+			}
+			out.Over = w
+		}
 		for _, nm := range f.Funcname {
 			out.Name = append(out.Name, strings.ToLower(nm.GetString_().Sval))
 		}
@@ -764,6 +904,38 @@ func (c *converter) expr(n *pg.Node) (ast.Expr, error) {
 		return &ast.MinMax{Greatest: x.MinMaxExpr.Op == pg.MinMaxOp_IS_GREATEST, Args: args, Pos: c.loc(x.MinMaxExpr.Location)}, nil
 	case *pg.Node_SqlvalueFunction:
 		return c.sqlValue(x.SqlvalueFunction), nil
+	case *pg.Node_SubLink:
+		sl := x.SubLink
+		q, err := c.selectStmt(sl.Subselect.GetSelectStmt())
+		if err != nil {
+			return nil, err
+		}
+		out := &ast.SubLink{Query: q, Pos: c.loc(sl.Location), Op: "="}
+		switch sl.SubLinkType {
+		case pg.SubLinkType_EXPR_SUBLINK:
+			out.Kind = ast.ExprSubLink
+		case pg.SubLinkType_EXISTS_SUBLINK:
+			out.Kind = ast.ExistsSubLink
+		case pg.SubLinkType_ANY_SUBLINK:
+			out.Kind = ast.AnySubLink
+		case pg.SubLinkType_ALL_SUBLINK:
+			out.Kind = ast.AllSubLink
+		case pg.SubLinkType_ARRAY_SUBLINK:
+			out.Kind = ast.ArraySubLink
+		default:
+			return nil, c.unsupported(sl.Location, "this form of subquery is not supported yet")
+		}
+		for _, n := range sl.OperName {
+			out.Op = n.GetString_().Sval
+		}
+		if sl.Testexpr != nil {
+			if out.Test, err = c.expr(sl.Testexpr); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	case *pg.Node_RowExpr:
+		return nil, c.unsupported(x.RowExpr.Location, "ROW constructors are not supported yet")
 	case *pg.Node_CollateClause:
 		// COLLATE "C"/pg_catalog.default: text compares bytewise already.
 		return c.expr(x.CollateClause.Arg)

@@ -73,6 +73,8 @@ const (
 	InvalidName                   Code = "42602"
 	InvalidTransactionTermination Code = "2D000"
 	CannotCoerce                  Code = "42846"
+	DuplicateAlias                Code = "42712"
+	InvalidRecursion              Code = "42P19"
 	IntervalFieldOverflow         Code = "22015"
 	ObjectInUse                   Code = "55006"
 	InvalidTableDefinition        Code = "42P16"

@@ -1,0 +1,832 @@
+package planner
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/sluicedb/sluice/sql/ast"
+	"github.com/sluicedb/sluice/sql/sqlerr"
+	"github.com/sluicedb/sluice/sql/types"
+)
+
+// aggCtx is the binding state above a GROUP BY: expressions there see a row
+// of [group keys…, aggregate results…].
+type aggCtx struct {
+	input    []scopeCol // the FROM scope
+	groups   []Expr     // bound over input
+	groupKey []string   // ast keys of the GROUP BY expressions
+	groupCol map[int]int
+	aggs     []*aggCall
+	node     *aggNode
+}
+
+// aggCall is one aggregate call: its function, inputs and modifiers.
+type aggCall struct {
+	def      *aggDef
+	args     []Expr // over the input row
+	distinct bool
+	filter   Expr
+	order    []Expr
+	orderKey []sortKey
+	t        types.Type
+}
+
+func isAggregateName(name string) bool {
+	_, ok := aggDefs[name]
+	return ok
+}
+
+// containsAggregate reports whether an expression calls an aggregate at this
+// query level (not inside a sub-query).
+func containsAggregate(e ast.Expr) bool {
+	found := false
+	var visit func(ast.Expr)
+	visit = func(e ast.Expr) {
+		if e == nil || found {
+			return
+		}
+		switch x := e.(type) {
+		case *ast.FuncCall:
+			if x.Over == nil && isAggregateName(x.Name[len(x.Name)-1]) {
+				found = true
+				return
+			}
+			for _, a := range x.Args {
+				visit(a)
+			}
+		case *ast.Cast:
+			visit(x.X)
+		case *ast.BinaryExpr:
+			visit(x.L)
+			visit(x.R)
+		case *ast.UnaryExpr:
+			visit(x.X)
+		case *ast.BoolExpr:
+			for _, a := range x.Args {
+				visit(a)
+			}
+		case *ast.NullTest:
+			visit(x.X)
+		case *ast.CaseExpr:
+			visit(x.Arg)
+			for _, w := range x.Whens {
+				visit(w.Cond)
+				visit(w.Result)
+			}
+			visit(x.Else)
+		case *ast.Coalesce:
+			for _, a := range x.Args {
+				visit(a)
+			}
+		case *ast.MinMax:
+			for _, a := range x.Args {
+				visit(a)
+			}
+		case *ast.NullIf:
+			visit(x.L)
+			visit(x.R)
+		case *ast.InList:
+			visit(x.X)
+			for _, a := range x.List {
+				visit(a)
+			}
+		case *ast.Between:
+			visit(x.X)
+			visit(x.Lo)
+			visit(x.Hi)
+		case *ast.SubLink:
+			visit(x.Test)
+		}
+	}
+	visit(e)
+	return found
+}
+
+// astKey renders an expression without positions, to match GROUP BY items.
+func astKey(e ast.Expr) string {
+	var b strings.Builder
+	var w func(ast.Expr)
+	w = func(e ast.Expr) {
+		switch x := e.(type) {
+		case nil:
+			b.WriteString("nil")
+		case *ast.Const:
+			fmt.Fprintf(&b, "C%d:%q", x.Kind, x.Val)
+		case *ast.Param:
+			fmt.Fprintf(&b, "$%d", x.N)
+		case *ast.ColumnRef:
+			fmt.Fprintf(&b, "R%q%v", x.Names, x.Star)
+		case *ast.FuncCall:
+			fmt.Fprintf(&b, "F%q%v%v(", x.Name, x.Star, x.Distinct)
+			for _, a := range x.Args {
+				w(a)
+				b.WriteByte(',')
+			}
+			b.WriteByte(')')
+			if x.Filter != nil || x.OrderBy != nil || x.Over != nil {
+				fmt.Fprintf(&b, "%p", x) // never equal to another call
+			}
+		case *ast.Cast:
+			fmt.Fprintf(&b, "T%q%v%v(", x.Type.Name, x.Type.Mods, x.Type.Array)
+			w(x.X)
+			b.WriteByte(')')
+		case *ast.BinaryExpr:
+			fmt.Fprintf(&b, "B%q(", x.Op)
+			w(x.L)
+			b.WriteByte(',')
+			w(x.R)
+			b.WriteByte(')')
+		case *ast.UnaryExpr:
+			fmt.Fprintf(&b, "U%q(", x.Op)
+			w(x.X)
+			b.WriteByte(')')
+		case *ast.BoolExpr:
+			fmt.Fprintf(&b, "L%d(", x.Op)
+			for _, a := range x.Args {
+				w(a)
+				b.WriteByte(',')
+			}
+			b.WriteByte(')')
+		case *ast.NullTest:
+			fmt.Fprintf(&b, "N%v(", x.Not)
+			w(x.X)
+			b.WriteByte(')')
+		case *ast.CaseExpr:
+			b.WriteString("CASE(")
+			w(x.Arg)
+			for _, wh := range x.Whens {
+				w(wh.Cond)
+				b.WriteByte(':')
+				w(wh.Result)
+				b.WriteByte(';')
+			}
+			w(x.Else)
+			b.WriteByte(')')
+		case *ast.Coalesce:
+			b.WriteString("COALESCE(")
+			for _, a := range x.Args {
+				w(a)
+				b.WriteByte(',')
+			}
+			b.WriteByte(')')
+		default:
+			fmt.Fprintf(&b, "%T%p", e, e) // unique: never matches another node
+		}
+	}
+	w(e)
+	return b.String()
+}
+
+// beginGrouping binds GROUP BY and switches the binder to post-aggregate
+// mode; it returns the aggregate node (whose aggregates fill in as the
+// outputs are bound).
+func (b *binder) beginGrouping(src node, sel *ast.Select) (node, error) {
+	ac := &aggCtx{input: b.scope, groupCol: map[int]int{}}
+	for _, g := range sel.GroupBy {
+		// GROUP BY 2 and GROUP BY output_alias refer to select items.
+		if c, ok := g.(*ast.Const); ok && c.Kind == ast.ConstInt {
+			n := 0
+			fmt.Sscan(c.Val, &n)
+			if n < 1 || n > len(sel.Targets) {
+				return nil, errAt(sqlerr.New(sqlerr.InvalidColumnReference, "GROUP BY position %d is not in select list", n), c.Pos)
+			}
+			g = sel.Targets[n-1].Expr
+		} else if cr, ok := g.(*ast.ColumnRef); ok && len(cr.Names) == 1 && !cr.Star {
+			if idx, _ := b.lookup("", cr.Names[0], cr.Pos); idx < 0 {
+				for _, t := range sel.Targets {
+					if t.Name == cr.Names[0] {
+						g = t.Expr
+						break
+					}
+				}
+			}
+		}
+		if containsAggregate(g) {
+			return nil, sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed in GROUP BY")
+		}
+		e, err := b.expr(g)
+		if err != nil {
+			return nil, err
+		}
+		if isUnknown(e) {
+			if e, err = b.coerce(e, types.Text, "", -1); err != nil {
+				return nil, err
+			}
+		}
+		if c, ok := e.(*colExpr); ok {
+			if _, dup := ac.groupCol[c.idx]; !dup {
+				ac.groupCol[c.idx] = len(ac.groups)
+			}
+		}
+		ac.groups = append(ac.groups, e)
+		ac.groupKey = append(ac.groupKey, astKey(g))
+	}
+	ac.node = &aggNode{child: src, ctx: ac}
+	b.agg = ac
+	return ac.node, nil
+}
+
+// aggregate binds an aggregate call above a GROUP BY.
+func (b *binder) aggregate(f *ast.FuncCall) (Expr, error) {
+	ac := b.agg
+	name := f.Name[len(f.Name)-1]
+	if f.Over != nil {
+		return nil, errAt(sqlerr.Unsupported("window functions are not supported yet"), f.Pos)
+	}
+	// Arguments are bound over the input row, outside post-aggregate mode.
+	b.agg = nil
+	defer func() { b.agg = ac }()
+	for _, a := range f.Args {
+		if containsAggregate(a) {
+			return nil, errAt(sqlerr.New(sqlerr.GroupingError, "aggregate function calls cannot be nested"), f.Pos)
+		}
+	}
+	call := &aggCall{distinct: f.Distinct}
+	for _, a := range f.Args {
+		e, err := b.expr(a)
+		if err != nil {
+			return nil, err
+		}
+		call.args = append(call.args, e)
+	}
+	if f.Star {
+		if name != "count" {
+			return nil, errAt(sqlerr.New(sqlerr.WrongObjectType, "%s(*) specified, but %s is not an aggregate function", name, name), f.Pos)
+		}
+		call.args = nil
+	}
+	def, err := resolveAggregate(b, name, call, f)
+	if err != nil {
+		return nil, err
+	}
+	call.def = def
+	if f.Filter != nil {
+		flt, err := b.expr(f.Filter)
+		if err != nil {
+			return nil, err
+		}
+		if call.filter, err = b.coerce(flt, types.Bool, "argument of FILTER", f.Pos); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range f.OrderBy {
+		e, err := b.expr(o.Expr)
+		if err != nil {
+			return nil, err
+		}
+		if isUnknown(e) {
+			if e, err = b.coerce(e, types.Text, "", -1); err != nil {
+				return nil, err
+			}
+		}
+		call.order = append(call.order, e)
+		call.orderKey = append(call.orderKey, sortKeyOf(i, o))
+	}
+	if call.distinct && len(call.order) > 0 {
+		// PostgreSQL requires ORDER BY items of a DISTINCT aggregate to be its arguments.
+		for _, o := range call.order {
+			found := false
+			for _, a := range call.args {
+				if sameExpr(a, o) {
+					found = true
+				}
+			}
+			if !found {
+				return nil, errAt(sqlerr.New(sqlerr.InvalidColumnReference, "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list"), f.Pos)
+			}
+		}
+	}
+	ac.aggs = append(ac.aggs, call)
+	return &colExpr{idx: len(ac.groups) + len(ac.aggs) - 1, t: call.t}, nil
+}
+
+// aggState accumulates one aggregate for one group.
+type aggState interface {
+	add(args []types.Datum) error
+	result() (types.Datum, error)
+}
+
+// aggDef is a resolved aggregate: its name and state constructor.
+type aggDef struct {
+	name string
+	make func() aggState
+}
+
+var aggDefs = map[string]*aggDef{}
+
+func init() {
+	for _, n := range []string{"count", "sum", "avg", "min", "max", "bool_and", "bool_or", "every", "string_agg",
+		"stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop"} {
+		aggDefs[n] = &aggDef{name: n}
+	}
+	aggDefs["array_agg"] = &aggDef{name: "array_agg"}
+}
+
+func resolveAggregate(b *binder, name string, call *aggCall, f *ast.FuncCall) (*aggDef, error) {
+	argTypes := func() string {
+		var s []string
+		for _, a := range call.args {
+			s = append(s, a.Type().String())
+		}
+		return strings.Join(s, ", ")
+	}
+	noFn := func() error {
+		return errAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s(%s) does not exist", name, argTypes()).
+			WithHint("No function matches the given name and argument types. You might need to add explicit type casts."), f.Pos)
+	}
+	one := func() (types.Type, error) {
+		if len(call.args) != 1 {
+			return types.Type{}, noFn()
+		}
+		if isUnknown(call.args[0]) {
+			var err error
+			if call.args[0], err = b.coerce(call.args[0], types.Text, "", f.Pos); err != nil {
+				return types.Type{}, err
+			}
+		}
+		return call.args[0].Type(), nil
+	}
+	inst := &aggDef{name: name}
+	switch name {
+	case "count":
+		if len(call.args) > 1 {
+			return nil, noFn()
+		}
+		call.t = types.Int8
+		inst.make = func() aggState { return &countState{} }
+	case "sum", "avg":
+		t, err := one()
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case t.IsInteger(), t.OID == types.OIDNumeric, t.OID == types.OIDFloat4, t.OID == types.OIDFloat8, t.OID == types.OIDInterval:
+		default:
+			return nil, noFn()
+		}
+		call.t = sumType(name, t)
+		avg := name == "avg"
+		in := t
+		inst.make = func() aggState { return &sumState{in: in, out: call.t, avg: avg} }
+	case "min", "max":
+		t, err := one()
+		if err != nil {
+			return nil, err
+		}
+		if t.OID == types.OIDJSON || t.OID == types.OIDBool {
+			return nil, noFn() // PostgreSQL has no min/max for json or boolean
+		}
+		call.t = t
+		isMax := name == "max"
+		inst.make = func() aggState { return &minMaxState{max: isMax} }
+	case "bool_and", "bool_or", "every":
+		if _, err := one(); err != nil {
+			return nil, err
+		}
+		var err error
+		if call.args[0], err = b.coerce(call.args[0], types.Bool, "argument", f.Pos); err != nil {
+			return nil, noFn()
+		}
+		call.t = types.Bool
+		and := name != "bool_or"
+		inst.make = func() aggState { return &boolAggState{and: and} }
+	case "string_agg":
+		if len(call.args) != 2 {
+			return nil, noFn()
+		}
+		for i := range call.args {
+			if isUnknown(call.args[i]) || call.args[i].Type().IsString() {
+				var err error
+				if call.args[i], err = b.coerce(call.args[i], types.Text, "argument", f.Pos); err != nil {
+					return nil, err
+				}
+			} else if call.args[i].Type().OID != types.OIDBytea {
+				return nil, noFn()
+			}
+		}
+		call.t = call.args[0].Type()
+		inst.make = func() aggState { return &stringAggState{} }
+	case "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop":
+		t, err := one()
+		if err != nil {
+			return nil, err
+		}
+		if t.OID != types.OIDFloat8 && t.OID != types.OIDFloat4 {
+			if numRank(t.OID) > 0 {
+				return nil, errAt(sqlerr.Unsupported("%s over %s is not supported yet (float8 only)", name, t).
+					WithHint("Cast the argument to double precision."), f.Pos)
+			}
+			return nil, noFn()
+		}
+		if call.args[0], err = b.coerce(call.args[0], types.Float8, "argument", f.Pos); err != nil {
+			return nil, err
+		}
+		call.t = types.Float8
+		pop := strings.HasSuffix(name, "_pop")
+		sqrt := strings.HasPrefix(name, "stddev")
+		inst.make = func() aggState { return &varState{pop: pop, sqrt: sqrt} }
+	case "array_agg":
+		return nil, errAt(sqlerr.Unsupported("array_agg is not supported yet (arrays arrive with the engine)"), f.Pos)
+	default:
+		return nil, noFn()
+	}
+	return inst, nil
+}
+
+// sumType is PostgreSQL's result type of sum/avg over t.
+func sumType(name string, t types.Type) types.Type {
+	switch t.OID {
+	case types.OIDInt2, types.OIDInt4:
+		if name == "sum" {
+			return types.Int8
+		}
+		return types.Numeric
+	case types.OIDInt8, types.OIDNumeric:
+		return types.Numeric
+	case types.OIDFloat4:
+		if name == "sum" {
+			return types.Float4
+		}
+		return types.Float8
+	case types.OIDFloat8:
+		return types.Float8
+	}
+	return t // interval
+}
+
+type countState struct{ n int64 }
+
+func (s *countState) add(args []types.Datum) error {
+	if len(args) == 0 || args[0] != nil {
+		s.n++
+	}
+	return nil
+}
+func (s *countState) result() (types.Datum, error) { return s.n, nil }
+
+type sumState struct {
+	in, out types.Type
+	avg     bool
+	n       int64
+	i       int64
+	iover   bool
+	dec     *types.Decimal
+	f       float64
+	iv      types.Interval
+}
+
+func (s *sumState) add(args []types.Datum) error {
+	v := args[0]
+	if v == nil {
+		return nil
+	}
+	s.n++
+	switch x := v.(type) {
+	case int64:
+		if s.out.OID == types.OIDInt8 && !s.avg {
+			r := s.i + x
+			if (x > 0 && r < s.i) || (x < 0 && r > s.i) {
+				return sqlerr.New(sqlerr.NumericValueOutOfRange, "bigint out of range")
+			}
+			s.i = r
+			return nil
+		}
+		d := types.DecimalFromInt(x)
+		if s.dec == nil {
+			s.dec = d
+		} else {
+			s.dec = s.dec.Add(d)
+		}
+	case *types.Decimal:
+		if s.dec == nil {
+			s.dec = x
+		} else {
+			s.dec = s.dec.Add(x)
+		}
+	case float64:
+		s.f += x
+	case types.Interval:
+		s.iv = types.Interval{Months: s.iv.Months + x.Months, Days: s.iv.Days + x.Days, Micros: s.iv.Micros + x.Micros}
+	}
+	return nil
+}
+
+func (s *sumState) result() (types.Datum, error) {
+	if s.n == 0 {
+		return nil, nil
+	}
+	switch s.out.OID {
+	case types.OIDInt8:
+		return s.i, nil
+	case types.OIDNumeric:
+		if !s.avg {
+			return s.dec, nil
+		}
+		return s.dec.Div(types.DecimalFromInt(s.n))
+	case types.OIDFloat4:
+		return float64(float32(s.f)), nil
+	case types.OIDFloat8:
+		if s.avg {
+			return s.f / float64(s.n), nil
+		}
+		return s.f, nil
+	case types.OIDInterval:
+		if s.avg {
+			return divInterval(s.iv, float64(s.n)), nil
+		}
+		return s.iv, nil
+	}
+	return nil, sqlerr.Internal("sum over %s", s.in)
+}
+
+// divInterval divides an interval the way interval_div does, cascading
+// fractional months into days and fractional days into time.
+func divInterval(iv types.Interval, n float64) types.Interval {
+	months := float64(iv.Months) / n
+	wm := math.Trunc(months)
+	days := float64(iv.Days)/n + (months-wm)*30
+	wd := math.Trunc(days)
+	micros := float64(iv.Micros)/n + (days-wd)*86400e6
+	return types.Interval{Months: int32(wm), Days: int32(wd), Micros: int64(math.Round(micros))}
+}
+
+type minMaxState struct {
+	max bool
+	v   types.Datum
+}
+
+func (s *minMaxState) add(args []types.Datum) error {
+	v := args[0]
+	if v == nil {
+		return nil
+	}
+	if s.v == nil {
+		s.v = v
+		return nil
+	}
+	c := types.Compare(v, s.v)
+	if (s.max && c > 0) || (!s.max && c < 0) {
+		s.v = v
+	}
+	return nil
+}
+func (s *minMaxState) result() (types.Datum, error) { return s.v, nil }
+
+type boolAggState struct {
+	and  bool
+	seen bool
+	v    bool
+}
+
+func (s *boolAggState) add(args []types.Datum) error {
+	if args[0] == nil {
+		return nil
+	}
+	b := args[0].(bool)
+	if !s.seen {
+		s.seen, s.v = true, b
+		return nil
+	}
+	if s.and {
+		s.v = s.v && b
+	} else {
+		s.v = s.v || b
+	}
+	return nil
+}
+
+func (s *boolAggState) result() (types.Datum, error) {
+	if !s.seen {
+		return nil, nil
+	}
+	return s.v, nil
+}
+
+type stringAggState struct {
+	seen  bool
+	text  strings.Builder
+	bytes []byte
+	isBin bool
+}
+
+func (s *stringAggState) add(args []types.Datum) error {
+	if args[0] == nil {
+		return nil
+	}
+	switch v := args[0].(type) {
+	case string:
+		if s.seen && args[1] != nil {
+			s.text.WriteString(args[1].(string))
+		}
+		s.text.WriteString(v)
+	case []byte:
+		s.isBin = true
+		if s.seen && args[1] != nil {
+			s.bytes = append(s.bytes, args[1].([]byte)...)
+		}
+		s.bytes = append(s.bytes, v...)
+	}
+	s.seen = true
+	return nil
+}
+
+func (s *stringAggState) result() (types.Datum, error) {
+	if !s.seen {
+		return nil, nil
+	}
+	if s.isBin {
+		return s.bytes, nil
+	}
+	return s.text.String(), nil
+}
+
+// varState computes variance/stddev with Welford's method in float8.
+type varState struct {
+	pop, sqrt bool
+	n         float64
+	mean, m2  float64
+}
+
+func (s *varState) add(args []types.Datum) error {
+	if args[0] == nil {
+		return nil
+	}
+	x := args[0].(float64)
+	s.n++
+	d := x - s.mean
+	s.mean += d / s.n
+	s.m2 += d * (x - s.mean)
+	return nil
+}
+
+func (s *varState) result() (types.Datum, error) {
+	den := s.n - 1
+	if s.pop {
+		den = s.n
+	}
+	if s.n == 0 || den <= 0 {
+		return nil, nil
+	}
+	v := s.m2 / den
+	if v < 0 {
+		v = 0
+	}
+	if s.sqrt {
+		return math.Sqrt(v), nil
+	}
+	return v, nil
+}
+
+// aggNode groups its input and computes aggregates; its rows are [group
+// keys…, aggregate results…].
+type aggNode struct {
+	child node
+	ctx   *aggCtx
+}
+
+type groupState struct {
+	keys   []types.Datum
+	states []aggState
+	bufs   [][][]types.Datum // buffered argument rows for DISTINCT/ORDER BY aggregates
+}
+
+func (a *aggNode) open(ec *evalCtx) (rowIter, error) {
+	ac := a.ctx
+	in, err := a.child.open(ec)
+	if err != nil {
+		return nil, err
+	}
+	defer in.close()
+	groups := map[string]*groupState{}
+	var order []*groupState
+	keyTypes := exprTypes(ac.groups)
+	keyIdx := seq(len(ac.groups))
+	var buf []byte
+	newGroup := func(keys []types.Datum) *groupState {
+		g := &groupState{keys: keys, states: make([]aggState, len(ac.aggs)), bufs: make([][][]types.Datum, len(ac.aggs))}
+		for i, c := range ac.aggs {
+			g.states[i] = c.def.make()
+		}
+		return g
+	}
+	n := 0
+	for {
+		row, err := in.next()
+		if err != nil {
+			return nil, err
+		}
+		if row == nil {
+			break
+		}
+		if n++; n%1024 == 0 {
+			if err := ec.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		keys := make([]types.Datum, len(ac.groups))
+		for i, g := range ac.groups {
+			if keys[i], err = g.Eval(ec, row); err != nil {
+				return nil, err
+			}
+		}
+		buf = appendKey(buf[:0], keys, keyIdx, keyTypes)
+		g, ok := groups[string(buf)]
+		if !ok {
+			g = newGroup(keys)
+			groups[string(buf)] = g
+			order = append(order, g)
+		}
+		for i, c := range ac.aggs {
+			if c.filter != nil {
+				v, err := c.filter.Eval(ec, row)
+				if err != nil {
+					return nil, err
+				}
+				if v == nil || !v.(bool) {
+					continue
+				}
+			}
+			args := make([]types.Datum, len(c.args), len(c.args)+len(c.order))
+			for j, e := range c.args {
+				if args[j], err = e.Eval(ec, row); err != nil {
+					return nil, err
+				}
+			}
+			if c.distinct || len(c.order) > 0 {
+				for _, o := range c.order {
+					v, err := o.Eval(ec, row)
+					if err != nil {
+						return nil, err
+					}
+					args = append(args, v)
+				}
+				g.bufs[i] = append(g.bufs[i], args)
+				continue
+			}
+			if err := g.states[i].add(args); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if len(ac.groups) == 0 && len(order) == 0 {
+		order = append(order, newGroup(nil)) // an aggregate over no rows still yields one row
+	}
+	out := make([][]types.Datum, 0, len(order))
+	for _, g := range order {
+		row := make([]types.Datum, len(ac.groups)+len(ac.aggs))
+		copy(row, g.keys)
+		for i, c := range ac.aggs {
+			if c.distinct || len(c.order) > 0 {
+				if err := feedBuffered(c, g.states[i], g.bufs[i]); err != nil {
+					return nil, err
+				}
+			}
+			v, err := g.states[i].result()
+			if err != nil {
+				return nil, err
+			}
+			row[len(ac.groups)+i] = v
+		}
+		out = append(out, row)
+	}
+	return &sliceIter{rows: out}, nil
+}
+
+// feedBuffered sorts and de-duplicates buffered argument rows, then feeds them.
+func feedBuffered(c *aggCall, st aggState, rows [][]types.Datum) error {
+	na := len(c.args)
+	if len(c.order) > 0 {
+		keys := make([]sortKey, len(c.orderKey))
+		for i, k := range c.orderKey {
+			keys[i] = k
+			keys[i].idx = na + k.idx
+		}
+		sort.SliceStable(rows, func(i, j int) bool { return lessRow(rows[i], rows[j], keys) })
+	}
+	var seen map[string]bool
+	if c.distinct {
+		seen = map[string]bool{}
+	}
+	ts := exprTypes(c.args)
+	var buf []byte
+	for _, r := range rows {
+		if c.distinct {
+			if c.def.name != "count" || na > 0 {
+				if r[0] == nil {
+					continue // DISTINCT aggregates skip NULL inputs
+				}
+			}
+			buf = appendKey(buf[:0], r, seq(na), ts)
+			if seen[string(buf)] {
+				continue
+			}
+			seen[string(buf)] = true
+		}
+		if err := st.add(r[:na]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

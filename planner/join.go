@@ -1,0 +1,397 @@
+package planner
+
+import (
+	"github.com/sluicedb/sluice/sql/ast"
+	"github.com/sluicedb/sluice/sql/sqlerr"
+	"github.com/sluicedb/sluice/sql/types"
+)
+
+// join binds a JOIN: the row is left ++ right; USING/NATURAL columns are
+// merged into leading columns (COALESCE for FULL joins) and the inputs'
+// copies become reachable only by qualified name.
+func (b *binder) join(j *ast.JoinTable) (node, []scopeCol, error) {
+	ln, lsc, err := b.fromItem(j.Left)
+	if err != nil {
+		return nil, nil, err
+	}
+	rn, rsc, err := b.fromItem(j.Right)
+	if err != nil {
+		return nil, nil, err
+	}
+	scope := append(append([]scopeCol{}, lsc...), rsc...)
+	jn := &joinNode{left: ln, right: rn, kind: j.Kind, leftWidth: len(lsc), rightWidth: len(rsc)}
+	using := j.Using
+	if j.Natural {
+		for _, l := range lsc {
+			for _, r := range rsc {
+				if l.name == r.name && !l.qualOnly && !r.qualOnly {
+					using = append(using, l.name)
+				}
+			}
+		}
+		if len(using) == 0 && j.Kind == ast.InnerJoin {
+			jn.kind = ast.CrossJoin
+		}
+	}
+	saved := b.scope
+	b.scope = scope
+	defer func() { b.scope = saved }()
+	var conds []Expr
+	type pair struct{ l, r int }
+	var pairs []pair
+	for _, name := range using {
+		li, ri := -1, -1
+		for i, c := range lsc {
+			if c.name == name && !c.qualOnly {
+				if li >= 0 {
+					return nil, nil, sqlerr.New(sqlerr.AmbiguousColumn, "common column name \"%s\" appears more than once in left table", name)
+				}
+				li = i
+			}
+		}
+		for i, c := range rsc {
+			if c.name == name && !c.qualOnly {
+				if ri >= 0 {
+					return nil, nil, sqlerr.New(sqlerr.AmbiguousColumn, "common column name \"%s\" appears more than once in right table", name)
+				}
+				ri = i
+			}
+		}
+		if li < 0 {
+			return nil, nil, sqlerr.New(sqlerr.UndefinedColumn, "column \"%s\" specified in USING clause does not exist in left table", name)
+		}
+		if ri < 0 {
+			return nil, nil, sqlerr.New(sqlerr.UndefinedColumn, "column \"%s\" specified in USING clause does not exist in right table", name)
+		}
+		eq, err := b.binary("=", &colExpr{idx: li, t: lsc[li].t}, &colExpr{idx: len(lsc) + ri, t: rsc[ri].t}, -1)
+		if err != nil {
+			return nil, nil, err
+		}
+		conds = append(conds, eq)
+		pairs = append(pairs, pair{li, ri})
+	}
+	if j.On != nil {
+		if containsAggregate(j.On) {
+			return nil, nil, sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed in JOIN conditions")
+		}
+		on, err := b.expr(j.On)
+		if err != nil {
+			return nil, nil, err
+		}
+		if on, err = b.coerce(on, types.Bool, "argument of JOIN/ON", -1); err != nil {
+			return nil, nil, err
+		}
+		conds = append(conds, on)
+	}
+	if len(conds) == 1 {
+		jn.cond = conds[0]
+	} else if len(conds) > 1 {
+		jn.cond = &boolExpr{and: true, args: conds}
+	}
+	jn.planHash()
+	var n node = jn
+	out := scope
+	if len(pairs) > 0 {
+		// Merged USING columns first, then every input column.
+		var exprs []Expr
+		var merged []scopeCol
+		for _, p := range pairs {
+			l := &colExpr{idx: p.l, t: lsc[p.l].t}
+			r := &colExpr{idx: len(lsc) + p.r, t: rsc[p.r].t}
+			t, err := commonType([]Expr{l, r}, "JOIN/USING", -1)
+			if err != nil {
+				return nil, nil, err
+			}
+			lc, err := b.coerce(l, t, "JOIN/USING", -1)
+			if err != nil {
+				return nil, nil, err
+			}
+			rc, err := b.coerce(r, t, "JOIN/USING", -1)
+			if err != nil {
+				return nil, nil, err
+			}
+			var m Expr
+			switch j.Kind {
+			case ast.RightJoin:
+				m = rc
+			case ast.FullJoin:
+				m = &coalesceExpr{t: t, args: []Expr{lc, rc}}
+			default:
+				m = lc
+			}
+			exprs = append(exprs, m)
+			merged = append(merged, scopeCol{table: j.Alias, name: lsc[p.l].name, t: t})
+		}
+		out = merged
+		for i, c := range scope {
+			exprs = append(exprs, &colExpr{idx: i, t: c.t})
+			for _, p := range pairs {
+				if i == p.l || i == len(lsc)+p.r {
+					c.qualOnly, c.noStar = true, true
+				}
+			}
+			out = append(out, c)
+		}
+		n = &projectNode{child: jn, exprs: exprs}
+	}
+	if j.Alias != "" {
+		// An aliased join hides the inner table names.
+		renamed := make([]scopeCol, 0, len(out))
+		k := 0
+		for _, c := range out {
+			if c.qualOnly {
+				continue
+			}
+			c.table = j.Alias
+			if k < len(j.ColAliases) {
+				c.name = j.ColAliases[k]
+			}
+			k++
+			renamed = append(renamed, c)
+		}
+		if len(renamed) != len(out) {
+			exprs := make([]Expr, 0, len(renamed))
+			for i, c := range out {
+				if !c.qualOnly {
+					exprs = append(exprs, &colExpr{idx: i, t: c.t})
+				}
+			}
+			n = &projectNode{child: n, exprs: exprs}
+		}
+		out = renamed
+	}
+	return n, out, nil
+}
+
+// joinNode joins two inputs. With equality keys between the sides it builds
+// a hash table on the right input; otherwise it loops. cond is evaluated on
+// the concatenated row (left ++ right).
+type joinNode struct {
+	left, right           node
+	kind                  ast.JoinKind
+	cond                  Expr
+	leftWidth, rightWidth int
+	// hash keys: left-side expressions (over the left row) and right-side
+	// expressions (over the right row) that must be equal for a match.
+	lkeys, rkeys []Expr
+	keyTypes     []types.Type
+}
+
+// planHash extracts equality conjuncts left = right from cond.
+func (j *joinNode) planHash() {
+	if j.cond == nil || j.kind == ast.CrossJoin {
+		return
+	}
+	var conj []Expr
+	if be, ok := j.cond.(*boolExpr); ok && be.and {
+		conj = be.args
+	} else {
+		conj = []Expr{j.cond}
+	}
+	for _, c := range conj {
+		f, ok := c.(*fnExpr)
+		if !ok || !f.isEq || len(f.args) != 2 {
+			continue
+		}
+		a, b := f.args[0], f.args[1]
+		sa, sb := side(a, j.leftWidth), side(b, j.leftWidth)
+		switch {
+		case sa == 1 && sb == 2:
+		case sa == 2 && sb == 1:
+			a, b = b, a
+		default:
+			continue
+		}
+		rb, ok := shiftCols(b, -j.leftWidth)
+		if !ok {
+			continue
+		}
+		j.lkeys = append(j.lkeys, a)
+		j.rkeys = append(j.rkeys, rb)
+		j.keyTypes = append(j.keyTypes, a.Type())
+	}
+}
+
+// side reports which join input an expression reads: 1 left, 2 right, 0
+// none or unknown, 3 both.
+func side(e Expr, leftWidth int) int {
+	s := 0
+	ok := walkExpr(e, func(x Expr) bool {
+		if c, isCol := x.(*colExpr); isCol {
+			if c.idx < leftWidth {
+				s |= 1
+			} else {
+				s |= 2
+			}
+		}
+		return true
+	})
+	if !ok {
+		return 3
+	}
+	return s
+}
+
+func (j *joinNode) open(ec *evalCtx) (rowIter, error) {
+	l, err := j.left.open(ec)
+	if err != nil {
+		return nil, err
+	}
+	r, err := j.right.open(ec)
+	if err != nil {
+		l.close()
+		return nil, err
+	}
+	var right [][]types.Datum
+	for {
+		row, err := r.next()
+		if err != nil {
+			l.close()
+			r.close()
+			return nil, err
+		}
+		if row == nil {
+			break
+		}
+		right = append(right, row)
+		if len(right)%1024 == 0 {
+			if err := ec.ctx.Err(); err != nil {
+				l.close()
+				r.close()
+				return nil, err
+			}
+		}
+	}
+	r.close()
+	it := &joinIter{j: j, ec: ec, l: l, right: right, matched: make([]bool, len(right))}
+	if len(j.lkeys) > 0 {
+		it.table = map[string][]int{}
+		for i, row := range right {
+			key, null, err := evalKey(ec, j.rkeys, j.keyTypes, row, it.buf[:0])
+			if err != nil {
+				l.close()
+				return nil, err
+			}
+			it.buf = key
+			if !null {
+				it.table[string(key)] = append(it.table[string(key)], i)
+			}
+		}
+	}
+	return it, nil
+}
+
+// evalKey encodes key expressions; null reports a NULL (which never matches).
+func evalKey(ec *evalCtx, keys []Expr, ts []types.Type, row []types.Datum, buf []byte) ([]byte, bool, error) {
+	vals := make([]types.Datum, len(keys))
+	for i, k := range keys {
+		v, err := k.Eval(ec, row)
+		if err != nil {
+			return buf, false, err
+		}
+		if v == nil {
+			return buf, true, nil
+		}
+		vals[i] = v
+	}
+	return appendKey(buf, vals, seq(len(keys)), ts), false, nil
+}
+
+type joinIter struct {
+	j       *joinNode
+	ec      *evalCtx
+	l       rowIter
+	right   [][]types.Datum
+	matched []bool
+	table   map[string][]int
+	buf     []byte
+
+	cur       []types.Datum // current left row
+	cands     []int         // candidate right rows for cur
+	pos       int
+	curMatch  bool
+	leftDone  bool
+	tailPos   int // emitting unmatched right rows (RIGHT/FULL)
+	n         int
+}
+
+func (it *joinIter) concat(l, r []types.Datum) []types.Datum {
+	row := make([]types.Datum, it.j.leftWidth+it.j.rightWidth)
+	copy(row, l)
+	copy(row[it.j.leftWidth:], r)
+	return row
+}
+
+func (it *joinIter) next() ([]types.Datum, error) {
+	j := it.j
+	for !it.leftDone {
+		if it.cur == nil {
+			row, err := it.l.next()
+			if err != nil {
+				return nil, err
+			}
+			if row == nil {
+				it.leftDone = true
+				break
+			}
+			it.cur, it.pos, it.curMatch = row, 0, false
+			if it.table != nil {
+				key, null, err := evalKey(it.ec, j.lkeys, j.keyTypes, row, it.buf[:0])
+				if err != nil {
+					return nil, err
+				}
+				it.buf = key
+				it.cands = nil
+				if !null {
+					it.cands = it.table[string(key)]
+				}
+			}
+		}
+		limit := len(it.right)
+		if it.table != nil {
+			limit = len(it.cands)
+		}
+		for it.pos < limit {
+			ri := it.pos
+			if it.table != nil {
+				ri = it.cands[it.pos]
+			}
+			it.pos++
+			if it.n++; it.n%4096 == 0 {
+				if err := it.ec.ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
+			row := it.concat(it.cur, it.right[ri])
+			if j.cond != nil {
+				v, err := j.cond.Eval(it.ec, row)
+				if err != nil {
+					return nil, err
+				}
+				if v == nil || !v.(bool) {
+					continue
+				}
+			}
+			it.curMatch = true
+			it.matched[ri] = true
+			return row, nil
+		}
+		cur := it.cur
+		it.cur = nil
+		if !it.curMatch && (j.kind == ast.LeftJoin || j.kind == ast.FullJoin) {
+			return it.concat(cur, nil), nil
+		}
+	}
+	if j.kind == ast.RightJoin || j.kind == ast.FullJoin {
+		for it.tailPos < len(it.right) {
+			i := it.tailPos
+			it.tailPos++
+			if !it.matched[i] {
+				return it.concat(nil, it.right[i]), nil
+			}
+		}
+	}
+	return nil, nil
+}
+
+func (it *joinIter) close() { it.l.close() }
