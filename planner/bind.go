@@ -29,6 +29,9 @@ type binder struct {
 	correlated bool // this level referenced an enclosing level's columns
 	ctes       *cteScope
 	agg        *aggCtx // set while binding expressions above a GROUP BY
+	// keepUnknown leaves untyped output columns untyped (set-operation
+	// inputs, whose types are resolved across both sides).
+	keepUnknown bool
 }
 
 // child returns a binder for a sub-query of b.

@@ -48,6 +48,12 @@ func lookupCast(from, to types.Type, cc castCtx) (castFunc, bool) {
 		}
 		return func(_ *evalCtx, d types.Datum) (types.Datum, error) { return d, nil }, true
 	}
+	if from.OID == types.OIDUnknown {
+		// An untyped value (a set-operation column of literals) takes any type by input.
+		return func(ec *evalCtx, d types.Datum) (types.Datum, error) {
+			return types.ParseText(to, d.(string), ec.env.Format)
+		}, true
+	}
 	fr, tr := numRank(from.OID), numRank(to.OID)
 	switch {
 	case fr > 0 && tr > 0:

@@ -306,13 +306,13 @@ type joinIter struct {
 	table   map[string][]int
 	buf     []byte
 
-	cur       []types.Datum // current left row
-	cands     []int         // candidate right rows for cur
-	pos       int
-	curMatch  bool
-	leftDone  bool
-	tailPos   int // emitting unmatched right rows (RIGHT/FULL)
-	n         int
+	cur      []types.Datum // current left row
+	cands    []int         // candidate right rows for cur
+	pos      int
+	curMatch bool
+	leftDone bool
+	tailPos  int // emitting unmatched right rows (RIGHT/FULL)
+	n        int
 }
 
 func (it *joinIter) concat(l, r []types.Datum) []types.Datum {

@@ -212,7 +212,7 @@ func (b *binder) selectNode(sel *ast.Select) (node, []Column, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		if isUnknown(e) {
+		if isUnknown(e) && !b.keepUnknown {
 			if e, err = b.coerce(e, types.Text, "", t.Pos); err != nil {
 				return nil, nil, err
 			}

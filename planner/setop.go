@@ -9,11 +9,13 @@ import (
 // setOp binds UNION/INTERSECT/EXCEPT [ALL]; column types are resolved
 // pairwise as PostgreSQL does, names come from the left input.
 func (b *binder) setOp(sel *ast.Select) (node, []Column, error) {
-	ln, lcols, err := b.child().withOuter(b.outer).query(sel.Left)
+	lb, rb := b.child().withOuter(b.outer), b.child().withOuter(b.outer)
+	lb.keepUnknown, rb.keepUnknown = true, true
+	ln, lcols, err := lb.query(sel.Left)
 	if err != nil {
 		return nil, nil, err
 	}
-	rn, rcols, err := b.child().withOuter(b.outer).query(sel.Right)
+	rn, rcols, err := rb.query(sel.Right)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -33,6 +35,9 @@ func (b *binder) setOp(sel *ast.Select) (node, []Column, error) {
 			t = types.Text
 		} else if t, err = commonType([]Expr{l, r}, name, -1); err != nil {
 			return nil, nil, err
+		}
+		if b.keepUnknown && lcols[i].Type.OID == types.OIDUnknown && rcols[i].Type.OID == types.OIDUnknown {
+			t = types.Unknown // still open: an enclosing set operation decides
 		}
 		if lx[i], err = b.coerce(l, t, name, -1); err != nil {
 			return nil, nil, err
