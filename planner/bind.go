@@ -226,8 +226,15 @@ func (b *binder) expr(e ast.Expr) (Expr, error) {
 		eq := &fnExpr{t: types.Bool, args: args, strict: true, fn: compareFn("=")}
 		return &caseExpr{t: t, conds: []Expr{eq}, res: []Expr{&constExpr{t: t}}, els: args[0]}, nil
 	case *ast.InList:
-		all := append([]ast.Expr{x.X}, x.List...)
-		args, _, err := b.common(all, "IN", x.Pos)
+		all := make([]Expr, 0, len(x.List)+1)
+		for _, a := range append([]ast.Expr{x.X}, x.List...) {
+			e, err := b.expr(a)
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, e)
+		}
+		args, _, err := b.commonExprs(all, "IN", x.Pos)
 		if err != nil {
 			return nil, err
 		}
@@ -508,15 +515,19 @@ func commonType(es []Expr, what string, pos int) (types.Type, error) {
 		}
 		switch {
 		case numRank(et.OID) > 0 && numRank(t.OID) > 0:
+			// Mixed types resolve to the base type, without a modifier.
 			if numRank(et.OID) > numRank(t.OID) {
 				t = et
 			}
+			t.Typmod = -1
 		case et.IsString() && t.IsString():
 			t = types.Text
+		case et.OID == types.OIDUnknown || t.OID == types.OIDUnknown:
 		case isDateTime(et.OID) && isDateTime(t.OID):
 			if dtRank(et.OID) > dtRank(t.OID) {
 				t = et
 			}
+			t.Typmod = -1
 		default:
 			return t, errAt(sqlerr.New(sqlerr.DatatypeMismatch, "%s types %s and %s cannot be matched", what, t, et), pos)
 		}

@@ -121,11 +121,14 @@ func (b *binder) binary(op string, l, r Expr, pos int) (Expr, error) {
 	return nil, noOperator(op, lt, rt, pos)
 }
 
+// commonExprs coerces operands to their common base type: operators work on
+// types without modifiers (numeric(6,2) = 1.555 compares 1.555 unrounded).
 func (b *binder) commonExprs(es []Expr, what string, pos int) ([]Expr, types.Type, error) {
 	t, err := commonType(es, what, pos)
 	if err != nil {
 		return nil, t, err
 	}
+	t.Typmod = -1
 	out := make([]Expr, len(es))
 	for i, e := range es {
 		if out[i], err = b.coerce(e, t, what, pos); err != nil {
