@@ -56,6 +56,14 @@ func containsAggregate(e ast.Expr) bool {
 			for _, a := range x.Args {
 				visit(a)
 			}
+			if x.Over != nil {
+				for _, p := range x.Over.PartitionBy {
+					visit(p)
+				}
+				for _, o := range x.Over.OrderBy {
+					visit(o.Expr)
+				}
+			}
 		case *ast.Cast:
 			visit(x.X)
 		case *ast.BinaryExpr:
@@ -232,9 +240,6 @@ func (b *binder) beginGrouping(src node, sel *ast.Select) (node, error) {
 func (b *binder) aggregate(f *ast.FuncCall) (Expr, error) {
 	ac := b.agg
 	name := f.Name[len(f.Name)-1]
-	if f.Over != nil {
-		return nil, errAt(sqlerr.Unsupported("window functions are not supported yet"), f.Pos)
-	}
 	// Arguments are bound over the input row, outside post-aggregate mode.
 	b.agg = nil
 	defer func() { b.agg = ac }()

@@ -29,6 +29,7 @@ type binder struct {
 	correlated bool // this level referenced an enclosing level's columns
 	ctes       *cteScope
 	agg        *aggCtx // set while binding expressions above a GROUP BY
+	win        *winSet // set while binding the select list and ORDER BY (window calls allowed)
 	// keepUnknown leaves untyped output columns untyped (set-operation
 	// inputs, whose types are resolved across both sides).
 	keepUnknown bool

@@ -156,7 +156,10 @@ func (b *binder) funcCall(f *ast.FuncCall) (Expr, error) {
 		return nil, errAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s does not exist", strings.Join(f.Name, ".")), f.Pos)
 	}
 	if f.Over != nil {
-		return nil, errAt(sqlerr.Unsupported("window functions are not supported yet"), f.Pos)
+		return b.window(f)
+	}
+	if rankingFuncs[name] {
+		return nil, errAt(sqlerr.New(sqlerr.WrongObjectType, "window function %s requires an OVER clause", name), f.Pos)
 	}
 	if isAggregateName(name) {
 		if b.agg != nil {

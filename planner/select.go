@@ -154,6 +154,19 @@ func (b *binder) selectNode(sel *ast.Select) (node, []Column, error) {
 			return nil, nil, err
 		}
 	}
+	for _, clause := range []struct {
+		e    ast.Expr
+		name string
+	}{{sel.Where, "WHERE"}, {sel.Having, "HAVING"}} {
+		if clause.e != nil && containsWindow(clause.e) {
+			return nil, nil, sqlerr.New(sqlerr.WindowingError, "window functions are not allowed in %s", clause.name)
+		}
+	}
+	for _, g := range sel.GroupBy {
+		if containsWindow(g) {
+			return nil, nil, sqlerr.New(sqlerr.WindowingError, "window functions are not allowed in GROUP BY")
+		}
+	}
 	if sel.Where != nil {
 		if containsAggregate(sel.Where) {
 			return nil, nil, sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed in WHERE")
@@ -192,11 +205,9 @@ func (b *binder) selectNode(sel *ast.Select) (node, []Column, error) {
 			src = &filterNode{child: src, pred: h}
 		}
 	}
-	for _, t := range sel.Targets {
-		if fc, ok := t.Expr.(*ast.FuncCall); ok && fc.Over != nil {
-			return nil, nil, errAt(sqlerr.Unsupported("window functions are not supported yet"), fc.Pos)
-		}
-	}
+	b.win = &winSet{}
+	wins := b.win
+	defer func() { b.win = nil }()
 	var exprs []Expr
 	var cols []Column
 	for _, t := range sel.Targets {
@@ -286,6 +297,10 @@ func (b *binder) selectNode(sel *ast.Select) (node, []Column, error) {
 			}
 		}
 	}
+	b.win = nil
+	if len(wins.calls) > 0 {
+		src = &windowNode{child: src, set: wins}
+	}
 	var n node = &projectNode{child: src, exprs: exprs}
 	if sel.Distinct && len(onIdx) == 0 {
 		n = &distinctNode{child: n, idx: seq(width), cols: exprTypes(exprs)}
@@ -300,6 +315,7 @@ func (b *binder) selectNode(sel *ast.Select) (node, []Column, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	_ = wins
 	if len(exprs) > width {
 		trim := make([]Expr, width)
 		for i := range trim {

@@ -13,7 +13,44 @@ import (
 )
 
 type converter struct {
-	sql string
+	sql     string
+	windows []map[string]*pg.WindowDef // WINDOW clauses of the selects being converted
+}
+
+// windowDef resolves OVER name / OVER (name …) against enclosing WINDOW clauses.
+func (c *converter) windowDef(w *pg.WindowDef) (*pg.WindowDef, error) {
+	return c.resolveWindow(w, w.Name)
+}
+
+// resolveWindow resolves a window's reference; ref is the name it refers to
+// (OVER name) — a WINDOW clause entry refers only through its Refname.
+func (c *converter) resolveWindow(w *pg.WindowDef, ref string) (*pg.WindowDef, error) {
+	if ref == "" {
+		ref = w.Refname
+	}
+	if ref == "" {
+		return w, nil
+	}
+	for i := len(c.windows) - 1; i >= 0; i-- {
+		if base, ok := c.windows[i][ref]; ok {
+			base, err := c.resolveWindow(base, "")
+			if err != nil {
+				return nil, err
+			}
+			merged := &pg.WindowDef{PartitionClause: base.PartitionClause, OrderClause: base.OrderClause,
+				FrameOptions: base.FrameOptions, StartOffset: base.StartOffset, EndOffset: base.EndOffset, Location: w.Location}
+			if w.Refname != "" { // OVER (name ORDER BY … frame): extends the named window
+				if len(w.OrderClause) > 0 {
+					merged.OrderClause = w.OrderClause
+				}
+				if w.FrameOptions&1 != 0 {
+					merged.FrameOptions, merged.StartOffset, merged.EndOffset = w.FrameOptions, w.StartOffset, w.EndOffset
+				}
+			}
+			return merged, nil
+		}
+	}
+	return nil, sqlerr.New(sqlerr.UndefinedObject, "window \"%s\" does not exist", ref).WithPosition(c.loc(w.Location) + 1)
 }
 
 // loc converts pg_query's byte offset to a 0-based character offset: error
@@ -470,9 +507,13 @@ func (c *converter) selectStmt(s *pg.SelectStmt) (*ast.Select, error) {
 	if len(s.LockingClause) > 0 {
 		return nil, c.unsupported(-1, "SELECT … FOR UPDATE/SHARE is not supported")
 	}
-	if len(s.WindowClause) > 0 {
-		return nil, c.unsupported(-1, "WINDOW clauses are not supported yet")
+	wins := map[string]*pg.WindowDef{}
+	for _, w := range s.WindowClause {
+		wd := w.GetWindowDef()
+		wins[wd.Name] = wd
 	}
+	c.windows = append(c.windows, wins)
+	defer func() { c.windows = c.windows[:len(c.windows)-1] }()
 	out := &ast.Select{}
 	if s.WithClause != nil {
 		out.Recursive = s.WithClause.Recursive
@@ -797,21 +838,21 @@ func (c *converter) expr(n *pg.Node) (ast.Expr, error) {
 			out.OrderBy = ob
 		}
 		if f.Over != nil {
-			w := &ast.Window{Name: f.Over.Name, Frame: f.Over.FrameOptions}
-			if f.Over.Refname != "" || f.Over.Name != "" {
-				return nil, c.unsupported(f.Location, "named windows are not supported yet")
-			}
-			var err error
-			if w.PartitionBy, err = c.exprs(f.Over.PartitionClause); err != nil {
+			over, err := c.windowDef(f.Over)
+			if err != nil {
 				return nil, err
 			}
-			if w.OrderBy, err = c.sortClause(f.Over.OrderClause); err != nil {
+			w := &ast.Window{Frame: over.FrameOptions}
+			if w.PartitionBy, err = c.exprs(over.PartitionClause); err != nil {
 				return nil, err
 			}
-			if w.Start, err = c.expr(f.Over.StartOffset); err != nil {
+			if w.OrderBy, err = c.sortClause(over.OrderClause); err != nil {
 				return nil, err
 			}
-			if w.End, err = c.expr(f.Over.EndOffset); err != nil {
+			if w.Start, err = c.expr(over.StartOffset); err != nil {
+				return nil, err
+			}
+			if w.End, err = c.expr(over.EndOffset); err != nil {
 				return nil, err
 			}
 			out.Over = w
