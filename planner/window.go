@@ -243,6 +243,9 @@ func (w *windowNode) open(ec *evalCtx) (rowIter, error) {
 		return nil, err
 	}
 	n := len(w.set.calls)
+	if len(rows) == 0 {
+		return &sliceIter{}, nil
+	}
 	out := make([][]types.Datum, len(rows))
 	for i, r := range rows {
 		out[i] = append(append(make([]types.Datum, 0, len(r)+n), r...), make([]types.Datum, n)...)

@@ -198,6 +198,15 @@ func (g *gen) query() string {
 	for i := 0; i < n; i++ {
 		sel = append(sel, fmt.Sprintf("%s AS x%d", g.expr(g.pick("int", "text", "num", "bool", "date", "float"), 2), i))
 	}
+	if g.r.IntN(4) == 0 {
+		// A window function whose value does not depend on the order of ties.
+		part := g.expr(g.pick("int", "text", "bool"), 1)
+		ord := g.col(g.pick("int", "text", "date"))
+		w := g.pick("rank()", "dense_rank()", "count(*)", "sum("+g.col("int")+")", "max("+g.col("text")+")", "percent_rank()")
+		frame := g.pick("", " RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING")
+		sel = append(sel, fmt.Sprintf("%s OVER (PARTITION BY %s ORDER BY %s%s) AS w", w, part, ord, frame))
+		n++
+	}
 	distinct := ""
 	if g.r.IntN(5) == 0 {
 		distinct = "DISTINCT "
