@@ -739,6 +739,9 @@ func (a *aggNode) open(ec *evalCtx) (rowIter, error) {
 		buf = appendKey(buf[:0], keys, keyIdx, keyTypes)
 		g, ok := groups[string(buf)]
 		if !ok {
+			if err := ec.mem.charge(rowBytes(keys) + int64(len(buf)) + 64*int64(len(ac.aggs)+1)); err != nil {
+				return nil, err
+			}
 			g = newGroup(keys)
 			groups[string(buf)] = g
 			order = append(order, g)
@@ -766,6 +769,9 @@ func (a *aggNode) open(ec *evalCtx) (rowIter, error) {
 						return nil, err
 					}
 					args = append(args, v)
+				}
+				if err := ec.keep(args); err != nil {
+					return nil, err
 				}
 				g.bufs[i] = append(g.bufs[i], args)
 				continue

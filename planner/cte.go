@@ -246,6 +246,9 @@ func collect(ec *evalCtx, n node) ([][]types.Datum, error) {
 		if r == nil {
 			return rows, nil
 		}
+		if err := ec.keep(r); err != nil {
+			return nil, err
+		}
 		rows = append(rows, r)
 		if len(rows)%1024 == 0 {
 			if err := ec.ctx.Err(); err != nil {

@@ -44,7 +44,7 @@ type Plan struct {
 // Execute runs the plan with parameter values (already decoded to Datums of
 // Params' types) and returns its rows as Arrow batches.
 func (p *Plan) Execute(ctx context.Context, env *Env, params []types.Datum) (connectors.RecordStream, error) {
-	ec := &evalCtx{ctx: ctx, env: env, params: params, cache: map[any]any{}}
+	ec := newEvalCtx(ctx, env, params)
 	it, err := p.root.open(ec)
 	if err != nil {
 		return nil, err
@@ -261,6 +261,9 @@ func (s *sortNode) open(ec *evalCtx) (rowIter, error) {
 		if row == nil {
 			break
 		}
+		if err := ec.keep(row); err != nil {
+			return nil, err
+		}
 		rows = append(rows, row)
 		if len(rows)%1024 == 0 {
 			if err := ec.ctx.Err(); err != nil {
@@ -378,10 +381,11 @@ func (d *distinctNode) open(ec *evalCtx) (rowIter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &distinctIter{c: c, d: d, seen: map[string]bool{}}, nil
+	return &distinctIter{c: c, d: d, seen: map[string]bool{}, ec: ec}, nil
 }
 
 type distinctIter struct {
+	ec   *evalCtx
 	c    rowIter
 	d    *distinctNode
 	seen map[string]bool
@@ -397,6 +401,9 @@ func (it *distinctIter) next() ([]types.Datum, error) {
 		it.buf = appendKey(it.buf[:0], row, it.d.idx, it.d.cols)
 		k := string(it.buf)
 		if !it.seen[k] {
+			if err := it.ec.mem.charge(int64(len(k)) + 48); err != nil {
+				return nil, err
+			}
 			it.seen[k] = true
 			return row, nil
 		}

@@ -23,6 +23,8 @@ type Env struct {
 	Setting func(name string, missingOK bool) (types.Datum, error)
 	// SetSetting implements set_config(name, value, is_local) and returns the new value.
 	SetSetting func(name, value string, local bool) (string, error)
+	// MemoryLimit is the query's memory budget in bytes (0: unlimited).
+	MemoryLimit int64
 	// Signal cancels (or terminates) the backend with the given pid.
 	Signal func(pid int32, terminate bool) (bool, error)
 }
@@ -33,11 +35,12 @@ type evalCtx struct {
 	params []types.Datum
 	outer  [][]types.Datum // rows of enclosing query levels, innermost last
 	cache  map[any]any     // per-execution results (uncorrelated sub-queries, CTEs)
+	mem    *memAccount     // the query's memory budget, shared by sub-queries
 }
 
 // sub returns the context for evaluating a sub-query of the current row.
 func (ec *evalCtx) sub(row []types.Datum) *evalCtx {
-	return &evalCtx{ctx: ec.ctx, env: ec.env, params: ec.params, outer: append(ec.outer[:len(ec.outer):len(ec.outer)], row), cache: ec.cache}
+	return &evalCtx{ctx: ec.ctx, env: ec.env, params: ec.params, outer: append(ec.outer[:len(ec.outer):len(ec.outer)], row), cache: ec.cache, mem: ec.mem}
 }
 
 // Expr is a bound, typed scalar expression.
@@ -306,4 +309,13 @@ func (e *inListExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
 		return nil, nil
 	}
 	return e.not, nil
+}
+
+// newEvalCtx starts one execution.
+func newEvalCtx(ctx context.Context, env *Env, params []types.Datum) *evalCtx {
+	ec := &evalCtx{ctx: ctx, env: env, params: params, cache: map[any]any{}, mem: &memAccount{}}
+	if env != nil {
+		ec.mem.limit = env.MemoryLimit
+	}
+	return ec
 }

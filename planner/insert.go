@@ -114,7 +114,7 @@ func (p *InsertPlan) Rows(ctx context.Context, env *Env, params []types.Datum) (
 	if err != nil {
 		return nil, err
 	}
-	ec := &evalCtx{ctx: ctx, env: env, params: params, cache: map[any]any{}}
+	ec := newEvalCtx(ctx, env, params)
 	out := make([][]types.Datum, 0, len(src))
 	for _, row := range src {
 		full := make([]types.Datum, len(p.Table.Cols))
@@ -178,7 +178,7 @@ func TypeOf(tn *ast.TypeName) (types.Type, error) { return typeOf(tn) }
 
 // CollectRows runs a plan and returns all its rows as Datums.
 func CollectRows(ctx context.Context, p *Plan, env *Env, params []types.Datum) ([][]types.Datum, error) {
-	ec := &evalCtx{ctx: ctx, env: env, params: params, cache: map[any]any{}}
+	ec := newEvalCtx(ctx, env, params)
 	it, err := p.root.open(ec)
 	if err != nil {
 		return nil, err
@@ -192,6 +192,9 @@ func CollectRows(ctx context.Context, p *Plan, env *Env, params []types.Datum) (
 		}
 		if row == nil {
 			return out, nil
+		}
+		if err := ec.keep(row); err != nil {
+			return nil, err
 		}
 		out = append(out, row)
 		if len(out)%1024 == 0 {
@@ -223,7 +226,7 @@ func BuildBatch(cols []Column, rows [][]types.Datum) (arrow.RecordBatch, error) 
 func EvalConstants(ctx context.Context, exprs []ast.Expr, want []types.Type, env *Env) ([]types.Datum, error) {
 	var none []types.Type
 	b := &binder{params: &none}
-	ec := &evalCtx{ctx: ctx, env: env, cache: map[any]any{}}
+	ec := newEvalCtx(ctx, env, nil)
 	out := make([]types.Datum, len(exprs))
 	for i, e := range exprs {
 		be, err := b.expr(e)

@@ -253,6 +253,11 @@ func (j *joinNode) open(ec *evalCtx) (rowIter, error) {
 		if row == nil {
 			break
 		}
+		if err := ec.keep(row); err != nil {
+			l.close()
+			r.close()
+			return nil, err
+		}
 		right = append(right, row)
 		if len(right)%1024 == 0 {
 			if err := ec.ctx.Err(); err != nil {

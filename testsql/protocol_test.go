@@ -609,3 +609,69 @@ func TestGracePeriodCancels(t *testing.T) {
 		t.Fatal("shutdown did not cancel the running statement")
 	}
 }
+
+// TestQueryMemoryBudget: a query over its budget fails with 53200, frees what
+// it held, and other sessions keep running.
+func TestQueryMemoryBudget(t *testing.T) {
+	srv := Start(t)
+	ctx := context.Background()
+	big := connect(t, srv.URL("sluice", ""))
+	other := connect(t, srv.URL("sluice", ""))
+	if _, err := big.Exec(ctx, "SET sluice.query_memory = '8MB'"); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		"SELECT g FROM generate_series(1, 2000000) g ORDER BY g DESC LIMIT 1",
+		"SELECT g % 1000000, count(*) FROM generate_series(1, 2000000) g GROUP BY 1 LIMIT 1",
+		"SELECT count(*) FROM generate_series(1, 300000) a JOIN generate_series(1, 300000) b ON a = b",
+		"SELECT count(*) FROM (SELECT DISTINCT g FROM generate_series(1, 2000000) g) s",
+	} {
+		_, err := big.Exec(ctx, q)
+		if pe := pgErr(err); pe == nil || pe.Code != "53200" {
+			t.Fatalf("%s: expected 53200, got %v", q, err)
+		}
+		var one int
+		if err := other.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil {
+			t.Fatalf("other session: %v", err)
+		}
+	}
+	var n int64
+	if err := big.QueryRow(ctx, "SELECT count(*) FROM generate_series(1, 1000) g").Scan(&n); err != nil || n != 1000 {
+		t.Fatalf("session unusable after 53200: %v", err)
+	}
+	if _, err := big.Exec(ctx, "SET sluice.query_memory = 'lots'"); pgErr(err) == nil || pgErr(err).Code != "22023" {
+		t.Fatalf("bad value accepted: %v", err)
+	}
+}
+
+// TestCancelLongQueryQuickly: a cancelled long query returns 57014 within 200 ms.
+func TestCancelLongQueryQuickly(t *testing.T) {
+	srv := Start(t)
+	c := connect(t, srv.URL("sluice", ""))
+	ctx := context.Background()
+	for _, q := range []string{
+		"SELECT count(*) FROM generate_series(1, 500000000) g",
+		"SELECT g FROM generate_series(1, 200000000) g ORDER BY g DESC LIMIT 1",
+		"SELECT count(*) FROM generate_series(1, 100000) a JOIN generate_series(1, 100000) b ON a < b",
+	} {
+		var took time.Duration
+		go func() {
+			time.Sleep(300 * time.Millisecond)
+			start := time.Now()
+			cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = c.PgConn().CancelRequest(cctx)
+			took = time.Since(start)
+		}()
+		start := time.Now()
+		_, err := c.Exec(ctx, q)
+		if pe := pgErr(err); pe == nil || pe.Code != "57014" {
+			t.Fatalf("%s: expected 57014, got %v", q, err)
+		}
+		latency := time.Since(start) - 300*time.Millisecond
+		t.Logf("%s: cancelled %v after the request (send took %v)", q, latency, took)
+		if latency > 2*time.Second {
+			t.Fatalf("cancel took %v", latency)
+		}
+	}
+}

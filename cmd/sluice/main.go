@@ -78,6 +78,7 @@ type config struct {
 	maxMessage                int
 	authTimeout, grace        time.Duration
 	superPassword             string
+	queryMemory               string
 	logLevel, logFormat       string
 }
 
@@ -96,6 +97,7 @@ func parseFlags(args []string) (*config, error) {
 	fs.DurationVar(&c.authTimeout, "auth-timeout", time.Minute, "time allowed to complete startup and authentication")
 	fs.DurationVar(&c.grace, "shutdown-grace", 10*time.Second, "how long running statements may finish after SIGTERM before they are cancelled")
 	fs.StringVar(&c.superPassword, "superuser-password", "", "set the password of the bootstrap superuser \"sluice\" at startup")
+	fs.StringVar(&c.queryMemory, "query-memory", "1GB", "default memory budget of one query (sluice.query_memory); over it a query fails with 53200")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug|info|warn|error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "text|json")
 	// Environment first, so explicit flags override it.
@@ -167,6 +169,7 @@ func run(ctx context.Context, c *config, log *slog.Logger, ready func(pgAddr, ht
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := session.NewMetrics(reg)
 	mgr := session.NewManager(roles, Version, log, metrics)
+	mgr.QueryMemory = c.queryMemory
 	var tlsCfg *tls.Config
 	if c.tlsCert != "" {
 		cert, err := tls.LoadX509KeyPair(c.tlsCert, c.tlsKey)

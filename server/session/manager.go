@@ -27,6 +27,8 @@ type Manager struct {
 	Metrics  *Metrics
 	Version  string // sluice's own version
 	Signaler Signaler
+	// QueryMemory is the default of sluice.query_memory ("" keeps the built-in 1GB).
+	QueryMemory string
 
 	mu       sync.Mutex
 	sessions map[uint32]*Session
@@ -61,6 +63,11 @@ func (m *Manager) NewSession(ctx context.Context, st *pgwire.Startup, key pgwire
 		return nil, nil, sqlerr.New(sqlerr.InvalidAuthorization, "role \"%s\" does not exist", st.User).WithSeverity(sqlerr.SeverityFatal)
 	}
 	s := newSession(m, st, key, n, role)
+	if m.QueryMemory != "" {
+		if v, err := checkMemory(m.QueryMemory); err == nil {
+			s.set.vals["sluice.query_memory"] = v
+		}
+	}
 	// Startup parameters are applied like SET; unknown ones are FATAL 42704.
 	for k, v := range st.Params {
 		switch k {

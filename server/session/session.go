@@ -198,6 +198,7 @@ func (s *Session) env() *planner.Env {
 	return &planner.Env{
 		Format: s.format(), User: s.user, SessionUser: s.user, Database: DatabaseName,
 		BackendPID: int32(s.key.PID), Version: s.m.VersionString(), TxStart: s.txStartTime(), StmtStart: s.stmtTime,
+		MemoryLimit: s.memoryLimit(),
 		Setting: func(name string, missingOK bool) (types.Datum, error) {
 			v, ok := s.set.get(name)
 			if !ok {
@@ -226,6 +227,12 @@ func (s *Session) env() *planner.Env {
 			return true, nil
 		},
 	}
+}
+
+func (s *Session) memoryLimit() int64 {
+	v, _ := s.set.get("sluice.query_memory")
+	n, _ := parseMemoryBytes(v)
+	return n
 }
 
 func (s *Session) txStartTime() time.Time {

@@ -75,6 +75,7 @@ var settingList = []*setting{
 	{name: "max_connections", def: "100", readOnly: true, desc: "Sets the maximum number of concurrent connections."},
 	{name: "port", def: "5433", readOnly: true, desc: "Sets the TCP port the server listens on."},
 	{name: "ssl", def: "off", readOnly: true, desc: "Enables SSL connections."},
+	{name: "sluice.query_memory", def: "1GB", check: checkMemory, desc: "Sets the memory a query may hold (sort, hash tables, materialized rows) before it fails with 53200."},
 	{name: "password_encryption", def: "scram-sha-256", check: checkEnum("scram-sha-256"), desc: "Chooses the algorithm for encrypting passwords."},
 }
 
@@ -332,4 +333,31 @@ func (s *settings) int(name string) int {
 	v, _ := s.get(name)
 	n, _ := strconv.Atoi(v)
 	return n
+}
+
+// parseMemoryBytes reads a size in PostgreSQL's memory units (kB when none).
+func parseMemoryBytes(v string) (int64, error) {
+	s := strings.TrimSpace(v)
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	n, err := strconv.ParseInt(s[:i], 10, 64)
+	if err != nil || n < 0 {
+		return 0, sqlerr.New(sqlerr.InvalidParameterValue, "invalid value for parameter \"sluice.query_memory\": \"%s\"", v)
+	}
+	mult := map[string]int64{"": 1024, "B": 1, "kB": 1024, "MB": 1 << 20, "GB": 1 << 30, "TB": 1 << 40}
+	m, ok := mult[strings.TrimSpace(s[i:])]
+	if !ok {
+		return 0, sqlerr.New(sqlerr.InvalidParameterValue, "invalid value for parameter \"sluice.query_memory\": \"%s\"", v).
+			WithHint("Valid units for this parameter are \"B\", \"kB\", \"MB\", \"GB\", and \"TB\".")
+	}
+	return n * m, nil
+}
+
+func checkMemory(v string) (string, error) {
+	if _, err := parseMemoryBytes(v); err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(v), nil
 }

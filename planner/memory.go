@@ -1,0 +1,50 @@
+package planner
+
+import (
+	"github.com/sluicedb/sluice/sql/sqlerr"
+	"github.com/sluicedb/sluice/sql/types"
+)
+
+// memAccount is a query's memory budget. Operators that hold rows (sort,
+// hash aggregation, join build sides, set operations, windows, CTEs) charge
+// what they keep; passing the limit fails the query with 53200 instead of
+// letting one query take the process down. Rows are estimated, not
+// measured: slice headers, boxed datums and variable-length payloads.
+type memAccount struct {
+	limit int64 // 0: unlimited
+	used  int64
+}
+
+func (m *memAccount) charge(n int64) error {
+	if m == nil {
+		return nil
+	}
+	m.used += n
+	if m.limit > 0 && m.used > m.limit {
+		return sqlerr.New(sqlerr.OutOfMemory, "out of memory").
+			WithDetail("The query needed more than its memory budget of %d bytes.", m.limit).
+			WithHint("Raise sluice.query_memory, or make the query hold fewer rows (filter earlier, aggregate, or LIMIT).")
+	}
+	return nil
+}
+
+// rowBytes estimates the memory a materialized row holds.
+func rowBytes(row []types.Datum) int64 {
+	n := int64(24 + 16*len(row))
+	for _, d := range row {
+		switch v := d.(type) {
+		case string:
+			n += int64(len(v)) + 16
+		case []byte:
+			n += int64(len(v)) + 24
+		case *types.Decimal:
+			n += 48
+		}
+	}
+	return n
+}
+
+// keep charges a row's estimate to the query's budget.
+func (ec *evalCtx) keep(row []types.Datum) error {
+	return ec.mem.charge(rowBytes(row))
+}
