@@ -699,7 +699,7 @@ type groupState struct {
 
 func (a *aggNode) open(ec *evalCtx) (rowIter, error) {
 	ac := a.ctx
-	in, err := a.child.open(ec)
+	in, err := openNode(ec, a.child)
 	if err != nil {
 		return nil, err
 	}

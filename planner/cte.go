@@ -232,7 +232,7 @@ func (d *cteDef) iterate(ec *evalCtx, base [][]types.Datum) ([][]types.Datum, er
 
 // collect runs a node to completion.
 func collect(ec *evalCtx, n node) ([][]types.Datum, error) {
-	it, err := n.open(ec)
+	it, err := openNode(ec, n)
 	if err != nil {
 		return nil, err
 	}

@@ -3,10 +3,12 @@ package planner
 import (
 	"context"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"math"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -41,11 +43,35 @@ type Plan struct {
 	root node
 }
 
+// ExplainAnalyze runs the plan to completion, discarding its rows, and
+// returns the EXPLAIN lines with each operator's actual rows and time.
+func (p *Plan) ExplainAnalyze(ctx context.Context, env *Env, params []types.Datum) ([]string, error) {
+	ec := newEvalCtx(ctx, env, params)
+	ec.stats = map[node]*nodeStats{}
+	t0 := time.Now()
+	it, err := openNode(ec, p.root)
+	if err != nil {
+		return nil, err
+	}
+	defer it.close()
+	for {
+		row, err := it.next()
+		if err != nil {
+			return nil, err
+		}
+		if row == nil {
+			break
+		}
+	}
+	lines := p.explain(ec.stats)
+	return append(lines, fmt.Sprintf("Execution Time: %.3f ms", float64(time.Since(t0).Microseconds())/1000)), nil
+}
+
 // Execute runs the plan with parameter values (already decoded to Datums of
 // Params' types) and returns its rows as Arrow batches.
 func (p *Plan) Execute(ctx context.Context, env *Env, params []types.Datum) (connectors.RecordStream, error) {
 	ec := newEvalCtx(ctx, env, params)
-	it, err := p.root.open(ec)
+	it, err := openNode(ec, p.root)
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +194,7 @@ type filterNode struct {
 }
 
 func (f *filterNode) open(ec *evalCtx) (rowIter, error) {
-	c, err := f.child.open(ec)
+	c, err := openNode(ec, f.child)
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +233,7 @@ type projectNode struct {
 }
 
 func (p *projectNode) open(ec *evalCtx) (rowIter, error) {
-	c, err := p.child.open(ec)
+	c, err := openNode(ec, p.child)
 	if err != nil {
 		return nil, err
 	}
@@ -247,7 +273,7 @@ type sortNode struct {
 }
 
 func (s *sortNode) open(ec *evalCtx) (rowIter, error) {
-	c, err := s.child.open(ec)
+	c, err := openNode(ec, s.child)
 	if err != nil {
 		return nil, err
 	}
@@ -338,7 +364,7 @@ func (l *limitNode) open(ec *evalCtx) (rowIter, error) {
 			}
 		}
 	}
-	c, err := l.child.open(ec)
+	c, err := openNode(ec, l.child)
 	if err != nil {
 		return nil, err
 	}
@@ -377,7 +403,7 @@ type distinctNode struct {
 }
 
 func (d *distinctNode) open(ec *evalCtx) (rowIter, error) {
-	c, err := d.child.open(ec)
+	c, err := openNode(ec, d.child)
 	if err != nil {
 		return nil, err
 	}

@@ -33,14 +33,15 @@ type evalCtx struct {
 	ctx    context.Context
 	env    *Env
 	params []types.Datum
-	outer  [][]types.Datum // rows of enclosing query levels, innermost last
-	cache  map[any]any     // per-execution results (uncorrelated sub-queries, CTEs)
-	mem    *memAccount     // the query's memory budget, shared by sub-queries
+	outer  [][]types.Datum     // rows of enclosing query levels, innermost last
+	cache  map[any]any         // per-execution results (uncorrelated sub-queries, CTEs)
+	mem    *memAccount         // the query's memory budget, shared by sub-queries
+	stats  map[node]*nodeStats // EXPLAIN ANALYZE figures, nil otherwise
 }
 
 // sub returns the context for evaluating a sub-query of the current row.
 func (ec *evalCtx) sub(row []types.Datum) *evalCtx {
-	return &evalCtx{ctx: ec.ctx, env: ec.env, params: ec.params, outer: append(ec.outer[:len(ec.outer):len(ec.outer)], row), cache: ec.cache, mem: ec.mem}
+	return &evalCtx{ctx: ec.ctx, env: ec.env, params: ec.params, outer: append(ec.outer[:len(ec.outer):len(ec.outer)], row), cache: ec.cache, mem: ec.mem, stats: ec.stats}
 }
 
 // Expr is a bound, typed scalar expression.

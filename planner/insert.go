@@ -179,7 +179,7 @@ func TypeOf(tn *ast.TypeName) (types.Type, error) { return typeOf(tn) }
 // CollectRows runs a plan and returns all its rows as Datums.
 func CollectRows(ctx context.Context, p *Plan, env *Env, params []types.Datum) ([][]types.Datum, error) {
 	ec := newEvalCtx(ctx, env, params)
-	it, err := p.root.open(ec)
+	it, err := openNode(ec, p.root)
 	if err != nil {
 		return nil, err
 	}

@@ -233,11 +233,11 @@ func side(e Expr, leftWidth int) int {
 }
 
 func (j *joinNode) open(ec *evalCtx) (rowIter, error) {
-	l, err := j.left.open(ec)
+	l, err := openNode(ec, j.left)
 	if err != nil {
 		return nil, err
 	}
-	r, err := j.right.open(ec)
+	r, err := openNode(ec, j.right)
 	if err != nil {
 		l.close()
 		return nil, err

@@ -75,7 +75,7 @@ type setOpNode struct {
 func (s *setOpNode) open(ec *evalCtx) (rowIter, error) {
 	idx := seq(len(s.types))
 	drain := func(n node) ([][]types.Datum, error) {
-		it, err := n.open(ec)
+		it, err := openNode(ec, n)
 		if err != nil {
 			return nil, err
 		}

@@ -29,7 +29,7 @@ func (e *subLinkExpr) subRows(ec *evalCtx, row []types.Datum, limit int) ([][]ty
 		}
 	}
 	sec := ec.sub(row)
-	it, err := e.root.open(sec)
+	it, err := openNode(sec, e.root)
 	if err != nil {
 		return nil, err
 	}

@@ -675,3 +675,24 @@ func TestCancelLongQueryQuickly(t *testing.T) {
 		}
 	}
 }
+
+func TestExplainAnalyze(t *testing.T) {
+	srv := Start(t)
+	c := connect(t, srv.URL("sluice", ""))
+	rows, err := c.Query(context.Background(), "EXPLAIN ANALYZE SELECT g % 3, count(*) FROM generate_series(1, 1000) g GROUP BY 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for rows.Next() {
+		var l string
+		rows.Scan(&l)
+		lines = append(lines, l)
+	}
+	out := strings.Join(lines, "\n")
+	for _, want := range []string{"HashAggregate (1 keys, 1 aggregates) (actual rows=3 loops=1", "Function Scan on generate_series (actual rows=1000 loops=1", "Execution Time:"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("EXPLAIN ANALYZE lacks %q:\n%s", want, out)
+		}
+	}
+}

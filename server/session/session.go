@@ -540,6 +540,8 @@ func (s *Session) resultColumns(prep *prepared) ([]planner.Column, error) {
 	switch x := prep.stmt.AST.(type) {
 	case *ast.ShowVar:
 		return showColumns(x), nil
+	case *ast.Explain:
+		return explainColumns, nil
 	case *ast.Fetch:
 		if x.Move {
 			return nil, nil

@@ -97,7 +97,7 @@ func (s *Session) utility(ctx context.Context, p *portal, w *pgwire.ResultWriter
 		}
 		return st.Tag, nil
 	case *ast.Explain:
-		return "", sqlerr.Unsupported("EXPLAIN is not supported yet")
+		return s.explain(ctx, x, p, w, describe)
 	case *ast.Unsupported:
 		return "", sqlerr.Unsupported("%s is not supported", x.Tag)
 	}
@@ -605,4 +605,35 @@ func applyRoleOptions(r *catalog.Role, opts []ast.RoleOption) error {
 		}
 	}
 	return nil
+}
+
+var explainColumns = []planner.Column{{Name: "QUERY PLAN", Type: types.Text}}
+
+// explain runs EXPLAIN [ANALYZE] on a query.
+func (s *Session) explain(ctx context.Context, x *ast.Explain, p *portal, w *pgwire.ResultWriter, describe bool) (string, error) {
+	sel, ok := x.Query.(*ast.Select)
+	if !ok {
+		return "", sqlerr.Unsupported("EXPLAIN of this statement is not supported yet")
+	}
+	plan, err := planner.BindQuery(sel, p.prep.paramTypes, s.tables())
+	if err != nil {
+		return "", err
+	}
+	if plan.Err != nil {
+		return "", plan.Err
+	}
+	lines := plan.Explain()
+	if x.Analyze {
+		if lines, err = plan.ExplainAnalyze(ctx, s.env(), p.params); err != nil {
+			return "", err
+		}
+	}
+	rows := make([][]types.Datum, len(lines))
+	for i, l := range lines {
+		rows[i] = []types.Datum{l}
+	}
+	if err := s.sendDatumRows(explainColumns, rows, w, p.formats, describe); err != nil {
+		return "", err
+	}
+	return "EXPLAIN", nil
 }
