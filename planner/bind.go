@@ -178,14 +178,26 @@ func (b *binder) expr(e ast.Expr) (Expr, error) {
 		return b.unary(x.Op, inner, x.Pos)
 	case *ast.BoolExpr:
 		args := make([]Expr, len(x.Args))
+		stopped := false
 		for i, a := range x.Args {
-			be, err := b.expr(a)
+			e, err, ferr := b.deferFold(func() (Expr, error) {
+				be, err := b.expr(a)
+				if err != nil {
+					return nil, err
+				}
+				return b.coerce(be, types.Bool, "argument of "+[]string{"AND", "OR", "NOT"}[x.Op], x.Pos)
+			})
 			if err != nil {
 				return nil, err
 			}
-			if args[i], err = b.coerce(be, types.Bool, "argument of "+[]string{"AND", "OR", "NOT"}[x.Op], x.Pos); err != nil {
-				return nil, err
+			if !stopped {
+				b.keepFoldErr(ferr)
 			}
+			// A constant FALSE in AND (TRUE in OR) ends simplification there.
+			if v, ok := constValue(e); ok && v != nil && x.Op != ast.Not && v.(bool) == (x.Op == ast.Or) {
+				stopped = true
+			}
+			args[i] = e
 		}
 		if x.Op == ast.Not {
 			return &notExpr{x: args[0]}, nil
@@ -200,9 +212,16 @@ func (b *binder) expr(e ast.Expr) (Expr, error) {
 	case *ast.CaseExpr:
 		return b.caseExpr(x)
 	case *ast.Coalesce:
-		args, t, err := b.common(x.Args, "COALESCE", x.Pos)
+		var ferrs []error
+		args, t, err := b.commonDeferred(x.Args, "COALESCE", x.Pos, &ferrs)
 		if err != nil {
 			return nil, err
+		}
+		for i, a := range args {
+			b.keepFoldErr(ferrs[i])
+			if v, ok := constValue(a); ok && v != nil {
+				break // later arguments are never simplified
+			}
 		}
 		return &coalesceExpr{t: t, args: args}, nil
 	case *ast.MinMax:
@@ -258,6 +277,32 @@ func (b *binder) expr(e ast.Expr) (Expr, error) {
 		return b.funcCall(x)
 	}
 	return nil, sqlerr.Unsupported("expression %T is not supported yet", e)
+}
+
+// deferFold binds with constant-folding errors kept aside, so the caller can
+// decide (as PostgreSQL's eval_const_expressions does for CASE, COALESCE,
+// AND and OR) whether the folded part would have been simplified at all.
+func (b *binder) deferFold(fn func() (Expr, error)) (Expr, error, error) {
+	saved := b.foldErr
+	var local error
+	b.foldErr = &local
+	e, err := fn()
+	b.foldErr = saved
+	return e, err, local
+}
+
+// keepFoldErr records a deferred folding error as if it happened now.
+func (b *binder) keepFoldErr(err error) {
+	if err != nil && b.foldErr != nil && *b.foldErr == nil {
+		*b.foldErr = err
+	}
+}
+
+func constValue(e Expr) (types.Datum, bool) {
+	if c, ok := e.(*constExpr); ok {
+		return c.v, true
+	}
+	return nil, false
 }
 
 // pair binds two operands.
@@ -474,6 +519,34 @@ func (b *binder) cast(e Expr, t types.Type, cc castCtx, pos int) (Expr, error) {
 	return b.foldCast(&castExpr{x: e, to: t, fn: fn}), nil
 }
 
+// commonDeferred is common with each expression's folding errors kept aside.
+func (b *binder) commonDeferred(in []ast.Expr, what string, pos int, ferrs *[]error) ([]Expr, types.Type, error) {
+	out := make([]Expr, len(in))
+	*ferrs = make([]error, len(in))
+	for i, a := range in {
+		e, err, ferr := b.deferFold(func() (Expr, error) { return b.expr(a) })
+		if err != nil {
+			return nil, types.Type{}, err
+		}
+		out[i], (*ferrs)[i] = e, ferr
+	}
+	t, err := commonType(out, what, pos)
+	if err != nil {
+		return nil, t, err
+	}
+	for i := range out {
+		var ferr error
+		out[i], err, ferr = b.deferFold(func() (Expr, error) { return b.coerceCtx(out[i], t, castImplicit, what, pos) })
+		if err != nil {
+			return nil, t, err
+		}
+		if (*ferrs)[i] == nil {
+			(*ferrs)[i] = ferr
+		}
+	}
+	return out, t, nil
+}
+
 // common resolves the common type of a set of expressions (CASE, COALESCE,
 // IN), PostgreSQL's select_common_type, and coerces them all to it.
 func (b *binder) common(in []ast.Expr, what string, pos int) ([]Expr, types.Type, error) {
@@ -563,25 +636,30 @@ func (b *binder) caseExpr(c *ast.CaseExpr) (Expr, error) {
 	}
 	out := &caseExpr{}
 	results := make([]ast.Expr, 0, len(c.Whens)+1)
+	var condErrs []error
 	for _, w := range c.Whens {
-		cond, err := b.expr(w.Cond)
+		cond, err, ferr := b.deferFold(func() (Expr, error) {
+			cond, err := b.expr(w.Cond)
+			if err != nil {
+				return nil, err
+			}
+			if arg != nil {
+				return b.binary("=", arg, cond, c.Pos)
+			}
+			return b.coerce(cond, types.Bool, "argument of CASE/WHEN", c.Pos)
+		})
 		if err != nil {
 			return nil, err
 		}
-		if arg != nil {
-			if cond, err = b.binary("=", arg, cond, c.Pos); err != nil {
-				return nil, err
-			}
-		} else if cond, err = b.coerce(cond, types.Bool, "argument of CASE/WHEN", c.Pos); err != nil {
-			return nil, err
-		}
 		out.conds = append(out.conds, cond)
+		condErrs = append(condErrs, ferr)
 		results = append(results, w.Result)
 	}
 	if c.Else != nil {
 		results = append(results, c.Else)
 	}
-	res, t, err := b.common(results, "CASE", c.Pos)
+	var resErrs []error
+	res, t, err := b.commonDeferred(results, "CASE", c.Pos, &resErrs)
 	if err != nil {
 		return nil, err
 	}
@@ -589,6 +667,24 @@ func (b *binder) caseExpr(c *ast.CaseExpr) (Expr, error) {
 	out.res = res[:len(c.Whens)]
 	if c.Else != nil {
 		out.els = res[len(c.Whens)]
+	}
+	// PostgreSQL simplifies arms in order: a constant-true condition ends the
+	// CASE, a constant false/NULL one drops its result unsimplified.
+	reachedElse := true
+	for i, cond := range out.conds {
+		b.keepFoldErr(condErrs[i])
+		v, isConst := constValue(cond)
+		if isConst && (v == nil || !v.(bool)) {
+			continue
+		}
+		b.keepFoldErr(resErrs[i])
+		if isConst {
+			reachedElse = false
+			break
+		}
+	}
+	if reachedElse && c.Else != nil {
+		b.keepFoldErr(resErrs[len(c.Whens)])
 	}
 	return out, nil
 }

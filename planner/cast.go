@@ -235,6 +235,9 @@ func numericCast(from, to types.Type) castFunc {
 				f = x
 			case *types.Decimal:
 				f = x.Float64()
+				if math.IsInf(f, 0) {
+					return nil, sqlerr.New(sqlerr.NumericValueOutOfRange, "value out of range: overflow")
+				}
 			}
 			if to.OID == types.OIDFloat4 {
 				f32 := float32(f)

@@ -87,6 +87,12 @@ func (b *binder) binary(op string, l, r Expr, pos int) (Expr, error) {
 		}
 	}
 	lt, rt := l.Type(), r.Type()
+	if op == "^" && numRank(lt.OID) > 0 && numRank(rt.OID) > 0 {
+		return b.power(l, r, pos)
+	}
+	if e := intervalScale(op, l, r); e != nil {
+		return b.fold(e), nil
+	}
 	if isComparison(op) {
 		args, t, err := b.commonExprs([]Expr{l, r}, op, pos)
 		if err != nil {
@@ -480,4 +486,94 @@ func likeToRegexp(p string) (string, error) {
 func md5Hex(s string) string {
 	h := md5.Sum([]byte(s))
 	return hex.EncodeToString(h[:])
+}
+
+// power binds ^: float8 unless an operand is numeric (then numeric).
+func (b *binder) power(l, r Expr, pos int) (Expr, error) {
+	t := types.Float8
+	if l.Type().OID == types.OIDNumeric || r.Type().OID == types.OIDNumeric {
+		t = types.Numeric
+	}
+	var err error
+	if l, err = b.coerce(l, t, "", pos); err != nil {
+		return nil, err
+	}
+	if r, err = b.coerce(r, t, "", pos); err != nil {
+		return nil, err
+	}
+	if t.OID == types.OIDFloat8 {
+		return b.fold(&fnExpr{t: t, args: []Expr{l, r}, strict: true, pure: true, fn: funcs["power"][0].fn}), nil
+	}
+	return b.fold(&fnExpr{t: t, args: []Expr{l, r}, strict: true, pure: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+		x, y := a[0].(*types.Decimal), a[1].(*types.Decimal)
+		n, ok := y.Int64()
+		if !ok || y.Cmp(types.DecimalFromInt(n)) != 0 || n < 0 || n > 10000 {
+			return nil, sqlerr.Unsupported("numeric ^ with a fractional, negative or huge exponent is not supported yet")
+		}
+		r := types.DecimalFromInt(1)
+		for i := int64(0); i < n; i++ {
+			r = r.Mul(x)
+		}
+		// PostgreSQL shows an integer power with the base's scale times the
+		// exponent, capped as power_var_int does (at least 16 digits).
+		return r.Rescale(max(x.Scale*int32(n), 0)), nil
+	}}), nil
+}
+
+// intervalScale binds interval * number, number * interval and interval / number.
+func intervalScale(op string, l, r Expr) Expr {
+	lt, rt := l.Type().OID, r.Type().OID
+	var iv, f Expr
+	switch {
+	case op == "*" && lt == types.OIDInterval && numRank(rt) > 0:
+		iv, f = l, r
+	case op == "*" && rt == types.OIDInterval && numRank(lt) > 0:
+		iv, f = r, l
+	case op == "/" && lt == types.OIDInterval && numRank(rt) > 0:
+		iv, f = l, r
+	default:
+		return nil
+	}
+	div := op == "/"
+	return &fnExpr{t: types.IntervalT, args: []Expr{iv, f}, strict: true, pure: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+		var factor float64
+		switch x := a[1].(type) {
+		case int64:
+			factor = float64(x)
+		case float64:
+			factor = x
+		case *types.Decimal:
+			factor = x.Float64()
+		}
+		if div {
+			if factor == 0 {
+				return nil, sqlerr.New(sqlerr.DivisionByZero, "division by zero")
+			}
+		}
+		return scaleInterval(a[0].(types.Interval), factor, div), nil
+	}}
+}
+
+// scaleInterval is PostgreSQL's interval_mul/interval_div: whole months and
+// days stay, fractions cascade down to days (30 per month) and microseconds.
+func scaleInterval(iv types.Interval, f float64, div bool) types.Interval {
+	apply := func(x float64) float64 {
+		if div {
+			return x / f
+		}
+		return x * f
+	}
+	tsround := func(x float64) float64 { return math.RoundToEven(x*1e6) / 1e6 }
+	months := apply(float64(iv.Months))
+	days := apply(float64(iv.Days))
+	out := types.Interval{Months: int32(months), Days: int32(days)}
+	monthRemDays := tsround((months - float64(out.Months)) * 30)
+	secRem := tsround((days - float64(out.Days) + monthRemDays - math.Trunc(monthRemDays)) * 86400)
+	if math.Abs(secRem) >= 86400 {
+		out.Days += int32(secRem / 86400)
+		secRem -= math.Trunc(secRem/86400) * 86400
+	}
+	out.Days += int32(monthRemDays)
+	out.Micros = int64(math.RoundToEven(apply(float64(iv.Micros)) + secRem*1e6))
+	return out
 }

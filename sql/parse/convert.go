@@ -1090,12 +1090,23 @@ func (c *converter) aexpr(a *pg.A_Expr) (ast.Expr, error) {
 			return nil, err
 		}
 		return &ast.BinaryExpr{Op: op, L: l, R: r, Pos: pos}, nil
-	case pg.A_Expr_Kind_AEXPR_BETWEEN, pg.A_Expr_Kind_AEXPR_NOT_BETWEEN:
+	case pg.A_Expr_Kind_AEXPR_BETWEEN, pg.A_Expr_Kind_AEXPR_NOT_BETWEEN, pg.A_Expr_Kind_AEXPR_BETWEEN_SYM, pg.A_Expr_Kind_AEXPR_NOT_BETWEEN_SYM:
 		items, err := c.exprs(a.Rexpr.GetList().GetItems())
 		if err != nil {
 			return nil, err
 		}
-		return &ast.Between{X: l, Lo: items[0], Hi: items[1], Not: a.Kind == pg.A_Expr_Kind_AEXPR_NOT_BETWEEN, Pos: pos}, nil
+		not := a.Kind == pg.A_Expr_Kind_AEXPR_NOT_BETWEEN || a.Kind == pg.A_Expr_Kind_AEXPR_NOT_BETWEEN_SYM
+		b := &ast.Between{X: l, Lo: items[0], Hi: items[1], Pos: pos}
+		if a.Kind == pg.A_Expr_Kind_AEXPR_BETWEEN_SYM || a.Kind == pg.A_Expr_Kind_AEXPR_NOT_BETWEEN_SYM {
+			// x BETWEEN SYMMETRIC a AND b: either order of the bounds.
+			var out ast.Expr = &ast.BoolExpr{Op: ast.Or, Args: []ast.Expr{b, &ast.Between{X: l, Lo: items[1], Hi: items[0], Pos: pos}}, Pos: pos}
+			if not {
+				out = &ast.BoolExpr{Op: ast.Not, Args: []ast.Expr{out}, Pos: pos}
+			}
+			return out, nil
+		}
+		b.Not = not
+		return b, nil
 	}
 	return nil, c.unsupported(a.Location, "operator form %s is not supported yet", a.Kind)
 }

@@ -227,10 +227,12 @@ func appendTimestamptz(buf []byte, v Timestamp, loc *time.Location) []byte {
 	return buf
 }
 
-// AppendInterval formats an interval in IntervalStyle postgres.
+// AppendInterval formats an interval in IntervalStyle postgres: a positive
+// field after a negative one carries an explicit '+', as PostgreSQL prints it.
 func AppendInterval(buf []byte, iv Interval) []byte {
 	start := len(buf)
 	years, mons := iv.Months/12, iv.Months%12
+	negBefore := false
 	part := func(n int64, unit string) {
 		if n == 0 {
 			return
@@ -238,6 +240,10 @@ func AppendInterval(buf []byte, iv Interval) []byte {
 		if len(buf) > start {
 			buf = append(buf, ' ')
 		}
+		if negBefore && n > 0 {
+			buf = append(buf, '+')
+		}
+		negBefore = negBefore || n < 0
 		buf = strconv.AppendInt(buf, n, 10)
 		buf = append(buf, ' ')
 		buf = append(buf, unit...)
@@ -253,19 +259,18 @@ func AppendInterval(buf []byte, iv Interval) []byte {
 			buf = append(buf, ' ')
 		}
 		us := iv.Micros
-		neg := us < 0
-		if neg {
+		if us < 0 {
 			us = -us
 			buf = append(buf, '-')
-		} else if len(buf) > start && (iv.Days < 0 || iv.Months < 0) {
+		} else if negBefore {
 			buf = append(buf, '+')
 		}
 		h := us / 3600e6
 		us -= h * 3600e6
 		m := us / 60e6
 		us -= m * 60e6
-		s := us / 1e6
-		us -= s * 1e6
+		sec := us / 1e6
+		us -= sec * 1e6
 		if h < 10 {
 			buf = append(buf, '0')
 		}
@@ -273,7 +278,7 @@ func AppendInterval(buf []byte, iv Interval) []byte {
 		buf = append(buf, ':')
 		buf = append2(buf, int(m))
 		buf = append(buf, ':')
-		buf = append2(buf, int(s))
+		buf = append2(buf, int(sec))
 		if us > 0 {
 			f := strconv.Itoa(int(us) + 1000000)[1:]
 			buf = append(buf, '.')
