@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/parse"
 	"github.com/sluicedb/sluice/sql/types"
-	"github.com/sluicedb/sluice/sql/ast"
 )
 
 // Operator benchmarks: each runs a query over an in-memory table and reports

@@ -135,6 +135,15 @@ func (b *binder) commonExprs(es []Expr, what string, pos int) ([]Expr, types.Typ
 		return nil, t, err
 	}
 	t.Typmod = -1
+	if t.OID == types.OIDFloat4 {
+		// float4 with an integer or numeric operand resolves to float8 (the
+		// numeric category's preferred type), as PostgreSQL's operators do.
+		for _, e := range es {
+			if o := e.Type().OID; o != types.OIDFloat4 && o != types.OIDUnknown {
+				t = types.Float8
+			}
+		}
+	}
 	out := make([]Expr, len(es))
 	for i, e := range es {
 		if out[i], err = b.coerce(e, t, what, pos); err != nil {
