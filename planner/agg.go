@@ -291,10 +291,10 @@ func (b *binder) aggregate(f *ast.FuncCall) (Expr, error) {
 	}
 	if call.distinct && len(call.order) > 0 {
 		// PostgreSQL requires ORDER BY items of a DISTINCT aggregate to be its arguments.
-		for _, o := range call.order {
+		for _, o := range f.OrderBy {
 			found := false
-			for _, a := range call.args {
-				if sameExpr(a, o) {
+			for _, a := range f.Args {
+				if astKey(a) == astKey(o.Expr) {
 					found = true
 				}
 			}
@@ -433,7 +433,16 @@ func resolveAggregate(b *binder, name string, call *aggCall, f *ast.FuncCall) (*
 		sqrt := strings.HasPrefix(name, "stddev")
 		inst.make = func() aggState { return &varState{pop: pop, sqrt: sqrt} }
 	case "array_agg":
-		return nil, errAt(sqlerr.Unsupported("array_agg is not supported yet (arrays arrive with the engine)"), f.Pos)
+		t, err := one()
+		if err != nil {
+			return nil, err
+		}
+		at, ok := types.ArrayOf(t)
+		if !ok {
+			return nil, errAt(sqlerr.Unsupported("array_agg over %s is not supported", t), f.Pos)
+		}
+		call.t = at
+		inst.make = func() aggState { return &arrayAggState{elem: t} }
 	default:
 		return nil, noFn()
 	}

@@ -91,7 +91,15 @@ func errAt(e *sqlerr.Error, pos int) *sqlerr.Error {
 // typeOf resolves a written type name.
 func typeOf(tn *ast.TypeName) (types.Type, error) {
 	if tn.Array {
-		return types.Type{}, errAt(sqlerr.Unsupported("array types are not supported yet"), tn.Pos)
+		et, err := typeOf(&ast.TypeName{Name: tn.Name, Mods: tn.Mods, Pos: tn.Pos})
+		if err != nil {
+			return et, err
+		}
+		at, ok := types.ArrayOf(et)
+		if !ok {
+			return et, errAt(sqlerr.Unsupported("arrays of %s are not supported", et), tn.Pos)
+		}
+		return at, nil
 	}
 	name := tn.Name
 	d, ok := types.LookupName(name)
@@ -142,6 +150,12 @@ func (b *binder) expr(e ast.Expr) (Expr, error) {
 	switch x := e.(type) {
 	case *ast.SubLink:
 		return b.subLink(x)
+	case *ast.ArrayExpr:
+		return b.arrayConstructor(x)
+	case *ast.Subscript:
+		return b.subscript(x)
+	case *ast.ArrayCmp:
+		return b.arrayCmp(x)
 	case *ast.Const:
 		return b.constant(x)
 	case *ast.Param:

@@ -67,6 +67,8 @@ func describe(n node) (string, []node) {
 		return "Seq Scan on " + x.t.Schema + "." + x.t.Name, nil
 	case *seriesNode:
 		return "Function Scan on generate_series", nil
+	case *unnestNode:
+		return "Function Scan on unnest", nil
 	case *filterNode:
 		return "Filter", []node{x.child}
 	case *projectNode:

@@ -182,6 +182,9 @@ func (b *binder) funcCall(f *ast.FuncCall) (Expr, error) {
 		}
 		args[i] = e
 	}
+	if e, ok, err := b.arrayFunc(name, args, f.Pos); ok || err != nil {
+		return e, err
+	}
 	defs, ok := funcs[name]
 	if ok {
 		if d := pickOverload(defs, args); d != nil {

@@ -28,6 +28,9 @@ func (b *binder) binary(op string, l, r Expr, pos int) (Expr, error) {
 		}
 		return &distinctExpr{l: args[0], r: args[1], not: op == "IS NOT DISTINCT FROM"}, nil
 	case "||":
+		if l.Type().IsArray() || r.Type().IsArray() {
+			return b.arrayConcat(l, r, pos)
+		}
 		return b.concat(l, r, pos)
 	case "~~", "!~~", "~~*", "!~~*", "~", "!~", "~*", "!~*":
 		return b.match(op, l, r, pos)

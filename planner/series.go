@@ -9,6 +9,9 @@ import (
 // tableFunc binds a set-returning function in FROM.
 func (b *binder) tableFunc(ft *ast.FuncTable) (node, []scopeCol, error) {
 	name := ft.Func.Name[len(ft.Func.Name)-1]
+	if name == "unnest" {
+		return b.unnest(ft)
+	}
 	if name != "generate_series" {
 		return nil, nil, errAt(sqlerr.Unsupported("function %s in FROM is not supported yet", name), ft.Func.Pos)
 	}
@@ -153,3 +156,30 @@ func (s *tsSeries) next() ([]types.Datum, error) {
 	return []types.Datum{cur}, nil
 }
 func (s *tsSeries) close() {}
+
+func (b *binder) unnest(ft *ast.FuncTable) (node, []scopeCol, error) {
+	if len(ft.Func.Args) != 1 {
+		return nil, nil, errAt(sqlerr.Unsupported("unnest with several arrays is not supported yet"), ft.Func.Pos)
+	}
+	arg, err := b.expr(ft.Func.Args[0])
+	if err != nil {
+		return nil, nil, err
+	}
+	if isUnknown(arg) {
+		if arg, err = b.coerce(arg, types.Type{OID: 1009, Typmod: -1}, "", ft.Func.Pos); err != nil {
+			return nil, nil, err
+		}
+	}
+	et, ok := types.ElemOf(arg.Type())
+	if !ok {
+		return nil, nil, errAt(sqlerr.New(sqlerr.UndefinedFunction, "function unnest(%s) does not exist", arg.Type()), ft.Func.Pos)
+	}
+	alias, col := "unnest", "unnest"
+	if ft.Alias != "" {
+		alias, col = ft.Alias, ft.Alias
+	}
+	if len(ft.ColAliases) > 0 {
+		col = ft.ColAliases[0]
+	}
+	return &unnestNode{arg: arg}, []scopeCol{{table: alias, name: col, t: et}}, nil
+}

@@ -53,6 +53,17 @@ func (e *subLinkExpr) subRows(ec *evalCtx, row []types.Datum, limit int) ([][]ty
 
 func (e *subLinkExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
 	switch e.kind {
+	case ast.ArraySubLink:
+		rows, err := e.subRows(ec, row, 0)
+		if err != nil {
+			return nil, err
+		}
+		elem, _ := types.ElemOf(e.t)
+		out := &types.Array{Elem: elem, Vals: make([]types.Datum, len(rows))}
+		for i, r := range rows {
+			out.Vals[i] = r[0]
+		}
+		return out, nil
 	case ast.ExistsSubLink:
 		limit := 1
 		if !e.correlated {
@@ -158,5 +169,14 @@ func (b *binder) subLink(x *ast.SubLink) (Expr, error) {
 		e.test, e.cmp, e.t = test, cmp, types.Bool
 		return e, nil
 	}
-	return nil, errAt(sqlerr.Unsupported("ARRAY(subquery) is not supported yet"), x.Pos)
+	// ARRAY(SELECT …)
+	if len(cols) != 1 {
+		return nil, errAt(sqlerr.New(sqlerr.SyntaxError, "subquery must return only one column"), x.Pos)
+	}
+	at, ok := types.ArrayOf(cols[0].Type)
+	if !ok {
+		return nil, errAt(sqlerr.Unsupported("arrays of %s are not supported", cols[0].Type), x.Pos)
+	}
+	e.t = at
+	return e, nil
 }

@@ -302,6 +302,33 @@ func (*MinMax) exprNode()     {}
 func (*InList) exprNode()     {}
 func (*Between) exprNode()    {}
 func (*SubLink) exprNode()    {}
+func (*ArrayExpr) exprNode()  {}
+func (*Subscript) exprNode()  {}
+func (*ArrayCmp) exprNode()   {}
+
+// ArrayExpr is ARRAY[e1, e2, …].
+type ArrayExpr struct {
+	Elems []Expr
+	Pos   int
+}
+
+// Subscript is X[Index] or the slice X[Lo:Hi] (Slice set; nil bounds are open).
+type Subscript struct {
+	X      Expr
+	Index  Expr
+	Slice  bool
+	Lo, Hi Expr
+	Pos    int
+}
+
+// ArrayCmp is X op ANY (array) or X op ALL (array).
+type ArrayCmp struct {
+	Op    string
+	All   bool
+	X     Expr
+	Array Expr
+	Pos   int
+}
 
 func (*TableName) tableNode()     {}
 func (*FuncTable) tableNode()     {}

@@ -975,6 +975,41 @@ func (c *converter) expr(n *pg.Node) (ast.Expr, error) {
 			}
 		}
 		return out, nil
+	case *pg.Node_AArrayExpr:
+		elems, err := c.exprs(x.AArrayExpr.Elements)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range elems {
+			if _, nested := e.(*ast.ArrayExpr); nested {
+				return nil, c.unsupported(x.AArrayExpr.Location, "multidimensional arrays are not supported yet")
+			}
+		}
+		return &ast.ArrayExpr{Elems: elems, Pos: c.loc(x.AArrayExpr.Location)}, nil
+	case *pg.Node_AIndirection:
+		arg, err := c.expr(x.AIndirection.Arg)
+		if err != nil {
+			return nil, err
+		}
+		for _, ind := range x.AIndirection.Indirection {
+			ix := ind.GetAIndices()
+			if ix == nil {
+				return nil, c.unsupported(-1, "field selection from a composite value is not supported yet")
+			}
+			sub := &ast.Subscript{X: arg, Slice: ix.IsSlice, Pos: -1}
+			if ix.IsSlice {
+				if sub.Lo, err = c.expr(ix.Lidx); err != nil {
+					return nil, err
+				}
+				if sub.Hi, err = c.expr(ix.Uidx); err != nil {
+					return nil, err
+				}
+			} else if sub.Index, err = c.expr(ix.Uidx); err != nil {
+				return nil, err
+			}
+			arg = sub
+		}
+		return arg, nil
 	case *pg.Node_RowExpr:
 		return nil, c.unsupported(x.RowExpr.Location, "ROW constructors are not supported yet")
 	case *pg.Node_CollateClause:
@@ -1107,6 +1142,12 @@ func (c *converter) aexpr(a *pg.A_Expr) (ast.Expr, error) {
 		}
 		b.Not = not
 		return b, nil
+	case pg.A_Expr_Kind_AEXPR_OP_ANY, pg.A_Expr_Kind_AEXPR_OP_ALL:
+		r, err := c.expr(a.Rexpr)
+		if err != nil {
+			return nil, err
+		}
+		return &ast.ArrayCmp{Op: op, All: a.Kind == pg.A_Expr_Kind_AEXPR_OP_ALL, X: l, Array: r, Pos: pos}, nil
 	}
 	return nil, c.unsupported(a.Location, "operator form %s is not supported yet", a.Kind)
 }

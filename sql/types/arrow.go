@@ -49,6 +49,15 @@ func DatumAt(arr arrow.Array, t Type, i int) Datum {
 		return u
 	case *array.Dictionary:
 		return DatumAt(a.Dictionary(), t, a.GetValueIndex(i))
+	case *array.List:
+		elem, _ := ElemOf(t)
+		start, end := a.ValueOffsets(i)
+		vals := a.ListValues()
+		out := &Array{Elem: elem, Vals: make([]Datum, 0, end-start)}
+		for j := start; j < end; j++ {
+			out.Vals = append(out.Vals, DatumAt(vals, elem, int(j)))
+		}
+		return out
 	}
 	panic(fmt.Sprintf("types.DatumAt: unsupported array %T", arr))
 }
@@ -94,6 +103,12 @@ func AppendDatum(b array.Builder, t Type, d Datum) {
 	case *array.FixedSizeBinaryBuilder:
 		u := d.(UUID)
 		bb.Append(u[:])
+	case *array.ListBuilder:
+		elem, _ := ElemOf(t)
+		bb.Append(true)
+		for _, v := range d.(*Array).Vals {
+			AppendDatum(bb.ValueBuilder(), elem, v)
+		}
 	default:
 		panic(fmt.Sprintf("types.AppendDatum: unsupported builder %T", b))
 	}

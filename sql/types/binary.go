@@ -9,6 +9,9 @@ import (
 
 // HasBinary reports whether sluice can send and receive t in binary format.
 func HasBinary(t Type) bool {
+	if e, ok := ElemOf(t); ok {
+		return HasBinary(e)
+	}
 	switch t.OID {
 	case OIDBool, OIDInt2, OIDInt4, OIDInt8, OIDOid, OIDFloat4, OIDFloat8, OIDNumeric,
 		OIDText, OIDVarchar, OIDBpchar, OIDName, OIDBytea, OIDDate, OIDTimestamp,
@@ -21,6 +24,9 @@ func HasBinary(t Type) bool {
 // AppendBinary appends the binary wire form of a non-null datum of type t.
 func AppendBinary(buf []byte, t Type, d Datum) []byte {
 	be := binary.BigEndian
+	if a, ok := d.(*Array); ok {
+		return appendArrayBinary(buf, a)
+	}
 	switch t.OID {
 	case OIDBool:
 		if d.(bool) {
@@ -74,6 +80,9 @@ func binErr(t Type) *sqlerr.Error {
 // ParseBinary decodes the binary wire form of type t.
 func ParseBinary(t Type, b []byte) (Datum, error) {
 	be := binary.BigEndian
+	if t.IsArray() {
+		return parseArrayBinary(t, b)
+	}
 	need := func(n int) error {
 		if len(b) != n {
 			return binErr(t)

@@ -107,6 +107,8 @@ func Compare(a, b Datum) int {
 	case UUID:
 		y := b.(UUID)
 		return strings.Compare(string(x[:]), string(y[:]))
+	case *Array:
+		return compareArrays(x, b.(*Array))
 	}
 	panic(fmt.Sprintf("types.Compare: unsupported %T", a))
 }

@@ -61,6 +61,8 @@ func AppendText(buf []byte, t Type, d Datum, f *Format) []byte {
 		return AppendInterval(buf, v)
 	case UUID:
 		return append(buf, v.String()...)
+	case *Array:
+		return appendArrayText(buf, v, f)
 	}
 	return append(buf, "?"...)
 }
@@ -295,6 +297,9 @@ func syntaxErr(t Type, s string) *sqlerr.Error {
 // ParseText parses the text input form of type t (a parameter in text
 // format, a COPY field, or a cast from a string literal).
 func ParseText(t Type, s string, f *Format) (Datum, error) {
+	if t.IsArray() {
+		return ParseArray(t, s, f)
+	}
 	switch t.OID {
 	case OIDBool:
 		return parseBool(s)

@@ -97,6 +97,7 @@ func init() {
 			byName[a] = d
 		}
 	}
+	registerArrays()
 }
 
 // Common types without modifiers.
@@ -148,6 +149,9 @@ func (t Type) Desc() *Desc {
 
 // String renders t like format_type(oid, typmod).
 func (t Type) String() string {
+	if e, ok := ElemOf(t); ok {
+		return e.String() + "[]"
+	}
 	d := t.Desc()
 	switch t.OID {
 	case OIDVarchar, OIDBpchar:
@@ -197,6 +201,9 @@ const (
 
 // ArrowType returns the Arrow type that holds values of t.
 func ArrowType(t Type) arrow.DataType {
+	if e, ok := ElemOf(t); ok {
+		return arrow.ListOf(ArrowType(e))
+	}
 	switch t.OID {
 	case OIDBool:
 		return arrow.FixedWidthTypes.Boolean
