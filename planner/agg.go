@@ -322,7 +322,7 @@ type aggDef struct {
 var aggDefs = map[string]*aggDef{}
 
 func init() {
-	for _, n := range []string{"count", "sum", "avg", "min", "max", "bool_and", "bool_or", "every", "string_agg",
+	for _, n := range []string{"json_agg", "jsonb_agg", "count", "sum", "avg", "min", "max", "bool_and", "bool_or", "every", "string_agg",
 		"stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop"} {
 		aggDefs[n] = &aggDef{name: n}
 	}
@@ -432,6 +432,17 @@ func resolveAggregate(b *binder, name string, call *aggCall, f *ast.FuncCall) (*
 		pop := strings.HasSuffix(name, "_pop")
 		sqrt := strings.HasPrefix(name, "stddev")
 		inst.make = func() aggState { return &varState{pop: pop, sqrt: sqrt} }
+	case "json_agg", "jsonb_agg":
+		t, err := one()
+		if err != nil {
+			return nil, err
+		}
+		jb := name == "jsonb_agg"
+		call.t = types.JSON
+		if jb {
+			call.t = types.JSONB
+		}
+		inst.make = func() aggState { return &jsonAggState{t: t, jsonb: jb} }
 	case "array_agg":
 		t, err := one()
 		if err != nil {

@@ -185,6 +185,9 @@ func (b *binder) funcCall(f *ast.FuncCall) (Expr, error) {
 	if e, ok, err := b.arrayFunc(name, args, f.Pos); ok || err != nil {
 		return e, err
 	}
+	if e, ok, err := b.jsonFunc(name, args, f.Pos); ok || err != nil {
+		return e, err
+	}
 	defs, ok := funcs[name]
 	if ok {
 		if d := pickOverload(defs, args); d != nil {

@@ -27,6 +27,11 @@ func (b *binder) binary(op string, l, r Expr, pos int) (Expr, error) {
 			return nil, err
 		}
 		return &distinctExpr{l: args[0], r: args[1], not: op == "IS NOT DISTINCT FROM"}, nil
+	case "->", "->>", "#>", "#>>":
+		if isJSON(l.Type()) {
+			return b.jsonOp(op, l, r, pos)
+		}
+		return nil, noOperator(op, l.Type(), r.Type(), pos)
 	case "||":
 		if l.Type().IsArray() || r.Type().IsArray() {
 			return b.arrayConcat(l, r, pos)
