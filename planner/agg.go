@@ -13,11 +13,13 @@ import (
 
 // aggCtx is the binding state above a GROUP BY: expressions there see a row
 // of [group keys…, aggregate results…].
+// Rows above it are [group keys…, grouping-set number, aggregate results…].
 type aggCtx struct {
 	input    []scopeCol // the FROM scope
 	groups   []Expr     // bound over input
 	groupKey []string   // ast keys of the GROUP BY expressions
 	groupCol map[int]int
+	sets     [][]int // grouping sets as indexes into groups (one set with all when plain GROUP BY)
 	aggs     []*aggCall
 	node     *aggNode
 }
@@ -112,104 +114,15 @@ func containsAggregate(e ast.Expr) bool {
 	return found
 }
 
-// astKey renders an expression without positions, to match GROUP BY items.
-func astKey(e ast.Expr) string {
-	var b strings.Builder
-	var w func(ast.Expr)
-	w = func(e ast.Expr) {
-		switch x := e.(type) {
-		case nil:
-			b.WriteString("nil")
-		case *ast.Const:
-			fmt.Fprintf(&b, "C%d:%q", x.Kind, x.Val)
-		case *ast.Param:
-			fmt.Fprintf(&b, "$%d", x.N)
-		case *ast.ColumnRef:
-			fmt.Fprintf(&b, "R%q%v", x.Names, x.Star)
-		case *ast.FuncCall:
-			fmt.Fprintf(&b, "F%q%v%v(", x.Name, x.Star, x.Distinct)
-			for _, a := range x.Args {
-				w(a)
-				b.WriteByte(',')
-			}
-			b.WriteByte(')')
-			if x.Filter != nil || x.OrderBy != nil || x.Over != nil {
-				fmt.Fprintf(&b, "%p", x) // never equal to another call
-			}
-		case *ast.Cast:
-			fmt.Fprintf(&b, "T%q%v%v(", x.Type.Name, x.Type.Mods, x.Type.Array)
-			w(x.X)
-			b.WriteByte(')')
-		case *ast.BinaryExpr:
-			fmt.Fprintf(&b, "B%q(", x.Op)
-			w(x.L)
-			b.WriteByte(',')
-			w(x.R)
-			b.WriteByte(')')
-		case *ast.UnaryExpr:
-			fmt.Fprintf(&b, "U%q(", x.Op)
-			w(x.X)
-			b.WriteByte(')')
-		case *ast.BoolExpr:
-			fmt.Fprintf(&b, "L%d(", x.Op)
-			for _, a := range x.Args {
-				w(a)
-				b.WriteByte(',')
-			}
-			b.WriteByte(')')
-		case *ast.NullTest:
-			fmt.Fprintf(&b, "N%v(", x.Not)
-			w(x.X)
-			b.WriteByte(')')
-		case *ast.CaseExpr:
-			b.WriteString("CASE(")
-			w(x.Arg)
-			for _, wh := range x.Whens {
-				w(wh.Cond)
-				b.WriteByte(':')
-				w(wh.Result)
-				b.WriteByte(';')
-			}
-			w(x.Else)
-			b.WriteByte(')')
-		case *ast.Coalesce:
-			b.WriteString("COALESCE(")
-			for _, a := range x.Args {
-				w(a)
-				b.WriteByte(',')
-			}
-			b.WriteByte(')')
-		default:
-			fmt.Fprintf(&b, "%T%p", e, e) // unique: never matches another node
-		}
-	}
-	w(e)
-	return b.String()
-}
-
 // beginGrouping binds GROUP BY and switches the binder to post-aggregate
 // mode; it returns the aggregate node (whose aggregates fill in as the
 // outputs are bound).
 func (b *binder) beginGrouping(src node, sel *ast.Select) (node, error) {
 	ac := &aggCtx{input: b.scope, groupCol: map[int]int{}}
 	for _, g := range sel.GroupBy {
-		// GROUP BY 2 and GROUP BY output_alias refer to select items.
-		if c, ok := g.(*ast.Const); ok && c.Kind == ast.ConstInt {
-			n := 0
-			fmt.Sscan(c.Val, &n)
-			if n < 1 || n > len(sel.Targets) {
-				return nil, errAt(sqlerr.New(sqlerr.InvalidColumnReference, "GROUP BY position %d is not in select list", n), c.Pos)
-			}
-			g = sel.Targets[n-1].Expr
-		} else if cr, ok := g.(*ast.ColumnRef); ok && len(cr.Names) == 1 && !cr.Star {
-			if idx, _ := b.lookup("", cr.Names[0], cr.Pos); idx < 0 {
-				for _, t := range sel.Targets {
-					if t.Name == cr.Names[0] {
-						g = t.Expr
-						break
-					}
-				}
-			}
+		g, err := b.resolveGroupItem(g, sel)
+		if err != nil {
+			return nil, err
 		}
 		if containsAggregate(g) {
 			return nil, sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed in GROUP BY")
@@ -229,11 +142,55 @@ func (b *binder) beginGrouping(src node, sel *ast.Select) (node, error) {
 			}
 		}
 		ac.groups = append(ac.groups, e)
-		ac.groupKey = append(ac.groupKey, astKey(g))
+		ac.groupKey = append(ac.groupKey, ast.Key(g))
+	}
+	if sel.GroupingSets == nil {
+		ac.sets = [][]int{seq(len(ac.groups))}
+	} else {
+		for _, set := range sel.GroupingSets {
+			var idx []int
+			for _, e := range set {
+				r, err := b.resolveGroupItem(e, sel)
+				if err != nil {
+					return nil, err
+				}
+				k := ast.Key(r)
+				for i, gk := range ac.groupKey {
+					if gk == k {
+						idx = append(idx, i)
+						break
+					}
+				}
+			}
+			ac.sets = append(ac.sets, idx)
+		}
 	}
 	ac.node = &aggNode{child: src, ctx: ac}
 	b.agg = ac
 	return ac.node, nil
+}
+
+// resolveGroupItem maps GROUP BY 2 and GROUP BY output_alias to the select
+// item they name, as PostgreSQL does.
+func (b *binder) resolveGroupItem(g ast.Expr, sel *ast.Select) (ast.Expr, error) {
+	if c, ok := g.(*ast.Const); ok && c.Kind == ast.ConstInt {
+		n := 0
+		fmt.Sscan(c.Val, &n)
+		if n < 1 || n > len(sel.Targets) {
+			return nil, errAt(sqlerr.New(sqlerr.InvalidColumnReference, "GROUP BY position %d is not in select list", n), c.Pos)
+		}
+		return sel.Targets[n-1].Expr, nil
+	}
+	if cr, ok := g.(*ast.ColumnRef); ok && len(cr.Names) == 1 && !cr.Star {
+		if idx, _ := b.lookup("", cr.Names[0], cr.Pos); idx < 0 {
+			for _, t := range sel.Targets {
+				if t.Name == cr.Names[0] {
+					return t.Expr, nil
+				}
+			}
+		}
+	}
+	return g, nil
 }
 
 // aggregate binds an aggregate call above a GROUP BY.
@@ -294,7 +251,7 @@ func (b *binder) aggregate(f *ast.FuncCall) (Expr, error) {
 		for _, o := range f.OrderBy {
 			found := false
 			for _, a := range f.Args {
-				if astKey(a) == astKey(o.Expr) {
+				if ast.Key(a) == ast.Key(o.Expr) {
 					found = true
 				}
 			}
@@ -304,7 +261,7 @@ func (b *binder) aggregate(f *ast.FuncCall) (Expr, error) {
 		}
 	}
 	ac.aggs = append(ac.aggs, call)
-	return &colExpr{idx: len(ac.groups) + len(ac.aggs) - 1, t: call.t}, nil
+	return &colExpr{idx: len(ac.groups) + 1 + len(ac.aggs) - 1, t: call.t}, nil
 }
 
 // aggState accumulates one aggregate for one group.
@@ -724,10 +681,15 @@ func (a *aggNode) open(ec *evalCtx) (rowIter, error) {
 		return nil, err
 	}
 	defer in.close()
-	groups := map[string]*groupState{}
-	var order []*groupState
+	type setState struct {
+		groups map[string]*groupState
+		order  []*groupState
+	}
+	sets := make([]setState, len(ac.sets))
+	for i := range sets {
+		sets[i].groups = map[string]*groupState{}
+	}
 	keyTypes := exprTypes(ac.groups)
-	keyIdx := seq(len(ac.groups))
 	var buf []byte
 	newGroup := func(keys []types.Datum) *groupState {
 		g := &groupState{keys: keys, states: make([]aggState, len(ac.aggs)), bufs: make([][][]types.Datum, len(ac.aggs))}
@@ -737,6 +699,7 @@ func (a *aggNode) open(ec *evalCtx) (rowIter, error) {
 		return g
 	}
 	n := 0
+	all := make([]types.Datum, len(ac.groups))
 	for {
 		row, err := in.next()
 		if err != nil {
@@ -750,79 +713,158 @@ func (a *aggNode) open(ec *evalCtx) (rowIter, error) {
 				return nil, err
 			}
 		}
-		keys := make([]types.Datum, len(ac.groups))
 		for i, g := range ac.groups {
-			if keys[i], err = g.Eval(ec, row); err != nil {
+			if all[i], err = g.Eval(ec, row); err != nil {
 				return nil, err
 			}
 		}
-		buf = appendKey(buf[:0], keys, keyIdx, keyTypes)
-		g, ok := groups[string(buf)]
-		if !ok {
-			if err := ec.mem.charge(rowBytes(keys) + int64(len(buf)) + 64*int64(len(ac.aggs)+1)); err != nil {
-				return nil, err
+		var args [][]types.Datum // per aggregate, evaluated once for all sets
+		for si, set := range ac.sets {
+			buf = appendKey(buf[:0], all, set, keyTypes)
+			st := &sets[si]
+			g, ok := st.groups[string(buf)]
+			if !ok {
+				keys := make([]types.Datum, len(ac.groups))
+				for _, i := range set {
+					keys[i] = all[i]
+				}
+				if err := ec.mem.charge(rowBytes(keys) + int64(len(buf)) + 64*int64(len(ac.aggs)+1)); err != nil {
+					return nil, err
+				}
+				g = newGroup(keys)
+				st.groups[string(buf)] = g
+				st.order = append(st.order, g)
 			}
-			g = newGroup(keys)
-			groups[string(buf)] = g
-			order = append(order, g)
+			if args == nil {
+				if args, err = a.evalArgs(ec, row); err != nil {
+					return nil, err
+				}
+			}
+			for i, c := range ac.aggs {
+				if args[i] == nil {
+					continue // filtered out
+				}
+				if c.distinct || len(c.order) > 0 {
+					if err := ec.keep(args[i]); err != nil {
+						return nil, err
+					}
+					g.bufs[i] = append(g.bufs[i], args[i])
+					continue
+				}
+				if err := g.states[i].add(args[i]); err != nil {
+					return nil, err
+				}
+			}
 		}
-		for i, c := range ac.aggs {
-			if c.filter != nil {
-				v, err := c.filter.Eval(ec, row)
+	}
+	var out [][]types.Datum
+	for si, set := range ac.sets {
+		order := sets[si].order
+		if len(set) == 0 && len(order) == 0 {
+			order = append(order, newGroup(make([]types.Datum, len(ac.groups)))) // an aggregate over no rows still yields one row
+		}
+		for _, g := range order {
+			row := make([]types.Datum, len(ac.groups)+1+len(ac.aggs))
+			copy(row, g.keys)
+			row[len(ac.groups)] = int64(si)
+			for i, c := range ac.aggs {
+				if c.distinct || len(c.order) > 0 {
+					if err := feedBuffered(c, g.states[i], g.bufs[i]); err != nil {
+						return nil, err
+					}
+				}
+				v, err := g.states[i].result()
 				if err != nil {
 					return nil, err
 				}
-				if v == nil || !v.(bool) {
-					continue
-				}
+				row[len(ac.groups)+1+i] = v
 			}
-			args := make([]types.Datum, len(c.args), len(c.args)+len(c.order))
-			for j, e := range c.args {
-				if args[j], err = e.Eval(ec, row); err != nil {
-					return nil, err
-				}
-			}
-			if c.distinct || len(c.order) > 0 {
-				for _, o := range c.order {
-					v, err := o.Eval(ec, row)
-					if err != nil {
-						return nil, err
-					}
-					args = append(args, v)
-				}
-				if err := ec.keep(args); err != nil {
-					return nil, err
-				}
-				g.bufs[i] = append(g.bufs[i], args)
-				continue
-			}
-			if err := g.states[i].add(args); err != nil {
-				return nil, err
-			}
+			out = append(out, row)
 		}
 	}
-	if len(ac.groups) == 0 && len(order) == 0 {
-		order = append(order, newGroup(nil)) // an aggregate over no rows still yields one row
-	}
-	out := make([][]types.Datum, 0, len(order))
-	for _, g := range order {
-		row := make([]types.Datum, len(ac.groups)+len(ac.aggs))
-		copy(row, g.keys)
-		for i, c := range ac.aggs {
-			if c.distinct || len(c.order) > 0 {
-				if err := feedBuffered(c, g.states[i], g.bufs[i]); err != nil {
-					return nil, err
-				}
-			}
-			v, err := g.states[i].result()
+	return &sliceIter{rows: out}, nil
+}
+
+// evalArgs evaluates each aggregate's arguments (and ORDER BY values) for a
+// row; a nil entry means the FILTER rejected the row.
+func (a *aggNode) evalArgs(ec *evalCtx, row []types.Datum) ([][]types.Datum, error) {
+	out := make([][]types.Datum, len(a.ctx.aggs))
+	for i, c := range a.ctx.aggs {
+		if c.filter != nil {
+			v, err := c.filter.Eval(ec, row)
 			if err != nil {
 				return nil, err
 			}
-			row[len(ac.groups)+i] = v
+			if v == nil || !v.(bool) {
+				continue
+			}
 		}
-		out = append(out, row)
+		args := make([]types.Datum, len(c.args), len(c.args)+len(c.order))
+		for j, e := range c.args {
+			v, err := e.Eval(ec, row)
+			if err != nil {
+				return nil, err
+			}
+			args[j] = v
+		}
+		for _, o := range c.order {
+			v, err := o.Eval(ec, row)
+			if err != nil {
+				return nil, err
+			}
+			args = append(args, v)
+		}
+		out[i] = args
 	}
-	return &sliceIter{rows: out}, nil
+	return out, nil
+}
+
+// groupingExpr is grouping(a, b, …): bit i (from the right) is 1 when
+// argument i is not grouped in the current grouping set.
+type groupingExpr struct {
+	ac   *aggCtx
+	args []int
+}
+
+func (e *groupingExpr) Type() types.Type { return types.Int4 }
+func (e *groupingExpr) Eval(_ *evalCtx, row []types.Datum) (types.Datum, error) {
+	set := e.ac.sets[row[len(e.ac.groups)].(int64)]
+	var bits int64
+	for _, g := range e.args {
+		in := false
+		for _, s := range set {
+			if s == g {
+				in = true
+			}
+		}
+		bits <<= 1
+		if !in {
+			bits |= 1
+		}
+	}
+	return bits, nil
+}
+
+// grouping binds grouping(…) above a GROUP BY.
+func (b *binder) grouping(f *ast.FuncCall) (Expr, error) {
+	if b.agg == nil {
+		return nil, errAt(sqlerr.New(sqlerr.GroupingError, "arguments to GROUPING must be grouping expressions of the associated query level"), f.Pos)
+	}
+	e := &groupingExpr{ac: b.agg}
+	for _, a := range f.Args {
+		k := ast.Key(a)
+		found := -1
+		for i, gk := range b.agg.groupKey {
+			if gk == k {
+				found = i
+			}
+		}
+		if found < 0 {
+			return nil, errAt(sqlerr.New(sqlerr.GroupingError, "arguments to GROUPING must be grouping expressions of the associated query level"), f.Pos)
+		}
+		e.args = append(e.args, found)
+	}
+	return e, nil
 }
 
 // feedBuffered sorts and de-duplicates buffered argument rows, then feeds them.

@@ -139,7 +139,7 @@ func (b *binder) expr(e ast.Expr) (Expr, error) {
 	if b.agg != nil {
 		// Above GROUP BY, an expression equal to a grouping item reads the group key.
 		if _, isCol := e.(*ast.ColumnRef); !isCol {
-			k := astKey(e)
+			k := ast.Key(e)
 			for i, gk := range b.agg.groupKey {
 				if gk == k {
 					return &colExpr{idx: i, t: b.agg.groups[i].Type()}, nil

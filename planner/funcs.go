@@ -158,6 +158,9 @@ func (b *binder) funcCall(f *ast.FuncCall) (Expr, error) {
 	if f.Over != nil {
 		return b.window(f)
 	}
+	if name == "grouping" {
+		return b.grouping(f)
+	}
 	if rankingFuncs[name] {
 		return nil, errAt(sqlerr.New(sqlerr.WrongObjectType, "window function %s requires an OVER clause", name), f.Pos)
 	}

@@ -19,7 +19,10 @@ type Select struct {
 	From       []TableRef
 	Where      Expr
 	GroupBy    []Expr
-	Having     Expr
+	// GroupingSets lists the grouping sets (each a list of GroupBy
+	// expressions) when GROUP BY uses GROUPING SETS, ROLLUP or CUBE.
+	GroupingSets [][]Expr
+	Having       Expr
 	OrderBy    []*OrderItem
 	Limit      Expr
 	Offset     Expr

@@ -596,15 +596,38 @@ func (c *converter) selectStmt(s *pg.SelectStmt) (*ast.Select, error) {
 			return nil, err
 		}
 	}
+	sets := [][]ast.Expr{{}}
+	hasSets := false
 	for _, g := range s.GroupClause {
-		if g.GetGroupingSet() != nil {
-			return nil, c.unsupported(-1, "GROUPING SETS, ROLLUP and CUBE are not supported yet")
-		}
-		e, err := c.expr(g)
+		alts, isSet, err := c.groupingAlternatives(g)
 		if err != nil {
 			return nil, err
 		}
-		out.GroupBy = append(out.GroupBy, e)
+		hasSets = hasSets || isSet
+		// Cross product: every set so far extended by every alternative.
+		var next [][]ast.Expr
+		for _, base := range sets {
+			for _, alt := range alts {
+				next = append(next, append(append([]ast.Expr{}, base...), alt...))
+			}
+		}
+		sets = next
+		if len(sets) > 4096 {
+			return nil, c.unsupported(-1, "too many grouping sets")
+		}
+	}
+	seen := map[string]bool{}
+	for _, set := range sets {
+		for _, e := range set {
+			k := ast.Key(e)
+			if !seen[k] {
+				seen[k] = true
+				out.GroupBy = append(out.GroupBy, e)
+			}
+		}
+	}
+	if hasSets {
+		out.GroupingSets = sets
 	}
 	if s.GroupDistinct {
 		return nil, c.unsupported(-1, "GROUP BY DISTINCT is not supported yet")
@@ -615,6 +638,92 @@ func (c *converter) selectStmt(s *pg.SelectStmt) (*ast.Select, error) {
 		}
 	}
 	return out, c.orderLimit(s, out)
+}
+
+// groupingAlternatives converts one GROUP BY item into the list of
+// expression sets it stands for: e → [[e]], ROLLUP(a, b) → [[a b] [a] []],
+// CUBE(a, b) → every subset, GROUPING SETS (…) → the union of its items.
+func (c *converter) groupingAlternatives(n *pg.Node) ([][]ast.Expr, bool, error) {
+	gs := n.GetGroupingSet()
+	if gs == nil {
+		e, err := c.expr(n)
+		if err != nil {
+			return nil, false, err
+		}
+		return [][]ast.Expr{{e}}, false, nil
+	}
+	// Items of ROLLUP/CUBE may be parenthesized lists (a SIMPLE set).
+	item := func(m *pg.Node) ([]ast.Expr, error) {
+		if s := m.GetGroupingSet(); s != nil && s.Kind == pg.GroupingSetKind_GROUPING_SET_SIMPLE {
+			return c.exprs(s.Content)
+		}
+		if l := m.GetRowExpr(); l != nil {
+			return c.exprs(l.Args)
+		}
+		e, err := c.expr(m)
+		if err != nil {
+			return nil, err
+		}
+		return []ast.Expr{e}, nil
+	}
+	switch gs.Kind {
+	case pg.GroupingSetKind_GROUPING_SET_EMPTY:
+		return [][]ast.Expr{{}}, true, nil
+	case pg.GroupingSetKind_GROUPING_SET_SIMPLE:
+		es, err := c.exprs(gs.Content)
+		return [][]ast.Expr{es}, true, err
+	case pg.GroupingSetKind_GROUPING_SET_ROLLUP:
+		var items [][]ast.Expr
+		for _, m := range gs.Content {
+			it, err := item(m)
+			if err != nil {
+				return nil, false, err
+			}
+			items = append(items, it)
+		}
+		var out [][]ast.Expr
+		for k := len(items); k >= 0; k-- {
+			var set []ast.Expr
+			for _, it := range items[:k] {
+				set = append(set, it...)
+			}
+			out = append(out, set)
+		}
+		return out, true, nil
+	case pg.GroupingSetKind_GROUPING_SET_CUBE:
+		var items [][]ast.Expr
+		for _, m := range gs.Content {
+			it, err := item(m)
+			if err != nil {
+				return nil, false, err
+			}
+			items = append(items, it)
+		}
+		if len(items) > 12 {
+			return nil, false, c.unsupported(gs.Location, "CUBE is limited to 12 elements")
+		}
+		var out [][]ast.Expr
+		for mask := (1 << len(items)) - 1; mask >= 0; mask-- {
+			var set []ast.Expr
+			for i, it := range items {
+				if mask&(1<<(len(items)-1-i)) != 0 {
+					set = append(set, it...)
+				}
+			}
+			out = append(out, set)
+		}
+		return out, true, nil
+	}
+	// GROUPING SETS (…): the union of each item's alternatives.
+	var out [][]ast.Expr
+	for _, m := range gs.Content {
+		alts, _, err := c.groupingAlternatives(m)
+		if err != nil {
+			return nil, false, err
+		}
+		out = append(out, alts...)
+	}
+	return out, true, nil
 }
 
 // orderLimit converts ORDER BY, LIMIT and OFFSET.
@@ -1010,6 +1119,12 @@ func (c *converter) expr(n *pg.Node) (ast.Expr, error) {
 			arg = sub
 		}
 		return arg, nil
+	case *pg.Node_GroupingFunc:
+		args, err := c.exprs(x.GroupingFunc.Args)
+		if err != nil {
+			return nil, err
+		}
+		return &ast.FuncCall{Name: []string{"grouping"}, Args: args, Pos: c.loc(x.GroupingFunc.Location)}, nil
 	case *pg.Node_RowExpr:
 		return nil, c.unsupported(x.RowExpr.Location, "ROW constructors are not supported yet")
 	case *pg.Node_CollateClause:
