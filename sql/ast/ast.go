@@ -23,10 +23,10 @@ type Select struct {
 	// expressions) when GROUP BY uses GROUPING SETS, ROLLUP or CUBE.
 	GroupingSets [][]Expr
 	Having       Expr
-	OrderBy    []*OrderItem
-	Limit      Expr
-	Offset     Expr
-	Values     [][]Expr // a VALUES list; when set the fields above are unused
+	OrderBy      []*OrderItem
+	Limit        Expr
+	Offset       Expr
+	Values       [][]Expr // a VALUES list; when set the fields above are unused
 	// A set operation: Left SetOp Right (the fields above other than With,
 	// OrderBy, Limit and Offset are unused).
 	SetOp       SetOpKind

@@ -80,4 +80,3 @@ func Key(e Expr) string {
 	w(e)
 	return b.String()
 }
-
