@@ -30,6 +30,7 @@ type binder struct {
 	ctes       *cteScope
 	agg        *aggCtx // set while binding expressions above a GROUP BY
 	win        *winSet // set while binding the select list and ORDER BY (window calls allowed)
+	srf        *srfSet // set while binding the select list (set-returning calls allowed)
 	// keepUnknown leaves untyped output columns untyped (set-operation
 	// inputs, whose types are resolved across both sides).
 	keepUnknown bool

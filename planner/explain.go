@@ -115,6 +115,8 @@ func describe(n node) (string, []node) {
 			return "Recursive CTE Scan on " + x.def.name, []node{x.def.base, x.def.rec}
 		}
 		return "CTE Scan on " + x.def.name, []node{x.def.base}
+	case *projectSetNode:
+		return fmt.Sprintf("ProjectSet (%d functions)", len(x.set.calls)), []node{x.child}
 	case *windowNode:
 		return fmt.Sprintf("WindowAgg (%d functions)", len(x.set.calls)), []node{x.child}
 	}

@@ -173,9 +173,11 @@ func (b *binder) funcCall(f *ast.FuncCall) (Expr, error) {
 	if f.Star || f.Distinct || f.Filter != nil || f.OrderBy != nil {
 		return nil, errAt(sqlerr.New(sqlerr.WrongObjectType, "%s is not an aggregate function", name), f.Pos)
 	}
-	switch name {
-	case "generate_series", "unnest", "generate_subscripts":
-		return nil, errAt(sqlerr.Unsupported("set-returning function %s is only supported in FROM", name), f.Pos)
+	if selectListSRFs[name] {
+		if b.srf == nil {
+			return nil, errAt(sqlerr.Unsupported("set-returning function %s is only supported in FROM and the select list", name), f.Pos)
+		}
+		return b.srfCall(f)
 	}
 	args := make([]Expr, len(f.Args))
 	for i, a := range f.Args {

@@ -205,9 +205,11 @@ func (b *binder) selectNode(sel *ast.Select) (node, []Column, error) {
 			src = &filterNode{child: src, pred: h}
 		}
 	}
-	b.win = &winSet{}
+	srfs := &srfSet{}
+	b.win = &winSet{srfs: srfs}
+	b.srf = srfs
 	wins := b.win
-	defer func() { b.win = nil }()
+	defer func() { b.win, b.srf = nil, nil }()
 	var exprs []Expr
 	var cols []Column
 	for _, t := range sel.Targets {
@@ -236,6 +238,7 @@ func (b *binder) selectNode(sel *ast.Select) (node, []Column, error) {
 		cols = append(cols, Column{Name: name, Type: e.Type()})
 	}
 	width := len(exprs)
+	b.srf = nil // ORDER BY may not add set-returning calls
 	// ORDER BY and DISTINCT ON: output ordinals and names first, then input
 	// expressions computed as hidden columns.
 	hidden := func(e ast.Expr) (int, error) {
@@ -300,6 +303,9 @@ func (b *binder) selectNode(sel *ast.Select) (node, []Column, error) {
 	b.win = nil
 	if len(wins.calls) > 0 {
 		src = &windowNode{child: src, set: wins}
+	}
+	if len(srfs.calls) > 0 {
+		src = &projectSetNode{child: src, set: srfs}
 	}
 	var n node = &projectNode{child: src, exprs: exprs}
 	if sel.Distinct && len(onIdx) == 0 {

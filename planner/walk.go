@@ -12,7 +12,7 @@ func walkExpr(e Expr, fn func(Expr) bool) bool {
 	}
 	var kids []Expr
 	switch x := e.(type) {
-	case *constExpr, *paramExpr, *colExpr, *outerColExpr, *unknownLit, *groupingExpr, *winRefExpr:
+	case *constExpr, *paramExpr, *colExpr, *outerColExpr, *unknownLit, *groupingExpr, *winRefExpr, *srfRefExpr:
 	case *fnExpr:
 		kids = x.args
 	case *castExpr:

@@ -42,7 +42,10 @@ type winCall struct {
 
 // winSet collects a query level's window calls; their results are appended
 // to each row, so a reference reads from the row's end.
-type winSet struct{ calls []*winCall }
+type winSet struct {
+	calls []*winCall
+	srfs  *srfSet // set-returning results appended after the window results
+}
 
 type winRefExpr struct {
 	set *winSet
@@ -52,7 +55,7 @@ type winRefExpr struct {
 
 func (e *winRefExpr) Type() types.Type { return e.t }
 func (e *winRefExpr) Eval(_ *evalCtx, row []types.Datum) (types.Datum, error) {
-	return row[len(row)-len(e.set.calls)+e.k], nil
+	return row[len(row)-len(e.set.srfs.calls)-len(e.set.calls)+e.k], nil
 }
 
 var rankingFuncs = map[string]bool{"row_number": true, "rank": true, "dense_rank": true, "percent_rank": true,
