@@ -206,6 +206,10 @@ func (b *binder) aggregate(f *ast.FuncCall) (Expr, error) {
 		}
 	}
 	call := &aggCall{distinct: f.Distinct}
+	if f.WithinGroup || name == "percentile_cont" || name == "percentile_disc" || name == "mode" {
+		b.agg = ac
+		return b.orderedSetAggregate(name, f)
+	}
 	for _, a := range f.Args {
 		e, err := b.expr(a)
 		if err != nil {
@@ -279,7 +283,7 @@ type aggDef struct {
 var aggDefs = map[string]*aggDef{}
 
 func init() {
-	for _, n := range []string{"json_agg", "jsonb_agg", "count", "sum", "avg", "min", "max", "bool_and", "bool_or", "every", "string_agg",
+	for _, n := range []string{"percentile_cont", "percentile_disc", "mode", "json_agg", "jsonb_agg", "count", "sum", "avg", "min", "max", "bool_and", "bool_or", "every", "string_agg",
 		"stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop"} {
 		aggDefs[n] = &aggDef{name: n}
 	}
@@ -902,4 +906,127 @@ func feedBuffered(c *aggCall, st aggState, rows [][]types.Datum) error {
 		}
 	}
 	return nil
+}
+
+// orderedSetAggregate binds percentile_cont, percentile_disc and mode with
+// their WITHIN GROUP (ORDER BY …) input.
+func (b *binder) orderedSetAggregate(name string, f *ast.FuncCall) (Expr, error) {
+	ac := b.agg
+	if !f.WithinGroup {
+		return nil, errAt(sqlerr.New(sqlerr.WrongObjectType, "WITHIN GROUP is required for ordered-set aggregate %s", name), f.Pos)
+	}
+	if len(f.OrderBy) != 1 {
+		return nil, errAt(sqlerr.Unsupported("ordered-set aggregates over several ORDER BY items are not supported yet"), f.Pos)
+	}
+	wantArgs := 1
+	if name == "mode" {
+		wantArgs = 0
+	}
+	if len(f.Args) != wantArgs {
+		return nil, errAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s has the wrong number of arguments", name), f.Pos)
+	}
+	b.agg = nil
+	defer func() { b.agg = ac }()
+	x, err := b.expr(f.OrderBy[0].Expr)
+	if err != nil {
+		return nil, err
+	}
+	call := &aggCall{order: []Expr{x}, orderKey: []sortKey{sortKeyOf(0, f.OrderBy[0])}}
+	call.args = []Expr{x}
+	switch name {
+	case "percentile_cont":
+		if x.Type().OID == types.OIDInterval {
+			return nil, errAt(sqlerr.Unsupported("percentile_cont over interval is not supported yet"), f.Pos)
+		}
+		if call.args[0], err = b.coerce(x, types.Float8, "argument", f.Pos); err != nil {
+			return nil, err
+		}
+		call.order[0] = call.args[0]
+		call.t = types.Float8
+	default:
+		if isUnknown(x) {
+			if x, err = b.coerce(x, types.Text, "", f.Pos); err != nil {
+				return nil, err
+			}
+			call.args[0], call.order[0] = x, x
+		}
+		call.t = x.Type()
+	}
+	if name != "mode" {
+		frac, err := b.expr(f.Args[0])
+		if err != nil {
+			return nil, err
+		}
+		if frac, err = b.coerce(frac, types.Float8, "argument", f.Pos); err != nil {
+			return nil, err
+		}
+		call.args = append(call.args, frac)
+	}
+	cont := name == "percentile_cont"
+	isMode := name == "mode"
+	call.def = &aggDef{name: name, make: func() aggState { return &orderedSetState{cont: cont, mode: isMode} }}
+	ac.aggs = append(ac.aggs, call)
+	return &colExpr{idx: len(ac.groups) + 1 + len(ac.aggs) - 1, t: call.t}, nil
+}
+
+// orderedSetState receives its input already sorted (see feedBuffered).
+type orderedSetState struct {
+	cont, mode bool
+	vals       []types.Datum
+	frac       types.Datum
+	fracSet    bool
+}
+
+func (s *orderedSetState) add(args []types.Datum) error {
+	if len(args) > 1 && !s.fracSet {
+		s.frac, s.fracSet = args[1], true
+	}
+	if args[0] != nil {
+		s.vals = append(s.vals, args[0])
+	}
+	return nil
+}
+
+func (s *orderedSetState) result() (types.Datum, error) {
+	if len(s.vals) == 0 {
+		return nil, nil
+	}
+	if s.mode {
+		best, bestN, n := s.vals[0], 0, 0
+		for i, v := range s.vals {
+			if i > 0 && types.Compare(v, s.vals[i-1]) == 0 {
+				n++
+			} else {
+				n = 1
+			}
+			if n > bestN {
+				best, bestN = v, n
+			}
+		}
+		return best, nil
+	}
+	if s.frac == nil {
+		return nil, nil
+	}
+	p := s.frac.(float64)
+	if p < 0 || p > 1 || p != p {
+		return nil, sqlerr.New(sqlerr.NumericValueOutOfRange, "percentile value %s is not between 0 and 1", types.TextOf(types.Float8, p, nil))
+	}
+	n := len(s.vals)
+	if !s.cont {
+		// percentile_disc: the first value whose position reaches p.
+		idx := int(math.Ceil(p*float64(n))) - 1
+		if idx < 0 {
+			idx = 0
+		}
+		return s.vals[idx], nil
+	}
+	pos := p * float64(n-1)
+	lo := int(math.Floor(pos))
+	hi := int(math.Ceil(pos))
+	x, y := s.vals[lo].(float64), s.vals[hi].(float64)
+	if lo == hi {
+		return x, nil
+	}
+	return x + (pos-float64(lo))*(y-x), nil
 }

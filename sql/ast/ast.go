@@ -181,6 +181,8 @@ type FuncCall struct {
 	Star     bool
 	Distinct bool
 	Filter   Expr         // aggregate FILTER (WHERE …)
+	// WithinGroup marks an ordered-set aggregate: OrderBy is its WITHIN GROUP clause.
+	WithinGroup bool
 	OrderBy  []*OrderItem // aggregate ORDER BY
 	Over     *Window      // window function call
 	Pos      int

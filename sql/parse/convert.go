@@ -928,10 +928,10 @@ func (c *converter) expr(n *pg.Node) (ast.Expr, error) {
 		return &ast.Cast{X: arg, Type: tn, Pos: c.loc(x.TypeCast.Location)}, nil
 	case *pg.Node_FuncCall:
 		f := x.FuncCall
-		if f.AggWithinGroup || f.FuncVariadic {
-			return nil, c.unsupported(f.Location, "WITHIN GROUP and VARIADIC calls are not supported yet")
+		if f.FuncVariadic {
+			return nil, c.unsupported(f.Location, "VARIADIC calls are not supported yet")
 		}
-		out := &ast.FuncCall{Star: f.AggStar, Distinct: f.AggDistinct, Pos: c.loc(f.Location)}
+		out := &ast.FuncCall{Star: f.AggStar, Distinct: f.AggDistinct, WithinGroup: f.AggWithinGroup, Pos: c.loc(f.Location)}
 		if f.AggFilter != nil {
 			flt, err := c.expr(f.AggFilter)
 			if err != nil {
