@@ -180,12 +180,12 @@ type FuncCall struct {
 	Args     []Expr
 	Star     bool
 	Distinct bool
-	Filter   Expr         // aggregate FILTER (WHERE …)
+	Filter   Expr // aggregate FILTER (WHERE …)
 	// WithinGroup marks an ordered-set aggregate: OrderBy is its WITHIN GROUP clause.
 	WithinGroup bool
-	OrderBy  []*OrderItem // aggregate ORDER BY
-	Over     *Window      // window function call
-	Pos      int
+	OrderBy     []*OrderItem // aggregate ORDER BY
+	Over        *Window      // window function call
+	Pos         int
 }
 
 // Window is an OVER clause.
