@@ -99,6 +99,11 @@ func describe(n node) (string, []node) {
 			return fmt.Sprintf("Hash Join (%s, %d keys)", kind, len(x.lkeys)), []node{x.left, x.right}
 		}
 		return fmt.Sprintf("Nested Loop (%s)", kind), []node{x.left, x.right}
+	case *lateralJoinNode:
+		kind := map[int]string{0: "Inner", 1: "Left", 4: "Cross"}[int(x.kind)]
+		return "Nested Loop Lateral (" + kind + ")", []node{x.left, x.right}
+	case *ordinalityNode:
+		return "WithOrdinality", []node{x.child}
 	case *aggNode:
 		if len(x.ctx.groups) == 0 {
 			return fmt.Sprintf("Aggregate (%d aggregates)", len(x.ctx.aggs)), []node{x.child}

@@ -14,12 +14,22 @@ func (b *binder) join(j *ast.JoinTable) (node, []scopeCol, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	rn, rsc, err := b.fromItem(j.Right)
-	if err != nil {
+	var rn node
+	var rsc []scopeCol
+	lateral := false
+	if lateralCapable(j.Right) {
+		if rn, rsc, lateral, err = b.lateralItem(j.Right, lsc); err != nil {
+			return nil, nil, err
+		}
+		if lateral && (j.Kind == ast.RightJoin || j.Kind == ast.FullJoin) {
+			return nil, nil, sqlerr.New(sqlerr.InvalidColumnReference, "invalid reference to FROM-clause entry for table").
+				WithDetail("The combining JOIN type must be INNER or LEFT for a LATERAL reference.")
+		}
+	} else if rn, rsc, err = b.fromItem(j.Right); err != nil {
 		return nil, nil, err
 	}
 	scope := append(append([]scopeCol{}, lsc...), rsc...)
-	jn := &joinNode{left: ln, right: rn, kind: j.Kind, leftWidth: len(lsc), rightWidth: len(rsc)}
+	jn := &joinNode{left: ln, right: rn, kind: j.Kind, leftWidth: len(lsc), rightWidth: len(rsc), lateral: lateral}
 	using := j.Using
 	if j.Natural {
 		for _, l := range lsc {
@@ -175,11 +185,14 @@ type joinNode struct {
 	// expressions (over the right row) that must be equal for a match.
 	lkeys, rkeys []Expr
 	keyTypes     []types.Type
+	// lateral: the right input is re-run for every left row (it reads the
+	// left row as its enclosing level).
+	lateral bool
 }
 
 // planHash extracts equality conjuncts left = right from cond.
 func (j *joinNode) planHash() {
-	if j.cond == nil || j.kind == ast.CrossJoin {
+	if j.cond == nil || j.kind == ast.CrossJoin || j.lateral {
 		return
 	}
 	var conj []Expr
@@ -233,6 +246,9 @@ func side(e Expr, leftWidth int) int {
 }
 
 func (j *joinNode) open(ec *evalCtx) (rowIter, error) {
+	if j.lateral {
+		return (&lateralJoinNode{left: j.left, right: j.right, kind: j.kind, cond: j.cond, leftWidth: j.leftWidth, rightWidth: j.rightWidth}).open(ec)
+	}
 	l, err := openNode(ec, j.left)
 	if err != nil {
 		return nil, err
@@ -400,3 +416,123 @@ func (it *joinIter) next() ([]types.Datum, error) {
 }
 
 func (it *joinIter) close() { it.l.close() }
+
+// lateralCapable reports whether a FROM item may refer to items on its left:
+// LATERAL sub-queries and (implicitly) functions.
+func lateralCapable(t ast.TableRef) bool {
+	switch x := t.(type) {
+	case *ast.SubqueryTable:
+		return x.Lateral
+	case *ast.FuncTable:
+		return true
+	}
+	return false
+}
+
+// lateralItem binds a LATERAL item with the columns on its left visible as
+// an enclosing level; lateral reports whether it must run per left row.
+func (b *binder) lateralItem(t ast.TableRef, left []scopeCol) (node, []scopeCol, bool, error) {
+	leftLvl := &binder{tables: b.tables, params: b.params, foldErr: b.foldErr, outer: b.outer, ctes: b.ctes, scope: left}
+	inner := b.child()
+	inner.outer = leftLvl
+	var n node
+	var sc []scopeCol
+	var err error
+	switch x := t.(type) {
+	case *ast.SubqueryTable:
+		var cols []Column
+		if n, cols, err = inner.query(x.Query); err != nil {
+			return nil, nil, false, err
+		}
+		if len(x.ColAliases) > len(cols) {
+			return nil, nil, false, sqlerr.New(sqlerr.InvalidColumnReference, "table \"%s\" has %d columns available but %d columns specified", x.Alias, len(cols), len(x.ColAliases))
+		}
+		sc = make([]scopeCol, len(cols))
+		for i, c := range cols {
+			name := c.Name
+			if i < len(x.ColAliases) {
+				name = x.ColAliases[i]
+			}
+			sc[i] = scopeCol{table: x.Alias, name: name, t: c.Type}
+		}
+	case *ast.FuncTable:
+		if n, sc, err = inner.tableFunc(x); err != nil {
+			return nil, nil, false, err
+		}
+	}
+	if leftLvl.correlated {
+		// References beyond the left items reach this query's enclosing levels.
+		b.correlated = true
+	}
+	return n, sc, inner.correlated, nil
+}
+
+// lateralJoinNode runs its right input once per left row, with the left row
+// as the right side's enclosing level (LATERAL).
+type lateralJoinNode struct {
+	left, right           node
+	kind                  ast.JoinKind
+	cond                  Expr
+	leftWidth, rightWidth int
+}
+
+func (j *lateralJoinNode) open(ec *evalCtx) (rowIter, error) {
+	l, err := openNode(ec, j.left)
+	if err != nil {
+		return nil, err
+	}
+	return &lateralIter{j: j, ec: ec, l: l}, nil
+}
+
+type lateralIter struct {
+	j       *lateralJoinNode
+	ec      *evalCtx
+	l       rowIter
+	cur     []types.Datum
+	right   [][]types.Datum
+	pos     int
+	matched bool
+}
+
+func (it *lateralIter) next() ([]types.Datum, error) {
+	j := it.j
+	for {
+		if it.cur == nil {
+			row, err := it.l.next()
+			if err != nil || row == nil {
+				return nil, err
+			}
+			if it.right, err = collect(it.ec.sub(row), j.right); err != nil {
+				return nil, err
+			}
+			it.cur, it.pos, it.matched = row, 0, false
+		}
+		for it.pos < len(it.right) {
+			r := it.right[it.pos]
+			it.pos++
+			row := make([]types.Datum, j.leftWidth+j.rightWidth)
+			copy(row, it.cur)
+			copy(row[j.leftWidth:], r)
+			if j.cond != nil {
+				v, err := j.cond.Eval(it.ec, row)
+				if err != nil {
+					return nil, err
+				}
+				if v == nil || !v.(bool) {
+					continue
+				}
+			}
+			it.matched = true
+			return row, nil
+		}
+		cur := it.cur
+		it.cur = nil
+		if !it.matched && j.kind == ast.LeftJoin {
+			row := make([]types.Datum, j.leftWidth+j.rightWidth)
+			copy(row, cur)
+			return row, nil
+		}
+	}
+}
+
+func (it *lateralIter) close() { it.l.close() }

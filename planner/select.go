@@ -426,6 +426,19 @@ func (b *binder) fromList(items []ast.TableRef) (node, []scopeCol, error) {
 	var n node
 	var scope []scopeCol
 	for i, it := range items {
+		if i > 0 && lateralCapable(it) {
+			in, isc, lateral, err := b.lateralItem(it, scope)
+			if err != nil {
+				return nil, nil, err
+			}
+			if lateral {
+				n = &lateralJoinNode{left: n, right: in, kind: ast.CrossJoin, leftWidth: len(scope), rightWidth: len(isc)}
+			} else {
+				n = &joinNode{left: n, right: in, kind: ast.CrossJoin, leftWidth: len(scope), rightWidth: len(isc)}
+			}
+			scope = append(append([]scopeCol{}, scope...), isc...)
+			continue
+		}
 		in, isc, err := b.fromItem(it)
 		if err != nil {
 			return nil, nil, err

@@ -8,6 +8,45 @@ import (
 
 // tableFunc binds a set-returning function in FROM.
 func (b *binder) tableFunc(ft *ast.FuncTable) (node, []scopeCol, error) {
+	n, sc, err := b.tableFuncNoOrd(ft)
+	if err != nil || !ft.Ordinality {
+		return n, sc, err
+	}
+	name := "ordinality"
+	if len(ft.ColAliases) > len(sc) {
+		name = ft.ColAliases[len(sc)]
+	}
+	table := sc[0].table
+	return &ordinalityNode{child: n}, append(sc, scopeCol{table: table, name: name, t: types.Int8}), nil
+}
+
+// ordinalityNode numbers its input rows (WITH ORDINALITY).
+type ordinalityNode struct{ child node }
+
+func (o *ordinalityNode) open(ec *evalCtx) (rowIter, error) {
+	in, err := openNode(ec, o.child)
+	if err != nil {
+		return nil, err
+	}
+	return &ordIter{in: in}, nil
+}
+
+type ordIter struct {
+	in rowIter
+	n  int64
+}
+
+func (it *ordIter) next() ([]types.Datum, error) {
+	r, err := it.in.next()
+	if r == nil || err != nil {
+		return nil, err
+	}
+	it.n++
+	return append(append([]types.Datum{}, r...), it.n), nil
+}
+func (it *ordIter) close() { it.in.close() }
+
+func (b *binder) tableFuncNoOrd(ft *ast.FuncTable) (node, []scopeCol, error) {
 	name := ft.Func.Name[len(ft.Func.Name)-1]
 	if name == "unnest" {
 		return b.unnest(ft)

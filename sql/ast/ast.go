@@ -119,9 +119,10 @@ type TableName struct {
 	Pos    int
 }
 
-// FuncTable is a set-returning function in FROM.
+// FuncTable is a set-returning function in FROM (implicitly LATERAL).
 type FuncTable struct {
 	Func       *FuncCall
+	Ordinality bool
 	Alias      string
 	ColAliases []string
 }
@@ -129,6 +130,7 @@ type FuncTable struct {
 // SubqueryTable is a subquery (or VALUES) in FROM.
 type SubqueryTable struct {
 	Query      *Select
+	Lateral    bool
 	Alias      string
 	ColAliases []string
 }

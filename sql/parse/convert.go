@@ -790,7 +790,7 @@ func (c *converter) tableRef(n *pg.Node) (ast.TableRef, error) {
 		return c.rangeVar(x.RangeVar), nil
 	case *pg.Node_RangeFunction:
 		rf := x.RangeFunction
-		if rf.Lateral || rf.Ordinality || rf.IsRowsfrom || len(rf.Functions) != 1 || len(rf.Coldeflist) > 0 {
+		if rf.IsRowsfrom || len(rf.Functions) != 1 || len(rf.Coldeflist) > 0 {
 			return nil, c.unsupported(-1, "this form of function in FROM is not supported yet")
 		}
 		items := rf.Functions[0].GetList().GetItems()
@@ -803,18 +803,15 @@ func (c *converter) tableRef(n *pg.Node) (ast.TableRef, error) {
 			return nil, c.unsupported(-1, "this form of function in FROM is not supported yet")
 		}
 		alias, cols := aliasOf(rf.Alias)
-		return &ast.FuncTable{Func: fc, Alias: alias, ColAliases: cols}, nil
+		return &ast.FuncTable{Func: fc, Alias: alias, ColAliases: cols, Ordinality: rf.Ordinality}, nil
 	case *pg.Node_RangeSubselect:
 		rs := x.RangeSubselect
-		if rs.Lateral {
-			return nil, c.unsupported(-1, "LATERAL is not supported yet")
-		}
 		q, err := c.selectStmt(rs.Subquery.GetSelectStmt())
 		if err != nil {
 			return nil, err
 		}
 		alias, cols := aliasOf(rs.Alias)
-		return &ast.SubqueryTable{Query: q, Alias: alias, ColAliases: cols}, nil
+		return &ast.SubqueryTable{Query: q, Alias: alias, ColAliases: cols, Lateral: rs.Lateral}, nil
 	case *pg.Node_JoinExpr:
 		j := x.JoinExpr
 		out := &ast.JoinTable{Natural: j.IsNatural}
