@@ -180,6 +180,11 @@ func toJSONValue(t types.Type, d types.Datum, f *types.Format) any {
 
 // jsonFunc binds the JSON constructors by name.
 func (b *binder) jsonFunc(name string, args []Expr, pos int) (Expr, bool, error) {
+	switch name {
+	case "json_build_object", "jsonb_build_object", "json_build_array", "jsonb_build_array", "to_json", "to_jsonb", "json_typeof", "jsonb_typeof":
+	default:
+		return nil, false, nil
+	}
 	jsonb := strings.HasPrefix(name, "jsonb")
 	rt := types.JSON
 	if jsonb {
