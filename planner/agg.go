@@ -479,12 +479,14 @@ func (s *sumState) add(args []types.Datum) error {
 			s.i = r
 			return nil
 		}
-		d := types.DecimalFromInt(x)
-		if s.dec == nil {
-			s.dec = d
-		} else {
-			s.dec = s.dec.Add(d)
+		// Accumulate in int64 and spill to numeric only on overflow.
+		r := s.i + x
+		if (x > 0 && r < s.i) || (x < 0 && r > s.i) {
+			s.spill()
+			s.dec = s.dec.Add(types.DecimalFromInt(x))
+			return nil
 		}
+		s.i = r
 	case *types.Decimal:
 		if s.dec == nil {
 			s.dec = x
@@ -499,9 +501,23 @@ func (s *sumState) add(args []types.Datum) error {
 	return nil
 }
 
+// spill moves the int64 partial sum into the numeric accumulator.
+func (s *sumState) spill() {
+	d := types.DecimalFromInt(s.i)
+	s.i = 0
+	if s.dec == nil {
+		s.dec = d
+	} else {
+		s.dec = s.dec.Add(d)
+	}
+}
+
 func (s *sumState) result() (types.Datum, error) {
 	if s.n == 0 {
 		return nil, nil
+	}
+	if s.out.OID == types.OIDNumeric && (s.in.IsInteger()) {
+		s.spill()
 	}
 	switch s.out.OID {
 	case types.OIDInt8:

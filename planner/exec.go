@@ -1,12 +1,13 @@
 package planner
 
 import (
+	"container/heap"
 	"context"
 	"encoding/binary"
 	"fmt"
 	"io"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -297,13 +298,35 @@ func (s *sortNode) open(ec *evalCtx) (rowIter, error) {
 			}
 		}
 	}
-	sort.SliceStable(rows, func(i, j int) bool { return lessRow(rows[i], rows[j], s.keys) })
+	sortRows(rows, s.keys)
 	return &sliceIter{rows: rows}, nil
 }
 
-// lessRow orders rows by keys with PostgreSQL's NULL placement (NULLs
-// last ascending, first descending, unless NULLS FIRST/LAST says otherwise).
-func lessRow(x, y []types.Datum, keys []sortKey) bool {
+// sortRows sorts stably by keys: pattern-defeating quicksort over
+// (keys, original position), which is stable and O(n log n), unlike the
+// in-place merge of sort.SliceStable.
+func sortRows(rows [][]types.Datum, keys []sortKey) {
+	type item struct {
+		row []types.Datum
+		pos int
+	}
+	items := make([]item, len(rows))
+	for i, r := range rows {
+		items[i] = item{r, i}
+	}
+	slices.SortFunc(items, func(a, b item) int {
+		if c := compareRows(a.row, b.row, keys); c != 0 {
+			return c
+		}
+		return a.pos - b.pos
+	})
+	for i := range items {
+		rows[i] = items[i].row
+	}
+}
+
+// compareRows is lessRow's three-way form.
+func compareRows(x, y []types.Datum, keys []sortKey) int {
 	for _, k := range keys {
 		a, b := x[k.idx], y[k.idx]
 		var c int
@@ -327,10 +350,16 @@ func lessRow(x, y []types.Datum, keys []sortKey) bool {
 			}
 		}
 		if c != 0 {
-			return c < 0
+			return c
 		}
 	}
-	return false
+	return 0
+}
+
+// lessRow orders rows by keys with PostgreSQL's NULL placement (NULLs
+// last ascending, first descending, unless NULLS FIRST/LAST says otherwise).
+func lessRow(x, y []types.Datum, keys []sortKey) bool {
+	return compareRows(x, y, keys) < 0
 }
 
 type limitNode struct {
@@ -363,6 +392,14 @@ func (l *limitNode) open(ec *evalCtx) (rowIter, error) {
 				return nil, sqlerr.New(sqlerr.InvalidRowCountInOffset, "OFFSET must not be negative")
 			}
 		}
+	}
+	if sn, ok := l.child.(*sortNode); ok && lim >= 0 && lim+off <= 1<<20 {
+		// Top-N: keep only the first lim+off rows of the order in a heap.
+		c, err := sn.openTopN(ec, int(lim+off))
+		if err != nil {
+			return nil, err
+		}
+		return &limitIter{c: c, left: lim, skip: off}, nil
 	}
 	c, err := openNode(ec, l.child)
 	if err != nil {
@@ -480,4 +517,79 @@ func normDecimal(d *types.Decimal) string {
 		s = "0"
 	}
 	return s
+}
+
+// openTopN returns the first k rows of the sort order, holding at most k
+// rows (plus one) in a max-heap instead of sorting the whole input.
+func (s *sortNode) openTopN(ec *evalCtx, k int) (rowIter, error) {
+	c, err := openNode(ec, s.child)
+	if err != nil {
+		return nil, err
+	}
+	defer c.close()
+	h := &topHeap{keys: s.keys}
+	pos := 0
+	for {
+		row, err := c.next()
+		if err != nil {
+			return nil, err
+		}
+		if row == nil {
+			break
+		}
+		pos++
+		if pos%4096 == 0 {
+			if err := ec.ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		if k == 0 {
+			continue
+		}
+		it := topItem{row: row, pos: pos}
+		if h.Len() < k {
+			if err := ec.keep(row); err != nil {
+				return nil, err
+			}
+			heap.Push(h, it)
+			continue
+		}
+		if h.before(it, h.items[0]) {
+			h.items[0] = it
+			heap.Fix(h, 0)
+		}
+	}
+	out := make([][]types.Datum, h.Len())
+	for i := len(out) - 1; i >= 0; i-- {
+		out[i] = heap.Pop(h).(topItem).row
+	}
+	return &sliceIter{rows: out}, nil
+}
+
+type topItem struct {
+	row []types.Datum
+	pos int
+}
+
+// topHeap is a max-heap by sort order (ties: later input last), so its root
+// is the row to drop first.
+type topHeap struct {
+	items []topItem
+	keys  []sortKey
+}
+
+func (h *topHeap) before(a, b topItem) bool {
+	if c := compareRows(a.row, b.row, h.keys); c != 0 {
+		return c < 0
+	}
+	return a.pos < b.pos
+}
+func (h *topHeap) Len() int           { return len(h.items) }
+func (h *topHeap) Less(i, j int) bool { return h.before(h.items[j], h.items[i]) }
+func (h *topHeap) Swap(i, j int)      { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *topHeap) Push(x any)         { h.items = append(h.items, x.(topItem)) }
+func (h *topHeap) Pop() any {
+	it := h.items[len(h.items)-1]
+	h.items = h.items[:len(h.items)-1]
+	return it
 }

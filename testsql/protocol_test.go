@@ -621,7 +621,7 @@ func TestQueryMemoryBudget(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, q := range []string{
-		"SELECT g FROM generate_series(1, 2000000) g ORDER BY g DESC LIMIT 1",
+		"SELECT max(g) FROM (SELECT g FROM generate_series(1, 2000000) g ORDER BY g DESC) s",
 		"SELECT g % 1000000, count(*) FROM generate_series(1, 2000000) g GROUP BY 1 LIMIT 1",
 		"SELECT count(*) FROM generate_series(1, 300000) a JOIN generate_series(1, 300000) b ON a = b",
 		"SELECT count(*) FROM (SELECT DISTINCT g FROM generate_series(1, 2000000) g) s",
