@@ -34,11 +34,13 @@ type binder struct {
 	// keepUnknown leaves untyped output columns untyped (set-operation
 	// inputs, whose types are resolved across both sides).
 	keepUnknown bool
+	noFold      bool            // the constant_folding rule is disabled
+	disabled    map[string]bool // rewrite rules turned off (sub-plans get the same rules)
 }
 
 // child returns a binder for a sub-query of b.
 func (b *binder) child() *binder {
-	return &binder{tables: b.tables, params: b.params, foldErr: b.foldErr, outer: b, ctes: b.ctes}
+	return &binder{tables: b.tables, params: b.params, foldErr: b.foldErr, outer: b, ctes: b.ctes, noFold: b.noFold, disabled: b.disabled}
 }
 
 // fold evaluates an immutable function of constants at bind time, as
@@ -48,7 +50,7 @@ func (b *binder) child() *binder {
 // if it ever runs.
 func (b *binder) fold(e Expr) Expr {
 	f, ok := e.(*fnExpr)
-	if !ok || !f.pure {
+	if !ok || !f.pure || b.noFold {
 		return e
 	}
 	for _, a := range f.args {
@@ -67,6 +69,9 @@ func (b *binder) fold(e Expr) Expr {
 }
 
 func (b *binder) foldCast(c *castExpr) Expr {
+	if b.noFold {
+		return c
+	}
 	if _, isConst := c.x.(*constExpr); !isConst || !foldableCast(c.x.Type(), c.to) {
 		return c
 	}

@@ -84,6 +84,7 @@ func (b *binder) bindCTEs(sel *ast.Select) error {
 				cols[i].Name = c.Columns[i]
 			}
 		}
+		base, _ = applyRules(base, b.disabled)
 		def.base, def.cols = base, cols
 		if selfRef {
 			def.recursive, def.unionAll = true, q.SetAll
@@ -115,7 +116,7 @@ func (b *binder) bindCTEs(sel *ast.Select) error {
 			if need {
 				rec = &projectNode{child: rec, exprs: fix}
 			}
-			def.rec = rec
+			def.rec, _ = applyRules(rec, b.disabled)
 		}
 		scope.defs[c.Name] = def
 	}

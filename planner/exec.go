@@ -38,6 +38,8 @@ type node interface {
 type Plan struct {
 	Columns []Column
 	Params  []types.Type
+	// RuleTimes records how long each applied rewrite rule took.
+	RuleTimes map[string]time.Duration
 	// Err is an error found while folding constants: PostgreSQL reports it
 	// when the statement is planned for execution (Bind), not at Parse.
 	Err  error
@@ -365,6 +367,7 @@ func lessRow(x, y []types.Datum, keys []sortKey) bool {
 type limitNode struct {
 	child         node
 	limit, offset Expr // nil when absent
+	topN          bool // the topn rule: keep only limit+offset rows of the sort below
 }
 
 func (l *limitNode) open(ec *evalCtx) (rowIter, error) {
@@ -393,7 +396,7 @@ func (l *limitNode) open(ec *evalCtx) (rowIter, error) {
 			}
 		}
 	}
-	if sn, ok := l.child.(*sortNode); ok && lim >= 0 && lim+off <= 1<<20 {
+	if sn, ok := l.child.(*sortNode); ok && l.topN && lim >= 0 && lim+off <= 1<<20 {
 		// Top-N: keep only the first lim+off rows of the order in a heap.
 		c, err := sn.openTopN(ec, int(lim+off))
 		if err != nil {

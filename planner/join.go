@@ -98,7 +98,6 @@ func (b *binder) join(j *ast.JoinTable) (node, []scopeCol, error) {
 	} else if len(conds) > 1 {
 		jn.cond = &boolExpr{and: true, args: conds}
 	}
-	jn.planHash()
 	var n node = jn
 	out := scope
 	if len(pairs) > 0 {
@@ -192,7 +191,7 @@ type joinNode struct {
 
 // planHash extracts equality conjuncts left = right from cond.
 func (j *joinNode) planHash() {
-	if j.cond == nil || j.kind == ast.CrossJoin || j.lateral {
+	if j.cond == nil || j.kind == ast.CrossJoin || j.lateral || len(j.lkeys) > 0 {
 		return
 	}
 	var conj []Expr

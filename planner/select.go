@@ -12,9 +12,14 @@ import (
 // client declared (OID 0 = unknown, to be inferred); the Plan's Params hold
 // the resolved types (unresolved ones become text, as in PostgreSQL).
 func BindQuery(sel *ast.Select, paramTypes []types.Type, tables Tables) (*Plan, error) {
+	return BindQueryOpts(sel, paramTypes, tables, nil)
+}
+
+// BindQueryOpts is BindQuery with some rewrite rules disabled (see rules.go).
+func BindQueryOpts(sel *ast.Select, paramTypes []types.Type, tables Tables, disabled map[string]bool) (*Plan, error) {
 	params := append([]types.Type(nil), paramTypes...)
 	var foldErr error
-	b := &binder{tables: tables, params: &params, foldErr: &foldErr}
+	b := &binder{tables: tables, params: &params, foldErr: &foldErr, noFold: disabled["constant_folding"], disabled: disabled}
 	root, cols, err := b.query(sel)
 	if err != nil {
 		return nil, err
@@ -24,7 +29,8 @@ func BindQuery(sel *ast.Select, paramTypes []types.Type, tables Tables) (*Plan, 
 			params[i] = types.Text
 		}
 	}
-	return &Plan{Columns: cols, Params: params, root: root, Err: foldErr}, nil
+	root, times := applyRules(root, disabled)
+	return &Plan{Columns: cols, Params: params, root: root, Err: foldErr, RuleTimes: times}, nil
 }
 
 // query binds any query expression: WITH, set operations, VALUES, SELECT.

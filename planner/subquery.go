@@ -130,6 +130,7 @@ func (b *binder) subLink(x *ast.SubLink) (Expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	root, _ = applyRules(root, b.disabled)
 	e := &subLinkExpr{kind: x.Kind, root: root, width: len(cols), correlated: child.correlated}
 	switch x.Kind {
 	case ast.ExistsSubLink:

@@ -60,15 +60,55 @@ func shiftCols(e Expr, delta int) (Expr, bool) {
 		return &castExpr{x: in, to: x.to, fn: x.fn}, true
 	case *fnExpr:
 		c := *x
-		c.args = make([]Expr, len(x.args))
-		for i, a := range x.args {
-			s, ok := shiftCols(a, delta)
-			if !ok {
+		args, ok := shiftAll(x.args, delta)
+		c.args = args
+		return &c, ok
+	case *boolExpr:
+		args, ok := shiftAll(x.args, delta)
+		return &boolExpr{and: x.and, args: args}, ok
+	case *notExpr:
+		in, ok := shiftCols(x.x, delta)
+		return &notExpr{x: in}, ok
+	case *isNullExpr:
+		in, ok := shiftCols(x.x, delta)
+		return &isNullExpr{x: in, not: x.not}, ok
+	case *distinctExpr:
+		l, ok1 := shiftCols(x.l, delta)
+		r, ok2 := shiftCols(x.r, delta)
+		return &distinctExpr{l: l, r: r, not: x.not}, ok1 && ok2
+	case *coalesceExpr:
+		args, ok := shiftAll(x.args, delta)
+		return &coalesceExpr{t: x.t, args: args}, ok
+	case *minMaxExpr:
+		args, ok := shiftAll(x.args, delta)
+		return &minMaxExpr{t: x.t, greatest: x.greatest, args: args}, ok
+	case *inListExpr:
+		in, ok1 := shiftCols(x.x, delta)
+		list, ok2 := shiftAll(x.list, delta)
+		return &inListExpr{x: in, list: list, not: x.not}, ok1 && ok2
+	case *caseExpr:
+		conds, ok1 := shiftAll(x.conds, delta)
+		res, ok2 := shiftAll(x.res, delta)
+		c := &caseExpr{t: x.t, conds: conds, res: res}
+		if x.els != nil {
+			var ok3 bool
+			if c.els, ok3 = shiftCols(x.els, delta); !ok3 {
 				return nil, false
 			}
-			c.args[i] = s
 		}
-		return &c, true
+		return c, ok1 && ok2
 	}
 	return nil, false
+}
+
+func shiftAll(es []Expr, delta int) ([]Expr, bool) {
+	out := make([]Expr, len(es))
+	for i, e := range es {
+		s, ok := shiftCols(e, delta)
+		if !ok {
+			return nil, false
+		}
+		out[i] = s
+	}
+	return out, true
 }

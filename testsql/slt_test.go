@@ -124,6 +124,21 @@ func runSLT(t *testing.T, target, url string, recs []*Record, onlyLine int, actu
 			if bin = sortRows(bin, r.Sort); !equal(bin, got) {
 				t.Errorf("%s: extended/binary mismatch\n%s\n--- text\n%s\n--- binary\n%s", where, r.SQL, strings.Join(got, "\n"), strings.Join(bin, "\n"))
 			}
+			if target == "sluice" {
+				// And with every rewrite rule disabled.
+				if _, err := conn.Exec(ctx, "SET sluice.disabled_rules = 'all'").ReadAll(); err != nil {
+					t.Fatal(err)
+				}
+				plain, err := runQuery(ctx, conn, r.SQL, false)
+				if _, rerr := conn.Exec(ctx, "RESET sluice.disabled_rules").ReadAll(); rerr != nil {
+					t.Fatal(rerr)
+				}
+				if err != nil {
+					t.Errorf("%s: failed with rules disabled: %v\n%s", where, err, r.SQL)
+				} else if plain = sortRows(plain, r.Sort); !equal(plain, got) {
+					t.Errorf("%s: rules-disabled mismatch\n%s\n--- rules on\n%s\n--- rules off\n%s", where, r.SQL, strings.Join(got, "\n"), strings.Join(plain, "\n"))
+				}
+			}
 		}
 	}
 }

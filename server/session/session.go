@@ -229,6 +229,14 @@ func (s *Session) env() *planner.Env {
 	}
 }
 
+func (s *Session) disabledRules() map[string]bool {
+	v, _ := s.set.get("sluice.disabled_rules")
+	if v == "" {
+		return nil
+	}
+	return planner.Disabled(v)
+}
+
 func (s *Session) memoryLimit() int64 {
 	v, _ := s.set.get("sluice.query_memory")
 	n, _ := parseMemoryBytes(v)
@@ -409,7 +417,7 @@ func (s *Session) prepare(st *parse.Statement, paramTypes []types.Type, sql stri
 	var err error
 	switch x := st.AST.(type) {
 	case *ast.Select:
-		if p.plan, err = planner.BindQuery(x, paramTypes, s.tables()); err != nil {
+		if p.plan, err = planner.BindQueryOpts(x, paramTypes, s.tables(), s.disabledRules()); err != nil {
 			return nil, err
 		}
 		p.paramTypes = p.plan.Params

@@ -615,7 +615,7 @@ func (s *Session) explain(ctx context.Context, x *ast.Explain, p *portal, w *pgw
 	if !ok {
 		return "", sqlerr.Unsupported("EXPLAIN of this statement is not supported yet")
 	}
-	plan, err := planner.BindQuery(sel, p.prep.paramTypes, s.tables())
+	plan, err := planner.BindQueryOpts(sel, p.prep.paramTypes, s.tables(), s.disabledRules())
 	if err != nil {
 		return "", err
 	}

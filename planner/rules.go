@@ -1,0 +1,212 @@
+package planner
+
+import (
+	"strings"
+	"time"
+)
+
+// Rules rewrite a bound plan. They are small, named and applied in one
+// ordered list; each can be disabled by name (SET sluice.disabled_rules =
+// 'topn,hash_join' or 'all'), and each keeps the output columns. Turning
+// them all off must never change a result — the test corpus runs every query
+// both ways.
+//
+// constant_folding: evaluate immutable functions of constants at bind time.
+//   Wrong if a function were volatile (random(), now()): those are not pure.
+// hash_join: answer a join's col = col conjuncts with a hash table on the
+//   right input. Wrong for a LATERAL right side (it changes per left row), so
+//   lateral joins keep their nested loop.
+// filter_pushdown: move WHERE conjuncts that read one side of an inner or
+//   cross join below the join. Wrong for outer joins (a NULL-extended row
+//   would be filtered before it exists), which it leaves alone.
+// topn: LIMIT over ORDER BY keeps only the first rows in a heap. Wrong if
+//   the limit were not a per-execution constant; it is evaluated at open.
+type rule struct {
+	name  string
+	apply func(n node) node
+}
+
+// ruleNames lists every rule in application order.
+var ruleNames = []string{"constant_folding", "filter_pushdown", "hash_join", "topn"}
+
+// RuleNames returns the rule names, for SET validation and SHOW.
+func RuleNames() []string { return append([]string(nil), ruleNames...) }
+
+// Disabled parses a sluice.disabled_rules value.
+func Disabled(setting string) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range strings.Split(setting, ",") {
+		r = strings.TrimSpace(strings.ToLower(r))
+		if r == "all" {
+			for _, n := range ruleNames {
+				out[n] = true
+			}
+		} else if r != "" {
+			out[r] = true
+		}
+	}
+	return out
+}
+
+// applyRules runs the enabled rewrite rules over the plan tree and records
+// how long each took.
+func applyRules(root node, disabled map[string]bool) (node, map[string]time.Duration) {
+	rules := []rule{
+		{"filter_pushdown", pushFilters},
+		{"hash_join", func(n node) node { return mapNodes(n, planHashJoin) }},
+		{"topn", func(n node) node { return mapNodes(n, markTopN) }},
+	}
+	times := map[string]time.Duration{}
+	for _, r := range rules {
+		if disabled[r.name] {
+			continue
+		}
+		t0 := time.Now()
+		root = r.apply(root)
+		times[r.name] = time.Since(t0)
+	}
+	return root, times
+}
+
+// mapNodes applies f bottom-up to every operator reachable through the
+// operators that own children (rules rebuild nodes; plans stay immutable).
+func mapNodes(n node, f func(node) node) node {
+	switch x := n.(type) {
+	case *filterNode:
+		c := *x
+		c.child = mapNodes(x.child, f)
+		return f(&c)
+	case *projectNode:
+		c := *x
+		c.child = mapNodes(x.child, f)
+		return f(&c)
+	case *sortNode:
+		c := *x
+		c.child = mapNodes(x.child, f)
+		return f(&c)
+	case *limitNode:
+		c := *x
+		c.child = mapNodes(x.child, f)
+		return f(&c)
+	case *distinctNode:
+		c := *x
+		c.child = mapNodes(x.child, f)
+		return f(&c)
+	case *joinNode:
+		c := *x
+		c.left, c.right = mapNodes(x.left, f), mapNodes(x.right, f)
+		return f(&c)
+	case *lateralJoinNode:
+		c := *x
+		c.left, c.right = mapNodes(x.left, f), mapNodes(x.right, f)
+		return f(&c)
+	case *aggNode:
+		c := *x
+		c.child = mapNodes(x.child, f)
+		return f(&c)
+	case *setOpNode:
+		c := *x
+		c.left, c.right = mapNodes(x.left, f), mapNodes(x.right, f)
+		return f(&c)
+	case *windowNode:
+		c := *x
+		c.child = mapNodes(x.child, f)
+		return f(&c)
+	case *projectSetNode:
+		c := *x
+		c.child = mapNodes(x.child, f)
+		return f(&c)
+	case *ordinalityNode:
+		c := *x
+		c.child = mapNodes(x.child, f)
+		return f(&c)
+	}
+	return f(n)
+}
+
+func planHashJoin(n node) node {
+	if j, ok := n.(*joinNode); ok {
+		j.planHash()
+	}
+	return n
+}
+
+func markTopN(n node) node {
+	if l, ok := n.(*limitNode); ok {
+		if _, isSort := l.child.(*sortNode); isSort {
+			l.topN = true
+		}
+	}
+	return n
+}
+
+// pushFilters moves single-side conjuncts of a filter directly over an
+// inner/cross join into that side.
+func pushFilters(n node) node {
+	return mapNodes(n, pushFilter)
+}
+
+// pushFilter pushes one filter as far down as it goes.
+func pushFilter(n node) node {
+	{
+		f, ok := n.(*filterNode)
+		if !ok {
+			return n
+		}
+		j, ok := f.child.(*joinNode)
+		if !ok || (j.kind != 0 && j.kind != 4) || j.lateral { // inner or cross only
+			return n
+		}
+		var conj []Expr
+		if be, ok := f.pred.(*boolExpr); ok && be.and {
+			conj = be.args
+		} else {
+			conj = []Expr{f.pred}
+		}
+		var keep, left, right, both []Expr
+		for _, c := range conj {
+			switch side(c, j.leftWidth) {
+			case 1:
+				left = append(left, c)
+			case 2:
+				if s, ok := shiftCols(c, -j.leftWidth); ok {
+					right = append(right, s)
+				} else {
+					keep = append(keep, c)
+				}
+			case 3:
+				both = append(both, c) // reads both sides: joins them
+			default:
+				keep = append(keep, c)
+			}
+		}
+		if len(left) == 0 && len(right) == 0 && len(both) == 0 {
+			return n
+		}
+		nj := *j
+		if len(both) > 0 {
+			// WHERE a.x = b.y over a cross join is an inner join on it.
+			if j.cond != nil {
+				both = append([]Expr{j.cond}, both...)
+			}
+			nj.cond, nj.kind, nj.lkeys, nj.rkeys, nj.keyTypes = and(both), 0, nil, nil, nil
+		}
+		if len(left) > 0 {
+			nj.left = pushFilter(&filterNode{child: j.left, pred: and(left)})
+		}
+		if len(right) > 0 {
+			nj.right = pushFilter(&filterNode{child: j.right, pred: and(right)})
+		}
+		if len(keep) == 0 {
+			return &nj
+		}
+		return &filterNode{child: &nj, pred: and(keep)}
+	}
+}
+
+func and(es []Expr) Expr {
+	if len(es) == 1 {
+		return es[0]
+	}
+	return &boolExpr{and: true, args: es}
+}
