@@ -12,15 +12,22 @@ import (
 // both ways.
 //
 // constant_folding: evaluate immutable functions of constants at bind time.
-//   Wrong if a function were volatile (random(), now()): those are not pure.
+//
+//	Wrong if a function were volatile (random(), now()): those are not pure.
+//
 // hash_join: answer a join's col = col conjuncts with a hash table on the
-//   right input. Wrong for a LATERAL right side (it changes per left row), so
-//   lateral joins keep their nested loop.
+//
+//	right input. Wrong for a LATERAL right side (it changes per left row), so
+//	lateral joins keep their nested loop.
+//
 // filter_pushdown: move WHERE conjuncts that read one side of an inner or
-//   cross join below the join. Wrong for outer joins (a NULL-extended row
-//   would be filtered before it exists), which it leaves alone.
+//
+//	cross join below the join. Wrong for outer joins (a NULL-extended row
+//	would be filtered before it exists), which it leaves alone.
+//
 // topn: LIMIT over ORDER BY keeps only the first rows in a heap. Wrong if
-//   the limit were not a per-execution constant; it is evaluated at open.
+//
+//	the limit were not a per-execution constant; it is evaluated at open.
 type rule struct {
 	name  string
 	apply func(n node) node
