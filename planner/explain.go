@@ -56,23 +56,34 @@ func (s *statIter) next() ([]types.Datum, error) {
 }
 func (s *statIter) close() { s.it.close() }
 
-// describe is the one-line description of an operator and its inputs.
+// describe is the one-line description of an operator and the inputs EXPLAIN shows.
 func describe(n node) (string, []node) {
+	d := describeOne(n)
+	if c, ok := n.(*cteScan); ok {
+		if c.def.recursive {
+			return d, []node{c.def.base, c.def.rec}
+		}
+		return d, []node{c.def.base}
+	}
+	return d, children(n)
+}
+
+func describeOne(n node) string {
 	switch x := n.(type) {
 	case oneRow:
-		return "Result", nil
+		return "Result"
 	case *valuesNode:
-		return fmt.Sprintf("Values Scan (%d rows)", len(x.rows)), nil
+		return fmt.Sprintf("Values Scan (%d rows)", len(x.rows))
 	case *memScan:
-		return "Seq Scan on " + x.t.Schema + "." + x.t.Name, nil
+		return "Seq Scan on " + x.t.Schema + "." + x.t.Name
 	case *seriesNode:
-		return "Function Scan on generate_series", nil
+		return "Function Scan on generate_series"
 	case *unnestNode:
-		return "Function Scan on unnest", nil
+		return "Function Scan on unnest"
 	case *filterNode:
-		return "Filter", []node{x.child}
+		return "Filter"
 	case *projectNode:
-		return fmt.Sprintf("Project (%d columns)", len(x.exprs)), []node{x.child}
+		return fmt.Sprintf("Project (%d columns)", len(x.exprs))
 	case *sortNode:
 		keys := make([]string, len(x.keys))
 		for i, k := range x.keys {
@@ -88,44 +99,44 @@ func describe(n node) (string, []node) {
 				}
 			}
 		}
-		return "Sort (" + strings.Join(keys, ", ") + ")", []node{x.child}
+		return "Sort (" + strings.Join(keys, ", ") + ")"
 	case *limitNode:
-		return "Limit", []node{x.child}
+		return "Limit"
 	case *distinctNode:
-		return fmt.Sprintf("Unique (%d keys)", len(x.idx)), []node{x.child}
+		return fmt.Sprintf("Unique (%d keys)", len(x.idx))
 	case *joinNode:
 		kind := map[int]string{0: "Inner", 1: "Left", 2: "Right", 3: "Full", 4: "Cross"}[int(x.kind)]
 		if len(x.lkeys) > 0 {
-			return fmt.Sprintf("Hash Join (%s, %d keys)", kind, len(x.lkeys)), []node{x.left, x.right}
+			return fmt.Sprintf("Hash Join (%s, %d keys)", kind, len(x.lkeys))
 		}
-		return fmt.Sprintf("Nested Loop (%s)", kind), []node{x.left, x.right}
+		return fmt.Sprintf("Nested Loop (%s)", kind)
 	case *lateralJoinNode:
 		kind := map[int]string{0: "Inner", 1: "Left", 4: "Cross"}[int(x.kind)]
-		return "Nested Loop Lateral (" + kind + ")", []node{x.left, x.right}
+		return "Nested Loop Lateral (" + kind + ")"
 	case *ordinalityNode:
-		return "WithOrdinality", []node{x.child}
+		return "WithOrdinality"
 	case *aggNode:
 		if len(x.ctx.groups) == 0 {
-			return fmt.Sprintf("Aggregate (%d aggregates)", len(x.ctx.aggs)), []node{x.child}
+			return fmt.Sprintf("Aggregate (%d aggregates)", len(x.ctx.aggs))
 		}
-		return fmt.Sprintf("HashAggregate (%d keys, %d aggregates)", len(x.ctx.groups), len(x.ctx.aggs)), []node{x.child}
+		return fmt.Sprintf("HashAggregate (%d keys, %d aggregates)", len(x.ctx.groups), len(x.ctx.aggs))
 	case *setOpNode:
 		name := map[int]string{1: "Union", 2: "Intersect", 3: "Except"}[int(x.kind)]
 		if x.all {
 			name += " All"
 		}
-		return name, []node{x.left, x.right}
+		return name
 	case *cteScan:
 		if x.def.recursive {
-			return "Recursive CTE Scan on " + x.def.name, []node{x.def.base, x.def.rec}
+			return "Recursive CTE Scan on " + x.def.name
 		}
-		return "CTE Scan on " + x.def.name, []node{x.def.base}
+		return "CTE Scan on " + x.def.name
 	case *projectSetNode:
-		return fmt.Sprintf("ProjectSet (%d functions)", len(x.set.calls)), []node{x.child}
+		return fmt.Sprintf("ProjectSet (%d functions)", len(x.set.calls))
 	case *windowNode:
-		return fmt.Sprintf("WindowAgg (%d functions)", len(x.set.calls)), []node{x.child}
+		return fmt.Sprintf("WindowAgg (%d functions)", len(x.set.calls))
 	}
-	return fmt.Sprintf("%T", n), nil
+	return fmt.Sprintf("%T", n)
 }
 
 // Explain renders the plan; with stats (EXPLAIN ANALYZE) it adds each

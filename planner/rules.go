@@ -75,60 +75,104 @@ func applyRules(root node, disabled map[string]bool) (node, map[string]time.Dura
 	return root, times
 }
 
-// mapNodes applies f bottom-up to every operator reachable through the
-// operators that own children (rules rebuild nodes; plans stay immutable).
+// mapNodes applies f bottom-up to every operator of the tree (rules rebuild
+// nodes; plans stay immutable).
 func mapNodes(n node, f func(node) node) node {
+	kids := children(n)
+	if len(kids) == 0 {
+		return f(n)
+	}
+	mapped := make([]node, len(kids))
+	for i, k := range kids {
+		mapped[i] = mapNodes(k, f)
+	}
+	return f(withChildren(n, mapped))
+}
+
+// children returns an operator's inputs.
+func children(n node) []node {
+	switch x := n.(type) {
+	case *filterNode:
+		return []node{x.child}
+	case *projectNode:
+		return []node{x.child}
+	case *sortNode:
+		return []node{x.child}
+	case *limitNode:
+		return []node{x.child}
+	case *distinctNode:
+		return []node{x.child}
+	case *aggNode:
+		return []node{x.child}
+	case *windowNode:
+		return []node{x.child}
+	case *projectSetNode:
+		return []node{x.child}
+	case *ordinalityNode:
+		return []node{x.child}
+	case *joinNode:
+		return []node{x.left, x.right}
+	case *lateralJoinNode:
+		return []node{x.left, x.right}
+	case *setOpNode:
+		return []node{x.left, x.right}
+	}
+	return nil
+}
+
+// withChildren returns a copy of n reading from new inputs.
+func withChildren(n node, k []node) node {
 	switch x := n.(type) {
 	case *filterNode:
 		c := *x
-		c.child = mapNodes(x.child, f)
-		return f(&c)
+		c.child = k[0]
+		return &c
 	case *projectNode:
 		c := *x
-		c.child = mapNodes(x.child, f)
-		return f(&c)
+		c.child = k[0]
+		return &c
 	case *sortNode:
 		c := *x
-		c.child = mapNodes(x.child, f)
-		return f(&c)
+		c.child = k[0]
+		return &c
 	case *limitNode:
 		c := *x
-		c.child = mapNodes(x.child, f)
-		return f(&c)
+		c.child = k[0]
+		return &c
 	case *distinctNode:
 		c := *x
-		c.child = mapNodes(x.child, f)
-		return f(&c)
-	case *joinNode:
-		c := *x
-		c.left, c.right = mapNodes(x.left, f), mapNodes(x.right, f)
-		return f(&c)
-	case *lateralJoinNode:
-		c := *x
-		c.left, c.right = mapNodes(x.left, f), mapNodes(x.right, f)
-		return f(&c)
+		c.child = k[0]
+		return &c
 	case *aggNode:
 		c := *x
-		c.child = mapNodes(x.child, f)
-		return f(&c)
-	case *setOpNode:
-		c := *x
-		c.left, c.right = mapNodes(x.left, f), mapNodes(x.right, f)
-		return f(&c)
+		c.child = k[0]
+		return &c
 	case *windowNode:
 		c := *x
-		c.child = mapNodes(x.child, f)
-		return f(&c)
+		c.child = k[0]
+		return &c
 	case *projectSetNode:
 		c := *x
-		c.child = mapNodes(x.child, f)
-		return f(&c)
+		c.child = k[0]
+		return &c
 	case *ordinalityNode:
 		c := *x
-		c.child = mapNodes(x.child, f)
-		return f(&c)
+		c.child = k[0]
+		return &c
+	case *joinNode:
+		c := *x
+		c.left, c.right = k[0], k[1]
+		return &c
+	case *lateralJoinNode:
+		c := *x
+		c.left, c.right = k[0], k[1]
+		return &c
+	case *setOpNode:
+		c := *x
+		c.left, c.right = k[0], k[1]
+		return &c
 	}
-	return f(n)
+	return n
 }
 
 func planHashJoin(n node) node {
