@@ -193,6 +193,32 @@ func (b *binder) funcCall(f *ast.FuncCall) (Expr, error) {
 	if e, ok, err := b.jsonFunc(name, args, f.Pos); ok || err != nil {
 		return e, err
 	}
+	switch name {
+	case "format", "concat", "concat_ws":
+		// VARIADIC "any": every argument is rendered with its output function.
+		if len(args) == 0 {
+			break
+		}
+		textArgs := make([]Expr, len(args))
+		for i, a := range args {
+			var err error
+			switch {
+			case isUnknown(a):
+				textArgs[i], err = b.coerce(a, types.Text, "argument", f.Pos)
+			case a.Type().IsString():
+				textArgs[i], err = b.cast(a, types.Text, castImplicit, f.Pos)
+			default:
+				t := a.Type()
+				textArgs[i] = &fnExpr{t: types.Text, args: []Expr{a}, strict: true, fn: func(ec *evalCtx, v []types.Datum) (types.Datum, error) {
+					return types.TextOf(t, v[0], ec.env.Format), nil
+				}}
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		args = textArgs
+	}
 	defs, ok := funcs[name]
 	if ok {
 		if d := pickOverload(defs, args); d != nil {
