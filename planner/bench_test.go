@@ -90,3 +90,13 @@ func BenchmarkFilterProject1M(b *testing.B) {
 	const n = 1_000_000
 	runBench(b, "SELECT v + 1, s FROM t WHERE k < 8 AND v % 3 = 0", benchTables{"t": intTable(n, 16)}, n)
 }
+
+func BenchmarkSort10M(b *testing.B) {
+	const n = 10_000_000
+	runBench(b, "SELECT v FROM t ORDER BY v DESC", benchTables{"t": intTable(n, 16)}, n)
+}
+
+func BenchmarkTopN10M(b *testing.B) {
+	const n = 10_000_000
+	runBench(b, "SELECT v FROM t ORDER BY v DESC LIMIT 10", benchTables{"t": intTable(n, 16)}, n)
+}
