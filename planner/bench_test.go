@@ -100,3 +100,8 @@ func BenchmarkTopN10M(b *testing.B) {
 	const n = 10_000_000
 	runBench(b, "SELECT v FROM t ORDER BY v DESC LIMIT 10", benchTables{"t": intTable(n, 16)}, n)
 }
+
+func BenchmarkInSubquery1M(b *testing.B) {
+	const n = 1_000_000
+	runBench(b, "SELECT count(*) FROM t WHERE v IN (SELECT k FROM t WHERE k < 8)", benchTables{"t": intTable(n, 16)}, 2*n)
+}

@@ -96,6 +96,9 @@ func (e *subLinkExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) 
 	if err != nil {
 		return nil, err
 	}
+	if eq, ok := e.cmp.(*fnExpr); ok && eq.isEq && e.kind == ast.AnySubLink && !e.correlated {
+		return e.hashedAny(ec, row, lhs, eq)
+	}
 	rows, err := e.subRows(ec, row, 0)
 	if err != nil {
 		return nil, err
@@ -181,3 +184,65 @@ func (b *binder) subLink(x *ast.SubLink) (Expr, error) {
 	e.t = at
 	return e, nil
 }
+
+// hashedIn is an uncorrelated x = ANY (subquery) answered from a hash set
+// built once per execution (x IN (SELECT …), and NOT IN through NOT).
+type hashedIn struct {
+	set     map[string]bool
+	hasNull bool
+	empty   bool
+}
+
+func (e *subLinkExpr) hashedAny(ec *evalCtx, row []types.Datum, lhs types.Datum, eq *fnExpr) (types.Datum, error) {
+	key := hashKeyOf(e)
+	h, ok := ec.cache[key].(*hashedIn)
+	if !ok {
+		rows, err := e.subRows(ec, row, 0)
+		if err != nil {
+			return nil, err
+		}
+		h = &hashedIn{set: make(map[string]bool, len(rows)), empty: len(rows) == 0}
+		pair := make([]types.Datum, 2)
+		ts := []types.Type{eq.args[1].Type()}
+		var buf []byte
+		for _, r := range rows {
+			pair[1] = r[0]
+			v, err := eq.args[1].Eval(ec, pair)
+			if err != nil {
+				return nil, err
+			}
+			if v == nil {
+				h.hasNull = true
+				continue
+			}
+			buf = appendKey(buf[:0], []types.Datum{v}, []int{0}, ts)
+			h.set[string(buf)] = true
+		}
+		ec.cache[key] = h
+	}
+	if h.empty {
+		return false, nil
+	}
+	if lhs == nil {
+		return nil, nil
+	}
+	v, err := eq.args[0].Eval(ec, []types.Datum{lhs, nil})
+	if err != nil {
+		return nil, err
+	}
+	if v == nil {
+		return nil, nil
+	}
+	buf := appendKey(nil, []types.Datum{v}, []int{0}, []types.Type{eq.args[0].Type()})
+	if h.set[string(buf)] {
+		return true, nil
+	}
+	if h.hasNull {
+		return nil, nil
+	}
+	return false, nil
+}
+
+type hashKey struct{ e *subLinkExpr }
+
+func hashKeyOf(e *subLinkExpr) hashKey { return hashKey{e} }
