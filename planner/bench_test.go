@@ -105,3 +105,8 @@ func BenchmarkInSubquery1M(b *testing.B) {
 	const n = 1_000_000
 	runBench(b, "SELECT count(*) FROM t WHERE v IN (SELECT k FROM t WHERE k < 8)", benchTables{"t": intTable(n, 16)}, 2*n)
 }
+
+func BenchmarkCorrelatedExists100K(b *testing.B) {
+	const n = 100_000
+	runBench(b, "SELECT count(*) FROM t a WHERE EXISTS (SELECT 1 FROM t b WHERE b.v = a.k)", benchTables{"t": intTable(n, n)}, 2*n)
+}

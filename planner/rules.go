@@ -25,6 +25,10 @@ import (
 //	cross join below the join. Wrong for outer joins (a NULL-extended row
 //	would be filtered before it exists), which it leaves alone.
 //
+// decorrelate: EXISTS correlated only through inner = outer_column
+//   equalities becomes a hash probe into the sub-query's rows, computed once.
+//   Wrong if the sub-query aggregated or limited (a per-outer-row LIMIT 1
+//   is not the same set), so those keep running per row.
 // topn: LIMIT over ORDER BY keeps only the first rows in a heap. Wrong if
 //
 //	the limit were not a per-execution constant; it is evaluated at open.
@@ -34,7 +38,7 @@ type rule struct {
 }
 
 // ruleNames lists every rule in application order.
-var ruleNames = []string{"constant_folding", "filter_pushdown", "hash_join", "topn"}
+var ruleNames = []string{"constant_folding", "decorrelate", "filter_pushdown", "hash_join", "topn"}
 
 // RuleNames returns the rule names, for SET validation and SHOW.
 func RuleNames() []string { return append([]string(nil), ruleNames...) }

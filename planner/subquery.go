@@ -137,6 +137,11 @@ func (b *binder) subLink(x *ast.SubLink) (Expr, error) {
 	e := &subLinkExpr{kind: x.Kind, root: root, width: len(cols), correlated: child.correlated}
 	switch x.Kind {
 	case ast.ExistsSubLink:
+		if child.correlated {
+			if d, ok := b.tryDecorrelateExists(x); ok {
+				return d, nil
+			}
+		}
 		e.t = types.Bool
 		return e, nil
 	case ast.ExprSubLink:
