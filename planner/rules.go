@@ -26,9 +26,11 @@ import (
 //	would be filtered before it exists), which it leaves alone.
 //
 // decorrelate: EXISTS correlated only through inner = outer_column
-//   equalities becomes a hash probe into the sub-query's rows, computed once.
-//   Wrong if the sub-query aggregated or limited (a per-outer-row LIMIT 1
-//   is not the same set), so those keep running per row.
+//
+//	equalities becomes a hash probe into the sub-query's rows, computed once.
+//	Wrong if the sub-query aggregated or limited (a per-outer-row LIMIT 1
+//	is not the same set), so those keep running per row.
+//
 // topn: LIMIT over ORDER BY keeps only the first rows in a heap. Wrong if
 //
 //	the limit were not a per-execution constant; it is evaluated at open.
