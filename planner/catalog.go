@@ -29,6 +29,9 @@ type MemTable struct {
 
 	mu   sync.RWMutex
 	rows [][]types.Datum
+	// column vectors of the rows, built on demand by the vectorized path
+	vecs    []*vcol
+	vecRows int
 }
 
 // NewMemTable returns an empty table.
@@ -62,6 +65,7 @@ func (t *MemTable) Truncate(n int) {
 	t.mu.Lock()
 	if n < len(t.rows) {
 		t.rows = t.rows[:n:n]
+		t.vecs = nil
 	}
 	t.mu.Unlock()
 }

@@ -65,6 +65,10 @@ func describe(n node) (string, []node) {
 		}
 		return d, []node{c.def.base}
 	}
+	switch x := n.(type) {
+	case *vecAggNode:
+		return d, []node{x.scan}
+	}
 	return d, children(n)
 }
 
@@ -76,6 +80,16 @@ func describeOne(n node) string {
 		return fmt.Sprintf("Values Scan (%d rows)", len(x.rows))
 	case *memScan:
 		return "Seq Scan on " + x.t.Schema + "." + x.t.Name
+	case *vecFilterScan:
+		if len(x.preds) == 0 {
+			return "Vector Scan on " + x.t.Schema + "." + x.t.Name
+		}
+		return fmt.Sprintf("Vector Filter Scan on %s.%s (%d filters)", x.t.Schema, x.t.Name, len(x.preds))
+	case *vecAggNode:
+		if len(x.keys) == 0 {
+			return fmt.Sprintf("Vector Aggregate (%d aggregates)", len(x.aggs))
+		}
+		return fmt.Sprintf("Vector HashAggregate (%d keys, %d aggregates)", len(x.keys), len(x.aggs))
 	case *seriesNode:
 		return "Function Scan on generate_series"
 	case *unnestNode:

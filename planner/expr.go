@@ -114,8 +114,9 @@ type fnExpr struct {
 	t      types.Type
 	args   []Expr
 	strict bool
-	pure   bool // immutable: may be folded when its arguments are constants
-	isEq   bool // the = operator (a hash-join key candidate)
+	pure   bool   // immutable: may be folded when its arguments are constants
+	isEq   bool   // the = operator (a hash-join key candidate)
+	op     string // the operator symbol for comparisons and arithmetic (vector kernels)
 	fn     func(ec *evalCtx, args []types.Datum) (types.Datum, error)
 }
 

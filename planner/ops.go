@@ -109,7 +109,7 @@ func (b *binder) binary(op string, l, r Expr, pos int) (Expr, error) {
 		if t.OID == types.OIDJSON {
 			return nil, noOperator(op, lt, rt, pos)
 		}
-		return b.fold(&fnExpr{t: types.Bool, args: args, strict: true, pure: true, isEq: op == "=", fn: compareFn(op)}), nil
+		return b.fold(&fnExpr{t: types.Bool, args: args, strict: true, pure: true, isEq: op == "=", op: op, fn: compareFn(op)}), nil
 	}
 	if numRank(lt.OID) > 0 && numRank(rt.OID) > 0 {
 		args, t, err := b.commonExprs([]Expr{l, r}, op, pos)
@@ -123,7 +123,7 @@ func (b *binder) binary(op string, l, r Expr, pos int) (Expr, error) {
 		if fn == nil {
 			return nil, noOperator(op, lt, rt, pos)
 		}
-		return b.fold(&fnExpr{t: t, args: args, strict: true, pure: true, fn: fn}), nil
+		return b.fold(&fnExpr{t: t, args: args, strict: true, pure: true, op: op, fn: fn}), nil
 	}
 	if e := dateArith(op, l, r); e != nil {
 		if lt.OID != types.OIDTimestamptz && rt.OID != types.OIDTimestamptz {

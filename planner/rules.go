@@ -31,6 +31,12 @@ import (
 //	Wrong if the sub-query aggregated or limited (a per-outer-row LIMIT 1
 //	is not the same set), so those keep running per row.
 //
+// vectorize: filters over a table scan, and GROUP BY over such a scan, run
+//
+//	a column at a time (vector.go). Wrong if a kernel differed from the row
+//	function in overflow or NULL handling; they share PostgreSQL's rules
+//	and the corpus compares both ways.
+//
 // topn: LIMIT over ORDER BY keeps only the first rows in a heap. Wrong if
 //
 //	the limit were not a per-execution constant; it is evaluated at open.
@@ -40,7 +46,7 @@ type rule struct {
 }
 
 // ruleNames lists every rule in application order.
-var ruleNames = []string{"constant_folding", "decorrelate", "filter_pushdown", "hash_join", "topn"}
+var ruleNames = []string{"constant_folding", "decorrelate", "filter_pushdown", "hash_join", "topn", "vectorize"}
 
 // RuleNames returns the rule names, for SET validation and SHOW.
 func RuleNames() []string { return append([]string(nil), ruleNames...) }
@@ -68,6 +74,7 @@ func applyRules(root node, disabled map[string]bool) (node, map[string]time.Dura
 		{"filter_pushdown", pushFilters},
 		{"hash_join", func(n node) node { return mapNodes(n, planHashJoin) }},
 		{"topn", func(n node) node { return mapNodes(n, markTopN) }},
+		{"vectorize", vectorize},
 	}
 	times := map[string]time.Duration{}
 	for _, r := range rules {

@@ -1,0 +1,476 @@
+package planner
+
+import (
+	"math"
+
+	"github.com/sluicedb/sluice/sql/sqlerr"
+	"github.com/sluicedb/sluice/sql/types"
+)
+
+// The vectorized path: column vectors of a table are built once (and kept
+// while the table does not change) and filters and aggregations over a
+// table scan evaluate whole columns with typed loops instead of one boxed
+// row at a time. It covers int2/int4/int8, float8, text/varchar and bool
+// columns with comparisons, + - * / %, AND/OR/NOT and IS [NOT] NULL; any
+// other expression keeps the row path (the vectorize rule only fires when
+// everything in the subtree compiles). Results are identical — the corpus
+// runs every query with rules on and off.
+
+type vkind int
+
+const (
+	vInt vkind = iota
+	vFloat
+	vStr
+	vBool
+)
+
+// vcol is a column of n values; null is nil when no value is NULL.
+type vcol struct {
+	kind vkind
+	i    []int64
+	f    []float64
+	s    []string
+	b    []bool
+	null []bool
+}
+
+func (c *vcol) isNull(k int) bool { return c.null != nil && c.null[k] }
+
+func vkindOf(t types.Type) (vkind, bool) {
+	switch t.OID {
+	case types.OIDInt2, types.OIDInt4, types.OIDInt8:
+		return vInt, true
+	case types.OIDFloat8:
+		return vFloat, true
+	case types.OIDText, types.OIDVarchar:
+		return vStr, true
+	case types.OIDBool:
+		return vBool, true
+	}
+	return 0, false
+}
+
+// datum returns element k as a row-engine Datum.
+func (c *vcol) datum(k int) types.Datum {
+	if c.isNull(k) {
+		return nil
+	}
+	switch c.kind {
+	case vInt:
+		return c.i[k]
+	case vFloat:
+		return c.f[k]
+	case vStr:
+		return c.s[k]
+	}
+	return c.b[k]
+}
+
+// columnsOf builds (or reuses) the column vectors of a table's rows.
+func (t *MemTable) columns(rows [][]types.Datum) []*vcol {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.vecs != nil && t.vecRows == len(rows) {
+		return t.vecs
+	}
+	cols := make([]*vcol, len(t.Cols))
+	for ci, c := range t.Cols {
+		kind, ok := vkindOf(c.Type)
+		if !ok {
+			continue
+		}
+		v := &vcol{kind: kind}
+		n := len(rows)
+		switch kind {
+		case vInt:
+			v.i = make([]int64, n)
+		case vFloat:
+			v.f = make([]float64, n)
+		case vStr:
+			v.s = make([]string, n)
+		case vBool:
+			v.b = make([]bool, n)
+		}
+		for r, row := range rows {
+			d := row[ci]
+			if d == nil {
+				if v.null == nil {
+					v.null = make([]bool, n)
+				}
+				v.null[r] = true
+				continue
+			}
+			switch kind {
+			case vInt:
+				v.i[r] = d.(int64)
+			case vFloat:
+				v.f[r] = d.(float64)
+			case vStr:
+				v.s[r] = d.(string)
+			case vBool:
+				v.b[r] = d.(bool)
+			}
+		}
+		cols[ci] = v
+	}
+	t.vecs, t.vecRows = cols, len(rows)
+	return cols
+}
+
+// vexpr evaluates an expression over column vectors of n rows.
+type vexpr func(cols []*vcol, n int) (*vcol, error)
+
+// compileVec compiles a bound expression; ok is false if any part has no kernel.
+func compileVec(e Expr, tableCols []Column) (vexpr, bool) {
+	switch x := e.(type) {
+	case *colExpr:
+		if _, ok := vkindOf(tableCols[x.idx].Type); !ok {
+			return nil, false
+		}
+		idx := x.idx
+		return func(cols []*vcol, n int) (*vcol, error) { return cols[idx], nil }, true
+	case *constExpr:
+		kind, ok := vkindOf(x.t)
+		if !ok {
+			return nil, false
+		}
+		v := x.v
+		return func(_ []*vcol, n int) (*vcol, error) { return broadcast(kind, v, n), nil }, true
+	case *notExpr:
+		in, ok := compileVec(x.x, tableCols)
+		if !ok {
+			return nil, false
+		}
+		return func(cols []*vcol, n int) (*vcol, error) {
+			a, err := in(cols, n)
+			if err != nil {
+				return nil, err
+			}
+			out := &vcol{kind: vBool, b: make([]bool, n), null: a.null}
+			for k := 0; k < n; k++ {
+				out.b[k] = !a.b[k]
+			}
+			return out, nil
+		}, true
+	case *isNullExpr:
+		in, ok := compileVec(x.x, tableCols)
+		if !ok {
+			return nil, false
+		}
+		not := x.not
+		return func(cols []*vcol, n int) (*vcol, error) {
+			a, err := in(cols, n)
+			if err != nil {
+				return nil, err
+			}
+			out := &vcol{kind: vBool, b: make([]bool, n)}
+			for k := 0; k < n; k++ {
+				out.b[k] = a.isNull(k) != not
+			}
+			return out, nil
+		}, true
+	case *boolExpr:
+		args := make([]vexpr, len(x.args))
+		for i, a := range x.args {
+			c, ok := compileVec(a, tableCols)
+			if !ok {
+				return nil, false
+			}
+			args[i] = c
+		}
+		and := x.and
+		return func(cols []*vcol, n int) (*vcol, error) {
+			// Three-valued AND/OR: a decisive value wins over NULL.
+			out := &vcol{kind: vBool, b: make([]bool, n), null: make([]bool, n)}
+			for k := range out.b {
+				out.b[k] = and
+			}
+			for _, a := range args {
+				v, err := a(cols, n)
+				if err != nil {
+					return nil, err
+				}
+				for k := 0; k < n; k++ {
+					if out.b[k] != and && !out.null[k] {
+						continue // already decided
+					}
+					switch {
+					case v.isNull(k):
+						out.null[k] = true
+					case v.b[k] != and:
+						out.b[k], out.null[k] = !and, false
+					}
+				}
+			}
+			return out, nil
+		}, true
+	case *fnExpr:
+		return compileFn(x, tableCols)
+	case *castExpr:
+		from, to := x.x.Type(), x.to
+		if !from.IsInteger() || to.OID != types.OIDFloat8 {
+			return nil, false
+		}
+		in, ok := compileVec(x.x, tableCols)
+		if !ok {
+			return nil, false
+		}
+		return func(cols []*vcol, n int) (*vcol, error) {
+			a, err := in(cols, n)
+			if err != nil {
+				return nil, err
+			}
+			out := &vcol{kind: vFloat, f: make([]float64, n), null: a.null}
+			for k := 0; k < n; k++ {
+				out.f[k] = float64(a.i[k])
+			}
+			return out, nil
+		}, true
+	}
+	return nil, false
+}
+
+func broadcast(kind vkind, v types.Datum, n int) *vcol {
+	out := &vcol{kind: kind}
+	if v == nil {
+		out.null = make([]bool, n)
+		for k := range out.null {
+			out.null[k] = true
+		}
+	}
+	switch kind {
+	case vInt:
+		out.i = make([]int64, n)
+		if v != nil {
+			for k := range out.i {
+				out.i[k] = v.(int64)
+			}
+		}
+	case vFloat:
+		out.f = make([]float64, n)
+		if v != nil {
+			for k := range out.f {
+				out.f[k] = v.(float64)
+			}
+		}
+	case vStr:
+		out.s = make([]string, n)
+		if v != nil {
+			for k := range out.s {
+				out.s[k] = v.(string)
+			}
+		}
+	case vBool:
+		out.b = make([]bool, n)
+		if v != nil {
+			for k := range out.b {
+				out.b[k] = v.(bool)
+			}
+		}
+	}
+	return out
+}
+
+func orNulls(a, b []bool, n int) []bool {
+	if a == nil {
+		return b
+	}
+	if b == nil {
+		return a
+	}
+	out := make([]bool, n)
+	for k := 0; k < n; k++ {
+		out[k] = a[k] || b[k]
+	}
+	return out
+}
+
+// compileFn compiles comparisons and arithmetic the binder resolved.
+func compileFn(x *fnExpr, tableCols []Column) (vexpr, bool) {
+	if len(x.args) != 2 || !x.strict || x.op == "" {
+		return nil, false
+	}
+	l, ok1 := compileVec(x.args[0], tableCols)
+	r, ok2 := compileVec(x.args[1], tableCols)
+	if !ok1 || !ok2 {
+		return nil, false
+	}
+	at := x.args[0].Type()
+	kind, ok := vkindOf(at)
+	if !ok || x.args[1].Type().OID != at.OID {
+		return nil, false
+	}
+	op := x.op
+	if isComparison(op) {
+		return func(cols []*vcol, n int) (*vcol, error) {
+			a, err := l(cols, n)
+			if err != nil {
+				return nil, err
+			}
+			b, err := r(cols, n)
+			if err != nil {
+				return nil, err
+			}
+			out := &vcol{kind: vBool, b: make([]bool, n), null: orNulls(a.null, b.null, n)}
+			cmpKernel(kind, op, a, b, out.b, n)
+			return out, nil
+		}, true
+	}
+	rt := x.t
+	if kind == vInt && rt.OID != at.OID || kind == vStr || kind == vBool {
+		return nil, false
+	}
+	lo, hi := types.IntRange(rt)
+	return func(cols []*vcol, n int) (*vcol, error) {
+		a, err := l(cols, n)
+		if err != nil {
+			return nil, err
+		}
+		b, err := r(cols, n)
+		if err != nil {
+			return nil, err
+		}
+		nulls := orNulls(a.null, b.null, n)
+		if kind == vFloat {
+			out := &vcol{kind: vFloat, f: make([]float64, n), null: nulls}
+			for k := 0; k < n; k++ {
+				if nulls != nil && nulls[k] {
+					continue
+				}
+				x, y := a.f[k], b.f[k]
+				var v float64
+				switch op {
+				case "+":
+					v = x + y
+				case "-":
+					v = x - y
+				case "*":
+					v = x * y
+				case "/":
+					if y == 0 {
+						return nil, sqlerr.New(sqlerr.DivisionByZero, "division by zero")
+					}
+					v = x / y
+				default:
+					return nil, sqlerr.Internal("vector float op %s", op)
+				}
+				if math.IsInf(v, 0) && !math.IsInf(x, 0) && !math.IsInf(y, 0) {
+					return nil, sqlerr.New(sqlerr.NumericValueOutOfRange, "value out of range: overflow")
+				}
+				out.f[k] = v
+			}
+			return out, nil
+		}
+		out := &vcol{kind: vInt, i: make([]int64, n), null: nulls}
+		for k := 0; k < n; k++ {
+			if nulls != nil && nulls[k] {
+				continue
+			}
+			x, y := a.i[k], b.i[k]
+			var v int64
+			over := false
+			switch op {
+			case "+":
+				v = x + y
+				over = (x > 0 && y > 0 && v < 0) || (x < 0 && y < 0 && v >= 0)
+			case "-":
+				v = x - y
+				over = (x >= 0 && y < 0 && v < 0) || (x < 0 && y > 0 && v >= 0)
+			case "*":
+				v = x * y
+				over = x != 0 && (v/x != y || (x == -1 && y == math.MinInt64))
+			case "/", "%":
+				if y == 0 {
+					return nil, sqlerr.New(sqlerr.DivisionByZero, "division by zero")
+				}
+				switch {
+				case op == "%" && y == -1:
+					v = 0
+				case op == "%":
+					v = x % y
+				case y == -1:
+					v, over = -x, x == math.MinInt64
+				default:
+					v = x / y
+				}
+			}
+			if over || v < lo || v > hi {
+				return nil, sqlerr.New(sqlerr.NumericValueOutOfRange, "%s out of range", rt.Desc().SQLName)
+			}
+			out.i[k] = v
+		}
+		return out, nil
+	}, true
+}
+
+func cmpKernel(kind vkind, op string, a, b *vcol, out []bool, n int) {
+	test := func(c int) bool {
+		switch op {
+		case "=":
+			return c == 0
+		case "<>", "!=":
+			return c != 0
+		case "<":
+			return c < 0
+		case ">":
+			return c > 0
+		case "<=":
+			return c <= 0
+		}
+		return c >= 0
+	}
+	switch kind {
+	case vInt:
+		switch op { // the common cases without the closure
+		case "=":
+			for k := 0; k < n; k++ {
+				out[k] = a.i[k] == b.i[k]
+			}
+		case "<":
+			for k := 0; k < n; k++ {
+				out[k] = a.i[k] < b.i[k]
+			}
+		case ">":
+			for k := 0; k < n; k++ {
+				out[k] = a.i[k] > b.i[k]
+			}
+		default:
+			for k := 0; k < n; k++ {
+				out[k] = test(cmp3(a.i[k], b.i[k]))
+			}
+		}
+	case vFloat:
+		for k := 0; k < n; k++ {
+			out[k] = test(types.Compare(a.f[k], b.f[k]))
+		}
+	case vStr:
+		for k := 0; k < n; k++ {
+			out[k] = test(compareStr(a.s[k], b.s[k]))
+		}
+	case vBool:
+		for k := 0; k < n; k++ {
+			out[k] = test(types.Compare(a.b[k], b.b[k]))
+		}
+	}
+}
+
+func cmp3(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func compareStr(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
