@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"sync/atomic"
+
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
@@ -11,16 +13,16 @@ import (
 // letting one query take the process down. Rows are estimated, not
 // measured: slice headers, boxed datums and variable-length payloads.
 type memAccount struct {
-	limit int64 // 0: unlimited
-	used  int64
+	limit int64        // 0: unlimited
+	used  atomic.Int64 // charged concurrently by parallel workers
 }
 
 func (m *memAccount) charge(n int64) error {
 	if m == nil {
 		return nil
 	}
-	m.used += n
-	if m.limit > 0 && m.used > m.limit {
+	used := m.used.Add(n)
+	if m.limit > 0 && used > m.limit {
 		return sqlerr.New(sqlerr.OutOfMemory, "out of memory").
 			WithDetail("The query needed more than its memory budget of %d bytes.", m.limit).
 			WithHint("Raise sluice.query_memory, or make the query hold fewer rows (filter earlier, aggregate, or LIMIT).")

@@ -3,6 +3,8 @@ package planner
 import (
 	"encoding/binary"
 	"math"
+	"runtime"
+	"sync"
 
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -41,19 +43,20 @@ type vecFilterScan struct {
 	preds []vexpr
 }
 
-func (v *vecFilterScan) selected(ec *evalCtx, fn func(rows [][]types.Datum, cols []*vcol, sel []int32) error) error {
-	rows := v.t.Snapshot()
-	all := v.t.columns(rows)
+// selected evaluates the filters over rows [lo, hi) a chunk at a time and
+// hands each chunk's columns and passing positions to fn.
+func (v *vecFilterScan) selected(ec *evalCtx, rows [][]types.Datum, all []*vcol, lo, hi int,
+	fn func(rows [][]types.Datum, cols []*vcol, sel []int32) error) error {
 	cols := make([]*vcol, len(all))
 	sel := make([]int32, 0, vecChunk)
-	for lo := 0; lo < len(rows); lo += vecChunk {
+	for start := lo; start < hi; start += vecChunk {
 		if err := ec.ctx.Err(); err != nil {
 			return err
 		}
-		hi := min(lo+vecChunk, len(rows))
-		n := hi - lo
+		end := min(start+vecChunk, hi)
+		n := end - start
 		for i, c := range all {
-			cols[i] = c.slice(lo, hi)
+			cols[i] = c.slice(start, end)
 		}
 		pass := make([]bool, n)
 		for k := range pass {
@@ -74,23 +77,73 @@ func (v *vecFilterScan) selected(ec *evalCtx, fn func(rows [][]types.Datum, cols
 				sel = append(sel, int32(k))
 			}
 		}
-		if err := fn(rows[lo:hi], cols, sel); err != nil {
+		if err := fn(rows[start:end], cols, sel); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (v *vecFilterScan) open(ec *evalCtx) (rowIter, error) {
-	var out [][]types.Datum
-	err := v.selected(ec, func(rows [][]types.Datum, _ []*vcol, sel []int32) error {
-		for _, k := range sel {
-			out = append(out, rows[k])
+// splits divides n rows into contiguous, chunk-aligned ranges, one per core
+// when the input is large enough to pay for the goroutines.
+func splits(n int) [][2]int {
+	p := runtime.GOMAXPROCS(0)
+	if p < 2 || n < 4*vecChunk {
+		return [][2]int{{0, n}}
+	}
+	per := ((n/p + vecChunk - 1) / vecChunk) * vecChunk
+	var out [][2]int
+	for lo := 0; lo < n; lo += per {
+		out = append(out, [2]int{lo, min(lo+per, n)})
+	}
+	return out
+}
+
+// parallel runs work for every split and returns the error of the earliest
+// split that failed, which is the error a sequential run would meet first.
+func parallel(parts [][2]int, work func(i int, lo, hi int) error) error {
+	errs := make([]error, len(parts))
+	var wg sync.WaitGroup
+	for i, p := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					errs[i] = sqlerr.Internal("internal error in parallel worker: %v", r)
+				}
+			}()
+			errs[i] = work(i, p[0], p[1])
+		}()
+	}
+	wg.Wait()
+	for _, e := range errs {
+		if e != nil {
+			return e
 		}
-		return nil
+	}
+	return nil
+}
+
+func (v *vecFilterScan) open(ec *evalCtx) (rowIter, error) {
+	rows := v.t.Snapshot()
+	all := v.t.columns(rows)
+	parts := splits(len(rows))
+	outs := make([][][]types.Datum, len(parts))
+	err := parallel(parts, func(i, lo, hi int) error {
+		return v.selected(ec, rows, all, lo, hi, func(rows [][]types.Datum, _ []*vcol, sel []int32) error {
+			for _, k := range sel {
+				outs[i] = append(outs[i], rows[k])
+			}
+			return nil
+		})
 	})
 	if err != nil {
 		return nil, err
+	}
+	out := outs[0]
+	for _, o := range outs[1:] {
+		out = append(out, o...)
 	}
 	return &sliceIter{rows: out}, nil
 }
@@ -143,15 +196,28 @@ func (v *vaccs) add(keys []types.Datum) int {
 	return g
 }
 
-func (a *vecAggNode) open(ec *evalCtx) (rowIter, error) {
+// vstate is one worker's groups and accumulators.
+type vstate struct {
+	acc       *vaccs
+	byStr     map[string]int
+	byInt     map[int64]int
+	nullGroup int
+	enc       []string // each group's key encoding (string-keyed groups)
+}
+
+func newVState(na int) *vstate {
+	return &vstate{acc: &vaccs{na: na, dsum: map[int]*types.Decimal{}}, byStr: map[string]int{}, byInt: map[int64]int{}, nullGroup: -1}
+}
+
+func (a *vecAggNode) intKey() bool { return len(a.keys) == 1 && a.kt[0].IsInteger() }
+
+// accumulate folds rows [lo, hi) of the scan into st.
+func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, all []*vcol, lo, hi int) error {
 	na := len(a.aggs)
-	acc := &vaccs{na: na, dsum: map[int]*types.Decimal{}}
-	byStr := map[string]int{}
-	byInt := map[int64]int{}
-	nullGroup := -1
-	intKey := len(a.keys) == 1 && a.kt[0].IsInteger()
+	acc := st.acc
+	intKey := a.intKey()
 	var buf []byte
-	err := a.scan.selected(ec, func(_ [][]types.Datum, cols []*vcol, sel []int32) error {
+	return a.scan.selected(ec, rows, all, lo, hi, func(_ [][]types.Datum, cols []*vcol, sel []int32) error {
 		rowsN := chunkLen(cols)
 		keyCols := make([]*vcol, len(a.keys))
 		for i, k := range a.keys {
@@ -175,7 +241,7 @@ func (a *vecAggNode) open(ec *evalCtx) (rowIter, error) {
 		for _, r := range sel {
 			k := int(r)
 			g := -1
-			newKeys := func() error {
+			newGroup := func() error {
 				keys := make([]types.Datum, len(keyCols))
 				for i, kc := range keyCols {
 					keys[i] = kc.datum(k)
@@ -184,24 +250,27 @@ func (a *vecAggNode) open(ec *evalCtx) (rowIter, error) {
 					return err
 				}
 				g = acc.add(keys)
+				st.enc = append(st.enc, string(buf))
 				return nil
 			}
 			switch {
 			case intKey && keyCols[0].isNull(k):
-				if nullGroup < 0 {
-					if err := newKeys(); err != nil {
+				if st.nullGroup < 0 {
+					buf = buf[:0]
+					if err := newGroup(); err != nil {
 						return err
 					}
-					nullGroup = g
+					st.nullGroup = g
 				}
-				g = nullGroup
+				g = st.nullGroup
 			case intKey:
 				var ok bool
-				if g, ok = byInt[keyCols[0].i[k]]; !ok {
-					if err := newKeys(); err != nil {
+				if g, ok = st.byInt[keyCols[0].i[k]]; !ok {
+					buf = buf[:0]
+					if err := newGroup(); err != nil {
 						return err
 					}
-					byInt[keyCols[0].i[k]] = g
+					st.byInt[keyCols[0].i[k]] = g
 				}
 			default:
 				buf = buf[:0]
@@ -209,11 +278,11 @@ func (a *vecAggNode) open(ec *evalCtx) (rowIter, error) {
 					buf = appendVecKey(buf, kc, k)
 				}
 				var ok bool
-				if g, ok = byStr[string(buf)]; !ok {
-					if err := newKeys(); err != nil {
+				if g, ok = st.byStr[string(buf)]; !ok {
+					if err := newGroup(); err != nil {
 						return err
 					}
-					byStr[string(buf)] = g
+					st.byStr[string(buf)] = g
 				}
 			}
 			base := g * na
@@ -234,36 +303,120 @@ func (a *vecAggNode) open(ec *evalCtx) (rowIter, error) {
 						acc.fsum[j] += c.f[k]
 						continue
 					}
-					x := c.i[k]
-					if acc.over[j] {
-						acc.dsum[j] = acc.dsum[j].Add(types.DecimalFromInt(x))
-						continue
-					}
-					s := acc.isum[j] + x
-					if (x > 0 && s < acc.isum[j]) || (x < 0 && s > acc.isum[j]) {
-						acc.over[j] = true
-						acc.dsum[j] = types.DecimalFromInt(acc.isum[j]).Add(types.DecimalFromInt(x))
-						continue
-					}
-					acc.isum[j] = s
+					acc.addInt(j, c.i[k])
 				case "min", "max":
-					v := c.datum(k)
-					if !acc.seen[j] {
-						acc.best[j], acc.seen[j] = v, true
-						continue
-					}
-					cmp := types.Compare(v, acc.best[j])
-					if (ag.name == "max" && cmp > 0) || (ag.name == "min" && cmp < 0) {
-						acc.best[j] = v
-					}
+					acc.offer(j, c.datum(k), ag.name == "max")
 				}
 			}
 		}
 		return nil
 	})
+}
+
+// addInt adds to an integer sum, moving to numeric on overflow.
+func (acc *vaccs) addInt(j int, x int64) {
+	if acc.over[j] {
+		acc.dsum[j] = acc.dsum[j].Add(types.DecimalFromInt(x))
+		return
+	}
+	s := acc.isum[j] + x
+	if (x > 0 && s < acc.isum[j]) || (x < 0 && s > acc.isum[j]) {
+		acc.over[j] = true
+		acc.dsum[j] = types.DecimalFromInt(acc.isum[j]).Add(types.DecimalFromInt(x))
+		return
+	}
+	acc.isum[j] = s
+}
+
+// offer keeps the minimum or maximum.
+func (acc *vaccs) offer(j int, v types.Datum, isMax bool) {
+	if !acc.seen[j] {
+		acc.best[j], acc.seen[j] = v, true
+		return
+	}
+	c := types.Compare(v, acc.best[j])
+	if (isMax && c > 0) || (!isMax && c < 0) {
+		acc.best[j] = v
+	}
+}
+
+// merge folds worker state o into st, keeping first-appearance order.
+func (a *vecAggNode) merge(st, o *vstate) {
+	na := len(a.aggs)
+	for g, keys := range o.acc.keys {
+		var dst int
+		var ok bool
+		switch {
+		case a.intKey() && keys[0] == nil:
+			dst, ok = st.nullGroup, st.nullGroup >= 0
+		case a.intKey():
+			dst, ok = st.byInt[keys[0].(int64)]
+		default:
+			dst, ok = st.byStr[o.enc[g]]
+		}
+		if !ok {
+			dst = st.acc.add(keys)
+			st.enc = append(st.enc, o.enc[g])
+			switch {
+			case a.intKey() && keys[0] == nil:
+				st.nullGroup = dst
+			case a.intKey():
+				st.byInt[keys[0].(int64)] = dst
+			default:
+				st.byStr[o.enc[g]] = dst
+			}
+		}
+		for i, ag := range a.aggs {
+			j, k := dst*na+i, g*na+i
+			st.acc.cnt[j] += o.acc.cnt[k]
+			switch ag.name {
+			case "sum", "avg":
+				st.acc.fsum[j] += o.acc.fsum[k]
+				if o.acc.over[k] {
+					if !st.acc.over[j] {
+						st.acc.over[j] = true
+						st.acc.dsum[j] = types.DecimalFromInt(st.acc.isum[j])
+					}
+					st.acc.dsum[j] = st.acc.dsum[j].Add(o.acc.dsum[k])
+				} else {
+					st.acc.addInt(j, o.acc.isum[k])
+				}
+			case "min", "max":
+				if o.acc.seen[k] {
+					st.acc.offer(j, o.acc.best[k], ag.name == "max")
+				}
+			}
+		}
+	}
+}
+
+func (a *vecAggNode) open(ec *evalCtx) (rowIter, error) {
+	na := len(a.aggs)
+	rows := a.scan.t.Snapshot()
+	all := a.scan.t.columns(rows)
+	parts := [][2]int{{0, len(rows)}}
+	floatSum := false
+	for _, ag := range a.aggs {
+		floatSum = floatSum || (ag.name == "sum" || ag.name == "avg") && ag.in.OID == types.OIDFloat8
+	}
+	if !floatSum {
+		// Float sums stay sequential: a different addition order would
+		// change the last digits PostgreSQL shows.
+		parts = splits(len(rows))
+	}
+	states := make([]*vstate, len(parts))
+	err := parallel(parts, func(i, lo, hi int) error {
+		states[i] = newVState(na)
+		return a.accumulate(ec, states[i], rows, all, lo, hi)
+	})
 	if err != nil {
 		return nil, err
 	}
+	st := states[0]
+	for _, o := range states[1:] {
+		a.merge(st, o)
+	}
+	acc := st.acc
 	if len(a.keys) == 0 && len(acc.keys) == 0 {
 		acc.add(nil)
 	}
