@@ -75,8 +75,11 @@ func (b *binder) window(f *ast.FuncCall) (Expr, error) {
 	}
 	w := f.Over
 	fr := w.Frame
-	if fr&frameGroups != 0 || fr&frameExclusions != 0 {
-		return nil, errAt(sqlerr.Unsupported("GROUPS frames and frame exclusions are not supported yet"), f.Pos)
+	if fr&frameExclusions != 0 {
+		return nil, errAt(sqlerr.Unsupported("frame exclusions are not supported yet"), f.Pos)
+	}
+	if fr&frameGroups != 0 && len(w.OrderBy) == 0 {
+		return nil, errAt(sqlerr.New(sqlerr.WindowingError, "GROUPS mode requires an ORDER BY clause"), f.Pos)
 	}
 	if fr&frameRange != 0 && fr&(frameStartOffsetPre|frameEndOffsetPre|frameStartOffsetFol|frameEndOffsetFol) != 0 {
 		return nil, errAt(sqlerr.Unsupported("RANGE frames with offsets are not supported yet"), f.Pos)
@@ -444,9 +447,24 @@ func (c *winCall) partitionValues(ec *evalCtx, rows [][]types.Datum, idx []int, 
 		}
 		return nil
 	}
+	// Peer-group ordinals and bounds, for GROUPS frames.
+	var groupOf, starts, ends []int
+	if c.frame&frameGroups != 0 {
+		groupOf = make([]int, n)
+		for i := 0; i < n; i++ {
+			if groupStart[i] == i {
+				starts = append(starts, i)
+				ends = append(ends, groupEnd[i])
+			}
+			groupOf[i] = len(starts) - 1
+		}
+	}
 	// Frame-based: first_value, last_value, nth_value and aggregates.
 	for i := 0; i < n; i++ {
 		lo, hi, err := c.frameBounds(ec, rows, idx, i, n, groupStart, groupEnd)
+		if err == nil && c.frame&frameGroups != 0 {
+			lo, hi, err = c.groupsBounds(ec, rows, idx, i, n, groupOf, starts, ends)
+		}
 		if err != nil {
 			return err
 		}
@@ -577,6 +595,74 @@ func (c *winCall) frameBounds(ec *evalCtx, rows [][]types.Datum, idx []int, i, n
 			return 0, 0, err
 		}
 		hi = min(i+k+1, n)
+	}
+	if hi < lo {
+		hi = lo
+	}
+	return lo, hi, nil
+}
+
+// groupsBounds computes a GROUPS frame: offsets count peer groups.
+func (c *winCall) groupsBounds(ec *evalCtx, rows [][]types.Datum, idx []int, i, n int, groupOf, starts, ends []int) (int, int, error) {
+	fr := c.frame
+	g, ng := groupOf[i], len(starts)
+	offset := func(e Expr) (int, error) {
+		v, err := e.Eval(ec, rows[idx[i]])
+		if err != nil {
+			return 0, err
+		}
+		if v == nil {
+			return 0, sqlerr.New(sqlerr.NullValueNotAllowed, "frame starting offset must not be null")
+		}
+		if v.(int64) < 0 {
+			return 0, sqlerr.New(sqlerr.InvalidPrecedingOrFollowingSize, "frame starting offset must not be negative")
+		}
+		return int(min(v.(int64), int64(n))), nil
+	}
+	lo, hi := 0, n
+	switch {
+	case fr&frameStartUnboundedPre != 0:
+		lo = 0
+	case fr&frameStartCurrent != 0:
+		lo = starts[g]
+	case fr&frameStartOffsetPre != 0:
+		k, err := offset(c.start)
+		if err != nil {
+			return 0, 0, err
+		}
+		lo = starts[max(g-k, 0)]
+	case fr&frameStartOffsetFol != 0:
+		k, err := offset(c.start)
+		if err != nil {
+			return 0, 0, err
+		}
+		if g+k >= ng {
+			lo = n
+		} else {
+			lo = starts[g+k]
+		}
+	}
+	switch {
+	case fr&frameEndUnboundedFol != 0:
+		hi = n
+	case fr&frameEndCurrent != 0:
+		hi = ends[g]
+	case fr&frameEndOffsetPre != 0:
+		k, err := offset(c.end)
+		if err != nil {
+			return 0, 0, err
+		}
+		if g-k < 0 {
+			hi = 0
+		} else {
+			hi = ends[g-k]
+		}
+	case fr&frameEndOffsetFol != 0:
+		k, err := offset(c.end)
+		if err != nil {
+			return 0, 0, err
+		}
+		hi = ends[min(g+k, ng-1)]
 	}
 	if hi < lo {
 		hi = lo
