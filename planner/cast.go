@@ -110,6 +110,17 @@ func lookupCast(from, to types.Type, cc castCtx) (castFunc, bool) {
 		}, true
 	case from.OID == types.OIDInt4 && to.OID == types.OIDBool && cc == castExplicit:
 		return func(_ *evalCtx, d types.Datum) (types.Datum, error) { return d.(int64) != 0, nil }, true
+	case (from.OID == types.OIDOid || from.IsInteger()) && to.OID == types.OIDRegtype,
+		from.OID == types.OIDRegtype && to.OID == types.OIDOid:
+		return func(_ *evalCtx, d types.Datum) (types.Datum, error) {
+			v := d.(int64)
+			if v < math.MinInt32 || v > math.MaxUint32 {
+				return nil, types.OutOfRange(types.Oid)
+			}
+			return int64(uint32(v)), nil
+		}, true
+	case from.OID == types.OIDRegtype && (to.OID == types.OIDInt8 || to.OID == types.OIDInt4 && cc != castImplicit):
+		return func(_ *evalCtx, d types.Datum) (types.Datum, error) { return d, nil }, true
 	case (from.OID == types.OIDInt4 || from.OID == types.OIDInt8 || from.OID == types.OIDInt2) && to.OID == types.OIDOid:
 		return func(_ *evalCtx, d types.Datum) (types.Datum, error) {
 			v := d.(int64)

@@ -94,6 +94,8 @@ func describeOne(n node) string {
 		return "Function Scan on generate_series"
 	case *unnestNode:
 		return "Function Scan on unnest"
+	case *subscriptsNode:
+		return "Function Scan on generate_subscripts"
 	case *filterNode:
 		return "Filter"
 	case *projectNode:

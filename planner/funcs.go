@@ -91,6 +91,20 @@ func init() {
 		t := ec.env.TxStart.In(locOf(ec))
 		return types.Date(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).Unix() / 86400), nil
 	}})
+	reg("format_type", funcDef{args: []types.Type{types.Oid, I4}, ret: T, pure: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+		if a[0] == nil {
+			return nil, nil
+		}
+		oid := types.OID(a[0].(int64))
+		if _, ok := types.Lookup(oid); !ok {
+			return "???", nil
+		}
+		mod := int32(-1)
+		if a[1] != nil {
+			mod = int32(a[1].(int64))
+		}
+		return types.Type{OID: oid, Typmod: mod}.String(), nil
+	}})
 	reg("length", funcDef{pure: true, args: []types.Type{T}, ret: I4, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
 		return int64(utf8.RuneCountInString(a[0].(string))), nil
 	}})
@@ -160,6 +174,13 @@ func (b *binder) funcCall(f *ast.FuncCall) (Expr, error) {
 	}
 	if name == "grouping" {
 		return b.grouping(f)
+	}
+	if name == "pg_typeof" && len(f.Args) == 1 {
+		e, err := b.expr(f.Args[0])
+		if err != nil {
+			return nil, err
+		}
+		return &constExpr{t: types.Regtype, v: int64(e.Type().OID)}, nil
 	}
 	if rankingFuncs[name] {
 		return nil, errAt(sqlerr.New(sqlerr.WrongObjectType, "window function %s requires an OVER clause", name), f.Pos)

@@ -51,6 +51,9 @@ func (b *binder) tableFuncNoOrd(ft *ast.FuncTable) (node, []scopeCol, error) {
 	if name == "unnest" {
 		return b.unnest(ft)
 	}
+	if name == "generate_subscripts" {
+		return b.generateSubscripts(ft)
+	}
 	if name != "generate_series" {
 		return nil, nil, errAt(sqlerr.Unsupported("function %s in FROM is not supported yet", name), ft.Func.Pos)
 	}
@@ -221,4 +224,68 @@ func (b *binder) unnest(ft *ast.FuncTable) (node, []scopeCol, error) {
 		col = ft.ColAliases[0]
 	}
 	return &unnestNode{arg: arg}, []scopeCol{{table: alias, name: col, t: et}}, nil
+}
+
+// generateSubscripts is generate_subscripts(array, dim [, reverse]).
+func (b *binder) generateSubscripts(ft *ast.FuncTable) (node, []scopeCol, error) {
+	if len(ft.Func.Args) < 2 || len(ft.Func.Args) > 3 {
+		return nil, nil, errAt(sqlerr.New(sqlerr.UndefinedFunction, "function generate_subscripts has the wrong number of arguments"), ft.Func.Pos)
+	}
+	arr, err := b.expr(ft.Func.Args[0])
+	if err != nil {
+		return nil, nil, err
+	}
+	if !arr.Type().IsArray() {
+		return nil, nil, errAt(sqlerr.New(sqlerr.UndefinedFunction, "function generate_subscripts(%s, integer) does not exist", arr.Type()), ft.Func.Pos)
+	}
+	dim, err := b.expr(ft.Func.Args[1])
+	if err != nil {
+		return nil, nil, err
+	}
+	if dim, err = b.coerce(dim, types.Int4, "argument", ft.Func.Pos); err != nil {
+		return nil, nil, err
+	}
+	var rev Expr = &constExpr{t: types.Bool, v: false}
+	if len(ft.Func.Args) == 3 {
+		if rev, err = b.expr(ft.Func.Args[2]); err != nil {
+			return nil, nil, err
+		}
+		if rev, err = b.coerce(rev, types.Bool, "argument", ft.Func.Pos); err != nil {
+			return nil, nil, err
+		}
+	}
+	alias, col := "generate_subscripts", "generate_subscripts"
+	if ft.Alias != "" {
+		alias, col = ft.Alias, ft.Alias
+	}
+	if len(ft.ColAliases) > 0 {
+		col = ft.ColAliases[0]
+	}
+	return &subscriptsNode{arr: arr, dim: dim, rev: rev}, []scopeCol{{table: alias, name: col, t: types.Int4}}, nil
+}
+
+type subscriptsNode struct{ arr, dim, rev Expr }
+
+func (s *subscriptsNode) open(ec *evalCtx) (rowIter, error) {
+	var vals [3]types.Datum
+	for i, e := range []Expr{s.arr, s.dim, s.rev} {
+		v, err := e.Eval(ec, nil)
+		if err != nil {
+			return nil, err
+		}
+		vals[i] = v
+	}
+	if vals[0] == nil || vals[1] == nil || vals[1].(int64) != 1 {
+		return &sliceIter{}, nil
+	}
+	n := len(vals[0].(*types.Array).Vals)
+	rows := make([][]types.Datum, n)
+	for i := range rows {
+		k := int64(i + 1)
+		if vals[2] != nil && vals[2].(bool) {
+			k = int64(n - i)
+		}
+		rows[i] = []types.Datum{k}
+	}
+	return &sliceIter{rows: rows}, nil
 }

@@ -33,6 +33,11 @@ func AppendText(buf []byte, t Type, d Datum, f *Format) []byte {
 		}
 		return append(buf, 'f')
 	case int64:
+		if t.OID == OIDRegtype {
+			if _, ok := Lookup(OID(v)); ok {
+				return append(buf, Type{OID: OID(v), Typmod: -1}.String()...)
+			}
+		}
 		return strconv.AppendInt(buf, v, 10)
 	case float64:
 		efd := 1
@@ -305,6 +310,8 @@ func ParseText(t Type, s string, f *Format) (Datum, error) {
 		return parseBool(s)
 	case OIDInt2, OIDInt4, OIDInt8, OIDOid, OIDRegproc:
 		return ParseInt(t, s)
+	case OIDRegtype:
+		return ParseRegtype(s)
 	case OIDFloat4, OIDFloat8:
 		return ParseFloat(t, s)
 	case OIDNumeric:
@@ -556,4 +563,32 @@ func sortKeys(keys []string) {
 			}
 		}
 	}
+}
+
+// ParseRegtype reads a type name (or a numeric OID) as regtype input does.
+func ParseRegtype(s string) (Datum, error) {
+	name := strings.ToLower(strings.TrimSpace(s))
+	if n, err := strconv.ParseUint(name, 10, 32); err == nil {
+		return int64(n), nil
+	}
+	name = strings.TrimPrefix(name, "pg_catalog.")
+	arr := strings.HasSuffix(name, "[]")
+	name = strings.TrimSuffix(name, "[]")
+	if i := strings.IndexByte(name, '('); i >= 0 {
+		name = strings.TrimSpace(name[:i])
+	}
+	name = strings.Trim(name, `"`)
+	d, ok := LookupName(name)
+	if !ok {
+		return nil, sqlerr.New(sqlerr.UndefinedObject, "type \"%s\" does not exist", strings.TrimSpace(s))
+	}
+	oid := d.OID
+	if arr {
+		a, ok := ArrayOf(Type{OID: oid})
+		if !ok {
+			return nil, sqlerr.New(sqlerr.UndefinedObject, "type \"%s\" does not exist", strings.TrimSpace(s))
+		}
+		oid = a.OID
+	}
+	return int64(oid), nil
 }

@@ -37,6 +37,7 @@ const (
 	OIDUUID        OID = 2950
 	OIDJSONB       OID = 3802
 	OIDVoid        OID = 2278
+	OIDRegtype     OID = 2206
 	OIDRecord      OID = 2249
 )
 
@@ -81,6 +82,7 @@ var descs = []Desc{
 	{OIDJSONB, "jsonb", "jsonb", -1, 'U', nil},
 	{OIDUnknown, "unknown", "unknown", -2, 'X', nil},
 	{OIDVoid, "void", "void", 4, 'P', nil},
+	{OIDRegtype, "regtype", "regtype", 4, 'N', nil},
 }
 
 var (
@@ -123,6 +125,7 @@ var (
 	IntervalT    = Type{OIDInterval, -1}
 	UUIDT        = Type{OIDUUID, -1}
 	Void         = Type{OIDVoid, -1}
+	Regtype      = Type{OIDRegtype, -1}
 )
 
 // Lookup returns the description of a type OID.
@@ -211,7 +214,7 @@ func ArrowType(t Type) arrow.DataType {
 		return arrow.PrimitiveTypes.Int16
 	case OIDInt4:
 		return arrow.PrimitiveTypes.Int32
-	case OIDInt8, OIDOid, OIDRegproc:
+	case OIDInt8, OIDOid, OIDRegproc, OIDRegtype:
 		return arrow.PrimitiveTypes.Int64
 	case OIDFloat4:
 		return arrow.PrimitiveTypes.Float32
