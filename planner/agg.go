@@ -379,11 +379,15 @@ func resolveAggregate(b *binder, name string, call *aggCall, f *ast.FuncCall) (*
 		if err != nil {
 			return nil, err
 		}
+		if t.IsInteger() || t.OID == types.OIDNumeric {
+			// Exact numeric variance, as PostgreSQL computes it.
+			call.t = types.Numeric
+			pop := strings.HasSuffix(name, "_pop")
+			sqrt := strings.HasPrefix(name, "stddev")
+			inst.make = func() aggState { return &numVarState{pop: pop, sqrt: sqrt} }
+			return inst, nil
+		}
 		if t.OID != types.OIDFloat8 && t.OID != types.OIDFloat4 {
-			if numRank(t.OID) > 0 {
-				return nil, errAt(sqlerr.Unsupported("%s over %s is not supported yet (float8 only)", name, t).
-					WithHint("Cast the argument to double precision."), f.Pos)
-			}
 			return nil, noFn()
 		}
 		if call.args[0], err = b.coerce(call.args[0], types.Float8, "argument", f.Pos); err != nil {
@@ -1045,4 +1049,56 @@ func (s *orderedSetState) result() (types.Datum, error) {
 		return x, nil
 	}
 	return x + (pos-float64(lo))*(y-x), nil
+}
+
+// numVarState is variance/stddev over integers and numeric:
+// (N·Σx² − (Σx)²) / (N·(N−1)) (or N² for the population forms) with
+// PostgreSQL's division scale, and a square root at the same scale.
+type numVarState struct {
+	pop, sqrt bool
+	n         int64
+	sum, sum2 *types.Decimal
+}
+
+func (s *numVarState) add(args []types.Datum) error {
+	if args[0] == nil {
+		return nil
+	}
+	var x *types.Decimal
+	switch v := args[0].(type) {
+	case int64:
+		x = types.DecimalFromInt(v)
+	case *types.Decimal:
+		if v.NaN {
+			return sqlerr.Unsupported("variance over NaN is not supported")
+		}
+		x = v
+	}
+	s.n++
+	if s.sum == nil {
+		s.sum, s.sum2 = x, x.Mul(x)
+		return nil
+	}
+	s.sum, s.sum2 = s.sum.Add(x), s.sum2.Add(x.Mul(x))
+	return nil
+}
+
+func (s *numVarState) result() (types.Datum, error) {
+	if s.n == 0 || (!s.pop && s.n == 1) {
+		return nil, nil
+	}
+	n := types.DecimalFromInt(s.n)
+	num := n.Mul(s.sum2).Add(s.sum.Mul(s.sum).Neg())
+	if num.Cmp(types.DecimalFromInt(0)) <= 0 {
+		return types.DecimalFromInt(0), nil
+	}
+	den := n.Mul(types.DecimalFromInt(s.n - 1))
+	if s.pop {
+		den = n.Mul(n)
+	}
+	v, err := num.Div(den)
+	if err != nil || !s.sqrt {
+		return v, err
+	}
+	return v.Sqrt(v.Scale), nil
 }

@@ -361,3 +361,21 @@ func DecodeDecimalBinary(b []byte) (*Decimal, error) {
 	}
 	return d.Rescale(dscale), nil
 }
+
+// Sqrt returns the square root rounded to scale digits (half away from zero).
+func (d *Decimal) Sqrt(scale int32) *Decimal {
+	if d.NaN || d.Coef.Sign() <= 0 {
+		return &Decimal{Scale: scale}
+	}
+	// sqrt(c·10^-s) at scale+1 digits: isqrt(c·10^(2(scale+1)−s)).
+	target := 2*(scale+1) - d.Scale
+	c := new(big.Int).Set(&d.Coef)
+	if target >= 0 {
+		c.Mul(c, pow10(target))
+	} else {
+		c.Quo(c, pow10(-target))
+	}
+	r := &Decimal{Scale: scale + 1}
+	r.Coef.Sqrt(c)
+	return r.Rescale(scale)
+}
