@@ -110,3 +110,9 @@ func BenchmarkCorrelatedExists100K(b *testing.B) {
 	const n = 100_000
 	runBench(b, "SELECT count(*) FROM t a WHERE EXISTS (SELECT 1 FROM t b WHERE b.v = a.k)", benchTables{"t": intTable(n, n)}, 2*n)
 }
+
+func BenchmarkHashJoinSmallLeft(b *testing.B) {
+	const n = 1_000_000
+	small := intTable(1000, 1000)
+	runBench(b, "SELECT count(*) FROM s JOIN t ON s.v = t.k", benchTables{"t": intTable(n, n), "s": small}, n+1000)
+}

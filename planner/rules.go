@@ -3,6 +3,8 @@ package planner
 import (
 	"strings"
 	"time"
+
+	"github.com/sluicedb/sluice/sql/ast"
 )
 
 // Rules rewrite a bound plan. They are small, named and applied in one
@@ -37,6 +39,10 @@ import (
 //	function in overflow or NULL handling; they share PostgreSQL's rules
 //	and the corpus compares both ways.
 //
+// build_side: an inner hash join builds its table on the smaller input
+//   (estimated from table sizes), swapping the inputs and restoring the
+//   column order above. Wrong for outer joins (the sides are not symmetric),
+//   which keep their order.
 // topn: LIMIT over ORDER BY keeps only the first rows in a heap. Wrong if
 //
 //	the limit were not a per-execution constant; it is evaluated at open.
@@ -46,7 +52,7 @@ type rule struct {
 }
 
 // ruleNames lists every rule in application order.
-var ruleNames = []string{"constant_folding", "decorrelate", "filter_pushdown", "hash_join", "topn", "vectorize"}
+var ruleNames = []string{"constant_folding", "decorrelate", "filter_pushdown", "hash_join", "build_side", "topn", "vectorize"}
 
 // RuleNames returns the rule names, for SET validation and SHOW.
 func RuleNames() []string { return append([]string(nil), ruleNames...) }
@@ -73,6 +79,7 @@ func applyRules(root node, disabled map[string]bool) (node, map[string]time.Dura
 	rules := []rule{
 		{"filter_pushdown", pushFilters},
 		{"hash_join", func(n node) node { return mapNodes(n, planHashJoin) }},
+		{"build_side", func(n node) node { return mapNodes(n, chooseBuildSide) }},
 		{"topn", func(n node) node { return mapNodes(n, markTopN) }},
 		{"vectorize", vectorize},
 	}
@@ -273,4 +280,67 @@ func and(es []Expr) Expr {
 		return es[0]
 	}
 	return &boolExpr{and: true, args: es}
+}
+
+// estimateRows guesses an operator's output rows from table sizes; -1 when
+// it cannot tell.
+func estimateRows(n node) float64 {
+	switch x := n.(type) {
+	case *memScan:
+		return float64(x.t.Len())
+	case *vecFilterScan:
+		if len(x.preds) == 0 {
+			return float64(x.t.Len())
+		}
+		return float64(x.t.Len()) / 3
+	case *filterNode:
+		if c := estimateRows(x.child); c >= 0 {
+			return c / 3 // a filter keeps a third, the classic default
+		}
+	case *projectNode:
+		return estimateRows(x.child)
+	case *joinNode:
+		l, r := estimateRows(x.left), estimateRows(x.right)
+		if l >= 0 && r >= 0 {
+			return max(l, r)
+		}
+	}
+	return -1
+}
+
+// chooseBuildSide swaps an inner hash join's inputs when the left one is smaller.
+func chooseBuildSide(n node) node {
+	j, ok := n.(*joinNode)
+	if !ok || j.kind != ast.InnerJoin || len(j.lkeys) == 0 || j.lateral {
+		return n
+	}
+	l, r := estimateRows(j.left), estimateRows(j.right)
+	if l < 0 || r < 0 || l >= r {
+		return n
+	}
+	lw, rw := j.leftWidth, j.rightWidth
+	swap := func(i int) int {
+		if i < lw {
+			return i + rw
+		}
+		return i - lw
+	}
+	sj := &joinNode{left: j.right, right: j.left, kind: j.kind, leftWidth: rw, rightWidth: lw,
+		lkeys: j.rkeys, rkeys: j.lkeys, keyTypes: j.keyTypes}
+	if j.cond != nil {
+		c, ok := mapCols(j.cond, swap)
+		if !ok {
+			return n
+		}
+		sj.cond = c
+	}
+	// Restore the original column order: old left columns, then old right.
+	exprs := make([]Expr, 0, lw+rw)
+	for i := 0; i < lw; i++ {
+		exprs = append(exprs, &colExpr{idx: rw + i})
+	}
+	for i := 0; i < rw; i++ {
+		exprs = append(exprs, &colExpr{idx: i})
+	}
+	return &projectNode{child: sj, exprs: exprs}
 }
