@@ -40,9 +40,11 @@ import (
 //	and the corpus compares both ways.
 //
 // build_side: an inner hash join builds its table on the smaller input
-//   (estimated from table sizes), swapping the inputs and restoring the
-//   column order above. Wrong for outer joins (the sides are not symmetric),
-//   which keep their order.
+//
+//	(estimated from table sizes), swapping the inputs and restoring the
+//	column order above. Wrong for outer joins (the sides are not symmetric),
+//	which keep their order.
+//
 // topn: LIMIT over ORDER BY keeps only the first rows in a heap. Wrong if
 //
 //	the limit were not a per-execution constant; it is evaluated at open.
