@@ -111,24 +111,11 @@ func lookupCast(from, to types.Type, cc castCtx) (castFunc, bool) {
 	case from.OID == types.OIDInt4 && to.OID == types.OIDBool && cc == castExplicit:
 		return func(_ *evalCtx, d types.Datum) (types.Datum, error) { return d.(int64) != 0, nil }, true
 	case (from.OID == types.OIDOid || from.IsInteger()) && to.OID == types.OIDRegtype,
-		from.OID == types.OIDRegtype && to.OID == types.OIDOid:
-		return func(_ *evalCtx, d types.Datum) (types.Datum, error) {
-			v := d.(int64)
-			if v < math.MinInt32 || v > math.MaxUint32 {
-				return nil, types.OutOfRange(types.Oid)
-			}
-			return int64(uint32(v)), nil
-		}, true
+		from.OID == types.OIDRegtype && to.OID == types.OIDOid,
+		from.IsInteger() && to.OID == types.OIDOid:
+		return toOid, true
 	case from.OID == types.OIDRegtype && (to.OID == types.OIDInt8 || to.OID == types.OIDInt4 && cc != castImplicit):
 		return func(_ *evalCtx, d types.Datum) (types.Datum, error) { return d, nil }, true
-	case (from.OID == types.OIDInt4 || from.OID == types.OIDInt8 || from.OID == types.OIDInt2) && to.OID == types.OIDOid:
-		return func(_ *evalCtx, d types.Datum) (types.Datum, error) {
-			v := d.(int64)
-			if v < math.MinInt32 || v > math.MaxUint32 {
-				return nil, types.OutOfRange(types.Oid)
-			}
-			return int64(uint32(v)), nil
-		}, true
 	case from.OID == types.OIDOid && (to.OID == types.OIDInt8 || to.OID == types.OIDInt4 && cc != castImplicit):
 		return func(_ *evalCtx, d types.Datum) (types.Datum, error) {
 			if to.OID == types.OIDInt4 {
@@ -300,4 +287,13 @@ func (e *castExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
 		return nil, err
 	}
 	return e.fn(ec, v)
+}
+
+// toOid converts an integer to an OID (negative int4 values wrap, as in PostgreSQL).
+func toOid(_ *evalCtx, d types.Datum) (types.Datum, error) {
+	v := d.(int64)
+	if v < math.MinInt32 || v > math.MaxUint32 {
+		return nil, types.OutOfRange(types.Oid)
+	}
+	return int64(uint32(v)), nil
 }

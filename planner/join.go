@@ -443,16 +443,8 @@ func (b *binder) lateralItem(t ast.TableRef, left []scopeCol) (node, []scopeCol,
 		if n, cols, err = inner.query(x.Query); err != nil {
 			return nil, nil, false, err
 		}
-		if len(x.ColAliases) > len(cols) {
-			return nil, nil, false, sqlerr.New(sqlerr.InvalidColumnReference, "table \"%s\" has %d columns available but %d columns specified", x.Alias, len(cols), len(x.ColAliases))
-		}
-		sc = make([]scopeCol, len(cols))
-		for i, c := range cols {
-			name := c.Name
-			if i < len(x.ColAliases) {
-				name = x.ColAliases[i]
-			}
-			sc[i] = scopeCol{table: x.Alias, name: name, t: c.Type}
+		if sc, err = derivedScope(x, cols); err != nil {
+			return nil, nil, false, err
 		}
 	case *ast.FuncTable:
 		if n, sc, err = inner.tableFunc(x); err != nil {

@@ -194,48 +194,12 @@ func arithFn(op string, t types.Type) func(*evalCtx, []types.Datum) (types.Datum
 	switch {
 	case t.IsInteger():
 		lo, hi := types.IntRange(t)
-		check := func(v int64, overflow bool) (types.Datum, error) {
-			if overflow || v < lo || v > hi {
-				return nil, sqlerr.New(sqlerr.NumericValueOutOfRange, "%s out of range", t.Desc().SQLName)
+		return func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+			v, err := intArith(op, a[0].(int64), a[1].(int64), lo, hi, t)
+			if err != nil {
+				return nil, err
 			}
 			return v, nil
-		}
-		switch op {
-		case "+":
-			return func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
-				x, y := a[0].(int64), a[1].(int64)
-				s := x + y
-				return check(s, (x > 0 && y > 0 && s < 0) || (x < 0 && y < 0 && s >= 0))
-			}
-		case "-":
-			return func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
-				x, y := a[0].(int64), a[1].(int64)
-				s := x - y
-				return check(s, (x >= 0 && y < 0 && s < 0) || (x < 0 && y > 0 && s >= 0))
-			}
-		case "*":
-			return func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
-				x, y := a[0].(int64), a[1].(int64)
-				p := x * y
-				return check(p, x != 0 && (p/x != y || (x == -1 && y == math.MinInt64)))
-			}
-		case "/", "%":
-			return func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
-				x, y := a[0].(int64), a[1].(int64)
-				if y == 0 {
-					return nil, sqlerr.New(sqlerr.DivisionByZero, "division by zero")
-				}
-				if op == "%" {
-					if y == -1 {
-						return int64(0), nil
-					}
-					return x % y, nil
-				}
-				if y == -1 {
-					return check(-x, x == math.MinInt64)
-				}
-				return x / y, nil
-			}
 		}
 	case t.OID == types.OIDFloat4 || t.OID == types.OIDFloat8:
 		return func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
@@ -593,4 +557,40 @@ func scaleInterval(iv types.Interval, f float64, div bool) types.Interval {
 	out.Days += int32(monthRemDays)
 	out.Micros = int64(math.RoundToEven(apply(float64(iv.Micros)) + secRem*1e6))
 	return out
+}
+
+// intArith applies + - * / % to integers with PostgreSQL's division and
+// overflow rules for a result type whose range is [lo, hi].
+func intArith(op string, x, y, lo, hi int64, t types.Type) (int64, error) {
+	var v int64
+	over := false
+	switch op {
+	case "+":
+		v = x + y
+		over = (x > 0 && y > 0 && v < 0) || (x < 0 && y < 0 && v >= 0)
+	case "-":
+		v = x - y
+		over = (x >= 0 && y < 0 && v < 0) || (x < 0 && y > 0 && v >= 0)
+	case "*":
+		v = x * y
+		over = x != 0 && (v/x != y || (x == -1 && y == math.MinInt64))
+	case "/", "%":
+		if y == 0 {
+			return 0, sqlerr.New(sqlerr.DivisionByZero, "division by zero")
+		}
+		switch {
+		case op == "%" && y == -1:
+			v = 0
+		case op == "%":
+			v = x % y
+		case y == -1:
+			v, over = -x, x == math.MinInt64
+		default:
+			v = x / y
+		}
+	}
+	if over || v < lo || v > hi {
+		return 0, sqlerr.New(sqlerr.NumericValueOutOfRange, "%s out of range", t.Desc().SQLName)
+	}
+	return v, nil
 }

@@ -495,24 +495,30 @@ func (b *binder) fromItem(tr ast.TableRef) (node, []scopeCol, error) {
 		if inner.correlated && b.outer != nil {
 			b.correlated = true
 		}
-		if len(x.ColAliases) > len(cols) {
-			return nil, nil, sqlerr.New(sqlerr.InvalidColumnReference, "table \"%s\" has %d columns available but %d columns specified", x.Alias, len(cols), len(x.ColAliases))
-		}
-		sc := make([]scopeCol, len(cols))
-		for i, c := range cols {
-			name := c.Name
-			if i < len(x.ColAliases) {
-				name = x.ColAliases[i]
-			}
-			sc[i] = scopeCol{table: x.Alias, name: name, t: c.Type}
-		}
-		return n, sc, nil
+		sc, err := derivedScope(x, cols)
+		return n, sc, err
 	case *ast.FuncTable:
 		return b.tableFunc(x)
 	case *ast.JoinTable:
 		return b.join(x)
 	}
 	return nil, nil, sqlerr.Unsupported("FROM item %T is not supported yet", tr)
+}
+
+// derivedScope names a derived table's columns (with its column aliases).
+func derivedScope(x *ast.SubqueryTable, cols []Column) ([]scopeCol, error) {
+	if len(x.ColAliases) > len(cols) {
+		return nil, sqlerr.New(sqlerr.InvalidColumnReference, "table \"%s\" has %d columns available but %d columns specified", x.Alias, len(cols), len(x.ColAliases))
+	}
+	sc := make([]scopeCol, len(cols))
+	for i, c := range cols {
+		name := c.Name
+		if i < len(x.ColAliases) {
+			name = x.ColAliases[i]
+		}
+		sc[i] = scopeCol{table: x.Alias, name: name, t: c.Type}
+	}
+	return sc, nil
 }
 
 // columnName is PostgreSQL's FigureColname for an unnamed select item.

@@ -367,36 +367,9 @@ func compileFn(x *fnExpr, tableCols []Column) (vexpr, bool) {
 			if nulls != nil && nulls[k] {
 				continue
 			}
-			x, y := a.i[k], b.i[k]
-			var v int64
-			over := false
-			switch op {
-			case "+":
-				v = x + y
-				over = (x > 0 && y > 0 && v < 0) || (x < 0 && y < 0 && v >= 0)
-			case "-":
-				v = x - y
-				over = (x >= 0 && y < 0 && v < 0) || (x < 0 && y > 0 && v >= 0)
-			case "*":
-				v = x * y
-				over = x != 0 && (v/x != y || (x == -1 && y == math.MinInt64))
-			case "/", "%":
-				if y == 0 {
-					return nil, sqlerr.New(sqlerr.DivisionByZero, "division by zero")
-				}
-				switch {
-				case op == "%" && y == -1:
-					v = 0
-				case op == "%":
-					v = x % y
-				case y == -1:
-					v, over = -x, x == math.MinInt64
-				default:
-					v = x / y
-				}
-			}
-			if over || v < lo || v > hi {
-				return nil, sqlerr.New(sqlerr.NumericValueOutOfRange, "%s out of range", rt.Desc().SQLName)
+			v, err := intArith(op, a.i[k], b.i[k], lo, hi, rt)
+			if err != nil {
+				return nil, err
 			}
 			out.i[k] = v
 		}

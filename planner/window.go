@@ -539,19 +539,7 @@ func (c *winCall) frameBounds(ec *evalCtx, rows [][]types.Datum, idx []int, i, n
 		}
 		return 0, ge[i], nil
 	}
-	offset := func(e Expr) (int, error) {
-		v, err := e.Eval(ec, rows[idx[i]])
-		if err != nil {
-			return 0, err
-		}
-		if v == nil {
-			return 0, sqlerr.New(sqlerr.NullValueNotAllowed, "frame starting offset must not be null")
-		}
-		if v.(int64) < 0 {
-			return 0, sqlerr.New(sqlerr.InvalidPrecedingOrFollowingSize, "frame starting offset must not be negative")
-		}
-		return int(min(v.(int64), int64(n))), nil
-	}
+	offset := func(e Expr) (int, error) { return frameOffset(ec, e, rows[idx[i]], n) }
 	rowsMode := fr&frameRows != 0
 	lo, hi := 0, n
 	switch {
@@ -606,19 +594,7 @@ func (c *winCall) frameBounds(ec *evalCtx, rows [][]types.Datum, idx []int, i, n
 func (c *winCall) groupsBounds(ec *evalCtx, rows [][]types.Datum, idx []int, i, n int, groupOf, starts, ends []int) (int, int, error) {
 	fr := c.frame
 	g, ng := groupOf[i], len(starts)
-	offset := func(e Expr) (int, error) {
-		v, err := e.Eval(ec, rows[idx[i]])
-		if err != nil {
-			return 0, err
-		}
-		if v == nil {
-			return 0, sqlerr.New(sqlerr.NullValueNotAllowed, "frame starting offset must not be null")
-		}
-		if v.(int64) < 0 {
-			return 0, sqlerr.New(sqlerr.InvalidPrecedingOrFollowingSize, "frame starting offset must not be negative")
-		}
-		return int(min(v.(int64), int64(n))), nil
-	}
+	offset := func(e Expr) (int, error) { return frameOffset(ec, e, rows[idx[i]], n) }
 	lo, hi := 0, n
 	switch {
 	case fr&frameStartUnboundedPre != 0:
@@ -668,4 +644,19 @@ func (c *winCall) groupsBounds(ec *evalCtx, rows [][]types.Datum, idx []int, i, 
 		hi = lo
 	}
 	return lo, hi, nil
+}
+
+// frameOffset evaluates a frame's n PRECEDING/FOLLOWING for a row.
+func frameOffset(ec *evalCtx, e Expr, row []types.Datum, n int) (int, error) {
+	v, err := e.Eval(ec, row)
+	if err != nil {
+		return 0, err
+	}
+	if v == nil {
+		return 0, sqlerr.New(sqlerr.NullValueNotAllowed, "frame starting offset must not be null")
+	}
+	if v.(int64) < 0 {
+		return 0, sqlerr.New(sqlerr.InvalidPrecedingOrFollowingSize, "frame starting offset must not be negative")
+	}
+	return int(min(v.(int64), int64(n))), nil
 }
