@@ -485,6 +485,11 @@ func (b *binder) coerceCtx(e Expr, t types.Type, cc castCtx, what string, pos in
 			}
 			return &constExpr{t: t, v: v}, nil
 		}
+		if t.OID == types.OIDRegclass {
+			return &castExpr{x: x, to: t, fn: func(ec *evalCtx, d types.Datum) (types.Datum, error) {
+				return types.ParseText(t, d.(string), ec.env.Format)
+			}}, nil
+		}
 		v, err := types.ParseText(t, x.s, nil)
 		if err != nil {
 			if t.OID == types.OIDTimestamptz || t.OID == types.OIDDate || t.OID == types.OIDTimestamp {
@@ -608,6 +613,9 @@ func commonType(es []Expr, what string, pos int) (types.Type, error) {
 			continue
 		}
 		switch {
+		case isOidLike(et.OID) && (isOidLike(t.OID) || t.IsInteger()) || isOidLike(t.OID) && et.IsInteger():
+			// oid, regclass and regtype compare as oid; integers cast to oid implicitly.
+			t = types.Oid
 		case numRank(et.OID) > 0 && numRank(t.OID) > 0:
 			// Mixed types resolve to the base type, without a modifier.
 			if numRank(et.OID) > numRank(t.OID) {
@@ -630,6 +638,10 @@ func commonType(es []Expr, what string, pos int) (types.Type, error) {
 		t = types.Text
 	}
 	return t, nil
+}
+
+func isOidLike(o types.OID) bool {
+	return o == types.OIDOid || o == types.OIDRegclass || o == types.OIDRegtype
 }
 
 func isDateTime(o types.OID) bool {

@@ -26,6 +26,7 @@ type MemTable struct {
 	Schema string
 	Name   string
 	Cols   []Column
+	OID    types.OID // set by the owner (the session numbers its temporary tables)
 
 	mu   sync.RWMutex
 	rows [][]types.Datum

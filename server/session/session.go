@@ -106,6 +106,7 @@ type Session struct {
 	txModes  ast.TxModes
 	stmtTime time.Time
 	notices  []sqlerr.Notice // warnings raised by the running statement
+	relOID   types.OID       // last OID given to a temporary table
 }
 
 var _ pgwire.Handler = (*Session)(nil)
@@ -190,7 +191,32 @@ func (s *Session) IdleInTransactionTimeout() int64 {
 }
 
 func (s *Session) format() *types.Format {
-	return &types.Format{Loc: s.set.location(), ExtraFloatDigits: s.set.int("extra_float_digits")}
+	return &types.Format{Loc: s.set.location(), ExtraFloatDigits: s.set.int("extra_float_digits"), Relations: sessionRelations{s}}
+}
+
+// sessionRelations resolves regclass against the session's temporary tables.
+type sessionRelations struct{ s *Session }
+
+func (r sessionRelations) RelationOID(name string) (types.OID, bool) {
+	if t, ok := r.s.temp[name]; ok {
+		return t.OID, true
+	}
+	return 0, false
+}
+
+func (r sessionRelations) RelationName(oid types.OID) (string, bool) {
+	for _, t := range r.s.temp {
+		if t.OID == oid {
+			return t.Name, true
+		}
+	}
+	return "", false
+}
+
+// nextRelOID numbers relations like PostgreSQL's user OIDs (from 16384).
+func (s *Session) nextRelOID() types.OID {
+	s.relOID++
+	return 16384 + s.relOID
 }
 
 // env builds the planner environment for one statement.

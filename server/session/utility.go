@@ -331,6 +331,7 @@ func (s *Session) createTable(ctx context.Context, x *ast.CreateTable, tag strin
 			}
 		}
 		t := planner.NewMemTable("pg_temp", x.Table.Name, cols)
+		t.OID = s.nextRelOID()
 		rows, err := planner.CollectRows(ctx, plan, s.env(), nil)
 		if err != nil {
 			return "", err
@@ -354,6 +355,7 @@ func (s *Session) createTable(ctx context.Context, x *ast.CreateTable, tag strin
 		cols[i] = planner.Column{Name: c.Name, Type: t, NotNull: c.NotNull}
 	}
 	t := planner.NewMemTable("pg_temp", x.Table.Name, cols)
+	t.OID = s.nextRelOID()
 	s.temp[t.Name] = t
 	s.undo = append(s.undo, undoEntry{created: t.Name})
 	return tag, nil

@@ -13,7 +13,7 @@ func HasBinary(t Type) bool {
 		return HasBinary(e)
 	}
 	switch t.OID {
-	case OIDBool, OIDInt2, OIDInt4, OIDInt8, OIDOid, OIDRegtype, OIDFloat4, OIDFloat8, OIDNumeric,
+	case OIDBool, OIDInt2, OIDInt4, OIDInt8, OIDOid, OIDRegtype, OIDRegclass, OIDFloat4, OIDFloat8, OIDNumeric,
 		OIDText, OIDVarchar, OIDBpchar, OIDName, OIDBytea, OIDDate, OIDTimestamp,
 		OIDTimestamptz, OIDInterval, OIDUUID, OIDJSON, OIDJSONB, OIDUnknown, OIDRegproc:
 		return true
@@ -35,7 +35,7 @@ func AppendBinary(buf []byte, t Type, d Datum) []byte {
 		return append(buf, 0)
 	case OIDInt2:
 		return be.AppendUint16(buf, uint16(d.(int64)))
-	case OIDInt4, OIDOid, OIDRegproc, OIDRegtype:
+	case OIDInt4, OIDOid, OIDRegproc, OIDRegtype, OIDRegclass:
 		return be.AppendUint32(buf, uint32(d.(int64)))
 	case OIDInt8:
 		return be.AppendUint64(buf, uint64(d.(int64)))
@@ -105,7 +105,7 @@ func ParseBinary(t Type, b []byte) (Datum, error) {
 			return nil, err
 		}
 		return int64(int32(be.Uint32(b))), nil
-	case OIDOid, OIDRegproc, OIDRegtype:
+	case OIDOid, OIDRegproc, OIDRegtype, OIDRegclass:
 		if err := need(4); err != nil {
 			return nil, err
 		}

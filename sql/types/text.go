@@ -15,6 +15,14 @@ import (
 type Format struct {
 	Loc              *time.Location // TimeZone; nil means UTC
 	ExtraFloatDigits int            // extra_float_digits (PostgreSQL default 1)
+	// Relations resolves regclass values (nil: print OIDs).
+	Relations RelationNames
+}
+
+// RelationNames maps relations to OIDs and back, for regclass.
+type RelationNames interface {
+	RelationOID(name string) (OID, bool)
+	RelationName(oid OID) (string, bool)
 }
 
 func (f *Format) loc() *time.Location {
@@ -36,6 +44,11 @@ func AppendText(buf []byte, t Type, d Datum, f *Format) []byte {
 		if t.OID == OIDRegtype {
 			if _, ok := Lookup(OID(v)); ok {
 				return append(buf, Type{OID: OID(v), Typmod: -1}.String()...)
+			}
+		}
+		if t.OID == OIDRegclass && f != nil && f.Relations != nil {
+			if name, ok := f.Relations.RelationName(OID(v)); ok {
+				return append(buf, name...)
 			}
 		}
 		return strconv.AppendInt(buf, v, 10)
@@ -312,6 +325,8 @@ func ParseText(t Type, s string, f *Format) (Datum, error) {
 		return ParseInt(t, s)
 	case OIDRegtype:
 		return ParseRegtype(s)
+	case OIDRegclass:
+		return parseRegclass(s, f)
 	case OIDFloat4, OIDFloat8:
 		return ParseFloat(t, s)
 	case OIDNumeric:
@@ -591,4 +606,25 @@ func ParseRegtype(s string) (Datum, error) {
 		oid = a.OID
 	}
 	return int64(oid), nil
+}
+
+// parseRegclass reads a relation name (or a numeric OID) as regclass input does.
+func parseRegclass(s string, f *Format) (Datum, error) {
+	name := strings.TrimSpace(s)
+	if n, err := strconv.ParseUint(name, 10, 32); err == nil {
+		return int64(n), nil
+	}
+	lookup := strings.ToLower(name)
+	if strings.HasPrefix(name, `"`) && strings.HasSuffix(name, `"`) && len(name) >= 2 {
+		lookup = name[1 : len(name)-1]
+	}
+	if i := strings.LastIndexByte(lookup, '.'); i >= 0 {
+		lookup = lookup[i+1:]
+	}
+	if f != nil && f.Relations != nil {
+		if oid, ok := f.Relations.RelationOID(lookup); ok {
+			return int64(oid), nil
+		}
+	}
+	return nil, sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", name)
 }

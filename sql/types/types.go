@@ -38,6 +38,7 @@ const (
 	OIDJSONB       OID = 3802
 	OIDVoid        OID = 2278
 	OIDRegtype     OID = 2206
+	OIDRegclass    OID = 2205
 	OIDRecord      OID = 2249
 )
 
@@ -83,6 +84,7 @@ var descs = []Desc{
 	{OIDUnknown, "unknown", "unknown", -2, 'X', nil},
 	{OIDVoid, "void", "void", 4, 'P', nil},
 	{OIDRegtype, "regtype", "regtype", 4, 'N', nil},
+	{OIDRegclass, "regclass", "regclass", 4, 'N', nil},
 }
 
 var (
@@ -126,6 +128,7 @@ var (
 	UUIDT        = Type{OIDUUID, -1}
 	Void         = Type{OIDVoid, -1}
 	Regtype      = Type{OIDRegtype, -1}
+	Regclass     = Type{OIDRegclass, -1}
 )
 
 // Lookup returns the description of a type OID.
@@ -214,7 +217,7 @@ func ArrowType(t Type) arrow.DataType {
 		return arrow.PrimitiveTypes.Int16
 	case OIDInt4:
 		return arrow.PrimitiveTypes.Int32
-	case OIDInt8, OIDOid, OIDRegproc, OIDRegtype:
+	case OIDInt8, OIDOid, OIDRegproc, OIDRegtype, OIDRegclass:
 		return arrow.PrimitiveTypes.Int64
 	case OIDFloat4:
 		return arrow.PrimitiveTypes.Float32
