@@ -37,6 +37,7 @@ type evalCtx struct {
 	cache  map[any]any         // per-execution results (uncorrelated sub-queries, CTEs)
 	mem    *memAccount         // the query's memory budget, shared by sub-queries
 	stats  map[node]*nodeStats // EXPLAIN ANALYZE figures, nil otherwise
+	stack  []types.Datum       // argument stack of fnExpr (not shared between goroutines)
 }
 
 // sub returns the context for evaluating a sub-query of the current row.
@@ -122,8 +123,9 @@ type fnExpr struct {
 
 func (e *fnExpr) Type() types.Type { return e.t }
 func (e *fnExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
-	var buf [4]types.Datum
-	vals := buf[:0]
+	// Arguments live on the context's stack: no allocation per call.
+	start := len(ec.stack)
+	defer func() { ec.stack = ec.stack[:start] }()
 	for _, a := range e.args {
 		v, err := a.Eval(ec, row)
 		if err != nil {
@@ -132,9 +134,9 @@ func (e *fnExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
 		if v == nil && e.strict {
 			return nil, nil
 		}
-		vals = append(vals, v)
+		ec.stack = append(ec.stack, v)
 	}
-	return e.fn(ec, vals)
+	return e.fn(ec, ec.stack[start:len(ec.stack):len(ec.stack)])
 }
 
 type boolExpr struct {

@@ -2,6 +2,7 @@ package testsql
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"testing"
 	"time"
@@ -60,6 +61,41 @@ func BenchmarkSelect1(b *testing.B) {
 				sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
 				b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds())/1e3, "p50-µs")
 				b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds())/1e3, "p99-µs")
+			})
+		}
+	}
+}
+
+// BenchmarkLargeResult fetches 1M rows of (int, text, float) through the
+// extended protocol in binary and text, for sluice and PostgreSQL.
+func BenchmarkLargeResult(b *testing.B) {
+	srv := Start(b)
+	targets := []struct{ name, url string }{{"sluice", srv.URL("sluice", "")}}
+	if postgresReachable() {
+		targets = append(targets, struct{ name, url string }{"postgres", PostgresURL()})
+	}
+	const q = "SELECT g, 'row' || g::text, g * 0.5::float8 FROM generate_series(1, 1000000) g"
+	for _, tg := range targets {
+		for _, format := range []int16{0, 1} {
+			b.Run(fmt.Sprintf("%s/format%d", tg.name, format), func(b *testing.B) {
+				ctx := context.Background()
+				c, err := pgconn.Connect(ctx, tg.url)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer c.Close(ctx)
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					rr := c.ExecParams(ctx, q, nil, nil, nil, []int16{format})
+					n := 0
+					for rr.NextRow() {
+						n++
+					}
+					if _, err := rr.Close(); err != nil || n != 1000000 {
+						b.Fatal(err, n)
+					}
+				}
+				b.ReportMetric(1e6*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 			})
 		}
 	}

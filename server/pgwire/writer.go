@@ -3,8 +3,11 @@ package pgwire
 import (
 	"encoding/binary"
 	"io"
+	"math"
+	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/jackc/pgx/v5/pgproto3"
 
 	"github.com/sluicedb/sluice/sql/sqlerr"
@@ -112,12 +115,7 @@ func (w *ResultWriter) WriteBatch(rb arrow.RecordBatch, from, to int) error {
 			}
 			lenAt := len(w.buf)
 			w.buf = append(w.buf, 0, 0, 0, 0)
-			d := types.DatumAt(col, t, r)
-			if FormatFor(w.formats, i) == 1 {
-				w.buf = types.AppendBinary(w.buf, t, d)
-			} else {
-				w.buf = types.AppendText(w.buf, t, d, w.fmt)
-			}
+			w.buf = appendValue(w.buf, col, t, r, FormatFor(w.formats, i) == 1, w.fmt)
 			binary.BigEndian.PutUint32(w.buf[lenAt:], uint32(len(w.buf)-lenAt-4))
 		}
 		binary.BigEndian.PutUint32(w.buf[start+1:], uint32(len(w.buf)-start-1))
@@ -240,4 +238,58 @@ func typeByte(m pgproto3.FrontendMessage) byte {
 		return '?'
 	}
 	return b[0]
+}
+
+// appendValue encodes one non-null value, with allocation-free paths for the
+// common Arrow arrays and the generic Datum path for the rest.
+func appendValue(buf []byte, col arrow.Array, t types.Type, r int, bin bool, f *types.Format) []byte {
+	be := binary.BigEndian
+	switch a := col.(type) {
+	case *array.Int64:
+		if t.OID == types.OIDInt8 {
+			if bin {
+				return be.AppendUint64(buf, uint64(a.Value(r)))
+			}
+			return strconv.AppendInt(buf, a.Value(r), 10)
+		}
+	case *array.Int32:
+		if bin {
+			return be.AppendUint32(buf, uint32(a.Value(r)))
+		}
+		return strconv.AppendInt(buf, int64(a.Value(r)), 10)
+	case *array.Int16:
+		if bin {
+			return be.AppendUint16(buf, uint16(a.Value(r)))
+		}
+		return strconv.AppendInt(buf, int64(a.Value(r)), 10)
+	case *array.Float64:
+		if bin {
+			return be.AppendUint64(buf, math.Float64bits(a.Value(r)))
+		}
+		efd := 1
+		if f != nil {
+			efd = f.ExtraFloatDigits
+		}
+		return types.AppendFloat(buf, a.Value(r), false, efd)
+	case *array.String:
+		if t.OID == types.OIDText || t.OID == types.OIDVarchar || t.OID == types.OIDName || t.OID == types.OIDBpchar {
+			return append(buf, a.Value(r)...)
+		}
+	case *array.Boolean:
+		v := a.Value(r)
+		switch {
+		case bin && v:
+			return append(buf, 1)
+		case bin:
+			return append(buf, 0)
+		case v:
+			return append(buf, 't')
+		}
+		return append(buf, 'f')
+	}
+	d := types.DatumAt(col, t, r)
+	if bin {
+		return types.AppendBinary(buf, t, d)
+	}
+	return types.AppendText(buf, t, d, f)
 }

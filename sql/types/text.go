@@ -1,6 +1,7 @@
 package types
 
 import (
+	"bytes"
 	"encoding/hex"
 	"encoding/json"
 	"math"
@@ -119,15 +120,31 @@ func AppendFloat(buf []byte, v float64, is4 bool, efd int) []byte {
 		return append(buf, '0')
 	}
 	// Shortest digits, then PostgreSQL's layout: fixed notation when the
-	// decimal exponent is in [-4, DIG), scientific otherwise.
-	e := strconv.FormatFloat(v, 'e', -1, bits)
+	// decimal exponent is in [-4, DIG), scientific otherwise. Works on a
+	// stack buffer: this runs once per float on the wire.
+	var scratch [32]byte
+	e := strconv.AppendFloat(scratch[:0], v, 'e', -1, bits)
 	neg := e[0] == '-'
 	if neg {
 		e = e[1:]
 	}
-	mant, expS, _ := strings.Cut(e, "e")
-	exp, _ := strconv.Atoi(expS)
-	digits := strings.Replace(mant, ".", "", 1)
+	ePos := bytes.IndexByte(e, 'e')
+	mant, expS := e[:ePos], e[ePos+1:]
+	exp := 0
+	expNeg := expS[0] == '-'
+	for _, c := range expS[1:] {
+		exp = exp*10 + int(c-'0')
+	}
+	if expNeg {
+		exp = -exp
+	}
+	var digitBuf [24]byte
+	digits := digitBuf[:0]
+	for _, c := range mant {
+		if c != '.' {
+			digits = append(digits, c)
+		}
+	}
 	if neg {
 		buf = append(buf, '-')
 	}
@@ -151,12 +168,17 @@ func AppendFloat(buf []byte, v float64, is4 bool, efd int) []byte {
 	}
 	if exp < 0 {
 		buf = append(buf, "0."...)
-		buf = append(buf, strings.Repeat("0", -exp-1)...)
+		for i := 0; i < -exp-1; i++ {
+			buf = append(buf, '0')
+		}
 		return append(buf, digits...)
 	}
 	if len(digits) <= exp+1 {
 		buf = append(buf, digits...)
-		return append(buf, strings.Repeat("0", exp+1-len(digits))...)
+		for i := 0; i < exp+1-len(digits); i++ {
+			buf = append(buf, '0')
+		}
+		return buf
 	}
 	buf = append(buf, digits[:exp+1]...)
 	buf = append(buf, '.')
