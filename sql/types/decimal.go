@@ -58,6 +58,15 @@ func ParseDecimal(s string) (*Decimal, error) {
 	d := &Decimal{}
 	d.Coef.SetString(digits, 10)
 	scale := int64(len(frac)) - exp
+	if d.Coef.Sign() == 0 {
+		// Zero with any exponent is zero; only its display scale is kept.
+		d.Scale = int32(min(max(scale, 0), 16383))
+		return d, nil
+	}
+	// PostgreSQL allows 131072 digits before the decimal point.
+	if int64(len(strings.TrimLeft(digits, "0")))-scale > 131072 {
+		return nil, sqlerr.New(sqlerr.NumericValueOutOfRange, "value overflows numeric format")
+	}
 	if scale < 0 {
 		d.Coef.Mul(&d.Coef, pow10(int32(-scale)))
 		scale = 0
