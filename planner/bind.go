@@ -143,8 +143,12 @@ func typeOf(tn *ast.TypeName) (types.Type, error) {
 
 func (b *binder) expr(e ast.Expr) (Expr, error) {
 	if b.agg != nil {
-		// Above GROUP BY, an expression equal to a grouping item reads the group key.
-		if _, isCol := e.(*ast.ColumnRef); !isCol {
+		// Above GROUP BY, an expression equal to a grouping item reads the
+		// group key. Constants do not (a literal in HAVING stays a literal);
+		// a constant select item that is itself a grouping item is matched
+		// by selectNode.
+		_, isConst := e.(*ast.Const)
+		if _, isCol := e.(*ast.ColumnRef); !isCol && !isConst {
 			k := ast.Key(e)
 			for i, gk := range b.agg.groupKey {
 				if gk == k {

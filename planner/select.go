@@ -227,7 +227,7 @@ func (b *binder) selectNode(sel *ast.Select) (node, []Column, error) {
 			exprs, cols = append(exprs, es...), append(cols, cs...)
 			continue
 		}
-		e, err := b.expr(t.Expr)
+		e, err := b.targetExpr(t.Expr)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -503,6 +503,20 @@ func (b *binder) fromItem(tr ast.TableRef) (node, []scopeCol, error) {
 		return b.join(x)
 	}
 	return nil, nil, sqlerr.Unsupported("FROM item %T is not supported yet", tr)
+}
+
+// targetExpr binds a select item; above GROUP BY a constant item that is a
+// grouping item reads the group key (it is NULL in grouping sets without it).
+func (b *binder) targetExpr(e ast.Expr) (Expr, error) {
+	if c, ok := e.(*ast.Const); ok && b.agg != nil {
+		k := ast.Key(c)
+		for i, gk := range b.agg.groupKey {
+			if gk == k {
+				return &colExpr{idx: i, t: b.agg.groups[i].Type()}, nil
+			}
+		}
+	}
+	return b.expr(e)
 }
 
 // derivedScope names a derived table's columns (with its column aliases).

@@ -84,7 +84,7 @@ func (g *gen) expr(typ string, depth int) string {
 	d := depth - 1
 	switch typ {
 	case "int":
-		switch g.r.IntN(9) {
+		switch g.r.IntN(10) {
 		case 0:
 			return "(" + g.expr("int", d) + " " + g.pick("+", "-", "*") + " " + g.expr("int", d) + ")"
 		case 1:
@@ -101,6 +101,11 @@ func (g *gen) expr(typ string, depth int) string {
 			return "CASE WHEN " + g.expr("bool", d) + " THEN " + g.expr("int", d) + " ELSE " + g.expr("int", d) + " END"
 		case 7:
 			return "GREATEST(" + g.expr("int", d) + ", " + g.expr("int", d) + ")"
+		case 8:
+			return g.pick("array_length(ARRAY["+g.expr("int", d)+", "+g.lit("int")+"], 1)",
+				"(ARRAY["+g.expr("int", d)+", "+g.expr("int", d)+"])["+g.pick("1", "2", "3")+"]",
+				"(jsonb_build_object('k', "+g.expr("int", d)+") ->> 'k')::int",
+				"cardinality(string_to_array("+g.expr("text", d)+", 'a'))")
 		default:
 			return "extract(" + g.pick("year", "month", "day", "dow") + " FROM " + g.expr("date", d) + ")::int"
 		}
@@ -155,7 +160,10 @@ func (g *gen) expr(typ string, depth int) string {
 		case 7:
 			return "(" + g.expr("text", d) + " " + g.pick("LIKE", "ILIKE", "NOT LIKE") + " " + g.pick("'a%'", "'%an%'", "'_pple'", "'%'") + ")"
 		case 8:
-			return "(" + g.expr("int", d) + " IS DISTINCT FROM " + g.expr("int", d) + ")"
+			return g.pick("("+g.expr("int", d)+" IS DISTINCT FROM "+g.expr("int", d)+")",
+				"("+g.expr("int", d)+" = ANY(ARRAY["+g.lit("int")+", "+g.expr("int", d)+"]))",
+				"("+g.expr("text", d)+" <> ALL('{apple,kiwi}'::text[]))",
+				"(COALESCE("+g.expr("num", d)+", "+g.expr("int", d)+") > 1)")
 		default:
 			return g.pick("EXISTS (SELECT 1 FROM t2 x WHERE x.a = "+g.col("int")+")", g.col("int")+" IN (SELECT x.a FROM t2 x WHERE x.f)")
 		}
@@ -191,7 +199,16 @@ func (g *gen) query() string {
 		if g.r.IntN(3) == 0 {
 			having = " HAVING count(*) " + g.pick(">", ">=", "=") + " " + g.pick("1", "2")
 		}
-		return fmt.Sprintf("SELECT %s AS k, %s AS v FROM %s%s GROUP BY 1%s", key, agg, from, where, having)
+		group := "1"
+		if g.r.IntN(4) == 0 {
+			group = g.pick("ROLLUP (1)", "CUBE (1)", "GROUPING SETS ((1), ())")
+		}
+		return fmt.Sprintf("SELECT %s AS k, %s AS v FROM %s%s GROUP BY %s%s", key, agg, from, where, group, having)
+	}
+	if g.r.IntN(8) == 0 {
+		g.tables = []string{"t1", "s"}
+		g.cols["s"] = []string{"a"}
+		return fmt.Sprintf("SELECT t1.a, s.a, %s FROM t1, LATERAL (SELECT generate_series(1, abs(COALESCE(t1.a, 0)) %% 3) AS a) s", g.expr("int", 1))
 	}
 	n := 1 + g.r.IntN(3)
 	var sel []string
@@ -203,7 +220,7 @@ func (g *gen) query() string {
 		part := g.expr(g.pick("int", "text", "bool"), 1)
 		ord := g.col(g.pick("int", "text", "date"))
 		w := g.pick("rank()", "dense_rank()", "count(*)", "sum("+g.col("int")+")", "max("+g.col("text")+")", "percent_rank()")
-		frame := g.pick("", " RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING")
+		frame := g.pick("", " RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING", " GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW", " GROUPS BETWEEN CURRENT ROW AND 2 FOLLOWING")
 		sel = append(sel, fmt.Sprintf("%s OVER (PARTITION BY %s ORDER BY %s%s) AS w", w, part, ord, frame))
 		n++
 	}
@@ -212,8 +229,10 @@ func (g *gen) query() string {
 		distinct = "DISTINCT "
 	}
 	q := fmt.Sprintf("SELECT %s%s FROM %s%s", distinct, strings.Join(sel, ", "), from, where)
-	if g.r.IntN(6) == 0 {
-		q += " UNION" + g.pick("", " ALL") + " " + fmt.Sprintf("SELECT %s FROM t1", strings.Join(func() []string {
+	if g.r.IntN(10) == 0 {
+		q = "WITH w AS (" + q + ") SELECT * FROM w"
+	} else if g.r.IntN(6) == 0 {
+		q += " " + g.pick("UNION", "UNION ALL", "INTERSECT", "EXCEPT", "EXCEPT ALL") + " " + fmt.Sprintf("SELECT %s FROM t1", strings.Join(func() []string {
 			var s []string
 			for i := 0; i < n; i++ {
 				s = append(s, "NULL")
