@@ -554,6 +554,10 @@ func columnName(e ast.Expr) string {
 		return x.Type.Name
 	case *ast.CaseExpr:
 		return "case"
+	case *ast.ArrayExpr:
+		return "array"
+	case *ast.Subscript:
+		return columnName(x.X)
 	case *ast.Coalesce:
 		return "coalesce"
 	case *ast.NullIf:
