@@ -116,3 +116,8 @@ func BenchmarkHashJoinSmallLeft(b *testing.B) {
 	small := intTable(1000, 1000)
 	runBench(b, "SELECT count(*) FROM s JOIN t ON s.v = t.k", benchTables{"t": intTable(n, n), "s": small}, n+1000)
 }
+
+func BenchmarkFilterLike1M(b *testing.B) {
+	const n = 1_000_000
+	runBench(b, "SELECT count(*) FROM t WHERE s LIKE '%1%'", benchTables{"t": intTable(n, 1000)}, n)
+}

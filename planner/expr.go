@@ -118,6 +118,9 @@ type fnExpr struct {
 	pure   bool   // immutable: may be folded when its arguments are constants
 	isEq   bool   // the = operator (a hash-join key candidate)
 	op     string // the operator symbol for comparisons and arithmetic (vector kernels)
+	// vec, when set, is a column kernel for this call over its compiled
+	// arguments (strict: NULL in gives NULL out).
+	vec func(args []*vcol, n int) (*vcol, error)
 	fn     func(ec *evalCtx, args []types.Datum) (types.Datum, error)
 }
 

@@ -409,27 +409,34 @@ func (b *binder) match(op string, l, r Expr, pos int) (Expr, error) {
 	negate := strings.HasPrefix(op, "!")
 	fold := strings.HasSuffix(op, "*")
 	like := strings.Contains(op, "~~")
+	compile := func(pat string) (*regexp.Regexp, error) {
+		src := pat
+		if like {
+			var err error
+			if src, err = likeToRegexp(pat); err != nil {
+				return nil, err
+			}
+		}
+		if fold {
+			src = "(?i)" + src
+		}
+		re, err := regexp.Compile(src)
+		if err != nil {
+			return nil, sqlerr.New(sqlerr.InvalidParameterValue, "invalid regular expression: %v", err)
+		}
+		return re, nil
+	}
 	var mu sync.Mutex
 	cache := map[string]*regexp.Regexp{}
-	return &fnExpr{t: types.Bool, args: []Expr{l, r}, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+	out := &fnExpr{t: types.Bool, args: []Expr{l, r}, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
 		pat := a[1].(string)
 		mu.Lock()
 		re, ok := cache[pat]
 		mu.Unlock()
 		if !ok {
-			src := pat
-			if like {
-				var err error
-				if src, err = likeToRegexp(pat); err != nil {
-					return nil, err
-				}
-			}
-			if fold {
-				src = "(?i)" + src
-			}
 			var err error
-			if re, err = regexp.Compile(src); err != nil {
-				return nil, sqlerr.New(sqlerr.InvalidParameterValue, "invalid regular expression: %v", err)
+			if re, err = compile(pat); err != nil {
+				return nil, err
 			}
 			mu.Lock()
 			if len(cache) < 64 {
@@ -438,7 +445,23 @@ func (b *binder) match(op string, l, r Expr, pos int) (Expr, error) {
 			mu.Unlock()
 		}
 		return re.MatchString(a[0].(string)) != negate, nil
-	}}, nil
+	}}
+	if c, ok := r.(*constExpr); ok && c.v != nil {
+		// A constant pattern also gets a column kernel (vectorize rule).
+		if re, err := compile(c.v.(string)); err == nil {
+			out.vec = func(args []*vcol, n int) (*vcol, error) {
+				a := args[0]
+				res := &vcol{kind: vBool, b: make([]bool, n), null: a.null}
+				for k := 0; k < n; k++ {
+					if !a.isNull(k) {
+						res.b[k] = re.MatchString(a.s[k]) != negate
+					}
+				}
+				return res, nil
+			}
+		}
+	}
+	return out, nil
 }
 
 func likeToRegexp(p string) (string, error) {

@@ -286,8 +286,37 @@ func orNulls(a, b []bool, n int) []bool {
 	return out
 }
 
-// compileFn compiles comparisons and arithmetic the binder resolved.
+// compileFn compiles comparisons and arithmetic the binder resolved, and
+// calls that carry their own column kernel.
 func compileFn(x *fnExpr, tableCols []Column) (vexpr, bool) {
+	if x.vec != nil {
+		args := make([]vexpr, len(x.args))
+		for i, a := range x.args {
+			if _, isConst := a.(*constExpr); isConst && i > 0 {
+				continue // constant arguments are baked into the kernel
+			}
+			c, ok := compileVec(a, tableCols)
+			if !ok {
+				return nil, false
+			}
+			args[i] = c
+		}
+		kernel := x.vec
+		return func(cols []*vcol, n int) (*vcol, error) {
+			in := make([]*vcol, len(args))
+			for i, a := range args {
+				if a == nil {
+					continue
+				}
+				v, err := a(cols, n)
+				if err != nil {
+					return nil, err
+				}
+				in[i] = v
+			}
+			return kernel(in, n)
+		}, true
+	}
 	if len(x.args) != 2 || !x.strict || x.op == "" {
 		return nil, false
 	}
