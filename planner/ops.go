@@ -447,14 +447,24 @@ func (b *binder) match(op string, l, r Expr, pos int) (Expr, error) {
 		return re.MatchString(a[0].(string)) != negate, nil
 	}}
 	if c, ok := r.(*constExpr); ok && c.v != nil {
-		// A constant pattern also gets a column kernel (vectorize rule).
-		if re, err := compile(c.v.(string)); err == nil {
+		// A constant pattern also gets a column kernel (vectorize rule);
+		// simple LIKE patterns avoid the regular-expression engine.
+		var match func(string) bool
+		if like && !fold {
+			match = simpleLike(c.v.(string))
+		}
+		if match == nil {
+			if re, err := compile(c.v.(string)); err == nil {
+				match = re.MatchString
+			}
+		}
+		if match != nil {
 			out.vec = func(args []*vcol, n int) (*vcol, error) {
 				a := args[0]
 				res := &vcol{kind: vBool, b: make([]bool, n), null: a.null}
 				for k := 0; k < n; k++ {
 					if !a.isNull(k) {
-						res.b[k] = re.MatchString(a.s[k]) != negate
+						res.b[k] = match(a.s[k]) != negate
 					}
 				}
 				return res, nil
@@ -462,6 +472,30 @@ func (b *binder) match(op string, l, r Expr, pos int) (Expr, error) {
 		}
 	}
 	return out, nil
+}
+
+// simpleLike returns a matcher for LIKE patterns that are a literal with
+// optional leading and trailing % (no _ or escapes), else nil.
+func simpleLike(p string) func(string) bool {
+	if strings.ContainsAny(p, "_\\") {
+		return nil
+	}
+	lead, trail := strings.HasPrefix(p, "%"), strings.HasSuffix(p, "%") && len(p) > 1
+	body := strings.TrimSuffix(strings.TrimPrefix(p, "%"), "%")
+	if strings.Contains(body, "%") {
+		return nil
+	}
+	switch {
+	case p == "%":
+		return func(string) bool { return true }
+	case lead && trail:
+		return func(s string) bool { return strings.Contains(s, body) }
+	case lead:
+		return func(s string) bool { return strings.HasSuffix(s, body) }
+	case trail:
+		return func(s string) bool { return strings.HasPrefix(s, body) }
+	}
+	return func(s string) bool { return s == body }
 }
 
 func likeToRegexp(p string) (string, error) {
