@@ -121,3 +121,8 @@ func BenchmarkFilterLike1M(b *testing.B) {
 	const n = 1_000_000
 	runBench(b, "SELECT count(*) FROM t WHERE s LIKE '%1%'", benchTables{"t": intTable(n, 1000)}, n)
 }
+
+func BenchmarkCountDistinct1M(b *testing.B) {
+	const n = 1_000_000
+	runBench(b, "SELECT k, count(DISTINCT v % 1000) FROM t GROUP BY k", benchTables{"t": intTable(n, 16)}, n)
+}

@@ -180,6 +180,7 @@ type vaccs struct {
 	fsum []float64
 	seen []bool
 	best []types.Datum
+	dist map[int]map[string]struct{} // count(DISTINCT …) value sets by accumulator
 }
 
 func (v *vaccs) add(keys []types.Datum) int {
@@ -206,7 +207,7 @@ type vstate struct {
 }
 
 func newVState(na int) *vstate {
-	return &vstate{acc: &vaccs{na: na, dsum: map[int]*types.Decimal{}}, byStr: map[string]int{}, byInt: map[int64]int{}, nullGroup: -1}
+	return &vstate{acc: &vaccs{na: na, dsum: map[int]*types.Decimal{}, dist: map[int]map[string]struct{}{}}, byStr: map[string]int{}, byInt: map[int64]int{}, nullGroup: -1}
 }
 
 func (a *vecAggNode) intKey() bool { return len(a.keys) == 1 && a.kt[0].IsInteger() }
@@ -216,7 +217,7 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 	na := len(a.aggs)
 	acc := st.acc
 	intKey := a.intKey()
-	var buf []byte
+	var buf, dbuf []byte
 	return a.scan.selected(ec, rows, all, lo, hi, func(_ [][]types.Datum, cols []*vcol, sel []int32) error {
 		rowsN := chunkLen(cols)
 		keyCols := make([]*vcol, len(a.keys))
@@ -294,6 +295,22 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 					continue
 				}
 				if c.isNull(k) {
+					continue
+				}
+				if ag.name == "count_distinct" {
+					set := acc.dist[j]
+					if set == nil {
+						set = map[string]struct{}{}
+						acc.dist[j] = set
+					}
+					dbuf = appendVecKey(dbuf[:0], c, k)
+					kb := dbuf
+					if _, dup := set[string(kb)]; !dup {
+						if err := ec.mem.charge(int64(len(kb)) + 48); err != nil {
+							return err
+						}
+						set[string(kb)] = struct{}{}
+					}
 					continue
 				}
 				acc.cnt[j]++
@@ -385,6 +402,13 @@ func (a *vecAggNode) merge(st, o *vstate) {
 				if o.acc.seen[k] {
 					st.acc.offer(j, o.acc.best[k], ag.name == "max")
 				}
+			case "count_distinct":
+				if len(o.acc.dist[k]) > 0 && st.acc.dist[j] == nil {
+					st.acc.dist[j] = map[string]struct{}{}
+				}
+				for v := range o.acc.dist[k] {
+					st.acc.dist[j][v] = struct{}{}
+				}
 			}
 		}
 	}
@@ -461,6 +485,8 @@ func (ag vecAgg) result(g *vaccs, j int) (types.Datum, error) {
 	switch ag.name {
 	case "count", "count_star":
 		return g.cnt[j], nil
+	case "count_distinct":
+		return int64(len(g.dist[j])), nil
 	case "min", "max":
 		if !g.seen[j] {
 			return nil, nil
@@ -594,6 +620,15 @@ func vectorizeAgg(a *aggNode) node {
 		out.kt = append(out.kt, g.Type())
 	}
 	for _, c := range ac.aggs {
+		if c.distinct && c.def.name == "count" && len(c.args) == 1 && c.filter == nil {
+			kind, ok := vkindOf(c.args[0].Type())
+			arg, ok2 := compileVec(c.args[0], scan.t.Cols)
+			if !ok || !ok2 || kind == vFloat {
+				return nil // float keys would need -0/NaN care: row path
+			}
+			out.aggs = append(out.aggs, vecAgg{name: "count_distinct", arg: arg, in: c.args[0].Type(), out: c.t})
+			continue
+		}
 		if c.distinct || c.filter != nil || len(c.order) > 0 {
 			return nil
 		}

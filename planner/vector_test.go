@@ -77,6 +77,8 @@ func TestVectorizedMatchesRowEngine(t *testing.T) {
 		"SELECT k % 7, count(*) FROM big WHERE k * 2 > 50 GROUP BY k % 7",
 		"SELECT count(*) FROM big WHERE v * 10 > 0",
 		"SELECT k, s FROM big WHERE k = 5 AND s = 's5'",
+		"SELECT b, count(DISTINCT k), count(DISTINCT s), count(*) FROM big GROUP BY b",
+		"SELECT count(DISTINCT v % 1000) FROM big WHERE s LIKE '%1%'",
 	}
 	for _, q := range queries {
 		vec, verr := runAll(t, tables, q, nil)
