@@ -178,7 +178,8 @@ func TestPsqlCtrlC(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(700 * time.Millisecond)
+	srv.WaitBusy(t, 1)
+	time.Sleep(50 * time.Millisecond)
 	start := time.Now()
 	cmd.Process.Signal(syscall.SIGINT)
 	_ = cmd.Wait()

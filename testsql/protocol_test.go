@@ -312,7 +312,7 @@ func TestCancelRequest(t *testing.T) {
 	ctx := context.Background()
 	start := time.Now()
 	go func() {
-		time.Sleep(200 * time.Millisecond)
+		srv.WaitBusy(t, 1)
 		cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = c.PgConn().CancelRequest(cctx)
@@ -576,7 +576,7 @@ func TestGracefulShutdown(t *testing.T) {
 		_, err := c.Exec(context.Background(), "SELECT pg_sleep(0.5)")
 		done <- err
 	}()
-	time.Sleep(100 * time.Millisecond)
+	srv.WaitBusy(t, 1)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	srv.Wire.Shutdown(ctx)
@@ -596,7 +596,7 @@ func TestGracePeriodCancels(t *testing.T) {
 		_, err := c.Exec(context.Background(), "SELECT pg_sleep(30)")
 		done <- err
 	}()
-	time.Sleep(100 * time.Millisecond)
+	srv.WaitBusy(t, 1)
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
@@ -655,20 +655,23 @@ func TestCancelLongQueryQuickly(t *testing.T) {
 		"SELECT count(*) FROM generate_series(1, 100000) a JOIN generate_series(1, 100000) b ON a < b",
 	} {
 		var took time.Duration
+		sent := make(chan time.Time, 1)
 		go func() {
-			time.Sleep(300 * time.Millisecond)
+			srv.WaitBusy(t, 1)
+			time.Sleep(50 * time.Millisecond)
 			start := time.Now()
+			sent <- start
 			cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			_ = c.PgConn().CancelRequest(cctx)
 			took = time.Since(start)
 		}()
-		start := time.Now()
 		_, err := c.Exec(ctx, q)
+		end := time.Now()
 		if pe := pgErr(err); pe == nil || pe.Code != "57014" {
 			t.Fatalf("%s: expected 57014, got %v", q, err)
 		}
-		latency := time.Since(start) - 300*time.Millisecond
+		latency := end.Sub(<-sent)
 		t.Logf("%s: cancelled %v after the request (send took %v)", q, latency, took)
 		if latency > 2*time.Second {
 			t.Fatalf("cancel took %v", latency)

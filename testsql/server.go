@@ -133,3 +133,16 @@ func PostgresAddr() string {
 	}
 	return net.JoinHostPort(host, port)
 }
+
+// WaitBusy waits until n connections are running a statement (or fails the
+// test after 10 s), so a cancel is sent while the statement runs.
+func (s *Server) WaitBusy(tb testing.TB, n int) {
+	tb.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for s.Wire.Busy() < n {
+		if time.Now().After(deadline) {
+			tb.Fatalf("no statement started running")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

@@ -117,6 +117,22 @@ func (s *Server) Serve(ln net.Listener) error {
 	}
 }
 
+// Busy returns how many connections are processing a message right now
+// (a statement is running); tests use it to cancel at the right moment.
+func (s *Server) Busy() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, c := range s.conns {
+		c.mu.Lock()
+		if c.runCancel != nil {
+			n++
+		}
+		c.mu.Unlock()
+	}
+	return n
+}
+
 // ActiveConnections returns the number of open client connections.
 func (s *Server) ActiveConnections() int64 { return s.active.Load() }
 
