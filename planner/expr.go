@@ -128,18 +128,17 @@ func (e *fnExpr) Type() types.Type { return e.t }
 func (e *fnExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
 	// Arguments live on the context's stack: no allocation per call.
 	start := len(ec.stack)
-	defer func() { ec.stack = ec.stack[:start] }()
 	for _, a := range e.args {
 		v, err := a.Eval(ec, row)
-		if err != nil {
+		if err != nil || (v == nil && e.strict) {
+			ec.stack = ec.stack[:start]
 			return nil, err
-		}
-		if v == nil && e.strict {
-			return nil, nil
 		}
 		ec.stack = append(ec.stack, v)
 	}
-	return e.fn(ec, ec.stack[start:len(ec.stack):len(ec.stack)])
+	v, err := e.fn(ec, ec.stack[start:len(ec.stack):len(ec.stack)])
+	ec.stack = ec.stack[:start]
+	return v, err
 }
 
 type boolExpr struct {

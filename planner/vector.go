@@ -1,7 +1,9 @@
 package planner
 
 import (
+	"cmp"
 	"math"
+	"strings"
 
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -439,7 +441,7 @@ func cmpKernel(kind vkind, op string, a, b *vcol, out []bool, n int) {
 			}
 		default:
 			for k := 0; k < n; k++ {
-				out[k] = test(cmp3(a.i[k], b.i[k]))
+				out[k] = test(cmp.Compare(a.i[k], b.i[k]))
 			}
 		}
 	case vFloat:
@@ -448,31 +450,11 @@ func cmpKernel(kind vkind, op string, a, b *vcol, out []bool, n int) {
 		}
 	case vStr:
 		for k := 0; k < n; k++ {
-			out[k] = test(compareStr(a.s[k], b.s[k]))
+			out[k] = test(strings.Compare(a.s[k], b.s[k]))
 		}
 	case vBool:
 		for k := 0; k < n; k++ {
 			out[k] = test(types.Compare(a.b[k], b.b[k]))
 		}
 	}
-}
-
-func cmp3(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func compareStr(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
