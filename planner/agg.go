@@ -648,11 +648,13 @@ func (s *stringAggState) result() (types.Datum, error) {
 	return s.text.String(), nil
 }
 
-// varState computes variance/stddev with Welford's method in float8.
+// varState computes variance/stddev in float8 with the Youngs–Cramer
+// recurrence PostgreSQL's float8_accum uses (N, Σx and the running sum of
+// squared deviations Sxx), so results agree to the last digit.
 type varState struct {
 	pop, sqrt bool
-	n         float64
-	mean, m2  float64
+	n, sx     float64
+	sxx       float64
 }
 
 func (s *varState) add(args []types.Datum) error {
@@ -660,10 +662,15 @@ func (s *varState) add(args []types.Datum) error {
 		return nil
 	}
 	x := args[0].(float64)
+	prev := s.n
 	s.n++
-	d := x - s.mean
-	s.mean += d / s.n
-	s.m2 += d * (x - s.mean)
+	s.sx += x
+	if prev > 0 {
+		d := x*s.n - s.sx
+		s.sxx += d * d / (s.n * prev)
+	} else if math.IsInf(x, 0) || math.IsNaN(x) {
+		s.sxx = math.NaN()
+	}
 	return nil
 }
 
@@ -675,10 +682,7 @@ func (s *varState) result() (types.Datum, error) {
 	if s.n == 0 || den <= 0 {
 		return nil, nil
 	}
-	v := s.m2 / den
-	if v < 0 {
-		v = 0
-	}
+	v := s.sxx / den
 	if s.sqrt {
 		return math.Sqrt(v), nil
 	}

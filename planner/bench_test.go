@@ -126,3 +126,11 @@ func BenchmarkCountDistinct1M(b *testing.B) {
 	const n = 1_000_000
 	runBench(b, "SELECT k, count(DISTINCT v % 1000) FROM t GROUP BY k", benchTables{"t": intTable(n, 16)}, n)
 }
+
+// BenchmarkRunningSum100K is a running total per partition (the default
+// frame with ORDER BY): an aggregate state carried from row to row, not
+// re-aggregated for each row (which would be 10^10/32 additions here).
+func BenchmarkRunningSum100K(b *testing.B) {
+	const n = 100_000
+	runBench(b, "SELECT k, v, sum(v) OVER (PARTITION BY k ORDER BY v), count(*) OVER (PARTITION BY k) FROM t", benchTables{"t": intTable(n, 16)}, n)
+}

@@ -1,7 +1,7 @@
 package planner
 
 import (
-	"sort"
+	"slices"
 
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
@@ -295,21 +295,18 @@ func (c *winCall) compute(ec *evalCtx, rows, out [][]types.Datum, col int) error
 	for j := range partKeys {
 		partKeys[j] = sortKey{idx: j}
 	}
-	sort.SliceStable(es, func(a, b int) bool {
-		if lessRow(es[a].part, es[b].part, partKeys) {
-			return true
+	// Stable by the input position, which breaks every tie.
+	slices.SortFunc(es, func(a, b entry) int {
+		if c := compareRows(a.part, b.part, partKeys); c != 0 {
+			return c
 		}
-		if lessRow(es[b].part, es[a].part, partKeys) {
-			return false
+		if c := compareRows(a.ord, b.ord, c.orderKey); c != 0 {
+			return c
 		}
-		return lessRow(es[a].ord, es[b].ord, c.orderKey)
+		return a.i - b.i
 	})
-	samePart := func(a, b int) bool {
-		return !lessRow(es[a].part, es[b].part, partKeys) && !lessRow(es[b].part, es[a].part, partKeys)
-	}
-	peer := func(a, b int) bool {
-		return !lessRow(es[a].ord, es[b].ord, c.orderKey) && !lessRow(es[b].ord, es[a].ord, c.orderKey)
-	}
+	samePart := func(a, b int) bool { return compareRows(es[a].part, es[b].part, partKeys) == 0 }
+	peer := func(a, b int) bool { return compareRows(es[a].ord, es[b].ord, c.orderKey) == 0 }
 	for start := 0; start < len(es); {
 		end := start + 1
 		for end < len(es) && samePart(start, end) {
@@ -459,7 +456,15 @@ func (c *winCall) partitionValues(ec *evalCtx, rows [][]types.Datum, idx []int, 
 			groupOf[i] = len(starts) - 1
 		}
 	}
-	// Frame-based: first_value, last_value, nth_value and aggregates.
+	// Frame-based: first_value, last_value, nth_value and aggregates. An
+	// aggregate whose frame keeps its start and only grows at the end (the
+	// default frame, UNBOUNDED PRECEDING, a whole partition) carries its
+	// state on from the previous row and adds just the new rows: linear
+	// instead of quadratic, with the additions in the same order as a
+	// fresh aggregation, so float sums keep their digits.
+	var st aggState
+	stLo, stHi := -1, -1
+	incremental := c.agg != nil && windowIncremental[c.agg.name]
 	for i := 0; i < n; i++ {
 		lo, hi, err := c.frameBounds(ec, rows, idx, i, n, groupStart, groupEnd)
 		if err == nil && c.frame&frameGroups != 0 {
@@ -498,8 +503,10 @@ func (c *winCall) partitionValues(ec *evalCtx, rows [][]types.Datum, idx []int, 
 			}
 			set(i, v)
 		default:
-			st := c.agg.make()
-			for j := lo; j < hi; j++ {
+			if !incremental || st == nil || lo != stLo || hi < stHi {
+				st, stLo, stHi = c.agg.make(), lo, lo
+			}
+			for j := stHi; j < hi; j++ {
 				r := rows[idx[j]]
 				if c.filter != nil {
 					v, err := c.filter.Eval(ec, r)
@@ -520,6 +527,7 @@ func (c *winCall) partitionValues(ec *evalCtx, rows [][]types.Datum, idx []int, 
 					return err
 				}
 			}
+			stHi = hi
 			v, err := st.result()
 			if err != nil {
 				return err
@@ -529,6 +537,13 @@ func (c *winCall) partitionValues(ec *evalCtx, rows [][]types.Datum, idx []int, 
 	}
 	return nil
 }
+
+// windowIncremental lists the aggregates whose result() leaves the state
+// usable for more rows and returns a value later additions do not change,
+// so a growing frame can keep one state.
+var windowIncremental = map[string]bool{"count": true, "sum": true, "avg": true, "min": true, "max": true,
+	"bool_and": true, "bool_or": true, "every": true, "stddev": true, "stddev_samp": true, "stddev_pop": true,
+	"variance": true, "var_samp": true, "var_pop": true}
 
 // frameBounds returns the half-open range of partition positions in row i's frame.
 func (c *winCall) frameBounds(ec *evalCtx, rows [][]types.Datum, idx []int, i, n int, gs, ge []int) (int, int, error) {
