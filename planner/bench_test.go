@@ -134,3 +134,17 @@ func BenchmarkRunningSum100K(b *testing.B) {
 	const n = 100_000
 	runBench(b, "SELECT k, v, sum(v) OVER (PARTITION BY k ORDER BY v), count(*) OVER (PARTITION BY k) FROM t", benchTables{"t": intTable(n, 16)}, n)
 }
+
+// BenchmarkSuffixSum100K: a frame from the current row to the partition's
+// end, walked backwards for order-independent aggregates.
+func BenchmarkSuffixSum100K(b *testing.B) {
+	const n = 100_000
+	runBench(b, "SELECT k, v, sum(v) OVER (PARTITION BY k ORDER BY v ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) FROM t", benchTables{"t": intTable(n, 16)}, n)
+}
+
+// BenchmarkNotExistsExpr100K: an anti join whose outer key is an
+// expression (b.v = a.v + 1), hashed by the decorrelate rule.
+func BenchmarkNotExistsExpr100K(b *testing.B) {
+	const n = 100_000
+	runBench(b, "SELECT count(*) FROM t a WHERE NOT EXISTS (SELECT 1 FROM t b WHERE b.v = a.v + 1)", benchTables{"t": intTable(n, 16)}, 2*n)
+}

@@ -6,7 +6,7 @@ import (
 )
 
 // Decorrelation of EXISTS: a sub-query correlated only through equalities
-// inner_expr = outer_column in its WHERE is run once per execution without
+// inner_expr = outer_expr in its WHERE (outer_expr over the outer row only) is run once per execution without
 // them, its inner_expr values hashed, and each outer row probes the hash
 // set. That turns EXISTS / NOT EXISTS from O(outer × inner) into a semi/anti
 // hash join. It applies when the sub-query is a plain SELECT … FROM … WHERE
@@ -51,6 +51,9 @@ func (e *existsHashExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, erro
 		}
 		ec.cache[e] = set
 	}
+	if len(set) == 0 {
+		return false, nil // no inner row: the outer keys are never compared
+	}
 	vals := make([]types.Datum, len(e.outerKeys))
 	for i, k := range e.outerKeys {
 		v, err := k.Eval(ec, row)
@@ -77,6 +80,33 @@ func conjuncts(e ast.Expr) []ast.Expr {
 		return nil
 	}
 	return []ast.Expr{e}
+}
+
+// outerOnly reports whether e is built from outer column references (each
+// one unknown to the sub-query's own scope, so no name inside can mean an
+// inner column), literals, parameters, operators and casts — an expression
+// of the outer row alone, like a.v + 1. Function calls are left out: a
+// volatile one must run per inner row.
+func outerOnly(e ast.Expr, bindsInner func(ast.Expr) bool) bool {
+	cols := 0
+	var ok func(ast.Expr) bool
+	ok = func(e ast.Expr) bool {
+		switch x := e.(type) {
+		case *ast.ColumnRef:
+			cols++
+			return !bindsInner(x)
+		case *ast.Const, *ast.Param:
+			return true
+		case *ast.BinaryExpr:
+			return ok(x.L) && ok(x.R)
+		case *ast.UnaryExpr:
+			return ok(x.X)
+		case *ast.Cast:
+			return ok(x.X)
+		}
+		return false
+	}
+	return ok(e) && cols > 0
 }
 
 // tryDecorrelateExists returns a hashed EXISTS when the sub-query allows it.
@@ -113,11 +143,10 @@ func (b *binder) tryDecorrelateExists(x *ast.SubLink) (Expr, bool) {
 		matched := false
 		if ok && be.Op == "=" {
 			for _, sides := range [][2]ast.Expr{{be.L, be.R}, {be.R, be.L}} {
-				cr, isCol := sides[1].(*ast.ColumnRef)
-				if !isCol || bindsInner(cr) || !bindsInner(sides[0]) {
+				if !outerOnly(sides[1], bindsInner) || !bindsInner(sides[0]) {
 					continue
 				}
-				oe, err := b.expr(cr)
+				oe, err := b.expr(sides[1])
 				if err != nil {
 					return nil, false
 				}

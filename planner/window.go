@@ -456,86 +456,138 @@ func (c *winCall) partitionValues(ec *evalCtx, rows [][]types.Datum, idx []int, 
 			groupOf[i] = len(starts) - 1
 		}
 	}
-	// Frame-based: first_value, last_value, nth_value and aggregates. An
-	// aggregate whose frame keeps its start and only grows at the end (the
-	// default frame, UNBOUNDED PRECEDING, a whole partition) carries its
-	// state on from the previous row and adds just the new rows: linear
-	// instead of quadratic, with the additions in the same order as a
-	// fresh aggregation, so float sums keep their digits.
-	var st aggState
-	stLo, stHi := -1, -1
-	incremental := c.agg != nil && windowIncremental[c.agg.name]
-	for i := 0; i < n; i++ {
+	bounds := func(i int) (int, int, error) {
 		lo, hi, err := c.frameBounds(ec, rows, idx, i, n, groupStart, groupEnd)
 		if err == nil && c.frame&frameGroups != 0 {
 			lo, hi, err = c.groupsBounds(ec, rows, idx, i, n, groupOf, starts, ends)
 		}
+		return lo, hi, err
+	}
+	if c.agg != nil {
+		return c.aggregateFrames(ec, rows, idx, bounds, set)
+	}
+	// first_value, last_value, nth_value.
+	for i := 0; i < n; i++ {
+		lo, hi, err := bounds(i)
 		if err != nil {
 			return err
 		}
-		switch c.name {
-		case "first_value", "last_value", "nth_value":
-			pos := lo
-			if c.name == "last_value" {
-				pos = hi - 1
+		pos := lo
+		if c.name == "last_value" {
+			pos = hi - 1
+		}
+		if c.name == "nth_value" {
+			v, err := c.arg(ec, rows, idx[i], 1)
+			if err != nil {
+				return err
 			}
-			if c.name == "nth_value" {
-				v, err := c.arg(ec, rows, idx[i], 1)
-				if err != nil {
-					return err
-				}
-				if v == nil {
-					set(i, nil)
-					continue
-				}
-				if v.(int64) <= 0 {
-					return sqlerr.New(sqlerr.InvalidArgumentForNthValue, "argument of nth_value must be greater than zero")
-				}
-				pos = lo + int(v.(int64)) - 1
-			}
-			if pos < lo || pos >= hi {
+			if v == nil {
 				set(i, nil)
 				continue
 			}
-			v, err := c.arg(ec, rows, idx[pos], 0)
+			if v.(int64) <= 0 {
+				return sqlerr.New(sqlerr.InvalidArgumentForNthValue, "argument of nth_value must be greater than zero")
+			}
+			pos = lo + int(v.(int64)) - 1
+		}
+		if pos < lo || pos >= hi {
+			set(i, nil)
+			continue
+		}
+		v, err := c.arg(ec, rows, idx[pos], 0)
+		if err != nil {
+			return err
+		}
+		set(i, v)
+	}
+	return nil
+}
+
+// aggregateFrames computes an aggregate over each row's frame. A frame that
+// keeps its start and only grows at the end (the default frame, UNBOUNDED
+// PRECEDING, a whole partition) carries one state from row to row and adds
+// just the new rows — linear instead of quadratic, in the order a fresh
+// aggregation would add them, so float sums keep their digits. A frame
+// ending at UNBOUNDED FOLLOWING whose start moves is walked from the last
+// row back, growing at the front, when the aggregate's result does not
+// depend on input order (PostgreSQL uses inverse transitions there, and
+// restarts for float sums, as happens here). Other frames start afresh.
+func (c *winCall) aggregateFrames(ec *evalCtx, rows [][]types.Datum, idx []int, bounds func(int) (int, int, error), set func(int, types.Datum)) error {
+	n := len(idx)
+	incremental := windowIncremental[c.agg.name]
+	reverse := incremental && c.frame&frameEndUnboundedFol != 0 && c.frame&frameStartUnboundedPre == 0 && c.orderInsensitive()
+	add := func(st aggState, j int) error {
+		r := rows[idx[j]]
+		if c.filter != nil {
+			v, err := c.filter.Eval(ec, r)
 			if err != nil {
 				return err
 			}
-			set(i, v)
-		default:
-			if !incremental || st == nil || lo != stLo || hi < stHi {
-				st, stLo, stHi = c.agg.make(), lo, lo
+			if v == nil || !v.(bool) {
+				return nil
 			}
-			for j := stHi; j < hi; j++ {
-				r := rows[idx[j]]
-				if c.filter != nil {
-					v, err := c.filter.Eval(ec, r)
-					if err != nil {
-						return err
-					}
-					if v == nil || !v.(bool) {
-						continue
-					}
-				}
-				args := make([]types.Datum, len(c.args))
-				for k, a := range c.args {
-					if args[k], err = a.Eval(ec, r); err != nil {
-						return err
-					}
-				}
-				if err := st.add(args); err != nil {
+		}
+		args := make([]types.Datum, len(c.args))
+		for k, a := range c.args {
+			var err error
+			if args[k], err = a.Eval(ec, r); err != nil {
+				return err
+			}
+		}
+		return st.add(args)
+	}
+	var st aggState
+	stLo, stHi := -1, -1 // the rows st holds
+	for step := 0; step < n; step++ {
+		i := step
+		if reverse {
+			i = n - 1 - step
+		}
+		lo, hi, err := bounds(i)
+		if err != nil {
+			return err
+		}
+		if reverse {
+			if st == nil || hi != stHi || lo > stLo {
+				st, stLo, stHi = c.agg.make(), hi, hi
+			}
+			for ; stLo > lo; stLo-- {
+				if err := add(st, stLo-1); err != nil {
 					return err
 				}
 			}
-			stHi = hi
-			v, err := st.result()
-			if err != nil {
-				return err
+		} else {
+			if !incremental || st == nil || lo != stLo || hi < stHi {
+				st, stLo, stHi = c.agg.make(), lo, lo
 			}
-			set(i, v)
+			for ; stHi < hi; stHi++ {
+				if err := add(st, stHi); err != nil {
+					return err
+				}
+			}
 		}
+		v, err := st.result()
+		if err != nil {
+			return err
+		}
+		set(i, v)
 	}
 	return nil
+}
+
+// orderInsensitive reports whether the aggregate's result is the same for
+// any order of its input: not so for sums and variances of floats, whose
+// rounding depends on the order of additions.
+func (c *winCall) orderInsensitive() bool {
+	switch c.agg.name {
+	case "count", "min", "max", "bool_and", "bool_or", "every":
+		return true
+	}
+	if len(c.args) == 0 {
+		return false
+	}
+	oid := c.args[0].Type().OID
+	return oid != types.OIDFloat4 && oid != types.OIDFloat8
 }
 
 // windowIncremental lists the aggregates whose result() leaves the state
