@@ -165,7 +165,9 @@ func (g *gen) expr(typ string, depth int) string {
 				"("+g.expr("text", d)+" <> ALL('{apple,kiwi}'::text[]))",
 				"(COALESCE("+g.expr("num", d)+", "+g.expr("int", d)+") > 1)")
 		default:
-			return g.pick("EXISTS (SELECT 1 FROM t2 x WHERE x.a = "+g.col("int")+")", g.col("int")+" IN (SELECT x.a FROM t2 x WHERE x.f)")
+			return g.pick("EXISTS (SELECT 1 FROM t2 x WHERE x.a = "+g.col("int")+")", g.col("int")+" IN (SELECT x.a FROM t2 x WHERE x.f)",
+				"NOT EXISTS (SELECT 1 FROM t2 x WHERE x.a = "+g.col("int")+" + "+g.lit("int")+")",
+				"EXISTS (SELECT 1 FROM t2 x WHERE "+g.col("int")+" * 2 = x.a AND x.f)")
 		}
 	}
 	return "NULL"
@@ -219,8 +221,10 @@ func (g *gen) query() string {
 		// A window function whose value does not depend on the order of ties.
 		part := g.expr(g.pick("int", "text", "bool"), 1)
 		ord := g.col(g.pick("int", "text", "date"))
-		w := g.pick("rank()", "dense_rank()", "count(*)", "sum("+g.col("int")+")", "max("+g.col("text")+")", "percent_rank()")
-		frame := g.pick("", " RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING", " GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW", " GROUPS BETWEEN CURRENT ROW AND 2 FOLLOWING")
+		w := g.pick("rank()", "dense_rank()", "count(*)", "sum("+g.col("int")+")", "max("+g.col("text")+")", "percent_rank()",
+			"min("+g.col("int")+")", "avg("+g.col("int")+")", "count("+g.col("text")+")")
+		frame := g.pick("", " RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING", " GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW", " GROUPS BETWEEN CURRENT ROW AND 2 FOLLOWING",
+			" RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING", " GROUPS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING", " RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW")
 		sel = append(sel, fmt.Sprintf("%s OVER (PARTITION BY %s ORDER BY %s%s) AS w", w, part, ord, frame))
 		n++
 	}
