@@ -148,3 +148,10 @@ func BenchmarkNotExistsExpr100K(b *testing.B) {
 	const n = 100_000
 	runBench(b, "SELECT count(*) FROM t a WHERE NOT EXISTS (SELECT 1 FROM t b WHERE b.v = a.v + 1)", benchTables{"t": intTable(n, 16)}, 2*n)
 }
+
+// BenchmarkCorrelatedAvg100K: WHERE v > (SELECT avg(v) … WHERE b.k = a.k),
+// answered from one grouped run of the sub-query.
+func BenchmarkCorrelatedAvg100K(b *testing.B) {
+	const n = 100_000
+	runBench(b, "SELECT count(*) FROM t a WHERE v > (SELECT avg(v) FROM t b WHERE b.k = a.k)", benchTables{"t": intTable(n, 16)}, 2*n)
+}

@@ -1,7 +1,10 @@
 package planner
 
 import (
+	"reflect"
+
 	"github.com/sluicedb/sluice/sql/ast"
+	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
@@ -15,10 +18,8 @@ import (
 // and equals the outer row on every key (NULL keys never match).
 
 type existsHashExpr struct {
-	root      node
-	outerKeys []Expr // over the outer row
-	innerCast []Expr // over the sub-query row: its key columns in the common types
-	keyTypes  []types.Type
+	root node
+	keys hashKeys
 }
 
 func (e *existsHashExpr) Type() types.Type { return types.Bool }
@@ -31,41 +32,64 @@ func (e *existsHashExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, erro
 			return nil, err
 		}
 		set = make(map[string]bool, len(rows))
-		vals := make([]types.Datum, len(e.innerCast))
-		idx := seq(len(vals))
-		var buf []byte
-	rowsLoop:
-		for _, r := range rows {
-			for i, c := range e.innerCast {
-				v, err := c.Eval(ec, r)
-				if err != nil {
-					return nil, err
-				}
-				if v == nil {
-					continue rowsLoop
-				}
-				vals[i] = v
-			}
-			buf = appendKey(buf[:0], vals, idx, e.keyTypes)
-			set[string(buf)] = true
+		if err := e.keys.eachInner(ec, rows, func(key string, _ []types.Datum) { set[key] = true }); err != nil {
+			return nil, err
 		}
 		ec.cache[e] = set
 	}
 	if len(set) == 0 {
 		return false, nil // no inner row: the outer keys are never compared
 	}
-	vals := make([]types.Datum, len(e.outerKeys))
-	for i, k := range e.outerKeys {
-		v, err := k.Eval(ec, row)
-		if err != nil {
-			return nil, err
+	key, ok, err := e.keys.outer(ec, row)
+	if err != nil || !ok {
+		return false, err
+	}
+	return set[key], nil
+}
+
+// hashKeys are the equality keys of a decorrelated sub-query: expressions
+// over its rows and over the outer row, coerced to common types, encoded
+// with appendKey. A NULL on either side never matches.
+type hashKeys struct {
+	innerCast []Expr // over the sub-query row
+	outerKeys []Expr // over the outer row
+	keyTypes  []types.Type
+}
+
+// eachInner calls fn with the key of each sub-query row without NULL keys.
+func (h *hashKeys) eachInner(ec *evalCtx, rows [][]types.Datum, fn func(key string, r []types.Datum)) error {
+	vals := make([]types.Datum, len(h.innerCast))
+	idx := seq(len(vals))
+	var buf []byte
+rows:
+	for _, r := range rows {
+		for i, c := range h.innerCast {
+			v, err := c.Eval(ec, r)
+			if err != nil {
+				return err
+			}
+			if v == nil {
+				continue rows
+			}
+			vals[i] = v
 		}
-		if v == nil {
-			return false, nil
+		buf = appendKey(buf[:0], vals, idx, h.keyTypes)
+		fn(string(buf), r)
+	}
+	return nil
+}
+
+// outer returns the outer row's key; false when a key is NULL.
+func (h *hashKeys) outer(ec *evalCtx, row []types.Datum) (string, bool, error) {
+	vals := make([]types.Datum, len(h.outerKeys))
+	for i, k := range h.outerKeys {
+		v, err := k.Eval(ec, row)
+		if err != nil || v == nil {
+			return "", false, err
 		}
 		vals[i] = v
 	}
-	return set[string(appendKey(nil, vals, seq(len(vals)), e.keyTypes))], nil
+	return string(appendKey(nil, vals, seq(len(vals)), h.keyTypes)), true, nil
 }
 
 func conjuncts(e ast.Expr) []ast.Expr {
@@ -109,46 +133,73 @@ func outerOnly(e ast.Expr, bindsInner func(ast.Expr) bool) bool {
 	return ok(e) && cols > 0
 }
 
-// tryDecorrelateExists returns a hashed EXISTS when the sub-query allows it.
-func (b *binder) tryDecorrelateExists(x *ast.SubLink) (Expr, bool) {
-	if b.disabled["decorrelate"] {
-		return nil, false
-	}
-	sel := x.Query
-	if sel.SetOp != ast.SetNone || sel.Values != nil || len(sel.With) > 0 || len(sel.From) == 0 ||
-		len(sel.GroupBy) > 0 || sel.Having != nil || sel.Limit != nil || sel.Offset != nil || len(sel.DistinctOn) > 0 {
-		return nil, false
-	}
-	for _, t := range sel.Targets {
-		if containsAggregate(t.Expr) || containsWindow(t.Expr) {
-			return nil, false
+// plainSelect: SELECT … FROM … WHERE with no grouping, HAVING, LIMIT,
+// OFFSET, DISTINCT ON, set operation, VALUES or WITH, and no volatile
+// function call anywhere (hashing evaluates the sub-query once, where
+// correlated evaluation would call random() once per outer row).
+func plainSelect(sel *ast.Select) bool {
+	return !callsVolatile(reflect.ValueOf(sel)) && sel.SetOp == ast.SetNone && sel.Values == nil && len(sel.With) == 0 && len(sel.From) > 0 &&
+		len(sel.GroupBy) == 0 && len(sel.GroupingSets) == 0 && sel.Having == nil && sel.Limit == nil && sel.Offset == nil && len(sel.DistinctOn) == 0
+}
+
+// callsVolatile reports whether the syntax tree under v calls a function
+// with a volatile overload. It walks by reflection so that no node kind,
+// present or future, is missed.
+func callsVolatile(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() || !v.CanInterface() {
+			return false
+		}
+		if f, ok := v.Interface().(*ast.FuncCall); ok && len(f.Name) > 0 {
+			for _, d := range funcs[f.Name[len(f.Name)-1]] {
+				if d.volatile {
+					return true
+				}
+			}
+		}
+		return callsVolatile(v.Elem())
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			if callsVolatile(v.Field(i)) {
+				return true
+			}
+		}
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			if callsVolatile(v.Index(i)) {
+				return true
+			}
 		}
 	}
+	return false
+}
+
+// correlationKeys splits a sub-query's WHERE into equalities inner_expr =
+// outer_expr (bound: outerKeys over the outer row) and the other conjuncts.
+func (b *binder) correlationKeys(sel *ast.Select) (innerKeys []ast.Expr, outerKeys []Expr, rest []ast.Expr, ok bool) {
 	// The sub-query's own FROM scope, without any view of outer levels.
 	probe := &binder{tables: b.tables, params: b.params, foldErr: new(error), ctes: b.ctes, disabled: b.disabled, noFold: b.noFold}
-	if _, scope, err := probe.fromList(sel.From); err != nil {
-		return nil, false
-	} else {
-		probe.scope = scope
+	_, scope, err := probe.fromList(sel.From)
+	if err != nil {
+		return nil, nil, nil, false
 	}
+	probe.scope = scope
 	bindsInner := func(e ast.Expr) bool {
 		_, err := probe.expr(e)
 		return err == nil
 	}
-	var innerKeys []ast.Expr
-	var outerKeys []Expr
-	var rest []ast.Expr
 	for _, c := range conjuncts(sel.Where) {
-		be, ok := c.(*ast.BinaryExpr)
+		be, isBin := c.(*ast.BinaryExpr)
 		matched := false
-		if ok && be.Op == "=" {
+		if isBin && be.Op == "=" {
 			for _, sides := range [][2]ast.Expr{{be.L, be.R}, {be.R, be.L}} {
 				if !outerOnly(sides[1], bindsInner) || !bindsInner(sides[0]) {
 					continue
 				}
 				oe, err := b.expr(sides[1])
 				if err != nil {
-					return nil, false
+					return nil, nil, nil, false
 				}
 				innerKeys = append(innerKeys, sides[0])
 				outerKeys = append(outerKeys, oe)
@@ -160,7 +211,33 @@ func (b *binder) tryDecorrelateExists(x *ast.SubLink) (Expr, bool) {
 			rest = append(rest, c)
 		}
 	}
-	if len(innerKeys) == 0 {
+	return innerKeys, outerKeys, rest, len(innerKeys) > 0
+}
+
+// andAll joins conjuncts back into one WHERE (nil for none).
+func andAll(cs []ast.Expr) ast.Expr {
+	switch len(cs) {
+	case 0:
+		return nil
+	case 1:
+		return cs[0]
+	}
+	return &ast.BoolExpr{Op: ast.And, Args: cs, Pos: -1}
+}
+
+// tryDecorrelateExists returns a hashed EXISTS when the sub-query allows it.
+func (b *binder) tryDecorrelateExists(x *ast.SubLink) (Expr, bool) {
+	sel := x.Query
+	if b.disabled["decorrelate"] || !plainSelect(sel) {
+		return nil, false
+	}
+	for _, t := range sel.Targets {
+		if containsAggregate(t.Expr) || containsWindow(t.Expr) {
+			return nil, false
+		}
+	}
+	innerKeys, outerKeys, rest, ok := b.correlationKeys(sel)
+	if !ok {
 		return nil, false
 	}
 	ns := *sel
@@ -168,12 +245,7 @@ func (b *binder) tryDecorrelateExists(x *ast.SubLink) (Expr, bool) {
 	for _, k := range innerKeys {
 		ns.Targets = append(ns.Targets, &ast.Target{Expr: k, Pos: -1})
 	}
-	ns.Where = nil
-	if len(rest) == 1 {
-		ns.Where = rest[0]
-	} else if len(rest) > 1 {
-		ns.Where = &ast.BoolExpr{Op: ast.And, Args: rest, Pos: -1}
-	}
+	ns.Where = andAll(rest)
 	child := b.child()
 	child.outer = nil // must stand alone
 	root, cols, err := child.query(&ns)
@@ -182,24 +254,146 @@ func (b *binder) tryDecorrelateExists(x *ast.SubLink) (Expr, bool) {
 	}
 	root, _ = applyRules(root, b.disabled)
 	e := &existsHashExpr{root: root}
+	inner := make([]types.Type, len(cols))
 	for i, c := range cols {
-		in := &colExpr{idx: i, t: c.Type}
-		t, err := commonType([]Expr{in, outerKeys[i]}, "=", -1)
+		inner[i] = c.Type
+	}
+	if e.keys.innerCast, e.keys.outerKeys, e.keys.keyTypes, ok = b.keyCasts(inner, outerKeys, false); !ok {
+		return nil, false
+	}
+	return e, true
+}
+
+// keyCasts coerces inner key column i (at row position i) and outer key i
+// to their common type for "=". With injective set, it refuses a cast that
+// could map two distinct inner values to one key (grouping by the inner
+// values would then split what "=" joins).
+func (b *binder) keyCasts(inner []types.Type, outer []Expr, injective bool) (ic, oc []Expr, ts []types.Type, ok bool) {
+	for i, it := range inner {
+		in := &colExpr{idx: i, t: it}
+		t, err := commonType([]Expr{in, outer[i]}, "=", -1)
 		if err != nil {
-			return nil, false
+			return nil, nil, nil, false
 		}
 		t.Typmod = -1
-		ic, err := b.coerce(in, t, "", -1)
-		if err != nil {
-			return nil, false
+		if injective && t.OID != it.OID && !(it.IsInteger() && (t.OID == types.OIDInt8 || t.OID == types.OIDNumeric)) &&
+			!(it.OID == types.OIDVarchar && t.OID == types.OIDText) {
+			return nil, nil, nil, false
 		}
-		oc, err := b.coerce(outerKeys[i], t, "", -1)
+		c, err := b.coerce(in, t, "", -1)
 		if err != nil {
-			return nil, false
+			return nil, nil, nil, false
 		}
-		e.innerCast = append(e.innerCast, ic)
-		e.outerKeys = append(e.outerKeys, oc)
-		e.keyTypes = append(e.keyTypes, t)
+		o, err := b.coerce(outer[i], t, "", -1)
+		if err != nil {
+			return nil, nil, nil, false
+		}
+		ic, oc, ts = append(ic, c), append(oc, o), append(ts, t)
+	}
+	return ic, oc, ts, true
+}
+
+// Decorrelation of a scalar aggregate sub-query, (SELECT agg(…) FROM …
+// WHERE inner_expr = outer_expr AND …): the sub-query grouped by its inner
+// keys runs once per execution into a hash table, and each outer row
+// looks its keys up. A row with no group (or a NULL key, which "=" never
+// matches) gets the value over no input rows — computed by the same
+// sub-query with WHERE false, so count gives 0, 0.2 * avg(x) gives NULL,
+// exactly as PostgreSQL's per-row evaluation would.
+type scalarAggHashExpr struct {
+	grouped node // [inner keys…, value]
+	empty   node // one row: the value over no input
+	keys    hashKeys
+	t       types.Type
+}
+
+type scalarAggTable struct {
+	vals  map[string]types.Datum
+	empty types.Datum
+}
+
+func (e *scalarAggHashExpr) Type() types.Type { return e.t }
+
+func (e *scalarAggHashExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
+	tab, ok := ec.cache[e].(*scalarAggTable)
+	if !ok {
+		rows, err := collect(ec.sub(nil), e.grouped)
+		if err != nil {
+			return nil, err
+		}
+		tab = &scalarAggTable{vals: make(map[string]types.Datum, len(rows))}
+		n := len(e.keys.innerCast)
+		if err := e.keys.eachInner(ec, rows, func(key string, r []types.Datum) { tab.vals[key] = r[n] }); err != nil {
+			return nil, err
+		}
+		empty, err := collect(ec.sub(nil), e.empty)
+		if err != nil {
+			return nil, err
+		}
+		if len(empty) != 1 {
+			return nil, sqlerr.Internal("aggregate over no rows gave %d rows", len(empty))
+		}
+		tab.empty = empty[0][0]
+		ec.cache[e] = tab
+	}
+	key, ok, err := e.keys.outer(ec, row)
+	if err != nil {
+		return nil, err
+	}
+	if v, found := tab.vals[key]; ok && found {
+		return v, nil
+	}
+	return tab.empty, nil
+}
+
+// tryDecorrelateScalarAgg returns a hashed scalar aggregate sub-query when
+// it is SELECT <one expression with aggregates> FROM … WHERE … correlated
+// only through inner = outer equalities.
+func (b *binder) tryDecorrelateScalarAgg(x *ast.SubLink) (Expr, bool) {
+	sel := x.Query
+	if b.disabled["decorrelate"] || !plainSelect(sel) || len(sel.Targets) != 1 || len(sel.OrderBy) > 0 ||
+		!containsAggregate(sel.Targets[0].Expr) || containsWindow(sel.Targets[0].Expr) {
+		return nil, false
+	}
+	innerKeys, outerKeys, rest, ok := b.correlationKeys(sel)
+	if !ok {
+		return nil, false
+	}
+	bind := func(q *ast.Select) (node, []Column, bool) {
+		child := b.child()
+		child.outer = nil // must stand alone
+		root, cols, err := child.query(q)
+		if err != nil || child.correlated {
+			return nil, nil, false
+		}
+		root, _ = applyRules(root, b.disabled)
+		return root, cols, true
+	}
+	gs := *sel
+	gs.Targets, gs.GroupBy = nil, nil
+	for _, k := range innerKeys {
+		gs.Targets = append(gs.Targets, &ast.Target{Expr: k, Pos: -1})
+		gs.GroupBy = append(gs.GroupBy, k)
+	}
+	gs.Targets = append(gs.Targets, sel.Targets[0])
+	gs.Where = andAll(rest)
+	grouped, cols, ok := bind(&gs)
+	if !ok {
+		return nil, false
+	}
+	es := *sel
+	es.Where = &ast.Const{Kind: ast.ConstBool, Val: "f", Pos: -1}
+	empty, _, ok := bind(&es)
+	if !ok {
+		return nil, false
+	}
+	inner := make([]types.Type, len(innerKeys))
+	for i := range inner {
+		inner[i] = cols[i].Type
+	}
+	e := &scalarAggHashExpr{grouped: grouped, empty: empty, t: cols[len(innerKeys)].Type}
+	if e.keys.innerCast, e.keys.outerKeys, e.keys.keyTypes, ok = b.keyCasts(inner, outerKeys, true); !ok {
+		return nil, false
 	}
 	return e, true
 }

@@ -47,6 +47,20 @@ func planHolds[T any](v any) bool {
 	return walk(reflect.ValueOf(v))
 }
 
+// bindForTest binds sql and returns its plan's root.
+func bindForTest(t *testing.T, sql string, tables Tables) node {
+	t.Helper()
+	stmts, err := parse.Parse(sql)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := BindQuery(stmts[0].AST.(*ast.Select), nil, tables)
+	if err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	return plan.root
+}
+
 // TestDecorrelateOuterExpressions: EXISTS correlated through inner = f(outer)
 // becomes a hash probe when f reads only the outer row, and stays a
 // per-row sub-query when a name inside could mean an inner column or f
@@ -65,15 +79,31 @@ func TestDecorrelateOuterExpressions(t *testing.T) {
 		{"SELECT count(*) FROM t a WHERE EXISTS (SELECT 1 FROM u b WHERE b.v = abs(a.v))", false},
 		{"SELECT count(*) FROM t a WHERE EXISTS (SELECT 1 FROM u b WHERE b.v = 1)", false},
 	} {
-		stmts, err := parse.Parse(c.sql)
-		if err != nil {
-			t.Fatal(err)
+		if got := planHolds[*existsHashExpr](bindForTest(t, c.sql, tables)); got != c.hashed {
+			t.Errorf("%s: hashed = %v, want %v", c.sql, got, c.hashed)
 		}
-		plan, err := BindQuery(stmts[0].AST.(*ast.Select), nil, tables)
-		if err != nil {
-			t.Fatalf("%s: %v", c.sql, err)
-		}
-		if got := planHolds[*existsHashExpr](plan.root); got != c.hashed {
+	}
+}
+
+// TestDecorrelateScalarAggregates: a correlated scalar aggregate becomes a
+// grouped hash lookup; other shapes (no aggregate, LIMIT, volatile calls,
+// a correlated aggregate argument) stay per row.
+func TestDecorrelateScalarAggregates(t *testing.T) {
+	tables := benchTables{"t": intTable(100, 4), "u": intTable(50, 4)}
+	for _, c := range []struct {
+		sql    string
+		hashed bool
+	}{
+		{"SELECT count(*) FROM t a WHERE a.v > (SELECT avg(b.v) FROM u b WHERE b.k = a.k)", true},
+		{"SELECT a.k, (SELECT 0.2 * count(*) FROM u b WHERE b.k = a.k + 1 AND b.v > 3) FROM t a", true},
+		{"SELECT (SELECT max(b.s) FROM u b WHERE b.k = a.k AND b.v = a.v) FROM t a", true},
+		{"SELECT (SELECT b.v FROM u b WHERE b.k = a.k LIMIT 1) FROM t a", false},
+		{"SELECT (SELECT max(b.v) FROM u b WHERE b.k = a.k LIMIT 1) FROM t a", false},
+		{"SELECT (SELECT max(b.v + a.v) FROM u b WHERE b.k = a.k) FROM t a", false},
+		{"SELECT (SELECT max(b.v) FROM u b WHERE b.k = a.k AND random() < 0.5) FROM t a", false},
+		{"SELECT (SELECT max(b.v) FROM u b WHERE b.k = a.k GROUP BY b.s LIMIT 1) FROM t a", false},
+	} {
+		if got := planHolds[*scalarAggHashExpr](bindForTest(t, c.sql, tables)); got != c.hashed {
 			t.Errorf("%s: hashed = %v, want %v", c.sql, got, c.hashed)
 		}
 	}

@@ -148,6 +148,11 @@ func (b *binder) subLink(x *ast.SubLink) (Expr, error) {
 		if len(cols) != 1 {
 			return nil, errAt(sqlerr.New(sqlerr.SyntaxError, "subquery must return only one column"), x.Pos)
 		}
+		if child.correlated {
+			if d, ok := b.tryDecorrelateScalarAgg(x); ok && d.Type() == cols[0].Type {
+				return d, nil
+			}
+		}
 		e.t = cols[0].Type
 		return e, nil
 	case ast.AnySubLink, ast.AllSubLink:

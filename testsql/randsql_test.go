@@ -167,7 +167,8 @@ func (g *gen) expr(typ string, depth int) string {
 		default:
 			return g.pick("EXISTS (SELECT 1 FROM t2 x WHERE x.a = "+g.col("int")+")", g.col("int")+" IN (SELECT x.a FROM t2 x WHERE x.f)",
 				"NOT EXISTS (SELECT 1 FROM t2 x WHERE x.a = "+g.col("int")+" + "+g.lit("int")+")",
-				"EXISTS (SELECT 1 FROM t2 x WHERE "+g.col("int")+" * 2 = x.a AND x.f)")
+				"EXISTS (SELECT 1 FROM t2 x WHERE "+g.col("int")+" * 2 = x.a AND x.f)",
+				"(SELECT "+g.pick("count(*)", "sum(x.a)", "coalesce(max(x.a), -1)", "count(x.a) + 1")+" FROM t2 x WHERE x.a = "+g.col("int")+") > "+g.lit("int"))
 		}
 	}
 	return "NULL"
