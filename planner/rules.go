@@ -27,11 +27,14 @@ import (
 //	cross join below the join. Wrong for outer joins (a NULL-extended row
 //	would be filtered before it exists), which it leaves alone.
 //
-// decorrelate: EXISTS correlated only through inner = outer_column
+// decorrelate: EXISTS correlated only through inner = f(outer row)
 //
-//	equalities becomes a hash probe into the sub-query's rows, computed once.
-//	Wrong if the sub-query aggregated or limited (a per-outer-row LIMIT 1
-//	is not the same set), so those keep running per row.
+//	equalities becomes a hash probe into the sub-query's rows, computed once;
+//	a scalar aggregate sub-query so correlated runs once grouped by its inner
+//	keys, and a missing group takes the value over no rows. Wrong with a
+//	LIMIT (a per-outer-row LIMIT 1 is not the same set), a volatile call
+//	(random() per outer row is not random() once) or a non-injective key
+//	cast (grouping would split what = joins): those keep running per row.
 //
 // vectorize: filters over a table scan, and GROUP BY over such a scan, run
 //
