@@ -44,73 +44,12 @@ func isAggregateName(name string) bool {
 // query level (not inside a sub-query).
 func containsAggregate(e ast.Expr) bool {
 	found := false
-	var visit func(ast.Expr)
-	visit = func(e ast.Expr) {
-		if e == nil || found {
-			return
+	ast.Inspect(e, func(x ast.Expr) bool {
+		if f, ok := x.(*ast.FuncCall); ok && f.Over == nil && isAggregateName(f.Name[len(f.Name)-1]) {
+			found = true
 		}
-		switch x := e.(type) {
-		case *ast.FuncCall:
-			if x.Over == nil && isAggregateName(x.Name[len(x.Name)-1]) {
-				found = true
-				return
-			}
-			for _, a := range x.Args {
-				visit(a)
-			}
-			if x.Over != nil {
-				for _, p := range x.Over.PartitionBy {
-					visit(p)
-				}
-				for _, o := range x.Over.OrderBy {
-					visit(o.Expr)
-				}
-			}
-		case *ast.Cast:
-			visit(x.X)
-		case *ast.BinaryExpr:
-			visit(x.L)
-			visit(x.R)
-		case *ast.UnaryExpr:
-			visit(x.X)
-		case *ast.BoolExpr:
-			for _, a := range x.Args {
-				visit(a)
-			}
-		case *ast.NullTest:
-			visit(x.X)
-		case *ast.CaseExpr:
-			visit(x.Arg)
-			for _, w := range x.Whens {
-				visit(w.Cond)
-				visit(w.Result)
-			}
-			visit(x.Else)
-		case *ast.Coalesce:
-			for _, a := range x.Args {
-				visit(a)
-			}
-		case *ast.MinMax:
-			for _, a := range x.Args {
-				visit(a)
-			}
-		case *ast.NullIf:
-			visit(x.L)
-			visit(x.R)
-		case *ast.InList:
-			visit(x.X)
-			for _, a := range x.List {
-				visit(a)
-			}
-		case *ast.Between:
-			visit(x.X)
-			visit(x.Lo)
-			visit(x.Hi)
-		case *ast.SubLink:
-			visit(x.Test)
-		}
-	}
-	visit(e)
+		return !found
+	})
 	return found
 }
 

@@ -277,29 +277,9 @@ type sortNode struct {
 }
 
 func (s *sortNode) open(ec *evalCtx) (rowIter, error) {
-	c, err := openNode(ec, s.child)
+	rows, err := collect(ec, s.child)
 	if err != nil {
 		return nil, err
-	}
-	defer c.close()
-	var rows [][]types.Datum
-	for {
-		row, err := c.next()
-		if err != nil {
-			return nil, err
-		}
-		if row == nil {
-			break
-		}
-		if err := ec.keep(row); err != nil {
-			return nil, err
-		}
-		rows = append(rows, row)
-		if len(rows)%1024 == 0 {
-			if err := ec.ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
 	}
 	sortRows(rows, s.keys)
 	return &sliceIter{rows: rows}, nil

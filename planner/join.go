@@ -252,37 +252,11 @@ func (j *joinNode) open(ec *evalCtx) (rowIter, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := openNode(ec, j.right)
+	right, err := collect(ec, j.right)
 	if err != nil {
 		l.close()
 		return nil, err
 	}
-	var right [][]types.Datum
-	for {
-		row, err := r.next()
-		if err != nil {
-			l.close()
-			r.close()
-			return nil, err
-		}
-		if row == nil {
-			break
-		}
-		if err := ec.keep(row); err != nil {
-			l.close()
-			r.close()
-			return nil, err
-		}
-		right = append(right, row)
-		if len(right)%1024 == 0 {
-			if err := ec.ctx.Err(); err != nil {
-				l.close()
-				r.close()
-				return nil, err
-			}
-		}
-	}
-	r.close()
 	it := &joinIter{j: j, ec: ec, l: l, right: right, matched: make([]bool, len(right))}
 	if len(j.lkeys) > 0 {
 		it.table = map[string][]int{}

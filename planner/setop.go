@@ -74,37 +74,11 @@ type setOpNode struct {
 
 func (s *setOpNode) open(ec *evalCtx) (rowIter, error) {
 	idx := seq(len(s.types))
-	drain := func(n node) ([][]types.Datum, error) {
-		it, err := openNode(ec, n)
-		if err != nil {
-			return nil, err
-		}
-		defer it.close()
-		var rows [][]types.Datum
-		for {
-			r, err := it.next()
-			if err != nil {
-				return nil, err
-			}
-			if r == nil {
-				return rows, nil
-			}
-			if err := ec.keep(r); err != nil {
-				return nil, err
-			}
-			rows = append(rows, r)
-			if len(rows)%1024 == 0 {
-				if err := ec.ctx.Err(); err != nil {
-					return nil, err
-				}
-			}
-		}
-	}
-	left, err := drain(s.left)
+	left, err := collect(ec, s.left)
 	if err != nil {
 		return nil, err
 	}
-	right, err := drain(s.right)
+	right, err := collect(ec, s.right)
 	if err != nil {
 		return nil, err
 	}

@@ -243,33 +243,13 @@ func broadcast(kind vkind, v types.Datum, n int) *vcol {
 	}
 	switch kind {
 	case vInt:
-		out.i = make([]int64, n)
-		if v != nil {
-			for k := range out.i {
-				out.i[k] = v.(int64)
-			}
-		}
+		out.i = filled[int64](n, v)
 	case vFloat:
-		out.f = make([]float64, n)
-		if v != nil {
-			for k := range out.f {
-				out.f[k] = v.(float64)
-			}
-		}
+		out.f = filled[float64](n, v)
 	case vStr:
-		out.s = make([]string, n)
-		if v != nil {
-			for k := range out.s {
-				out.s[k] = v.(string)
-			}
-		}
+		out.s = filled[string](n, v)
 	case vBool:
-		out.b = make([]bool, n)
-		if v != nil {
-			for k := range out.b {
-				out.b[k] = v.(bool)
-			}
-		}
+		out.b = filled[bool](n, v)
 	}
 	return out
 }
@@ -457,4 +437,16 @@ func cmpKernel(kind vkind, op string, a, b *vcol, out []bool, n int) {
 			out[k] = test(types.Compare(a.b[k], b.b[k]))
 		}
 	}
+}
+
+// filled returns n copies of v (zero values when v is NULL).
+func filled[T any](n int, v types.Datum) []T {
+	out := make([]T, n)
+	if v != nil {
+		x := v.(T)
+		for k := range out {
+			out[k] = x
+		}
+	}
+	return out
 }

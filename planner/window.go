@@ -195,45 +195,16 @@ func (b *binder) window(f *ast.FuncCall) (Expr, error) {
 	return &winRefExpr{set: set, k: len(set.calls) - 1, t: call.t}, nil
 }
 
+// containsWindow reports whether an expression calls a window function at
+// this query level.
 func containsWindow(e ast.Expr) bool {
 	found := false
-	var visit func(ast.Expr)
-	visit = func(e ast.Expr) {
-		switch x := e.(type) {
-		case *ast.FuncCall:
-			if x.Over != nil {
-				found = true
-			}
-			for _, a := range x.Args {
-				visit(a)
-			}
-		case *ast.BinaryExpr:
-			visit(x.L)
-			visit(x.R)
-		case *ast.UnaryExpr:
-			visit(x.X)
-		case *ast.Cast:
-			visit(x.X)
-		case *ast.CaseExpr:
-			visit(x.Arg)
-			for _, w := range x.Whens {
-				visit(w.Cond)
-				visit(w.Result)
-			}
-			visit(x.Else)
-		case *ast.Coalesce:
-			for _, a := range x.Args {
-				visit(a)
-			}
-		case *ast.BoolExpr:
-			for _, a := range x.Args {
-				visit(a)
-			}
-		case *ast.NullTest:
-			visit(x.X)
+	ast.Inspect(e, func(x ast.Expr) bool {
+		if f, ok := x.(*ast.FuncCall); ok && f.Over != nil {
+			found = true
 		}
-	}
-	visit(e)
+		return !found
+	})
 	return found
 }
 
