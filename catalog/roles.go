@@ -10,6 +10,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/sluicedb/sluice/durable"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 )
 
@@ -180,33 +181,5 @@ func (r *Roles) saveLocked() error {
 	return nil
 }
 
-// WriteFileAtomic replaces path with data: temp file, fsync, rename, fsync dir.
-func WriteFileAtomic(path string, data []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(path)+"-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp)
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
+// WriteFileAtomic replaces path with data crash-safely (durable.WriteBytes).
+func WriteFileAtomic(path string, data []byte) error { return durable.WriteBytes(path, data) }

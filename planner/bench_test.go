@@ -16,7 +16,12 @@ import (
 //	go test ./planner -run '^$' -bench . -benchtime 3x
 type benchTables map[string]*MemTable
 
-func (b benchTables) Table(_, name string) *MemTable { return b[name] }
+func (b benchTables) Relation(_, name string) (Relation, error) {
+	if t, ok := b[name]; ok {
+		return t, nil
+	}
+	return nil, nil
+}
 
 var benchCache = map[string]*MemTable{}
 

@@ -14,8 +14,15 @@ type scopeCol struct {
 	table    string
 	name     string
 	t        types.Type
-	qualOnly bool // a JOIN USING input column: reachable only as table.name
-	noStar   bool // left out of an unqualified * (merged by USING)
+	qualOnly bool  // a JOIN USING input column: reachable only as table.name
+	noStar   bool  // left out of an unqualified * (merged by USING)
+	used     *bool // set when the query reads the column (source scans read only those)
+}
+
+func (c scopeCol) markUsed() {
+	if c.used != nil {
+		*c.used = true
+	}
 }
 
 // binder binds one query level. Sub-queries get a child binder whose outer
@@ -447,8 +454,10 @@ func (b *binder) lookup(table, name string, pos int) (int, error) {
 // a GROUP BY the column must be a grouping column.
 func (b *binder) local(idx int, c *ast.ColumnRef) (Expr, error) {
 	if b.agg == nil {
+		b.scope[idx].markUsed()
 		return &colExpr{idx: idx, t: b.scope[idx].t}, nil
 	}
+	b.agg.input[idx].markUsed()
 	if g, ok := b.agg.groupCol[idx]; ok {
 		return &colExpr{idx: g, t: b.agg.groups[g].Type()}, nil
 	}

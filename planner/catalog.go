@@ -16,8 +16,9 @@ type Column struct {
 
 // Tables resolves table names for the binder.
 type Tables interface {
-	// Table returns the table schema.name ("" schema searches the path), or nil.
-	Table(schema, name string) *MemTable
+	// Relation returns schema.name ("" schema searches the path), or nil
+	// when there is none.
+	Relation(schema, name string) (Relation, error)
 }
 
 // MemTable is an in-memory table (a session's temporary table). Rows are
@@ -72,7 +73,14 @@ func (t *MemTable) Truncate(n int) {
 }
 
 // ColumnIndexes maps column names to positions; no names means all columns.
-func (t *MemTable) ColumnIndexes(names []string) ([]int, error) {
+func ColumnIndexes(t Relation, names []string) ([]int, error) { return columnIndexes(t, names) }
+
+func columnIndexes(rel Relation, names []string) ([]int, error) {
+	_, name := rel.Ident()
+	t := struct {
+		Cols []Column
+		Name string
+	}{rel.Columns(), name}
 	if len(names) == 0 {
 		out := make([]int, len(t.Cols))
 		for i := range out {
@@ -97,10 +105,10 @@ func (t *MemTable) ColumnIndexes(names []string) ([]int, error) {
 }
 
 // checkNotNull enforces NOT NULL columns on a full row.
-func (t *MemTable) checkNotNull(row []types.Datum) error {
-	for i, c := range t.Cols {
+func checkNotNull(cols []Column, table string, row []types.Datum) error {
+	for i, c := range cols {
 		if c.NotNull && row[i] == nil {
-			return sqlerr.New(sqlerr.NotNullViolation, "null value in column \"%s\" of relation \"%s\" violates not-null constraint", c.Name, t.Name)
+			return sqlerr.New(sqlerr.NotNullViolation, "null value in column \"%s\" of relation \"%s\" violates not-null constraint", c.Name, table)
 		}
 	}
 	return nil

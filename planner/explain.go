@@ -18,6 +18,7 @@ type nodeStats struct {
 	rows  int64
 	loops int64
 	dur   time.Duration
+	extra []string // detail lines (a scan's pruning)
 }
 
 // openNode opens a child operator, instrumenting it under EXPLAIN ANALYZE.
@@ -80,6 +81,8 @@ func describeOne(n node) string {
 		return fmt.Sprintf("Values Scan (%d rows)", len(x.rows))
 	case *memScan:
 		return "Seq Scan on " + x.t.Schema + "." + x.t.Name
+	case *sourceScan:
+		return describeScan(x)
 	case *vecFilterScan:
 		if len(x.preds) == 0 {
 			return "Vector Scan on " + x.t.Schema + "." + x.t.Name
@@ -173,6 +176,15 @@ func (p *Plan) explain(stats map[node]*nodeStats) []string {
 			prefix = strings.Repeat("      ", depth-1) + "  ->  "
 		}
 		lines = append(lines, prefix+desc)
+		if st, ok := stats[n]; ok {
+			pad := strings.Repeat(" ", len(prefix)+2)
+			if depth > 0 {
+				pad = strings.Repeat(" ", len(prefix))
+			}
+			for _, e := range st.extra {
+				lines = append(lines, pad+e)
+			}
+		}
 		if seen[n] {
 			return // a CTE read twice is shown once
 		}

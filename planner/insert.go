@@ -17,7 +17,7 @@ import (
 // InsertPlan is a bound INSERT: a source plan whose rows are coerced to the
 // target columns by assignment casts.
 type InsertPlan struct {
-	Table  *MemTable
+	Table  Relation // *MemTable or *SourceTable
 	Params []types.Type
 	src    *Plan
 	colMap []int // target column index for each source column
@@ -27,11 +27,22 @@ type InsertPlan struct {
 
 // BindInsert binds INSERT INTO t [(cols)] query.
 func BindInsert(ins *ast.Insert, paramTypes []types.Type, tables Tables) (*InsertPlan, error) {
-	t := tables.Table(ins.Table.Schema, ins.Table.Name)
-	if t == nil {
+	rel, err := tables.Relation(ins.Table.Schema, ins.Table.Name)
+	if err != nil {
+		return nil, errAt(sqlerr.From(err), ins.Table.Pos)
+	}
+	if _, isView := rel.(*ViewDef); isView {
+		return nil, sqlerr.New(sqlerr.ObjectNotInPrerequisiteState, "cannot insert into view \"%s\"", ins.Table.Name).
+			WithDetail("Views that do not select from a single table or view are not automatically updatable.")
+	}
+	if rel == nil {
 		return nil, errAt(sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", ins.Table.Name), ins.Table.Pos)
 	}
-	colMap, err := t.ColumnIndexes(ins.Columns)
+	t := struct {
+		Cols []Column
+		Name string
+	}{rel.Columns(), ins.Table.Name}
+	colMap, err := columnIndexes(rel, ins.Columns)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +96,7 @@ func BindInsert(ins *ast.Insert, paramTypes []types.Type, tables Tables) (*Inser
 			params[i] = types.Text
 		}
 	}
-	return &InsertPlan{Table: t, Params: params, src: &Plan{Columns: cols, Params: params, root: root, Err: foldErr}, colMap: colMap, casts: casts, Err: foldErr}, nil
+	return &InsertPlan{Table: rel, Params: params, src: &Plan{Columns: cols, Params: params, root: root, Err: foldErr}, colMap: colMap, casts: casts, Err: foldErr}, nil
 }
 
 func assignErr(err error, tc Column, e Expr) error {
@@ -104,49 +115,65 @@ func (p *InsertPlan) Execute(ctx context.Context, env *Env, params []types.Datum
 	if err != nil {
 		return 0, err
 	}
-	p.Table.Append(rows)
+	p.Table.(*MemTable).Append(rows)
 	return int64(len(rows)), nil
 }
 
 // Rows evaluates the source and returns the full rows to append.
 func (p *InsertPlan) Rows(ctx context.Context, env *Env, params []types.Datum) ([][]types.Datum, error) {
-	src, err := CollectRows(ctx, p.src, env, params)
-	if err != nil {
-		return nil, err
-	}
+	var out [][]types.Datum
+	err := p.Each(ctx, env, params, func(rows [][]types.Datum) error {
+		out = append(out, rows...)
+		return nil
+	})
+	return out, err
+}
+
+// insertChunk is how many rows Each hands over at a time.
+const insertChunk = 16 << 10
+
+// Each evaluates the source and hands the full rows to fn in chunks, so a
+// large INSERT … SELECT streams into its target without holding every row.
+func (p *InsertPlan) Each(ctx context.Context, env *Env, params []types.Datum, fn func(rows [][]types.Datum) error) error {
 	ec := newEvalCtx(ctx, env, params)
-	out := make([][]types.Datum, 0, len(src))
-	for _, row := range src {
-		full := make([]types.Datum, len(p.Table.Cols))
-		for i, c := range p.casts {
-			v, err := c.Eval(ec, row)
-			if err != nil {
-				return nil, err
+	cols := p.Table.Columns()
+	_, name := p.Table.Ident()
+	return EachRow(ctx, p.src, env, params, func(src [][]types.Datum) error {
+		out := make([][]types.Datum, len(src))
+		for r, row := range src {
+			full := make([]types.Datum, len(cols))
+			for i, c := range p.casts {
+				v, err := c.Eval(ec, row)
+				if err != nil {
+					return err
+				}
+				full[p.colMap[i]] = v
 			}
-			full[p.colMap[i]] = v
+			if err := checkNotNull(cols, name, full); err != nil {
+				return err
+			}
+			out[r] = full
 		}
-		if err := p.Table.checkNotNull(full); err != nil {
-			return nil, err
-		}
-		out = append(out, full)
-	}
-	return out, nil
+		return fn(out)
+	})
 }
 
 // CoerceRow converts text fields (COPY FROM) to a table's column types.
-func CoerceRow(t *MemTable, cols []int, fields []*string, f *types.Format) ([]types.Datum, error) {
-	row := make([]types.Datum, len(t.Cols))
+func CoerceRow(t Relation, cols []int, fields []*string, f *types.Format) ([]types.Datum, error) {
+	tc := t.Columns()
+	row := make([]types.Datum, len(tc))
 	for i, ci := range cols {
 		if fields[i] == nil {
 			continue
 		}
-		v, err := types.ParseText(t.Cols[ci].Type, *fields[i], f)
+		v, err := types.ParseText(tc[ci].Type, *fields[i], f)
 		if err != nil {
 			return nil, err
 		}
 		row[ci] = v
 	}
-	if err := t.checkNotNull(row); err != nil {
+	_, name := t.Ident()
+	if err := checkNotNull(tc, name, row); err != nil {
 		return nil, err
 	}
 	return row, nil
@@ -175,6 +202,43 @@ func Drain(ctx context.Context, p *Plan, env *Env, params []types.Datum) (int64,
 
 // TypeOf resolves a written type name (for CREATE TABLE and PREPARE).
 func TypeOf(tn *ast.TypeName) (types.Type, error) { return typeOf(tn) }
+
+// EachRow runs a plan and hands its rows to fn in chunks (streaming: a
+// CREATE TABLE AS of millions of rows never holds them all).
+func EachRow(ctx context.Context, p *Plan, env *Env, params []types.Datum, fn func(rows [][]types.Datum) error) error {
+	if p.Err != nil {
+		return p.Err
+	}
+	ec := newEvalCtx(ctx, env, params)
+	it, err := openNode(ec, p.root)
+	if err != nil {
+		return err
+	}
+	defer it.close()
+	chunk := make([][]types.Datum, 0, insertChunk)
+	for {
+		row, err := it.next()
+		if err != nil {
+			return err
+		}
+		if row == nil {
+			break
+		}
+		if chunk = append(chunk, row); len(chunk) == insertChunk {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := fn(chunk); err != nil {
+				return err
+			}
+			chunk = make([][]types.Datum, 0, insertChunk)
+		}
+	}
+	if len(chunk) > 0 {
+		return fn(chunk)
+	}
+	return nil
+}
 
 // CollectRows runs a plan and returns all its rows as Datums.
 func CollectRows(ctx context.Context, p *Plan, env *Env, params []types.Datum) ([][]types.Datum, error) {

@@ -79,6 +79,8 @@ func (b *binder) join(j *ast.JoinTable) (node, []scopeCol, error) {
 		}
 		conds = append(conds, eq)
 		pairs = append(pairs, pair{li, ri})
+		lsc[li].markUsed()
+		rsc[ri].markUsed()
 	}
 	if j.On != nil {
 		if containsAggregate(j.On) {
@@ -194,13 +196,7 @@ func (j *joinNode) planHash() {
 	if j.cond == nil || j.kind == ast.CrossJoin || j.lateral || len(j.lkeys) > 0 {
 		return
 	}
-	var conj []Expr
-	if be, ok := j.cond.(*boolExpr); ok && be.and {
-		conj = be.args
-	} else {
-		conj = []Expr{j.cond}
-	}
-	for _, c := range conj {
+	for _, c := range andArgs(j.cond) {
 		f, ok := c.(*fnExpr)
 		if !ok || !f.isEq || len(f.args) != 2 {
 			continue

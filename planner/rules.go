@@ -36,6 +36,13 @@ import (
 //	(random() per outer row is not random() once) or a non-injective key
 //	cast (grouping would split what = joins): those keep running per row.
 //
+// scan_pushdown: comparisons of a column with a constant and IS [NOT] NULL
+//
+//	in a filter over a provider's scan go to the provider, which skips
+//	files and row groups whose statistics rule them out. Wrong if a
+//	statistic's order differed from the SQL order (floats, with NaN, are not
+//	pushed) or if an Inexact answer dropped the filter (only Exact ones do).
+//
 // vectorize: filters over a table scan, and GROUP BY over such a scan, run
 //
 //	a column at a time (vector.go). Wrong if a kernel differed from the row
@@ -57,7 +64,7 @@ type rule struct {
 }
 
 // ruleNames lists every rule in application order.
-var ruleNames = []string{"constant_folding", "decorrelate", "filter_pushdown", "hash_join", "build_side", "topn", "vectorize"}
+var ruleNames = []string{"constant_folding", "decorrelate", "filter_pushdown", "scan_pushdown", "hash_join", "build_side", "topn", "vectorize"}
 
 // RuleNames returns the rule names, for SET validation and SHOW.
 func RuleNames() []string { return append([]string(nil), ruleNames...) }
@@ -83,6 +90,7 @@ func Disabled(setting string) map[string]bool {
 func applyRules(root node, disabled map[string]bool) (node, map[string]time.Duration) {
 	rules := []rule{
 		{"filter_pushdown", pushFilters},
+		{"scan_pushdown", pushScanPredicates},
 		{"hash_join", func(n node) node { return mapNodes(n, planHashJoin) }},
 		{"build_side", func(n node) node { return mapNodes(n, chooseBuildSide) }},
 		{"topn", func(n node) node { return mapNodes(n, markTopN) }},
@@ -233,12 +241,7 @@ func pushFilter(n node) node {
 		if !ok || (j.kind != 0 && j.kind != 4) || j.lateral { // inner or cross only
 			return n
 		}
-		var conj []Expr
-		if be, ok := f.pred.(*boolExpr); ok && be.and {
-			conj = be.args
-		} else {
-			conj = []Expr{f.pred}
-		}
+		conj := andArgs(f.pred)
 		var keep, left, right, both []Expr
 		for _, c := range conj {
 			switch side(c, j.leftWidth) {
@@ -280,6 +283,14 @@ func pushFilter(n node) node {
 	}
 }
 
+// andArgs splits a bound AND into its arguments.
+func andArgs(e Expr) []Expr {
+	if be, ok := e.(*boolExpr); ok && be.and {
+		return be.args
+	}
+	return []Expr{e}
+}
+
 func and(es []Expr) Expr {
 	if len(es) == 1 {
 		return es[0]
@@ -293,6 +304,8 @@ func estimateRows(n node) float64 {
 	switch x := n.(type) {
 	case *memScan:
 		return float64(x.t.Len())
+	case *sourceScan:
+		return estimateSourceRows(x)
 	case *vecFilterScan:
 		if len(x.preds) == 0 {
 			return float64(x.t.Len())

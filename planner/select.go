@@ -471,19 +471,18 @@ func (b *binder) fromItem(tr ast.TableRef) (node, []scopeCol, error) {
 				return def.scan(alias)
 			}
 		}
-		t := b.tables.Table(x.Schema, x.Name)
-		if t == nil {
+		rel, err := b.tables.Relation(x.Schema, x.Name)
+		if err != nil {
+			return nil, nil, errAt(sqlerr.From(err), x.Pos)
+		}
+		if rel == nil {
 			name := x.Name
 			if x.Schema != "" {
 				name = x.Schema + "." + x.Name
 			}
 			return nil, nil, errAt(sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", name), x.Pos)
 		}
-		sc := make([]scopeCol, len(t.Cols))
-		for i, c := range t.Cols {
-			sc[i] = scopeCol{table: alias, name: c.Name, t: c.Type}
-		}
-		return &memScan{t: t}, sc, nil
+		return b.relationScan(rel, alias, x.Pos)
 	case *ast.SubqueryTable:
 		// A derived table sees enclosing levels, not its FROM siblings.
 		inner := b.child()

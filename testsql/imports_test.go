@@ -15,8 +15,9 @@ var allowed = map[string][]string{
 	"sql/ast":       {},
 	"sql/types":     {"sql/sqlerr"},
 	"sql/parse":     {"sql/"},
-	"catalog":       {"sql/"},
-	"connectors":    {"sql/"},
+	"durable":       {},
+	"catalog":       {"sql/", "durable"},
+	"connectors":    {"sql/", "durable"},
 	"planner":       {"sql/", "catalog", "connectors"},
 	"server/pgwire": {"sql/sqlerr", "sql/types"},
 }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -62,6 +63,11 @@ func Start(tb testing.TB, opts ...Option) *Server {
 		o(&cfg)
 	}
 	mgr := session.NewManager(roles, "test", log, session.NewMetrics(nil))
+	store, err := catalog.OpenStore(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	mgr.Catalog, mgr.Warehouse = store, filepath.Join(dir, "warehouse")
 	srv := pgwire.NewServer(cfg, mgr, roles)
 	mgr.Signaler = srv
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

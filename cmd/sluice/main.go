@@ -168,8 +168,13 @@ func run(ctx context.Context, c *config, log *slog.Logger, ready func(pgAddr, ht
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := session.NewMetrics(reg)
+	store, err := catalog.OpenStore(filepath.Join(c.dataDir, "catalog"))
+	if err != nil {
+		return err
+	}
 	mgr := session.NewManager(roles, Version, log, metrics)
 	mgr.QueryMemory = c.queryMemory
+	mgr.Catalog, mgr.Warehouse = store, filepath.Join(c.dataDir, "warehouse")
 	var tlsCfg *tls.Config
 	if c.tlsCert != "" {
 		cert, err := tls.LoadX509KeyPair(c.tlsCert, c.tlsKey)

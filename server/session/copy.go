@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/sluicedb/sluice/catalog"
 	"io"
 	"strconv"
 	"strings"
@@ -222,14 +223,26 @@ func (s *Session) copyIn(ctx context.Context, x *ast.Copy, opts copyOpts, w *pgw
 	if x.Table == nil {
 		return "", sqlerr.New(sqlerr.SyntaxError, "COPY FROM requires a table")
 	}
-	t := s.temp[x.Table.Name]
-	if t == nil {
-		return "", sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", x.Table.Name)
+	var t planner.Relation
+	var lakeRel *catalog.Relation
+	if mt := s.temp[x.Table.Name]; mt != nil && (x.Table.Schema == "" || x.Table.Schema == "pg_temp") {
+		t = mt
+	} else {
+		r, err := s.managedTarget(x.Table, "copy into")
+		if err != nil {
+			return "", err
+		}
+		if t, err = s.relation(r); err != nil {
+			return "", err
+		}
+		lakeRel = r
 	}
 	if err := s.checkWritable(); err != nil {
 		return "", err
 	}
-	cols, err := t.ColumnIndexes(x.Columns)
+	tcols := t.Columns()
+	_, tname := t.Ident()
+	cols, err := planner.ColumnIndexes(t, x.Columns)
 	if err != nil {
 		return "", err
 	}
@@ -263,16 +276,16 @@ func (s *Session) copyIn(ctx context.Context, x *ast.Copy, opts copyOpts, w *pgw
 		}
 		if len(rec) != len(cols) {
 			if len(rec) < len(cols) {
-				firstErr = sqlerr.New(sqlerr.BadCopyFileFormat, "missing data for column \"%s\"", t.Cols[cols[len(rec)]].Name)
+				firstErr = sqlerr.New(sqlerr.BadCopyFileFormat, "missing data for column \"%s\"", tcols[cols[len(rec)]].Name)
 			} else {
 				firstErr = sqlerr.New(sqlerr.BadCopyFileFormat, "extra data after last expected column")
 			}
-			firstErr = copyContext(firstErr, t.Name, lineNo)
+			firstErr = copyContext(firstErr, tname, lineNo)
 			continue
 		}
 		row, err := planner.CoerceRow(t, cols, rec, f)
 		if err != nil {
-			firstErr = copyContext(err, t.Name, lineNo)
+			firstErr = copyContext(err, tname, lineNo)
 			continue
 		}
 		rows = append(rows, row)
@@ -287,8 +300,25 @@ func (s *Session) copyIn(ctx context.Context, x *ast.Copy, opts copyOpts, w *pgw
 	if firstErr != nil {
 		return "", firstErr
 	}
-	s.undo = append(s.undo, undoEntry{table: t, prevLen: t.Len()})
-	t.Append(rows)
+	if lakeRel != nil {
+		k, err := newRowSink(s.tableDir(lakeRel), tcols)
+		if err != nil {
+			return "", err
+		}
+		for lo := 0; lo < len(rows); lo += 64 << 10 {
+			if err := k.write(rows[lo:min(lo+64<<10, len(rows))]); err != nil {
+				k.w.Abort()
+				return "", err
+			}
+		}
+		if err := s.finishSink(k, lakeRel.ID, false, "append"); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("COPY %d", len(rows)), nil
+	}
+	mt := t.(*planner.MemTable)
+	s.undo = append(s.undo, undoEntry{table: mt, prevLen: mt.Len()})
+	mt.Append(rows)
 	return fmt.Sprintf("COPY %d", len(rows)), nil
 }
 

@@ -22,11 +22,15 @@ type Signaler interface {
 
 // Manager creates sessions; it implements pgwire.Sessions.
 type Manager struct {
-	Roles    *catalog.Roles
-	Logger   *slog.Logger
-	Metrics  *Metrics
-	Version  string // sluice's own version
-	Signaler Signaler
+	Roles *catalog.Roles
+	// Catalog keeps schemas, lake tables and views (in memory by default).
+	Catalog catalog.Store
+	// Warehouse is the directory of managed tables ("" allows none).
+	Warehouse string
+	Logger    *slog.Logger
+	Metrics   *Metrics
+	Version   string // sluice's own version
+	Signaler  Signaler
 	// QueryMemory is the default of sluice.query_memory ("" keeps the built-in 1GB).
 	QueryMemory string
 
@@ -39,7 +43,8 @@ func NewManager(roles *catalog.Roles, version string, logger *slog.Logger, m *Me
 	if logger == nil {
 		logger = slog.Default()
 	}
-	return &Manager{Roles: roles, Version: version, Logger: logger, Metrics: m, sessions: map[uint32]*Session{}}
+	mem, _ := catalog.OpenStore("") // in memory: cannot fail
+	return &Manager{Roles: roles, Catalog: mem, Version: version, Logger: logger, Metrics: m, sessions: map[uint32]*Session{}}
 }
 
 // VersionString is version()'s text.

@@ -31,6 +31,7 @@ type prepared struct {
 	ins        *planner.InsertPlan // INSERT
 	fromSQL    bool                // created by SQL PREPARE
 	created    time.Time
+	cat        *catalog.State // the catalog state the plan was bound against
 }
 
 // planErr is the error PostgreSQL would raise when planning the statement.
@@ -107,6 +108,7 @@ type Session struct {
 	stmtTime time.Time
 	notices  []sqlerr.Notice // warnings raised by the running statement
 	relOID   types.OID       // last OID given to a temporary table
+	catTx    *catTx          // a transaction block's pending catalog changes
 }
 
 var _ pgwire.Handler = (*Session)(nil)
@@ -433,7 +435,7 @@ func (s *Session) Parse(ctx context.Context, name, sql string, oids []uint32) er
 
 // prepare binds a statement: plans for queries and inserts, nothing else.
 func (s *Session) prepare(st *parse.Statement, paramTypes []types.Type, sql string) (*prepared, error) {
-	p := &prepared{sql: sql, stmt: st, paramTypes: paramTypes, created: time.Now()}
+	p := &prepared{sql: sql, stmt: st, paramTypes: paramTypes, created: time.Now(), cat: s.catState()}
 	if st == nil {
 		return p, nil
 	}
@@ -470,6 +472,9 @@ func (s *Session) Bind(ctx context.Context, portalName, stmtName string, pformat
 			return sqlerr.New(sqlerr.InvalidSQLStatementName, "prepared statement \"%s\" does not exist", stmtName)
 		}
 		if err := s.checkFailed(prep.stmt); err != nil {
+			return err
+		}
+		if err := s.revalidate(prep); err != nil {
 			return err
 		}
 		if portalName != "" {
@@ -778,4 +783,29 @@ func (p *portal) hasMore(ctx context.Context) (bool, error) {
 		p.batch, p.off = rb, 0
 	}
 	return true, nil
+}
+
+// revalidate re-binds a prepared statement whose plan was made against an
+// older catalog state (a table was written, altered or dropped since), as
+// PostgreSQL re-plans on invalidation; a changed result shape is an error.
+func (s *Session) revalidate(prep *prepared) error {
+	if prep.cat == s.catState() || (prep.plan == nil && prep.ins == nil) {
+		return nil
+	}
+	np, err := s.prepare(prep.stmt, append([]types.Type(nil), prep.paramTypes...), prep.sql)
+	if err != nil {
+		return err
+	}
+	if prep.plan != nil {
+		if np.plan == nil || len(np.plan.Columns) != len(prep.plan.Columns) {
+			return sqlerr.Unsupported("cached plan must not change result type")
+		}
+		for i, c := range np.plan.Columns {
+			if c.Type != prep.plan.Columns[i].Type {
+				return sqlerr.Unsupported("cached plan must not change result type")
+			}
+		}
+	}
+	prep.plan, prep.ins, prep.cat = np.plan, np.ins, np.cat
+	return nil
 }

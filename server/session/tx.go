@@ -1,6 +1,7 @@
 package session
 
 import (
+	"github.com/sluicedb/sluice/catalog"
 	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/server/pgwire"
 	"github.com/sluicedb/sluice/sql/ast"
@@ -19,20 +20,36 @@ type undoEntry struct {
 type savepoint struct {
 	name     string
 	undoLen  int
+	catOps   int // catalog changes made before the savepoint
 	settings map[string]string
 	local    map[string]string
 }
 
-// tables gives the binder the session's temporary tables.
-func (s *Session) tables() planner.Tables { return sessionTables{s} }
+// tables gives the binder the session's temporary tables and the durable
+// relations of the catalog state the statement reads.
+func (s *Session) tables() planner.Tables { return sessionTables{s: s, cat: s.catState()} }
 
-type sessionTables struct{ s *Session }
+type sessionTables struct {
+	s   *Session
+	cat *catalog.State
+}
 
-func (t sessionTables) Table(schema, name string) *planner.MemTable {
-	if schema != "" && schema != "pg_temp" && schema != "public" {
-		return nil
+// Relation implements planner.Tables: temporary tables first (pg_temp is
+// implicitly first on the search path, as in PostgreSQL), then the path.
+func (t sessionTables) Relation(schema, name string) (planner.Relation, error) {
+	if schema == "" || schema == "pg_temp" {
+		if mt, ok := t.s.temp[name]; ok {
+			return mt, nil
+		}
+		if schema == "pg_temp" {
+			return nil, nil
+		}
 	}
-	return t.s.temp[name]
+	r := t.s.lookupRel(t.cat, schema, name)
+	if r == nil {
+		return nil, nil
+	}
+	return t.s.relation(r)
 }
 
 func (s *Session) beginImplicit() {
@@ -68,8 +85,20 @@ func (s *Session) failBatch() {
 	}
 }
 
+// commitTx commits an explicit transaction: its catalog changes first
+// (which can fail, with a serialization error), then the rest.
+func (s *Session) commitTx() error {
+	if err := s.commitCatalog(); err != nil {
+		s.finishTx(false)
+		return err
+	}
+	s.finishTx(true)
+	return nil
+}
+
 // finishTx ends the transaction, keeping or undoing its effects.
 func (s *Session) finishTx(commit bool) {
+	s.abandonCatalog() // committed already by commitTx, or rolled back
 	if !commit {
 		s.rollbackTo(0)
 		if s.txSaved != nil {
@@ -145,13 +174,17 @@ func (s *Session) transaction(t *ast.Transaction, tag string, w *pgwire.ResultWr
 		}
 		if t.Chain {
 			modes := s.txModes
-			s.finishTx(true)
+			if err := s.commitTx(); err != nil {
+				return "", err
+			}
 			s.beginImplicit()
 			s.tx = txExplicit
 			s.applyModes(modes)
 			return "COMMIT", nil
 		}
-		s.finishTx(true)
+		if err := s.commitTx(); err != nil {
+			return "", err
+		}
 		return "COMMIT", nil
 	case ast.TxRollback:
 		if s.tx == txIdle || s.tx == txImplicit {
@@ -171,7 +204,7 @@ func (s *Session) transaction(t *ast.Transaction, tag string, w *pgwire.ResultWr
 		if s.tx != txExplicit {
 			return "", sqlerr.New(sqlerr.NoActiveSQLTransaction, "SAVEPOINT can only be used in transaction blocks")
 		}
-		s.saves = append(s.saves, savepoint{name: t.Savepoint, undoLen: len(s.undo), settings: s.set.clone(), local: cloneMap(s.set.local)})
+		s.saves = append(s.saves, savepoint{name: t.Savepoint, undoLen: len(s.undo), catOps: s.catOps(), settings: s.set.clone(), local: cloneMap(s.set.local)})
 		return "SAVEPOINT", nil
 	case ast.TxRelease, ast.TxRollbackTo:
 		verb := "RELEASE SAVEPOINT"
@@ -196,6 +229,9 @@ func (s *Session) transaction(t *ast.Transaction, tag string, w *pgwire.ResultWr
 		}
 		sp := s.saves[i]
 		s.rollbackTo(sp.undoLen)
+		if err := s.rollbackCatalogTo(sp.catOps); err != nil {
+			return "", err
+		}
 		s.set.vals = cloneMap(sp.settings)
 		s.set.local = cloneMap(sp.local)
 		s.saves = s.saves[:i+1] // the savepoint itself survives ROLLBACK TO

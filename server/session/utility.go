@@ -18,6 +18,12 @@ import (
 // ("" when it already wrote its own completion).
 func (s *Session) utility(ctx context.Context, p *portal, w *pgwire.ResultWriter, describe bool) (string, error) {
 	st := p.prep.stmt
+	defer func() {
+		for _, n := range s.notices {
+			w.Notice(n)
+		}
+		s.notices = nil
+	}()
 	switch x := st.AST.(type) {
 	case *ast.Transaction:
 		return s.transaction(x, st.Tag, w)
@@ -40,6 +46,22 @@ func (s *Session) utility(ctx context.Context, p *portal, w *pgwire.ResultWriter
 		return s.createTable(ctx, x, st.Tag)
 	case *ast.DropTable:
 		return st.Tag, s.dropTable(x)
+	case *ast.CreateSchema:
+		return st.Tag, s.createSchema(x)
+	case *ast.DropObjects:
+		return st.Tag, s.dropObjects(x)
+	case *ast.CreateView:
+		return st.Tag, s.createView(x)
+	case *ast.Rename:
+		return st.Tag, s.rename(x)
+	case *ast.Truncate:
+		return st.Tag, s.truncate(x)
+	case *ast.Comment:
+		return st.Tag, s.comment(x)
+	case *ast.Vacuum:
+		return st.Tag, s.vacuum(x)
+	case *ast.Delete:
+		return "", sqlerr.Unsupported("DELETE is not supported yet")
 	case *ast.Declare:
 		return st.Tag, s.declare(x)
 	case *ast.Fetch:
@@ -276,8 +298,12 @@ func (s *Session) sendDatumRows(cols []planner.Column, rows [][]types.Datum, w *
 
 func (s *Session) insert(ctx context.Context, p *portal) (int64, error) {
 	ins := p.prep.ins
-	if t := s.temp[ins.Table.Name]; t != ins.Table {
-		return 0, sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", ins.Table.Name)
+	if st, ok := ins.Table.(*planner.SourceTable); ok {
+		return s.insertLake(ctx, p, st)
+	}
+	mt := ins.Table.(*planner.MemTable)
+	if t := s.temp[mt.Name]; t != mt {
+		return 0, sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", mt.Name)
 	}
 	if err := s.checkWritable(); err != nil {
 		return 0, err
@@ -286,8 +312,8 @@ func (s *Session) insert(ctx context.Context, p *portal) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	s.undo = append(s.undo, undoEntry{table: ins.Table, prevLen: ins.Table.Len()})
-	ins.Table.Append(rows)
+	s.undo = append(s.undo, undoEntry{table: mt, prevLen: mt.Len()})
+	mt.Append(rows)
 	return int64(len(rows)), nil
 }
 
@@ -300,8 +326,7 @@ func (s *Session) checkWritable() error {
 
 func (s *Session) createTable(ctx context.Context, x *ast.CreateTable, tag string) (string, error) {
 	if !x.Temp {
-		return "", sqlerr.Unsupported("persistent tables are not supported yet").
-			WithHint("Use CREATE TEMP TABLE for an in-memory session table; lake tables arrive with the catalog.")
+		return s.createDurableTable(ctx, x, tag)
 	}
 	if x.Table.Schema != "" && x.Table.Schema != "pg_temp" {
 		return "", sqlerr.New(sqlerr.InvalidTableDefinition, "cannot create temporary relation in non-temporary schema")
@@ -313,22 +338,9 @@ func (s *Session) createTable(ctx context.Context, x *ast.CreateTable, tag strin
 		return "", sqlerr.New(sqlerr.DuplicateTable, "relation \"%s\" already exists", x.Table.Name)
 	}
 	if x.AsQuery != nil {
-		sel, ok := x.AsQuery.(*ast.Select)
-		if !ok {
-			return "", sqlerr.Unsupported("CREATE TABLE AS with this statement is not supported")
-		}
-		plan, err := planner.BindQuery(sel, nil, s.tables())
+		plan, cols, err := s.bindCreateAs(x)
 		if err != nil {
 			return "", err
-		}
-		if plan.Err != nil {
-			return "", plan.Err
-		}
-		cols := append([]planner.Column(nil), plan.Columns...)
-		for i := range cols {
-			if i < len(x.Columns) {
-				cols[i].Name = x.Columns[i].Name
-			}
 		}
 		t := planner.NewMemTable("pg_temp", x.Table.Name, cols)
 		t.OID = s.nextRelOID()
@@ -364,8 +376,19 @@ func (s *Session) createTable(ctx context.Context, x *ast.CreateTable, tag strin
 func (s *Session) dropTable(x *ast.DropTable) error {
 	for _, tn := range x.Tables {
 		t, ok := s.temp[tn.Name]
+		if tn.Schema != "" && tn.Schema != "pg_temp" {
+			ok = false
+		}
 		if !ok {
+			if r := s.lookupRel(s.catState(), tn.Schema, tn.Name); r != nil && tn.Schema != "pg_temp" {
+				if err := s.dropRelation(r, catalog.Managed, x.Cascade); err != nil {
+					return err
+				}
+				continue
+			}
 			if x.IfExists {
+				s.notices = append(s.notices, sqlerr.Notice{Severity: sqlerr.SeverityNotice, Code: sqlerr.SuccessfulCompletion,
+					Message: fmt.Sprintf("table \"%s\" does not exist, skipping", tn.Name)})
 				continue
 			}
 			return sqlerr.New(sqlerr.UndefinedTable, "table \"%s\" does not exist", tn.Name)

@@ -173,6 +173,7 @@ type CreateTable struct {
 type DropTable struct {
 	Tables   []*TableName
 	IfExists bool
+	Cascade  bool
 }
 
 // Insert is INSERT INTO table [(cols)] query.
@@ -212,3 +213,77 @@ func (*DropTable) stmtNode()   {}
 func (*Insert) stmtNode()      {}
 func (*Explain) stmtNode()     {}
 func (*Unsupported) stmtNode() {}
+
+// ObjectKind names what a DDL statement acts on.
+type ObjectKind string
+
+// Object kinds of DROP, ALTER … RENAME and COMMENT ON.
+const (
+	ObjTable  ObjectKind = "TABLE"
+	ObjView   ObjectKind = "VIEW"
+	ObjSchema ObjectKind = "SCHEMA"
+	ObjColumn ObjectKind = "COLUMN"
+)
+
+// CreateSchema is CREATE SCHEMA [IF NOT EXISTS] name.
+type CreateSchema struct {
+	Name        string
+	IfNotExists bool
+}
+
+// DropObjects is DROP SCHEMA|VIEW [IF EXISTS] names [CASCADE]. Tables use
+// DropTable (with Cascade).
+type DropObjects struct {
+	Kind     ObjectKind
+	Names    []*TableName // for schemas, Name is the schema name
+	IfExists bool
+	Cascade  bool
+}
+
+// CreateView is CREATE [OR REPLACE] VIEW name [(cols)] AS query. SQL is
+// the query's text (as PostgreSQL would deparse it).
+type CreateView struct {
+	View    *TableName
+	Columns []string
+	Query   *Select
+	SQL     string
+	Replace bool
+}
+
+// Rename is ALTER TABLE|VIEW|SCHEMA name RENAME [COLUMN col] TO newname.
+type Rename struct {
+	Kind     ObjectKind // of the renamed object (ObjColumn for a column)
+	Table    *TableName
+	Column   string
+	NewName  string
+	IfExists bool
+}
+
+// Truncate is TRUNCATE [TABLE] names.
+type Truncate struct{ Tables []*TableName }
+
+// Comment is COMMENT ON TABLE|VIEW|SCHEMA|COLUMN name IS 'text' | NULL.
+type Comment struct {
+	Kind    ObjectKind
+	Table   *TableName // schema: Name; column: the table
+	Column  string
+	Comment *string
+}
+
+// Vacuum is VACUUM [names]: expire old snapshots, remove unreferenced files.
+type Vacuum struct{ Tables []*TableName }
+
+// Delete is DELETE FROM table [WHERE cond].
+type Delete struct {
+	Table *TableName
+	Where Expr
+}
+
+func (*CreateSchema) stmtNode() {}
+func (*DropObjects) stmtNode()  {}
+func (*CreateView) stmtNode()   {}
+func (*Rename) stmtNode()       {}
+func (*Truncate) stmtNode()     {}
+func (*Comment) stmtNode()      {}
+func (*Vacuum) stmtNode()       {}
+func (*Delete) stmtNode()       {}

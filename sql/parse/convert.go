@@ -14,6 +14,7 @@ import (
 
 type converter struct {
 	sql     string
+	version int32                      // the parse tree's version (for Deparse)
 	windows []map[string]*pg.WindowDef // WINDOW clauses of the selects being converted
 }
 
@@ -205,23 +206,48 @@ func (c *converter) stmt(n *pg.Node) (ast.Stmt, string, error) {
 		}
 		return out, "SELECT", nil
 	case *pg.Node_DropStmt:
-		d := x.DropStmt
-		if d.RemoveType != pg.ObjectType_OBJECT_TABLE {
-			return &ast.Unsupported{Tag: "DROP"}, "DROP", nil
+		return c.drop(x.DropStmt)
+	case *pg.Node_CreateSchemaStmt:
+		cs := x.CreateSchemaStmt
+		if len(cs.SchemaElts) > 0 || cs.Authrole != nil {
+			return nil, "", c.unsupported(-1, "CREATE SCHEMA with AUTHORIZATION or schema elements is not supported")
 		}
-		out := &ast.DropTable{IfExists: d.MissingOk}
-		for _, o := range d.Objects {
-			var names []string
-			for _, it := range o.GetList().GetItems() {
-				names = append(names, it.GetString_().Sval)
-			}
-			tn := &ast.TableName{Name: names[len(names)-1], Pos: -1}
-			if len(names) > 1 {
-				tn.Schema = names[len(names)-2]
-			}
-			out.Tables = append(out.Tables, tn)
+		return &ast.CreateSchema{Name: cs.Schemaname, IfNotExists: cs.IfNotExists}, "CREATE SCHEMA", nil
+	case *pg.Node_ViewStmt:
+		return c.createView(x.ViewStmt)
+	case *pg.Node_RenameStmt:
+		return c.rename(x.RenameStmt)
+	case *pg.Node_TruncateStmt:
+		out := &ast.Truncate{}
+		for _, r := range x.TruncateStmt.Relations {
+			out.Tables = append(out.Tables, c.rangeVar(r.GetRangeVar()))
 		}
-		return out, "DROP TABLE", nil
+		return out, "TRUNCATE TABLE", nil
+	case *pg.Node_CommentStmt:
+		return c.comment(x.CommentStmt)
+	case *pg.Node_VacuumStmt:
+		if !x.VacuumStmt.IsVacuumcmd {
+			return &ast.Unsupported{Tag: "ANALYZE"}, "ANALYZE", nil
+		}
+		out := &ast.Vacuum{}
+		for _, r := range x.VacuumStmt.Rels {
+			out.Tables = append(out.Tables, c.rangeVar(r.GetVacuumRelation().Relation))
+		}
+		return out, "VACUUM", nil
+	case *pg.Node_DeleteStmt:
+		d := x.DeleteStmt
+		if len(d.UsingClause) > 0 || len(d.ReturningList) > 0 || d.WithClause != nil {
+			return nil, "", c.unsupported(-1, "DELETE with USING, RETURNING or WITH is not supported yet")
+		}
+		out := &ast.Delete{Table: c.rangeVar(d.Relation)}
+		if d.WhereClause != nil {
+			w, err := c.expr(d.WhereClause)
+			if err != nil {
+				return nil, "", err
+			}
+			out.Where = w
+		}
+		return out, "DELETE", nil
 	case *pg.Node_InsertStmt:
 		return c.insert(x.InsertStmt)
 	case *pg.Node_ExplainStmt:
@@ -247,6 +273,9 @@ func stmtTag(n *pg.Node) string {
 	name := fmt.Sprintf("%T", n.Node)
 	name = name[strings.LastIndex(name, "_")+1:]
 	name = strings.TrimSuffix(name, "Stmt")
+	if name == "CreateSeq" {
+		return "CREATE SEQUENCE"
+	}
 	var b strings.Builder
 	for i, r := range name {
 		if i > 0 && r >= 'A' && r <= 'Z' {
@@ -1262,4 +1291,123 @@ func (c *converter) aexpr(a *pg.A_Expr) (ast.Expr, error) {
 		return &ast.ArrayCmp{Op: op, All: a.Kind == pg.A_Expr_Kind_AEXPR_OP_ALL, X: l, Array: r, Pos: pos}, nil
 	}
 	return nil, c.unsupported(a.Location, "operator form %s is not supported yet", a.Kind)
+}
+
+// qualified splits a List of String nodes (schema.name) into a TableName.
+func qualified(n *pg.Node) *ast.TableName {
+	var names []string
+	if l := n.GetList(); l != nil {
+		for _, it := range l.GetItems() {
+			names = append(names, it.GetString_().Sval)
+		}
+	} else if s := n.GetString_(); s != nil {
+		names = []string{s.Sval}
+	}
+	if len(names) == 0 {
+		return &ast.TableName{Pos: -1}
+	}
+	tn := &ast.TableName{Name: names[len(names)-1], Pos: -1}
+	if len(names) > 1 {
+		tn.Schema = names[len(names)-2]
+	}
+	return tn
+}
+
+func (c *converter) drop(d *pg.DropStmt) (ast.Stmt, string, error) {
+	cascade := d.Behavior == pg.DropBehavior_DROP_CASCADE
+	switch d.RemoveType {
+	case pg.ObjectType_OBJECT_TABLE:
+		out := &ast.DropTable{IfExists: d.MissingOk, Cascade: cascade}
+		for _, o := range d.Objects {
+			out.Tables = append(out.Tables, qualified(o))
+		}
+		return out, "DROP TABLE", nil
+	case pg.ObjectType_OBJECT_VIEW, pg.ObjectType_OBJECT_SCHEMA:
+		kind, tag := ast.ObjView, "DROP VIEW"
+		if d.RemoveType == pg.ObjectType_OBJECT_SCHEMA {
+			kind, tag = ast.ObjSchema, "DROP SCHEMA"
+		}
+		out := &ast.DropObjects{Kind: kind, IfExists: d.MissingOk, Cascade: cascade}
+		for _, o := range d.Objects {
+			out.Names = append(out.Names, qualified(o))
+		}
+		return out, tag, nil
+	}
+	return &ast.Unsupported{Tag: "DROP"}, "DROP", nil
+}
+
+func (c *converter) createView(v *pg.ViewStmt) (ast.Stmt, string, error) {
+	if v.View.Relpersistence == "t" {
+		return nil, "", c.unsupported(-1, "temporary views are not supported yet")
+	}
+	q, err := c.selectStmt(v.Query.GetSelectStmt())
+	if err != nil {
+		return nil, "", err
+	}
+	text, err := pg.Deparse(&pg.ParseResult{Version: c.version, Stmts: []*pg.RawStmt{{Stmt: v.Query}}})
+	if err != nil {
+		return nil, "", sqlerr.New(sqlerr.InternalError, "could not deparse the view's query: %v", err)
+	}
+	out := &ast.CreateView{View: c.rangeVar(v.View), Query: q, SQL: text, Replace: v.Replace}
+	for _, a := range v.Aliases {
+		out.Columns = append(out.Columns, a.GetString_().Sval)
+	}
+	return out, "CREATE VIEW", nil
+}
+
+func (c *converter) rename(r *pg.RenameStmt) (ast.Stmt, string, error) {
+	switch r.RenameType {
+	case pg.ObjectType_OBJECT_TABLE, pg.ObjectType_OBJECT_VIEW:
+		kind, tag := ast.ObjTable, "ALTER TABLE"
+		if r.RenameType == pg.ObjectType_OBJECT_VIEW {
+			kind, tag = ast.ObjView, "ALTER VIEW"
+		}
+		return &ast.Rename{Kind: kind, Table: c.rangeVar(r.Relation), NewName: r.Newname, IfExists: r.MissingOk}, tag, nil
+	case pg.ObjectType_OBJECT_COLUMN:
+		tag := "ALTER TABLE"
+		if r.RelationType == pg.ObjectType_OBJECT_VIEW {
+			tag = "ALTER VIEW"
+		}
+		return &ast.Rename{Kind: ast.ObjColumn, Table: c.rangeVar(r.Relation), Column: r.Subname, NewName: r.Newname, IfExists: r.MissingOk}, tag, nil
+	case pg.ObjectType_OBJECT_SCHEMA:
+		return &ast.Rename{Kind: ast.ObjSchema, Table: &ast.TableName{Name: r.Subname, Pos: -1}, NewName: r.Newname}, "ALTER SCHEMA", nil
+	}
+	return &ast.Unsupported{Tag: "ALTER"}, "ALTER", nil
+}
+
+func (c *converter) comment(cs *pg.CommentStmt) (ast.Stmt, string, error) {
+	out := &ast.Comment{}
+	if cs.Comment != "" {
+		text := cs.Comment
+		out.Comment = &text
+	}
+	switch cs.Objtype {
+	case pg.ObjectType_OBJECT_TABLE, pg.ObjectType_OBJECT_VIEW:
+		out.Kind = ast.ObjTable
+		if cs.Objtype == pg.ObjectType_OBJECT_VIEW {
+			out.Kind = ast.ObjView
+		}
+		out.Table = qualified(cs.Object)
+	case pg.ObjectType_OBJECT_SCHEMA:
+		out.Kind = ast.ObjSchema
+		out.Table = qualified(cs.Object)
+	case pg.ObjectType_OBJECT_COLUMN:
+		out.Kind = ast.ObjColumn
+		tn := qualified(cs.Object) // schema.table.column, or table.column
+		var names []string
+		for _, it := range cs.Object.GetList().GetItems() {
+			names = append(names, it.GetString_().Sval)
+		}
+		if len(names) < 2 {
+			return nil, "", sqlerr.New(sqlerr.SyntaxError, "column name must be qualified")
+		}
+		out.Column = tn.Name
+		out.Table = &ast.TableName{Name: names[len(names)-2], Pos: -1}
+		if len(names) > 2 {
+			out.Table.Schema = names[len(names)-3]
+		}
+	default:
+		return &ast.Unsupported{Tag: "COMMENT"}, "COMMENT", nil
+	}
+	return out, "COMMENT", nil
 }

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"errors"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -57,13 +58,25 @@ func Parse(sql string) ([]Statement, error) {
 	return r, nil
 }
 
+// noColumnsTable finds CREATE TABLE name WITH ( at the start of a statement.
+var noColumnsTable = regexp.MustCompile(`(?is)(^|;)(\s*create\s+table\s+(?:if\s+not\s+exists\s+)?[^\s(;]+)(\s+with\s*\()`)
+
 func parseUncached(sql string) ([]Statement, error) {
 	if strings.IndexByte(sql, 0) >= 0 {
 		return nil, sqlerr.New(sqlerr.ProtocolViolation, "invalid message format: query string contains a zero byte")
 	}
 	tree, err := pg.Parse(sql)
 	if err != nil {
-		return nil, syntaxError(sql, err)
+		// CREATE TABLE name WITH (location = …) has no column list, which
+		// PostgreSQL's grammar wants; an empty one means "infer".
+		alt := noColumnsTable.ReplaceAllString(sql, "$1$2 ()$3")
+		if alt == sql {
+			return nil, syntaxError(sql, err)
+		}
+		if tree, err = pg.Parse(alt); err != nil {
+			return nil, syntaxError(sql, err)
+		}
+		sql = alt
 	}
 	out := make([]Statement, 0, len(tree.Stmts))
 	for _, raw := range tree.Stmts {
@@ -73,7 +86,7 @@ func parseUncached(sql string) ([]Statement, error) {
 			end = start + int(raw.StmtLen)
 		}
 		text := strings.TrimSpace(sql[start:end])
-		c := &converter{sql: sql}
+		c := &converter{sql: sql, version: tree.Version}
 		st, tag, err := c.stmt(raw.Stmt)
 		if err != nil {
 			return nil, err

@@ -61,11 +61,11 @@ func TestSyntaxErrorPosition(t *testing.T) {
 }
 
 func TestUnsupportedKeepsTag(t *testing.T) {
-	stmts, err := Parse("CREATE SCHEMA s")
+	stmts, err := Parse("CREATE SEQUENCE s")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u, ok := stmts[0].AST.(*ast.Unsupported); !ok || u.Tag != "CREATE SCHEMA" {
+	if u, ok := stmts[0].AST.(*ast.Unsupported); !ok || u.Tag != "CREATE SEQUENCE" {
 		t.Fatalf("%#v", stmts[0].AST)
 	}
 }

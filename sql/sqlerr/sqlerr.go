@@ -93,6 +93,13 @@ const (
 	NullValueNotAllowed             Code = "22004"
 	InvalidRowCountInLimit          Code = "2201W"
 	InvalidRowCountInOffset         Code = "2201X"
+	IOError                         Code = "58030"
+	UndefinedFile                   Code = "58P01"
+	SerializationFailure            Code = "40001"
+	DuplicateSchema                 Code = "42P06"
+	InvalidSchemaName               Code = "3F000"
+	DataCorrupted                   Code = "XX001"
+	ReservedName                    Code = "42939"
 )
 
 // Severity is the non-localized severity of an ErrorResponse or NoticeResponse.

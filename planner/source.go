@@ -1,0 +1,358 @@
+package planner
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/sluicedb/sluice/connectors"
+	"github.com/sluicedb/sluice/sql/ast"
+	"github.com/sluicedb/sluice/sql/sqlerr"
+	"github.com/sluicedb/sluice/sql/types"
+)
+
+// Relation is what a table name resolves to: a session's in-memory table
+// (*MemTable), a table served by a connectors.Provider (*SourceTable) or a
+// view (*ViewDef).
+type Relation interface {
+	Columns() []Column
+	// Ident is the relation's schema and name.
+	Ident() (schema, name string)
+}
+
+// Columns implements Relation.
+func (t *MemTable) Columns() []Column { return t.Cols }
+
+// Ident implements Relation.
+func (t *MemTable) Ident() (string, string) { return t.Schema, t.Name }
+
+// SourceTable is a table whose rows come from a provider (a lake table, a
+// stream, a remote table).
+type SourceTable struct {
+	Schema   string
+	Name     string
+	OID      types.OID
+	Cols     []Column
+	Provider connectors.Provider
+}
+
+// Columns implements Relation.
+func (t *SourceTable) Columns() []Column { return t.Cols }
+
+// Ident implements Relation.
+func (t *SourceTable) Ident() (string, string) { return t.Schema, t.Name }
+
+// ViewDef is a stored query, bound afresh wherever the view is used.
+type ViewDef struct {
+	Schema string
+	Name   string
+	OID    types.OID
+	Cols   []Column // the names (and types at creation) of its columns
+	Query  *ast.Select
+}
+
+// Columns implements Relation.
+func (v *ViewDef) Columns() []Column { return v.Cols }
+
+// Ident implements Relation.
+func (v *ViewDef) Ident() (string, string) { return v.Schema, v.Name }
+
+// BindView binds a view's query (to check it and learn its columns).
+func BindView(q *ast.Select, tables Tables) ([]Column, error) {
+	b := &binder{tables: tables, params: &[]types.Type{}, foldErr: new(error)}
+	_, cols, err := b.selectNode(q)
+	return cols, err
+}
+
+// sourceScan reads a provider. used marks the columns the query reads (set
+// while binding); the others stay NULL in its rows and are never read.
+// preds are the pushed-down predicates (the filters above stay unless the
+// provider answered Exact, in which case the rule removed them).
+type sourceScan struct {
+	t     *SourceTable
+	used  []bool
+	preds []connectors.Predicate
+}
+
+func (s *sourceScan) columns() []int {
+	var out []int
+	for i, u := range s.used {
+		if u {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func (s *sourceScan) open(ec *evalCtx) (rowIter, error) {
+	req := connectors.ScanRequest{Columns: s.columns(), Preds: s.preds, Limit: -1}
+	var release func()
+	if p, ok := s.t.Provider.(interface{ Pin() func() }); ok {
+		release = p.Pin()
+	}
+	splits, ps, err := s.t.Provider.Splits(ec.ctx, req)
+	if err != nil {
+		if release != nil {
+			release()
+		}
+		return nil, err
+	}
+	if st := ec.stats[s]; st != nil {
+		st.extra = []string{fmt.Sprintf("Files: %d (skipped %d), Row Groups: %d (skipped %d)",
+			ps.Files, ps.FilesSkipped, ps.RowGroups, ps.RowGroupsSkipped)}
+	}
+	return &scanIter{s: s, ec: ec, req: req, splits: splits, width: len(s.t.Cols), release: release}, nil
+}
+
+// scanIter turns the provider's batches into rows.
+type scanIter struct {
+	s       *sourceScan
+	ec      *evalCtx
+	req     connectors.ScanRequest
+	splits  []connectors.Split
+	width   int
+	cur     connectors.RecordStream
+	rows    [][]types.Datum
+	pos     int
+	release func()
+}
+
+func (it *scanIter) next() ([]types.Datum, error) {
+	for it.pos >= len(it.rows) {
+		if err := it.fill(); err != nil || it.rows == nil {
+			return nil, err
+		}
+	}
+	r := it.rows[it.pos]
+	it.pos++
+	return r, nil
+}
+
+// fill reads the next batch (opening the next split as needed); rows is
+// nil at the end.
+func (it *scanIter) fill() error {
+	ctx := it.ec.ctx
+	for {
+		if it.cur == nil {
+			if len(it.splits) == 0 {
+				it.rows = nil
+				return nil
+			}
+			s, err := it.s.t.Provider.Open(ctx, it.splits[0], it.req)
+			if err != nil {
+				return err
+			}
+			it.cur, it.splits = s, it.splits[1:]
+		}
+		rb, err := it.cur.Next(ctx)
+		if err == io.EOF {
+			it.cur.Close()
+			it.cur = nil
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		n := int(rb.NumRows())
+		// One backing array for the batch's rows: fewer allocations.
+		cells := make([]types.Datum, n*it.width)
+		rows := make([][]types.Datum, n)
+		for r := range rows {
+			rows[r] = cells[r*it.width : (r+1)*it.width : (r+1)*it.width]
+		}
+		for c, col := range it.req.Columns {
+			arr := rb.Column(c)
+			t := it.s.t.Cols[col].Type
+			for r := range rows {
+				rows[r][col] = types.DatumAt(arr, t, r)
+			}
+		}
+		rb.Release()
+		it.rows, it.pos = rows, 0
+		return nil
+	}
+}
+
+func (it *scanIter) close() {
+	if it.cur != nil {
+		it.cur.Close()
+		it.cur = nil
+	}
+	if it.release != nil {
+		it.release()
+		it.release = nil
+	}
+}
+
+// pushScanPredicates hands simple conjuncts of a filter over a source scan
+// (column op constant, IS [NOT] NULL) to the provider, which prunes files
+// and row groups with them; conjuncts it answers Exact leave the filter.
+func pushScanPredicates(n node) node {
+	return mapNodes(n, func(n node) node {
+		f, ok := n.(*filterNode)
+		if !ok {
+			return n
+		}
+		s, ok := f.child.(*sourceScan)
+		if !ok {
+			return n
+		}
+		conj := andArgs(f.pred)
+		var preds []connectors.Predicate
+		var from []int
+		for i, c := range conj {
+			if p, ok := scanPredicate(c, s.t.Cols); ok {
+				preds = append(preds, p)
+				from = append(from, i)
+			}
+		}
+		if len(preds) == 0 {
+			return n
+		}
+		support := s.t.Provider.Pushdown(preds)
+		ns := &sourceScan{t: s.t, used: s.used, preds: append(append([]connectors.Predicate(nil), s.preds...), preds...)}
+		exact := map[int]bool{}
+		for i, sp := range support {
+			if sp == connectors.Exact {
+				exact[from[i]] = true
+			}
+		}
+		var keep []Expr
+		for i, c := range conj {
+			if !exact[i] {
+				keep = append(keep, c)
+			}
+		}
+		if len(keep) == 0 {
+			return ns
+		}
+		return &filterNode{child: ns, pred: and(keep)}
+	})
+}
+
+var flipOp = map[string]string{"=": "=", "<>": "<>", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+var scanOps = map[string]connectors.Op{"=": connectors.OpEq, "<>": connectors.OpNe, "<": connectors.OpLt,
+	"<=": connectors.OpLe, ">": connectors.OpGt, ">=": connectors.OpGe}
+
+// scanPredicate recognises column op constant (either side) and IS [NOT]
+// NULL over a bare column, where the constant compares like the column's
+// values (the same type family, no cast on the column).
+func scanPredicate(e Expr, cols []Column) (connectors.Predicate, bool) {
+	switch x := e.(type) {
+	case *isNullExpr:
+		c, ok := x.x.(*colExpr)
+		if !ok {
+			return connectors.Predicate{}, false
+		}
+		op := connectors.OpIsNull
+		if x.not {
+			op = connectors.OpIsNotNull
+		}
+		return connectors.Predicate{Col: c.idx, Op: op}, true
+	case *fnExpr:
+		if len(x.args) != 2 {
+			return connectors.Predicate{}, false
+		}
+		op, ok := scanOps[x.op]
+		if !ok {
+			return connectors.Predicate{}, false
+		}
+		c, cok := x.args[0].(*colExpr)
+		k, kok := x.args[1].(*constExpr)
+		if !cok || !kok {
+			c, cok = x.args[1].(*colExpr)
+			k, kok = x.args[0].(*constExpr)
+			if !cok || !kok {
+				return connectors.Predicate{}, false
+			}
+			op = scanOps[flipOp[x.op]]
+		}
+		if k.v == nil || !sameFamily(cols[c.idx].Type, k.t) {
+			return connectors.Predicate{}, false
+		}
+		return connectors.Predicate{Col: c.idx, Op: op, Value: k.v}, true
+	}
+	return connectors.Predicate{}, false
+}
+
+// sameFamily reports whether values of a and b compare as their Datums do
+// (integers with integers; the same type otherwise). Floats are left out:
+// PostgreSQL orders NaN above every number, Parquet statistics omit it.
+func sameFamily(a, b types.Type) bool {
+	isInt := func(t types.Type) bool {
+		return t.OID == types.OIDInt2 || t.OID == types.OIDInt4 || t.OID == types.OIDInt8
+	}
+	if isInt(a) && isInt(b) {
+		return true
+	}
+	switch a.OID {
+	case types.OIDText, types.OIDVarchar:
+		return b.OID == types.OIDText || b.OID == types.OIDVarchar
+	case types.OIDDate, types.OIDTimestamp, types.OIDTimestamptz, types.OIDBool:
+		return a.OID == b.OID
+	}
+	return false
+}
+
+func describeScan(s *sourceScan) string {
+	d := "Seq Scan on " + s.t.Schema + "." + s.t.Name
+	if len(s.preds) > 0 {
+		parts := make([]string, len(s.preds))
+		for i, p := range s.preds {
+			parts[i] = s.t.Cols[p.Col].Name + " " + p.Op.String()
+			if p.Op != connectors.OpIsNull && p.Op != connectors.OpIsNotNull {
+				parts[i] += " " + types.TextOf(s.t.Cols[p.Col].Type, p.Value, &types.Format{})
+			}
+		}
+		sort.Strings(parts)
+		d += " (pushed: " + strings.Join(parts, ", ") + ")"
+	}
+	return d
+}
+
+// estimateSourceRows is the provider's row count (-1 if unknown).
+func estimateSourceRows(s *sourceScan) float64 {
+	st, err := s.t.Provider.Stats(context.Background())
+	if err != nil || st.Rows < 0 {
+		return -1
+	}
+	return float64(st.Rows)
+}
+
+// relationScan plans a scan of a resolved relation under an alias.
+func (b *binder) relationScan(rel Relation, alias string, pos int) (node, []scopeCol, error) {
+	cols := rel.Columns()
+	sc := make([]scopeCol, len(cols))
+	for i, c := range cols {
+		sc[i] = scopeCol{table: alias, name: c.Name, t: c.Type}
+	}
+	switch t := rel.(type) {
+	case *MemTable:
+		return &memScan{t: t}, sc, nil
+	case *SourceTable:
+		s := &sourceScan{t: t, used: make([]bool, len(cols))}
+		for i := range sc {
+			sc[i].used = &s.used[i]
+		}
+		return s, sc, nil
+	case *ViewDef:
+		// A view sees no enclosing query and no CTEs of its user.
+		inner := &binder{tables: b.tables, params: b.params, foldErr: b.foldErr, noFold: b.noFold, disabled: b.disabled}
+		n, vcols, err := inner.selectNode(t.Query)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(vcols) != len(cols) {
+			return nil, nil, errAt(sqlerr.New(sqlerr.ObjectNotInPrerequisiteState,
+				"view \"%s\" no longer matches its definition (%d columns, now %d)", t.Name, len(cols), len(vcols)), pos)
+		}
+		for i := range sc {
+			sc[i].t = vcols[i].Type
+		}
+		return n, sc, nil
+	}
+	return nil, nil, sqlerr.Internal("planner: unknown relation %T", rel)
+}

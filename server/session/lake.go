@@ -1,0 +1,628 @@
+package session
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/sluicedb/sluice/catalog"
+	"github.com/sluicedb/sluice/connectors"
+	"github.com/sluicedb/sluice/connectors/lake"
+	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/sql/ast"
+	"github.com/sluicedb/sluice/sql/parse"
+	"github.com/sluicedb/sluice/sql/sqlerr"
+	"github.com/sluicedb/sluice/sql/types"
+)
+
+// Durable objects (schemas, lake tables, views) live in the catalog store.
+// A statement reads one catalog state (taken when it is bound). Changes go
+// through catalogChange as operations on a state: outside a transaction
+// block an operation commits at once; inside one it is applied to the
+// session's private copy (so later statements of the block see it) and
+// replayed on the store's current state at COMMIT, in one atomic update.
+// ROLLBACK forgets the copy; data files the block wrote are then
+// unreferenced and VACUUM removes them.
+
+// catOp changes a catalog state.
+type catOp func(*catalog.State) error
+
+// catTx is a transaction block's pending catalog changes.
+type catTx struct {
+	local *catalog.State
+	ops   []catOp
+	done  []func() // release written files' pins once committed or abandoned
+}
+
+// catState is the catalog state this session's statements see.
+func (s *Session) catState() *catalog.State {
+	if s.catTx != nil {
+		return s.catTx.local
+	}
+	return s.m.Catalog.Snapshot()
+}
+
+// catalogChange applies op now or, in a transaction block, at COMMIT.
+func (s *Session) catalogChange(op catOp) error {
+	if s.tx != txExplicit {
+		_, err := s.m.Catalog.Update(op)
+		return err
+	}
+	if s.catTx == nil {
+		s.catTx = &catTx{local: s.m.Catalog.Snapshot()}
+	}
+	next := s.catTx.local.Clone()
+	if err := op(next); err != nil {
+		return err
+	}
+	next.Version++
+	s.catTx.local = next
+	s.catTx.ops = append(s.catTx.ops, op)
+	return nil
+}
+
+// commitCatalog replays a transaction block's changes on the current state.
+func (s *Session) commitCatalog() error {
+	ct := s.catTx
+	if ct == nil {
+		return nil
+	}
+	s.catTx = nil
+	defer releaseAll(ct.done)
+	_, err := s.m.Catalog.Update(func(st *catalog.State) error {
+		for _, op := range ct.ops {
+			if err := op(st); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return err
+}
+
+// abandonCatalog forgets a transaction block's changes.
+func (s *Session) abandonCatalog() {
+	if s.catTx != nil {
+		releaseAll(s.catTx.done)
+		s.catTx = nil
+	}
+}
+
+// rollbackCatalogTo undoes catalog changes after the first n (ROLLBACK TO).
+func (s *Session) rollbackCatalogTo(n int) error {
+	if s.catTx == nil || n >= len(s.catTx.ops) {
+		return nil
+	}
+	ops := s.catTx.ops[:n]
+	st := s.m.Catalog.Snapshot()
+	for _, op := range ops {
+		next := st.Clone()
+		if err := op(next); err != nil {
+			return err
+		}
+		next.Version++
+		st = next
+	}
+	s.catTx.local, s.catTx.ops = st, ops
+	return nil
+}
+
+func (s *Session) catOps() int {
+	if s.catTx == nil {
+		return 0
+	}
+	return len(s.catTx.ops)
+}
+
+func releaseAll(fs []func()) {
+	for _, f := range fs {
+		f()
+	}
+}
+
+// searchPath lists the schemas unqualified names are looked up in.
+func (s *Session) searchPath() []string {
+	v, _ := s.set.get("search_path")
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		p = strings.TrimSpace(p)
+		if strings.HasPrefix(p, `"`) && strings.HasSuffix(p, `"`) && len(p) >= 2 {
+			p = strings.ReplaceAll(p[1:len(p)-1], `""`, `"`)
+		}
+		if p == "$user" {
+			p = s.user
+		}
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// creationSchema is where an unqualified CREATE puts an object: the first
+// existing schema of the search path (3F000 when there is none).
+func (s *Session) creationSchema(st *catalog.State, schema string) (string, error) {
+	if schema != "" {
+		if schema == "pg_temp" {
+			return "", sqlerr.Unsupported("only tables can be temporary")
+		}
+		if st.Schemas[schema] == nil {
+			return "", sqlerr.New(sqlerr.InvalidSchemaName, "schema \"%s\" does not exist", schema)
+		}
+		return schema, nil
+	}
+	for _, p := range s.searchPath() {
+		if st.Schemas[p] != nil {
+			return p, nil
+		}
+	}
+	return "", sqlerr.New(sqlerr.InvalidSchemaName, "no schema has been selected to create in")
+}
+
+// lookupRel finds a durable relation by (optional) schema and name.
+func (s *Session) lookupRel(st *catalog.State, schema, name string) *catalog.Relation {
+	if schema != "" {
+		return st.Lookup(schema, name)
+	}
+	for _, p := range s.searchPath() {
+		if r := st.Lookup(p, name); r != nil {
+			return r
+		}
+	}
+	return nil
+}
+
+func relName(tn *ast.TableName) string {
+	if tn.Schema != "" {
+		return tn.Schema + "." + tn.Name
+	}
+	return tn.Name
+}
+
+// relation turns a catalog relation into what the planner scans.
+func (s *Session) relation(r *catalog.Relation) (planner.Relation, error) {
+	cols := plannerCols(r.Columns)
+	switch r.Kind {
+	case catalog.Managed:
+		dir := s.tableDir(r)
+		snap, err := lake.LoadSnapshot(dir, r.Metadata)
+		if err != nil {
+			return nil, err
+		}
+		return &planner.SourceTable{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: cols, Provider: snap.Table(dir, lakeCols(r.Columns))}, nil
+	case catalog.External:
+		t, err := lake.OpenExternal(r.Location, connCols(r.Columns), r.PartCols)
+		if err != nil {
+			return nil, err
+		}
+		return &planner.SourceTable{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: cols, Provider: t}, nil
+	case catalog.View:
+		stmts, err := parse.Parse(r.SQL)
+		if err != nil {
+			return nil, err
+		}
+		sel, ok := stmts[0].AST.(*ast.Select)
+		if len(stmts) != 1 || !ok {
+			return nil, sqlerr.Internal("view %s.%s: stored query is not a SELECT", r.Schema, r.Name)
+		}
+		return &planner.ViewDef{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: cols, Query: sel}, nil
+	}
+	return nil, sqlerr.Internal("catalog: unknown relation kind %q", r.Kind)
+}
+
+func plannerCols(cs []catalog.Column) []planner.Column {
+	out := make([]planner.Column, len(cs))
+	for i, c := range cs {
+		out[i] = planner.Column{Name: c.Name, Type: types.Type{OID: c.TypeOID, Typmod: c.Typmod}, NotNull: c.NotNull}
+	}
+	return out
+}
+
+func connCols(cs []catalog.Column) []connectors.Column {
+	out := make([]connectors.Column, len(cs))
+	for i, c := range cs {
+		out[i] = connectors.Column{Name: c.Name, Type: types.Type{OID: c.TypeOID, Typmod: c.Typmod}, NotNull: c.NotNull}
+	}
+	return out
+}
+
+func lakeCols(cs []catalog.Column) []lake.Column {
+	cc := connCols(cs)
+	out := make([]lake.Column, len(cs))
+	for i, c := range cs {
+		out[i] = lake.Column{Column: cc[i], Physical: c.Physical}
+	}
+	return out
+}
+
+func catalogCols(cs []planner.Column) []catalog.Column {
+	out := make([]catalog.Column, len(cs))
+	for i, c := range cs {
+		out[i] = catalog.Column{Name: c.Name, TypeOID: c.Type.OID, Typmod: c.Type.Typmod, NotNull: c.NotNull}
+	}
+	return out
+}
+
+// tableDir is a managed table's directory.
+func (s *Session) tableDir(r *catalog.Relation) string {
+	return filepath.Join(s.m.Warehouse, r.Dir)
+}
+
+func (s *Session) needWarehouse() error {
+	if s.m.Warehouse == "" {
+		return sqlerr.New(sqlerr.ObjectNotInPrerequisiteState, "this server has no warehouse directory for managed tables")
+	}
+	return nil
+}
+
+// writeRows writes rows into new data files of a managed table and returns
+// the writer (holding its files until the commit).
+type rowSink struct {
+	w    *lake.Writer
+	cols []planner.Column
+	n    int64
+}
+
+func newRowSink(dir string, cols []planner.Column) (*rowSink, error) {
+	rb, err := planner.BuildBatch(cols, nil)
+	if err != nil {
+		return nil, err
+	}
+	schema := rb.Schema()
+	rb.Release()
+	return &rowSink{w: lake.NewWriter(lake.DataDir(dir), schema), cols: cols}, nil
+}
+
+func (k *rowSink) write(rows [][]types.Datum) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	rb, err := planner.BuildBatch(k.cols, rows)
+	if err != nil {
+		return err
+	}
+	defer rb.Release()
+	k.n += int64(len(rows))
+	return k.w.Write(rb)
+}
+
+// commitOp is the catalog operation that makes written files part of the
+// table with the given ID (appended, or replacing its rows).
+func (s *Session) commitOp(id uint32, files []*lake.DataFile, replace bool, op string) catOp {
+	return func(st *catalog.State) error {
+		r := st.ByID(id)
+		if r == nil || r.Kind != catalog.Managed {
+			return sqlerr.New(sqlerr.SerializationFailure, "could not serialize access: the table was dropped concurrently")
+		}
+		dir := s.tableDir(r)
+		base, err := lake.LoadSnapshot(dir, r.Metadata)
+		if err != nil {
+			return err
+		}
+		meta, _, err := lake.Commit(dir, r.Metadata, base, files, replace, op)
+		if err != nil {
+			return err
+		}
+		r.Metadata = meta
+		r.Version++
+		return nil
+	}
+}
+
+// finishSink closes a sink and commits its files to table id.
+func (s *Session) finishSink(k *rowSink, id uint32, replace bool, op string) error {
+	files, err := k.w.Close()
+	if err != nil {
+		k.w.Abort()
+		return err
+	}
+	if err := s.catalogChange(s.commitOp(id, files, replace, op)); err != nil {
+		k.w.Done()
+		return err
+	}
+	if s.catTx != nil && s.tx == txExplicit {
+		s.catTx.done = append(s.catTx.done, k.w.Done)
+	} else {
+		k.w.Done()
+	}
+	return nil
+}
+
+// managedTarget resolves a write target among durable relations.
+func (s *Session) managedTarget(tn *ast.TableName, what string) (*catalog.Relation, error) {
+	r := s.lookupRel(s.catState(), tn.Schema, tn.Name)
+	if r == nil {
+		return nil, sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", relName(tn))
+	}
+	switch r.Kind {
+	case catalog.View:
+		return nil, sqlerr.New(sqlerr.WrongObjectType, "cannot %s view \"%s\"", what, r.Name)
+	case catalog.External:
+		return nil, sqlerr.Unsupported("cannot %s external table \"%s\": its files belong to their writer", what, r.Name).
+			WithHint("Write to a managed table (CREATE TABLE without a location).")
+	}
+	return r, s.needWarehouse()
+}
+
+// insertLake runs a bound INSERT into a managed table.
+func (s *Session) insertLake(ctx context.Context, p *portal, t *planner.SourceTable) (int64, error) {
+	r, err := s.managedTarget(&ast.TableName{Schema: t.Schema, Name: t.Name}, "insert into")
+	if err != nil {
+		return 0, err
+	}
+	if err := s.checkWritable(); err != nil {
+		return 0, err
+	}
+	k, err := newRowSink(s.tableDir(r), t.Cols)
+	if err != nil {
+		return 0, err
+	}
+	if err := p.prep.ins.Each(ctx, s.env(), p.params, k.write); err != nil {
+		k.w.Abort()
+		return 0, err
+	}
+	if err := s.finishSink(k, r.ID, false, "append"); err != nil {
+		return 0, err
+	}
+	return k.n, nil
+}
+
+// createDurableTable runs CREATE TABLE (managed or external) and CREATE
+// TABLE AS.
+func (s *Session) createDurableTable(ctx context.Context, x *ast.CreateTable, tag string) (string, error) {
+	st := s.catState()
+	schema, err := s.creationSchema(st, x.Table.Schema)
+	if err != nil {
+		return "", err
+	}
+	if st.Lookup(schema, x.Table.Name) != nil {
+		if x.IfNotExists {
+			s.notices = append(s.notices, sqlerr.Notice{Severity: sqlerr.SeverityNotice, Code: sqlerr.DuplicateTable,
+				Message: fmt.Sprintf("relation \"%s\" already exists, skipping", x.Table.Name)})
+			if x.AsQuery != nil {
+				return "CREATE TABLE AS", nil
+			}
+			return tag, nil
+		}
+		return "", sqlerr.New(sqlerr.DuplicateTable, "relation \"%s\" already exists", x.Table.Name)
+	}
+	rel := &catalog.Relation{Schema: schema, Name: x.Table.Name, Owner: s.user, Created: time.Now().UTC()}
+	var cols []planner.Column
+	for _, c := range x.Columns {
+		if c.Type == nil {
+			continue
+		}
+		t, err := planner.TypeOf(c.Type)
+		if err != nil {
+			return "", err
+		}
+		cols = append(cols, planner.Column{Name: c.Name, Type: t, NotNull: c.NotNull})
+	}
+	if err := checkDupColumns(cols); err != nil {
+		return "", err
+	}
+	if loc, ok := x.Options["location"]; ok {
+		return s.createExternal(rel, cols, x, loc, tag)
+	}
+	for k := range x.Options {
+		return "", sqlerr.New(sqlerr.InvalidParameterValue, "unrecognized parameter \"%s\"", k)
+	}
+	if err := s.needWarehouse(); err != nil {
+		return "", err
+	}
+	rel.Kind = catalog.Managed
+	create := func(rows int64, k *rowSink) (string, error) {
+		var files []*lake.DataFile
+		if k != nil {
+			if files, err = k.w.Close(); err != nil {
+				k.w.Abort()
+				return "", err
+			}
+		}
+		err := s.catalogChange(func(st *catalog.State) error {
+			if st.Schemas[rel.Schema] == nil {
+				return sqlerr.New(sqlerr.InvalidSchemaName, "schema \"%s\" does not exist", rel.Schema)
+			}
+			if st.Lookup(rel.Schema, rel.Name) != nil {
+				return sqlerr.New(sqlerr.DuplicateTable, "relation \"%s\" already exists", rel.Name)
+			}
+			r := *rel
+			if r.ID == 0 {
+				r.ID = st.NewID()
+			}
+			st.Relations[catalog.Key(r.Schema, r.Name)] = &r
+			if len(files) > 0 {
+				return s.commitOp(r.ID, files, false, "create")(st)
+			}
+			return nil
+		})
+		if k != nil {
+			if err != nil {
+				k.w.Done()
+			} else if s.tx == txExplicit && s.catTx != nil {
+				s.catTx.done = append(s.catTx.done, k.w.Done)
+			} else {
+				k.w.Done()
+			}
+		}
+		if err != nil {
+			return "", err
+		}
+		if x.AsQuery != nil {
+			return fmt.Sprintf("SELECT %d", rows), nil
+		}
+		return tag, nil
+	}
+	// Reserve the ID up front: the directory is named after it.
+	id, err := s.reserveID()
+	if err != nil {
+		return "", err
+	}
+	rel.ID = id
+	rel.Dir = filepath.Join(schema, fmt.Sprintf("%s_%d", x.Table.Name, id))
+	if x.AsQuery == nil {
+		if len(cols) == 0 {
+			return "", sqlerr.Unsupported("tables without columns are not supported")
+		}
+		rel.Columns = catalogCols(cols)
+		return create(0, nil)
+	}
+	plan, out, err := s.bindCreateAs(x)
+	if err != nil {
+		return "", err
+	}
+	rel.Columns = catalogCols(out)
+	k, err := newRowSink(filepath.Join(s.m.Warehouse, rel.Dir), out)
+	if err != nil {
+		return "", err
+	}
+	if err := planner.EachRow(ctx, plan, s.env(), nil, k.write); err != nil {
+		k.w.Abort()
+		return "", err
+	}
+	return create(k.n, k)
+}
+
+// reserveID takes an object ID from the store (IDs are never reused).
+func (s *Session) reserveID() (uint32, error) {
+	var id uint32
+	_, err := s.m.Catalog.Update(func(st *catalog.State) error {
+		id = st.NewID()
+		return nil
+	})
+	return id, err
+}
+
+func checkDupColumns(cols []planner.Column) error {
+	seen := map[string]bool{}
+	for _, c := range cols {
+		if seen[c.Name] {
+			return sqlerr.New(sqlerr.DuplicateColumn, "column \"%s\" specified more than once", c.Name)
+		}
+		seen[c.Name] = true
+	}
+	return nil
+}
+
+// createExternal registers Parquet files as a table.
+func (s *Session) createExternal(rel *catalog.Relation, cols []planner.Column, x *ast.CreateTable, loc, tag string) (string, error) {
+	if x.AsQuery != nil {
+		return "", sqlerr.Unsupported("CREATE TABLE AS with a location is not supported").
+			WithHint("Create a managed table (no location) from the query instead.")
+	}
+	if !s.super {
+		return "", sqlerr.New(sqlerr.InsufficientPrivilege, "permission denied to create a table over files").
+			WithHint("Only superusers may read arbitrary locations.")
+	}
+	for k, v := range x.Options {
+		switch k {
+		case "location", "partitioned_by":
+		case "format":
+			if strings.ToLower(v) != "parquet" {
+				return "", sqlerr.Unsupported("format \"%s\" is not supported; use 'parquet'", v)
+			}
+		default:
+			return "", sqlerr.New(sqlerr.InvalidParameterValue, "unrecognized parameter \"%s\"", k)
+		}
+	}
+	if _, err := lake.LocalPath(loc); err != nil {
+		return "", err
+	}
+	lake.ForgetListing(loc)
+	rel.Kind, rel.Location, rel.Format = catalog.External, loc, "parquet"
+	if len(cols) == 0 {
+		inferred, parts, err := lake.InferColumns(loc)
+		if err != nil {
+			return "", err
+		}
+		for _, c := range inferred {
+			rel.Columns = append(rel.Columns, catalog.Column{Name: c.Name, TypeOID: c.Type.OID, Typmod: c.Type.Typmod})
+		}
+		rel.PartCols = parts
+	} else {
+		// Declared partition columns (partitioned_by) go last, in order.
+		var parts []string
+		if pb := x.Options["partitioned_by"]; pb != "" {
+			for _, p := range strings.Split(pb, ",") {
+				parts = append(parts, strings.TrimSpace(p))
+			}
+		}
+		var fileCols, partCols []planner.Column
+		for _, c := range cols {
+			isPart := false
+			for _, p := range parts {
+				isPart = isPart || p == c.Name
+			}
+			if !isPart {
+				fileCols = append(fileCols, c)
+			}
+		}
+		for _, p := range parts {
+			found := false
+			for _, c := range cols {
+				if c.Name == p {
+					partCols, found = append(partCols, c), true
+				}
+			}
+			if !found {
+				return "", sqlerr.New(sqlerr.UndefinedColumn, "partition column \"%s\" is not among the table's columns", p)
+			}
+		}
+		all := append(fileCols, partCols...)
+		if err := lake.CheckColumns(loc, connCols(catalogCols(all)), len(partCols)); err != nil {
+			return "", err
+		}
+		rel.Columns, rel.PartCols = catalogCols(all), len(partCols)
+	}
+	err := s.catalogChange(func(st *catalog.State) error {
+		if st.Lookup(rel.Schema, rel.Name) != nil {
+			return sqlerr.New(sqlerr.DuplicateTable, "relation \"%s\" already exists", rel.Name)
+		}
+		r := *rel
+		r.ID = st.NewID()
+		st.Relations[catalog.Key(r.Schema, r.Name)] = &r
+		return nil
+	})
+	return tag, err
+}
+
+// removeTableFiles deletes a dropped managed table's directory, keeping
+// any file a running scan still reads (VACUUM of the warehouse finds it).
+func removeTableFiles(dir string) {
+	lake.RemoveUnpinned(dir)
+	_ = os.Remove(lake.DataDir(dir))
+	_ = os.Remove(filepath.Join(dir, "metadata"))
+	_ = os.Remove(dir)
+}
+
+// bindCreateAs binds CREATE TABLE … AS's query and names its columns (the
+// optional column list renames the first ones; untyped literals are text).
+func (s *Session) bindCreateAs(x *ast.CreateTable) (*planner.Plan, []planner.Column, error) {
+	sel, ok := x.AsQuery.(*ast.Select)
+	if !ok {
+		return nil, nil, sqlerr.Unsupported("CREATE TABLE AS with this statement is not supported")
+	}
+	plan, err := planner.BindQuery(sel, nil, s.tables())
+	if err != nil {
+		return nil, nil, err
+	}
+	if plan.Err != nil {
+		return nil, nil, plan.Err
+	}
+	out := append([]planner.Column(nil), plan.Columns...)
+	if len(x.Columns) > len(out) {
+		return nil, nil, sqlerr.New(sqlerr.SyntaxError, "too many column names were specified")
+	}
+	for i := range out {
+		if i < len(x.Columns) {
+			out[i].Name = x.Columns[i].Name
+		}
+		if out[i].Type.OID == types.OIDUnknown {
+			out[i].Type = types.Text
+		}
+	}
+	return plan, out, checkDupColumns(out)
+}
