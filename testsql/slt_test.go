@@ -265,3 +265,40 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
+
+var tempTable = regexp.MustCompile(`(?i)\bCREATE\s+TEMP(ORARY)?\s+TABLE\b`)
+
+// TestSLTLake runs the pg_compat corpus again with every table a managed
+// lake table (Parquet files and snapshots in the warehouse) instead of an
+// in-memory temporary one: the expectations are still PostgreSQL's.
+func TestSLTLake(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the lake run of the corpus is skipped in -short mode")
+	}
+	files, err := filepath.Glob("testdata/pg_compat_*.slt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *sltFlag != "" {
+		files = []string{filepath.Join("testdata", filepath.Base(*sltFlag))}
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			recs, _, err := ParseSLT(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kept := recs[:0]
+			for _, r := range recs {
+				if strings.Contains(r.SQL, "pg_temp") {
+					continue // about temporary tables as such
+				}
+				r.SQL = tempTable.ReplaceAllString(r.SQL, "CREATE TABLE")
+				kept = append(kept, r)
+			}
+			recs = kept
+			srv := Start(t)
+			runSLT(t, "sluice-lake", srv.URL("sluice", ""), recs, 0, map[*Record][]string{})
+		})
+	}
+}

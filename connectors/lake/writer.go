@@ -39,6 +39,9 @@ func NewWriter(dir string, schema *arrow.Schema) *Writer {
 	return &Writer{dir: dir, schema: schema}
 }
 
+// Schema is the schema of the batches the writer takes.
+func (w *Writer) Schema() *arrow.Schema { return w.schema }
+
 // Write appends a batch (the caller keeps its reference).
 func (w *Writer) Write(rb arrow.RecordBatch) error {
 	if rb.NumRows() == 0 {

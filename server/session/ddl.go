@@ -163,7 +163,7 @@ func (s *Session) dropRelation(r *catalog.Relation, want catalog.Kind, cascade b
 		}
 		return nil
 	})
-	if err == nil && s.tx != txExplicit {
+	if err == nil && !s.deferCatalog() {
 		for _, d := range dirs {
 			removeTableFiles(d)
 		}
@@ -228,7 +228,7 @@ func (s *Session) dropSchema(name string, ifExists, cascade bool) error {
 		delete(st.Schemas, name)
 		return nil
 	})
-	if err == nil && s.tx != txExplicit {
+	if err == nil && !s.deferCatalog() {
 		for _, d := range dirs {
 			removeTableFiles(d)
 		}
@@ -478,7 +478,7 @@ const snapshotRetention = time.Hour
 // vacuum expires old snapshots of managed tables and removes files that no
 // retained snapshot lists (the leftovers of failed or crashed writes).
 func (s *Session) vacuum(x *ast.Vacuum) error {
-	if s.tx == txExplicit {
+	if s.deferCatalog() {
 		return sqlerr.New(sqlerr.ActiveSQLTransaction, "VACUUM cannot run inside a transaction block")
 	}
 	if err := s.needWarehouse(); err != nil {

@@ -32,6 +32,7 @@ type catOp func(*catalog.State) error
 
 // catTx is a transaction block's pending catalog changes.
 type catTx struct {
+	base  *catalog.State // the store's state when the first change was made
 	local *catalog.State
 	ops   []catOp
 	done  []func() // release written files' pins once committed or abandoned
@@ -45,14 +46,17 @@ func (s *Session) catState() *catalog.State {
 	return s.m.Catalog.Snapshot()
 }
 
-// catalogChange applies op now or, in a transaction block, at COMMIT.
+// catalogChange applies op now or, in a transaction block (or a
+// multi-statement simple query, which PostgreSQL runs as one implicit
+// transaction), at its end.
 func (s *Session) catalogChange(op catOp) error {
-	if s.tx != txExplicit {
+	if !s.deferCatalog() {
 		_, err := s.m.Catalog.Update(op)
 		return err
 	}
 	if s.catTx == nil {
-		s.catTx = &catTx{local: s.m.Catalog.Snapshot()}
+		base := s.m.Catalog.Snapshot()
+		s.catTx = &catTx{base: base, local: base}
 	}
 	next := s.catTx.local.Clone()
 	if err := op(next); err != nil {
@@ -73,6 +77,13 @@ func (s *Session) commitCatalog() error {
 	s.catTx = nil
 	defer releaseAll(ct.done)
 	_, err := s.m.Catalog.Update(func(st *catalog.State) error {
+		if st.Version == ct.base.Version {
+			// Nothing committed meanwhile: the private copy is the result
+			// (its operations already wrote their metadata files).
+			*st = *ct.local.Clone()
+			st.Version = ct.base.Version
+			return nil
+		}
 		for _, op := range ct.ops {
 			if err := op(st); err != nil {
 				return err
@@ -108,6 +119,11 @@ func (s *Session) rollbackCatalogTo(n int) error {
 	}
 	s.catTx.local, s.catTx.ops = st, ops
 	return nil
+}
+
+// deferCatalog reports whether catalog changes wait for the transaction's end.
+func (s *Session) deferCatalog() bool {
+	return s.tx == txExplicit || (s.tx == txImplicit && s.batch)
 }
 
 func (s *Session) catOps() int {
@@ -323,7 +339,7 @@ func (s *Session) finishSink(k *rowSink, id uint32, replace bool, op string) err
 		k.w.Done()
 		return err
 	}
-	if s.catTx != nil && s.tx == txExplicit {
+	if s.catTx != nil && s.deferCatalog() {
 		s.catTx.done = append(s.catTx.done, k.w.Done)
 	} else {
 		k.w.Done()
@@ -442,7 +458,7 @@ func (s *Session) createDurableTable(ctx context.Context, x *ast.CreateTable, ta
 		if k != nil {
 			if err != nil {
 				k.w.Done()
-			} else if s.tx == txExplicit && s.catTx != nil {
+			} else if s.deferCatalog() && s.catTx != nil {
 				s.catTx.done = append(s.catTx.done, k.w.Done)
 			} else {
 				k.w.Done()

@@ -109,6 +109,7 @@ type Session struct {
 	notices  []sqlerr.Notice // warnings raised by the running statement
 	relOID   types.OID       // last OID given to a temporary table
 	catTx    *catTx          // a transaction block's pending catalog changes
+	batch    bool            // running a multi-statement simple query
 }
 
 var _ pgwire.Handler = (*Session)(nil)
@@ -200,8 +201,20 @@ func (s *Session) format() *types.Format {
 type sessionRelations struct{ s *Session }
 
 func (r sessionRelations) RelationOID(name string) (types.OID, bool) {
-	if t, ok := r.s.temp[name]; ok {
-		return t.OID, true
+	schema, rel, qualified := strings.Cut(name, ".")
+	if !qualified {
+		schema, rel = "", name
+	}
+	if schema == "" || schema == "pg_temp" {
+		if t, ok := r.s.temp[rel]; ok {
+			return t.OID, true
+		}
+		if schema == "pg_temp" {
+			return 0, false
+		}
+	}
+	if d := r.s.lookupRel(r.s.catState(), schema, rel); d != nil {
+		return d.ID, true
 	}
 	return 0, false
 }
@@ -211,6 +224,13 @@ func (r sessionRelations) RelationName(oid types.OID) (string, bool) {
 		if t.OID == oid {
 			return t.Name, true
 		}
+	}
+	if d := r.s.catState().ByID(oid); d != nil {
+		// Qualified unless the search path finds it by its bare name.
+		if x := r.s.lookupRel(r.s.catState(), "", d.Name); x != nil && x.ID == d.ID {
+			return d.Name, true
+		}
+		return d.Schema + "." + d.Name, true
 	}
 	return "", false
 }
@@ -342,6 +362,8 @@ func (s *Session) Query(ctx context.Context, sql string, w *pgwire.ResultWriter)
 		w.EmptyQuery()
 		return nil
 	}
+	s.batch = len(stmts) > 1
+	defer func() { s.batch = false }()
 	for i := range stmts {
 		st := &stmts[i]
 		start := time.Now()
@@ -350,6 +372,13 @@ func (s *Session) Query(ctx context.Context, sql string, w *pgwire.ResultWriter)
 		s.observe(st.Tag, start, err)
 		s.reportChanges(w)
 		if err != nil {
+			s.failBatch()
+			s.reportChanges(w)
+			return err
+		}
+	}
+	if s.tx == txImplicit {
+		if err := s.commitCatalog(); err != nil {
 			s.failBatch()
 			s.reportChanges(w)
 			return err

@@ -22,6 +22,7 @@ type Format struct {
 
 // RelationNames maps relations to OIDs and back, for regclass.
 type RelationNames interface {
+	// RelationOID resolves a name, optionally schema-qualified ("s.t").
 	RelationOID(name string) (OID, bool)
 	RelationName(oid OID) (string, bool)
 }
@@ -639,9 +640,6 @@ func parseRegclass(s string, f *Format) (Datum, error) {
 	lookup := strings.ToLower(name)
 	if strings.HasPrefix(name, `"`) && strings.HasSuffix(name, `"`) && len(name) >= 2 {
 		lookup = name[1 : len(name)-1]
-	}
-	if i := strings.LastIndexByte(lookup, '.'); i >= 0 {
-		lookup = lookup[i+1:]
 	}
 	if f != nil && f.Relations != nil {
 		if oid, ok := f.Relations.RelationOID(lookup); ok {

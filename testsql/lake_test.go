@@ -1,0 +1,267 @@
+package testsql
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sluicedb/sluice/connectors/lake"
+)
+
+// lakeRows is the size of the pruning tables: several row groups (122,880
+// rows each) and, after the second INSERT, two data files.
+const lakeRows = 300_000
+
+// lakeGen is the same rows in sluice and in PostgreSQL, from one SQL text.
+const lakeGen = `SELECT i::int8 AS id,
+  CASE WHEN i % 97 = 0 THEN NULL ELSE (i % 1000)::int4 END AS k,
+  CASE WHEN i % 101 = 0 THEN NULL ELSE 's' || lpad((i % 5000)::text, 5, '0') END AS s,
+  date '2024-01-01' + (i / 1000)::int4 AS d,
+  timestamp '2024-01-01' + i * interval '1 minute' AS ts,
+  (i % 1000) / 10.0::float8 AS f,
+  i % 3 = 0 AS b
+FROM generate_series({lo}, {hi}) AS g(i)`
+
+// lakePredicates cover every pushed-down operator on every prunable type,
+// constants on both sides, NULL tests, and shapes that must not be pushed.
+var lakePredicates = []string{
+	"true",
+	"id = 12345", "id < 1000", "id <= 122880", "id > 299000", "id >= 245760", "id <> 5",
+	"12345 = id", "299000 < id", "id BETWEEN 130000 AND 130010", "id IN (1, 200000, 299999)",
+	"k = 7", "k IS NULL", "k IS NOT NULL", "k > 998", "k < 0",
+	"s = 's04999'", "s < 's00001'", "s >= 's04990'", "s IS NULL", "s LIKE 's0012%'",
+	"d = date '2024-03-01'", "d < date '2024-01-02'", "d > date '2024-07-01'",
+	"ts >= timestamp '2024-06-01'", "ts < timestamp '2024-01-01 01:00'",
+	"f > 99.85", "f = 0", "b", "NOT b AND id < 100",
+	"id = 12345.0", "id::text = '77'", "k = 7 OR id = 3", "id > 299990 AND s IS NOT NULL",
+	"id = -1", "id > 1000000",
+}
+
+func lakeConns(t *testing.T) (sl, pg *pgx.Conn, srv *Server) {
+	t.Helper()
+	Need(t, postgresReachable(), "PostgreSQL at "+PostgresAddr()+" (the oracle for lake results)")
+	srv = Start(t)
+	ctx := context.Background()
+	var err error
+	if sl, err = pgx.Connect(ctx, srv.URL("sluice", "")); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sl.Close(ctx) })
+	if pg, err = pgx.Connect(ctx, PostgresURL()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pg.Close(ctx) })
+	return sl, pg, srv
+}
+
+func mustExec(t *testing.T, c *pgx.Conn, sql string) {
+	t.Helper()
+	if _, err := c.Exec(context.Background(), sql); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+}
+
+// textRows runs a query and renders its rows as text.
+func textRows(t *testing.T, c *pgx.Conn, sql string) []string {
+	t.Helper()
+	rows, err := c.Query(context.Background(), sql, pgx.QueryResultFormats{pgx.TextFormatCode})
+	if err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var parts []string
+		for _, raw := range rows.RawValues() {
+			if raw == nil {
+				parts = append(parts, "NULL")
+			} else {
+				parts = append(parts, string(raw))
+			}
+		}
+		out = append(out, strings.Join(parts, "|"))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	return out
+}
+
+var skippedRG = regexp.MustCompile(`Row Groups: (\d+) \(skipped (\d+)\)`)
+var skippedFiles = regexp.MustCompile(`Files: (\d+) \(skipped (\d+)\)`)
+
+// pruned returns the files and row groups a query's scan skipped.
+func pruned(t *testing.T, c *pgx.Conn, sql string) (files, rgs int) {
+	t.Helper()
+	plan := strings.Join(textRows(t, c, "EXPLAIN ANALYZE "+sql), "\n")
+	m := skippedRG.FindStringSubmatch(plan)
+	f := skippedFiles.FindStringSubmatch(plan)
+	if m == nil || f == nil {
+		t.Fatalf("no pruning figures in\n%s", plan)
+	}
+	rgs, _ = strconv.Atoi(m[2])
+	files, _ = strconv.Atoi(f[2])
+	return files, rgs
+}
+
+// TestLakePruningMatchesPostgres writes a managed table of several row
+// groups and files, loads the same rows into PostgreSQL, and compares
+// aggregates under predicates that prune (and some that must not), with
+// the pushdown rule on and off.
+func TestLakePruningMatchesPostgres(t *testing.T) {
+	sl, pg, _ := lakeConns(t)
+	mustExec(t, sl, "CREATE TABLE lk AS "+series(lakeGen, 0, lakeRows/2-1))
+	mustExec(t, sl, "INSERT INTO lk "+series(lakeGen, lakeRows/2, lakeRows-1))
+	mustExec(t, pg, "CREATE TEMP TABLE lk AS "+series(lakeGen, 0, lakeRows-1))
+	preds := append([]string(nil), lakePredicates...)
+	// Exact row-group and file boundaries for every operator: an off-by-one
+	// in pruning shows here.
+	for _, v := range []string{"0", "122879", "122880", "149999", "150000", "272879", "272880", "299999"} {
+		for _, op := range []string{"=", "<", "<=", ">", ">=", "<>"} {
+			preds = append(preds, "id "+op+" "+v)
+		}
+	}
+	for i, p := range preds {
+		q := "SELECT count(*), sum(id), min(s), max(s), min(k), max(ts), sum(f) FROM lk WHERE " + p
+		want := textRows(t, pg, q)
+		if got := textRows(t, sl, q); strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s\n  sluice   %v\n  postgres %v", q, got, want)
+		}
+		if i >= len(lakePredicates) {
+			continue // the boundary cases are about pruning itself
+		}
+		mustExec(t, sl, "SET sluice.disabled_rules = 'scan_pushdown'")
+		if got := textRows(t, sl, q); strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("without pushdown: %s\n  sluice   %v\n  postgres %v", q, got, want)
+		}
+		mustExec(t, sl, "RESET sluice.disabled_rules")
+	}
+	// Selective predicates skip row groups, visibly.
+	for _, p := range []string{"id > 299000", "id < 1000", "ts < timestamp '2024-01-01 01:00'", "d > date '2024-07-01'"} {
+		if _, rgs := pruned(t, sl, "SELECT count(*) FROM lk WHERE "+p); rgs == 0 {
+			t.Errorf("%s: no row group skipped", p)
+		}
+	}
+	if _, rgs := pruned(t, sl, "SELECT count(*) FROM lk WHERE id::text = '77'"); rgs != 0 {
+		t.Errorf("a predicate over an expression must not prune")
+	}
+}
+
+// writeHive writes n rows as a hive-partitioned tree region=…/year=…/ and
+// returns them as PostgreSQL VALUES rows.
+func writeHive(t *testing.T, root string, n int) {
+	t.Helper()
+	regions := []string{"eu", "us", "apac"}
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "id", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "v", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
+		{Name: "name", Type: arrow.BinaryTypes.String, Nullable: true},
+	}, nil)
+	for r, region := range regions {
+		for year := 2023; year <= 2024; year++ {
+			b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+			for i := 0; i < n; i++ {
+				if i%3 != r || 2023+i%2 != year {
+					continue
+				}
+				b.Field(0).(*array.Int64Builder).Append(int64(i))
+				if i%11 == 0 {
+					b.Field(1).AppendNull()
+				} else {
+					b.Field(1).(*array.Int32Builder).Append(int32(i * 7 % 1000))
+				}
+				b.Field(2).(*array.StringBuilder).Append("n" + strconv.Itoa(i%50))
+			}
+			rb := b.NewRecordBatch()
+			w := lake.NewWriter(filepath.Join(root, "region="+region, "year="+strconv.Itoa(year)), schema)
+			if err := w.Write(rb); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			w.Done()
+			rb.Release()
+			b.Release()
+		}
+	}
+	// A file outside the partition scheme's data (hidden) is ignored.
+	if err := os.WriteFile(filepath.Join(root, "_SUCCESS"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const hiveGen = `SELECT i::int8 AS id, CASE WHEN i % 11 = 0 THEN NULL ELSE (i * 7 % 1000)::int4 END AS v,
+  'n' || (i % 50) AS name, (ARRAY['eu','us','apac'])[i % 3 + 1] AS region, (2023 + i % 2)::int8 AS year
+FROM generate_series(0, {hi}) AS g(i)`
+
+// TestExternalHiveMatchesPostgres registers a hive-partitioned directory as
+// an external table (schema inferred: file columns, then region text and
+// year bigint from the folders) and compares queries with PostgreSQL.
+func TestExternalHiveMatchesPostgres(t *testing.T) {
+	sl, pg, _ := lakeConns(t)
+	root := t.TempDir()
+	const n = 20_000
+	writeHive(t, root, n)
+	mustExec(t, sl, fmt.Sprintf("CREATE TABLE ev WITH (location = 'file://%s', format = 'parquet')", root))
+	mustExec(t, pg, "CREATE TEMP TABLE ev AS "+series(hiveGen, 0, n-1))
+	for _, q := range []string{
+		"SELECT count(*), sum(id), sum(v), count(DISTINCT name) FROM ev",
+		"SELECT region, year, count(*), sum(v), min(name) FROM ev GROUP BY 1, 2 ORDER BY 1, 2",
+		"SELECT count(*), sum(v) FROM ev WHERE region = 'us'",
+		"SELECT count(*), sum(v) FROM ev WHERE year = 2024 AND v < 10",
+		"SELECT count(*) FROM ev WHERE region IN ('eu', 'apac') AND year <> 2023",
+		"SELECT count(*) FROM ev WHERE region IS NULL OR v IS NULL",
+		"SELECT id, v, name, region, year FROM ev WHERE id BETWEEN 100 AND 110 ORDER BY id",
+		"SELECT e.region, count(*) FROM ev e JOIN ev f ON e.id = f.id + 1 WHERE f.year = 2023 GROUP BY 1 ORDER BY 1",
+	} {
+		want := textRows(t, pg, q)
+		if got := textRows(t, sl, q); strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s\n  sluice   %v\n  postgres %v", q, got, want)
+		}
+	}
+	if files, _ := pruned(t, sl, "SELECT count(*) FROM ev WHERE region = 'us'"); files != 4 {
+		t.Errorf("region = 'us' skipped %d of 6 files, want 4", files)
+	}
+	// Partition predicates are exact: no filter is left above the scan.
+	plan := strings.Join(textRows(t, sl, "EXPLAIN SELECT count(*) FROM ev WHERE region = 'us'"), "\n")
+	if strings.Contains(plan, "Filter") {
+		t.Errorf("partition predicate kept a filter:\n%s", plan)
+	}
+	// New files under the location are seen (after the listing cache's TTL,
+	// or at once after the table is re-created).
+	w := lake.NewWriter(filepath.Join(root, "region=us", "year=2025"), arrow.NewSchema([]arrow.Field{
+		{Name: "id", Type: arrow.PrimitiveTypes.Int64}, {Name: "v", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
+		{Name: "name", Type: arrow.BinaryTypes.String, Nullable: true}}, nil))
+	b := array.NewRecordBuilder(memory.DefaultAllocator, w.Schema())
+	b.Field(0).(*array.Int64Builder).Append(-1)
+	b.Field(1).(*array.Int32Builder).Append(5)
+	b.Field(2).(*array.StringBuilder).Append("late")
+	rb := b.NewRecordBatch()
+	if err := w.Write(rb); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, sl, "DROP TABLE ev")
+	mustExec(t, sl, fmt.Sprintf("CREATE TABLE ev WITH (location = 'file://%s', format = 'parquet')", root))
+	if got := textRows(t, sl, "SELECT name, year FROM ev WHERE year = 2025"); strings.Join(got, ",") != "late|2025" {
+		t.Errorf("new file: %v", got)
+	}
+}
+
+// series fills a generator's {lo} and {hi}.
+func series(gen string, lo, hi int) string {
+	return strings.NewReplacer("{lo}", strconv.Itoa(lo), "{hi}", strconv.Itoa(hi)).Replace(gen)
+}
