@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"strings"
 	"sync"
 
 	"github.com/sluicedb/sluice/sql/sqlerr"
@@ -108,7 +109,16 @@ func columnIndexes(rel Relation, names []string) ([]int, error) {
 func checkNotNull(cols []Column, table string, row []types.Datum) error {
 	for i, c := range cols {
 		if c.NotNull && row[i] == nil {
-			return sqlerr.New(sqlerr.NotNullViolation, "null value in column \"%s\" of relation \"%s\" violates not-null constraint", c.Name, table)
+			vals := make([]string, len(row))
+			for j, v := range row {
+				if v == nil {
+					vals[j] = "null"
+				} else {
+					vals[j] = types.TextOf(cols[j].Type, v, &types.Format{})
+				}
+			}
+			return sqlerr.New(sqlerr.NotNullViolation, "null value in column \"%s\" of relation \"%s\" violates not-null constraint", c.Name, table).
+				WithDetail("Failing row contains (%s).", strings.Join(vals, ", "))
 		}
 	}
 	return nil

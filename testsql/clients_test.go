@@ -5,6 +5,8 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -266,3 +268,34 @@ func oracleJSON(t *testing.T, prog, script string) string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestPsqlDbtDDL runs the DDL dbt sends (schemas, CREATE TABLE AS in a
+// transaction, renames, comments, views, DROP … CASCADE) through psql
+// against sluice and against PostgreSQL; the outputs, notices and errors
+// included, must be the same.
+func TestPsqlDbtDDL(t *testing.T) {
+	Need(t, haveCmd("psql"), "psql (postgresql-client-15)")
+	Need(t, postgresReachable(), "PostgreSQL at "+PostgresAddr())
+	srv := Start(t)
+	script, err := os.ReadFile("testdata/dbt_ddl.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := fmt.Sprintf("dbt_%d", os.Getpid())
+	run := func(url, db string) string {
+		f := filepath.Join(t.TempDir(), "dbt.sql")
+		text := strings.NewReplacer("SCHEMA", schema, "DB", db).Replace(string(script))
+		if err := os.WriteFile(f, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command("psql", "-X", "-f", f, url)
+		out, _ := cmd.CombinedOutput()
+		return strings.ReplaceAll(string(out), f, "dbt.sql")
+	}
+	pgURL, _ := url.Parse(PostgresURL())
+	want := run(PostgresURL(), strings.TrimPrefix(pgURL.Path, "/"))
+	got := run(srv.URL("sluice", ""), "sluice")
+	if got != want {
+		t.Errorf("psql output differs\n--- sluice\n%s\n--- postgres\n%s", got, want)
+	}
+}

@@ -137,13 +137,13 @@ func (s *Session) dropRelation(r *catalog.Relation, want catalog.Kind, cascade b
 		}
 		var lines []string
 		for _, d := range deps {
-			lines = append(lines, fmt.Sprintf("view %s depends on %s %s", d.Name, what, r.Name))
+			lines = append(lines, fmt.Sprintf("view %s depends on %s %s", s.displayName(st, d), what, s.displayName(st, r)))
 		}
-		return sqlerr.New(sqlerr.DependentObjectsStillExist, "cannot drop %s %s because other objects depend on it", what, r.Name).
+		return sqlerr.New(sqlerr.DependentObjectsStillExist, "cannot drop %s %s because other objects depend on it", what, s.displayName(st, r)).
 			WithDetail("%s", strings.Join(lines, "\n")).WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
 	}
 	for _, d := range deps {
-		s.notices = append(s.notices, notice(sqlerr.SuccessfulCompletion, "drop cascades to view %s", d.Name))
+		s.notices = append(s.notices, notice(sqlerr.SuccessfulCompletion, "drop cascades to view %s", s.displayName(st, d)))
 	}
 	ids := []uint32{r.ID}
 	for _, d := range deps {
@@ -200,17 +200,17 @@ func (s *Session) dropSchema(name string, ifExists, cascade bool) error {
 	if len(members) > 0 && !cascade {
 		var lines []string
 		for _, r := range members {
-			lines = append(lines, fmt.Sprintf("%s %s.%s depends on schema %s", kindWord(r), r.Schema, r.Name, name))
+			lines = append(lines, fmt.Sprintf("%s %s depends on schema %s", kindWord(r), s.displayName(st, r), name))
 		}
 		return sqlerr.New(sqlerr.DependentObjectsStillExist, "cannot drop schema %s because other objects depend on it", name).
 			WithDetail("%s", strings.Join(lines, "\n")).WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
 	}
 	if len(members) == 1 {
-		s.notices = append(s.notices, notice(sqlerr.SuccessfulCompletion, "drop cascades to %s %s.%s", kindWord(members[0]), members[0].Schema, members[0].Name))
+		s.notices = append(s.notices, notice(sqlerr.SuccessfulCompletion, "drop cascades to %s %s", kindWord(members[0]), s.displayName(st, members[0])))
 	} else if len(members) > 1 {
 		var lines []string
 		for _, r := range members {
-			lines = append(lines, fmt.Sprintf("drop cascades to %s %s.%s", kindWord(r), r.Schema, r.Name))
+			lines = append(lines, fmt.Sprintf("drop cascades to %s %s", kindWord(r), s.displayName(st, r)))
 		}
 		s.notices = append(s.notices, sqlerr.Notice{Severity: sqlerr.SeverityNotice, Code: sqlerr.SuccessfulCompletion,
 			Message: fmt.Sprintf("drop cascades to %d other objects", len(members)), Detail: strings.Join(lines, "\n")})
@@ -234,6 +234,15 @@ func (s *Session) dropSchema(name string, ifExists, cascade bool) error {
 		}
 	}
 	return err
+}
+
+// displayName is how PostgreSQL names a relation in messages: bare when
+// the search path finds it by that name, else schema-qualified.
+func (s *Session) displayName(st *catalog.State, r *catalog.Relation) string {
+	if x := s.lookupRel(st, "", r.Name); x != nil && x.ID == r.ID {
+		return r.Name
+	}
+	return r.Schema + "." + r.Name
 }
 
 func kindWord(r *catalog.Relation) string {
