@@ -10,6 +10,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -45,6 +46,9 @@ type Plan struct {
 	// when the statement is planned for execution (Bind), not at Parse.
 	Err  error
 	root node
+
+	inputsOnce sync.Once // what the plan reads, found once (CacheInputs)
+	in         *planInputs
 }
 
 // ExplainAnalyze runs the plan to completion, discarding its rows, and

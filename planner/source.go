@@ -36,6 +36,9 @@ type SourceTable struct {
 	OID      types.OID
 	Cols     []Column
 	Provider connectors.Provider
+	// Volatile marks data that changes without a new version (system
+	// views computed when scanned): never cached.
+	Volatile bool
 }
 
 // Columns implements Relation.

@@ -100,3 +100,48 @@ func BenchmarkLargeResult(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkResultCacheHit compares, in one run, a SELECT 1 round trip with
+// a result-cache hit of an aggregate over a 1M-row lake table (and the
+// same query with the cache off), all in the simple protocol:
+//
+//	go test ./testsql -run '^$' -bench ResultCacheHit -benchtime 2000x -count 5
+func BenchmarkResultCacheHit(b *testing.B) {
+	srv := Start(b)
+	ctx := context.Background()
+	c, err := pgconn.Connect(ctx, srv.URL("sluice", ""))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close(ctx)
+	exec := func(q string) {
+		if _, err := c.Exec(ctx, q).ReadAll(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	exec("CREATE TABLE hits AS SELECT i AS id, i % 16 AS region, i * 0.25::float8 AS price FROM generate_series(1, 1000000) g(i)")
+	const q = "SELECT region, count(*), avg(price) FROM hits GROUP BY region ORDER BY region"
+	for _, tc := range []struct{ name, setup, query string }{
+		{"select1", "", "SELECT 1"},
+		{"cache-hit", "SET sluice.result_cache = on", q},
+		{"cache-off", "SET sluice.result_cache = off", q},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			if tc.setup != "" {
+				exec(tc.setup)
+			}
+			exec(tc.query)
+			srv.Manager.Results.Wait()
+			lat := make([]time.Duration, b.N)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
+				exec(tc.query)
+				lat[i] = time.Since(t0)
+			}
+			b.StopTimer()
+			sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+			b.ReportMetric(float64(lat[len(lat)/2].Nanoseconds())/1e3, "p50-µs")
+		})
+	}
+}

@@ -25,6 +25,8 @@ type Server struct {
 	Roles *catalog.Roles
 	Wire  *pgwire.Server
 	Dir   string
+	// Manager is the session manager (its catalog and result cache).
+	Manager *session.Manager
 }
 
 // Option adjusts a test server's configuration.
@@ -81,7 +83,7 @@ func Start(tb testing.TB, opts ...Option) *Server {
 		srv.Shutdown(ctx)
 	})
 	addr := ln.Addr().(*net.TCPAddr)
-	return &Server{Addr: addr.String(), Host: "127.0.0.1", Port: addr.Port, Roles: roles, Wire: srv, Dir: dir}
+	return &Server{Addr: addr.String(), Host: "127.0.0.1", Port: addr.Port, Roles: roles, Wire: srv, Dir: dir, Manager: mgr}
 }
 
 // URL returns a libpq-style connection URL for user (password may be empty).

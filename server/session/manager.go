@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/sluicedb/sluice/cache"
 	"github.com/sluicedb/sluice/catalog"
 	"github.com/sluicedb/sluice/server/pgwire"
 	"github.com/sluicedb/sluice/sql/sqlerr"
@@ -27,10 +28,12 @@ type Manager struct {
 	Catalog catalog.Store
 	// Warehouse is the directory of managed tables ("" allows none).
 	Warehouse string
-	Logger    *slog.Logger
-	Metrics   *Metrics
-	Version   string // sluice's own version
-	Signaler  Signaler
+	// Results is the result cache shared by all sessions.
+	Results  *cache.Results
+	Logger   *slog.Logger
+	Metrics  *Metrics
+	Version  string // sluice's own version
+	Signaler Signaler
 	// QueryMemory is the default of sluice.query_memory ("" keeps the built-in 1GB).
 	QueryMemory string
 
@@ -44,7 +47,7 @@ func NewManager(roles *catalog.Roles, version string, logger *slog.Logger, m *Me
 		logger = slog.Default()
 	}
 	mem, _ := catalog.OpenStore("") // in memory: cannot fail
-	return &Manager{Roles: roles, Catalog: mem, Version: version, Logger: logger, Metrics: m, sessions: map[uint32]*Session{}}
+	return &Manager{Roles: roles, Catalog: mem, Results: cache.NewResults(256<<20, 32<<20), Version: version, Logger: logger, Metrics: m, sessions: map[uint32]*Session{}}
 }
 
 // VersionString is version()'s text.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 
@@ -106,10 +107,12 @@ type Session struct {
 	txSaved  map[string]string // settings at transaction start
 	txModes  ast.TxModes
 	stmtTime time.Time
-	notices  []sqlerr.Notice // warnings raised by the running statement
-	relOID   types.OID       // last OID given to a temporary table
-	catTx    *catTx          // a transaction block's pending catalog changes
-	batch    bool            // running a multi-statement simple query
+	notices  []sqlerr.Notice      // warnings raised by the running statement
+	relOID   types.OID            // last OID given to a temporary table
+	catTx    *catTx               // a transaction block's pending catalog changes
+	plans    map[string]*prepared // simple queries' plans by text (see simplePlan)
+	tempGen  int                  // bumped whenever the set of temporary tables changes
+	batch    bool                 // running a multi-statement simple query
 }
 
 var _ pgwire.Handler = (*Session)(nil)
@@ -396,7 +399,7 @@ func (s *Session) simpleStmt(ctx context.Context, st *parse.Statement, w *pgwire
 	s.beginImplicit()
 	ctx, cancel := s.withTimeout(ctx)
 	defer cancel()
-	prep, err := s.prepare(st, nil, "")
+	prep, err := s.simplePlan(st)
 	if err != nil {
 		return ctxErr(ctx, err)
 	}
@@ -738,7 +741,7 @@ func (p *portal) colsOrPlan() []planner.Column {
 // reports whether rows remain.
 func (s *Session) sendRows(ctx context.Context, p *portal, maxRows int, w *pgwire.ResultWriter) (int64, bool, error) {
 	if p.stream == nil && !p.done {
-		st, err := p.prep.plan.Execute(ctx, s.env(), p.params)
+		st, err := s.execute(ctx, p)
 		if err != nil {
 			return 0, false, err
 		}
@@ -837,4 +840,33 @@ func (s *Session) revalidate(prep *prepared) error {
 	}
 	prep.plan, prep.ins, prep.cat = np.plan, np.ins, np.cat
 	return nil
+}
+
+// planCacheMax bounds a session's cache of simple-query plans.
+const planCacheMax = 256
+
+// simplePlan binds a simple-protocol statement, reusing the plan of the
+// same text while nothing it was bound against changed: the catalog state,
+// the search path, the disabled rules, the set of temporary tables (which
+// can shadow a durable one). Plans reading temporary tables are
+// not kept (those change without a catalog version).
+func (s *Session) simplePlan(st *parse.Statement) (*prepared, error) {
+	if _, ok := st.AST.(*ast.Select); !ok {
+		return s.prepare(st, nil, "")
+	}
+	sp, _ := s.set.get("search_path")
+	dr, _ := s.set.get("sluice.disabled_rules")
+	key := st.SQL + "\x00" + sp + "\x00" + dr + "\x00" + strconv.Itoa(s.tempGen)
+	if p, ok := s.plans[key]; ok && p.cat == s.catState() {
+		return p, nil
+	}
+	p, err := s.prepare(st, nil, "")
+	if err != nil || p.plan == nil || p.plan.ReadsTemp() {
+		return p, err
+	}
+	if s.plans == nil || len(s.plans) >= planCacheMax {
+		s.plans = map[string]*prepared{}
+	}
+	s.plans[key] = p
+	return p, nil
 }

@@ -76,6 +76,7 @@ var settingList = []*setting{
 	{name: "port", def: "5433", readOnly: true, desc: "Sets the TCP port the server listens on."},
 	{name: "ssl", def: "off", readOnly: true, desc: "Enables SSL connections."},
 	{name: "sluice.disabled_rules", def: "", desc: "Turns off planner rewrite rules by name (comma-separated, or all)."},
+	{name: "sluice.result_cache", def: "on", check: checkBool, desc: "Answers repeated queries over lake tables from the result cache while their inputs are unchanged."},
 	{name: "sluice.query_memory", def: "1GB", check: checkMemory, desc: "Sets the memory a query may hold (sort, hash tables, materialized rows) before it fails with 53200."},
 	{name: "password_encryption", def: "scram-sha-256", check: checkEnum("scram-sha-256"), desc: "Chooses the algorithm for encrypting passwords."},
 }

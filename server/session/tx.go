@@ -45,6 +45,9 @@ func (t sessionTables) Relation(schema, name string) (planner.Relation, error) {
 			return nil, nil
 		}
 	}
+	if schema == "sluice_catalog" {
+		return t.s.systemRelation(name), nil
+	}
 	r := t.s.lookupRel(t.cat, schema, name)
 	if r == nil {
 		return nil, nil
@@ -130,8 +133,10 @@ func (s *Session) rollbackTo(n int) {
 		switch {
 		case u.created != "":
 			delete(s.temp, u.created)
+			s.tempGen++
 		case u.dropped != nil:
 			s.temp[u.dropped.Name] = u.dropped
+			s.tempGen++
 		case u.table != nil:
 			u.table.Truncate(u.prevLen)
 		}

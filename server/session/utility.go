@@ -350,6 +350,8 @@ func (s *Session) createTable(ctx context.Context, x *ast.CreateTable, tag strin
 		}
 		t.Append(rows)
 		s.temp[t.Name] = t
+		s.tempGen++
+		s.tempGen++
 		s.undo = append(s.undo, undoEntry{created: t.Name})
 		return fmt.Sprintf("SELECT %d", len(rows)), nil
 	}
@@ -369,6 +371,7 @@ func (s *Session) createTable(ctx context.Context, x *ast.CreateTable, tag strin
 	t := planner.NewMemTable("pg_temp", x.Table.Name, cols)
 	t.OID = s.nextRelOID()
 	s.temp[t.Name] = t
+	s.tempGen++
 	s.undo = append(s.undo, undoEntry{created: t.Name})
 	return tag, nil
 }
@@ -394,6 +397,7 @@ func (s *Session) dropTable(x *ast.DropTable) error {
 			return sqlerr.New(sqlerr.UndefinedTable, "table \"%s\" does not exist", tn.Name)
 		}
 		delete(s.temp, tn.Name)
+		s.tempGen++
 		s.undo = append(s.undo, undoEntry{dropped: t})
 	}
 	return nil
@@ -411,6 +415,7 @@ func (s *Session) discard(x *ast.Discard) error {
 		}
 		s.prepared = map[string]*prepared{}
 		s.temp = map[string]*planner.MemTable{}
+		s.tempGen++
 		for _, d := range settingList {
 			if !d.readOnly && d.name != "session_authorization" {
 				s.set.vals[strings.ToLower(d.name)] = d.def
@@ -419,6 +424,7 @@ func (s *Session) discard(x *ast.Discard) error {
 	case "PLANS":
 	case "TEMP":
 		s.temp = map[string]*planner.MemTable{}
+		s.tempGen++
 	}
 	return nil
 }
