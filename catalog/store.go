@@ -58,6 +58,9 @@ type Relation struct {
 	Location string `json:"location,omitempty"`
 	Format   string `json:"format,omitempty"`
 	PartCols int    `json:"partition_columns,omitempty"`
+	// Options are the table's connection options (s3_endpoint, …). They
+	// may hold credentials: nothing ever shows them back.
+	Options map[string]string `json:"options,omitempty"`
 
 	// Managed tables: the table's directory (relative to the warehouse)
 	// and its current snapshot's metadata file (relative to Dir; "" while

@@ -4,10 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"sort"
+	"context"
+	"path"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,93 +21,87 @@ const hiveNull = "__HIVE_DEFAULT_PARTITION__"
 
 // listing is the files found under a location, with their hive keys.
 type listing struct {
+	fs    objectFS
 	files []listedFile
 	keys  []string // partition keys in folder order
 	at    time.Time
 }
 
 type listedFile struct {
-	path  string
-	size  int64
-	mtime int64
-	vals  []*string // one per key; nil is NULL
+	objInfo
+	vals []*string // one per key; nil is NULL
 }
 
 // listings caches each location's listing briefly, so that files added to
 // a location show up within listTTL without listing on every statement.
 var listings = struct {
 	sync.Mutex
-	m map[string]*listing
-}{m: map[string]*listing{}}
+	m map[listKey]*listing
+}{m: map[listKey]*listing{}}
+
+// listKey includes the access options: a listing (and its client) is
+// never shared between tables with different credentials.
+type listKey struct {
+	location string
+	opts     S3Options
+}
 
 const listTTL = 2 * time.Second
 
-// ForgetListing drops a location's cached listing (REFRESH TABLE).
-func ForgetListing(location string) {
+// ForgetListing drops a location's cached listing (a new table over it).
+func ForgetListing(location string, opts S3Options) {
 	listings.Lock()
-	delete(listings.m, location)
+	delete(listings.m, listKey{location, opts})
 	listings.Unlock()
 }
 
-func list(location string) (*listing, error) {
+func list(location string, opts S3Options) (*listing, error) {
+	key := listKey{location, opts}
 	listings.Lock()
-	l := listings.m[location]
+	l := listings.m[key]
 	listings.Unlock()
 	if l != nil && time.Since(l.at) < listTTL {
 		return l, nil
 	}
-	root, err := LocalPath(location)
+	fsys, root, err := fsFor(location, opts)
 	if err != nil {
 		return nil, err
 	}
-	var paths []string
+	ctx := context.Background()
+	var objs []objInfo
 	base := root
 	if strings.ContainsAny(root, "*?[") {
-		if paths, err = filepath.Glob(root); err != nil {
-			return nil, sqlerr.New(sqlerr.InvalidParameterValue, "invalid location pattern \"%s\": %v", location, err)
-		}
 		base = globBase(root)
-	} else {
-		st, err := os.Stat(root)
+		all, err := fsys.list(ctx, base)
 		if err != nil {
-			return nil, fileErr(root, err)
+			return nil, err
 		}
-		if st.IsDir() {
-			err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-				if err != nil {
-					return err
-				}
-				name := d.Name()
-				if p != root && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
-					if d.IsDir() {
-						return filepath.SkipDir
-					}
-					return nil
-				}
-				if !d.IsDir() && strings.HasSuffix(name, ".parquet") {
-					paths = append(paths, p)
-				}
-				return nil
-			})
-			if err != nil {
-				return nil, ioErr(err)
+		for _, o := range all {
+			if ok, err := path.Match(root, o.path); err != nil {
+				return nil, sqlerr.New(sqlerr.InvalidParameterValue, "invalid location pattern \"%s\": %v", location, err)
+			} else if ok {
+				objs = append(objs, o)
 			}
-		} else {
-			paths, base = []string{root}, filepath.Dir(root)
+		}
+	} else {
+		if objs, err = fsys.list(ctx, root); err != nil {
+			return nil, err
+		}
+		if len(objs) == 1 && objs[0].path == strings.TrimSuffix(root, "/") {
+			base = dirOf(root) // a single file
 		}
 	}
-	sort.Strings(paths)
-	l = &listing{at: time.Now()}
-	for i, p := range paths {
-		st, err := os.Stat(p)
-		if err != nil || st.IsDir() {
+	l = &listing{fs: fsys, at: time.Now()}
+	first := true
+	for _, o := range objs {
+		if !strings.HasSuffix(o.path, ".parquet") && len(objs) > 1 {
 			continue
 		}
-		rel, _ := filepath.Rel(base, filepath.Dir(p))
+		rel := strings.TrimPrefix(strings.TrimPrefix(dirOf(o.path), strings.TrimSuffix(base, "/")), "/")
 		var keys []string
 		var vals []*string
-		if rel != "." {
-			for _, part := range strings.Split(rel, string(filepath.Separator)) {
+		if rel != "" && rel != "." {
+			for _, part := range strings.Split(rel, "/") {
 				k, v, ok := strings.Cut(part, "=")
 				if !ok {
 					continue
@@ -123,17 +115,17 @@ func list(location string) (*listing, error) {
 				}
 			}
 		}
-		if i == 0 || l.keys == nil && len(l.files) == 0 {
-			l.keys = keys
+		if first {
+			l.keys, first = keys, false
 		} else if strings.Join(keys, "/") != strings.Join(l.keys, "/") {
 			return nil, sqlerr.New(sqlerr.InvalidParameterValue,
 				"files under \"%s\" have different partition folders (%s and %s)", location,
 				strings.Join(l.keys, "/"), strings.Join(keys, "/"))
 		}
-		l.files = append(l.files, listedFile{path: p, size: st.Size(), mtime: st.ModTime().UnixNano(), vals: vals})
+		l.files = append(l.files, listedFile{objInfo: o, vals: vals})
 	}
 	listings.Lock()
-	listings.m[location] = l
+	listings.m[key] = l
 	listings.Unlock()
 	return l, nil
 }
@@ -141,14 +133,14 @@ func list(location string) (*listing, error) {
 // globBase is the directory part of a pattern before its first wildcard.
 func globBase(pattern string) string {
 	i := strings.IndexAny(pattern, "*?[")
-	return filepath.Dir(pattern[:i] + "x")
+	return dirOf(pattern[:i] + "x")
 }
 
 // InferColumns reads a location's schema: the first file's columns, then
 // one column per hive partition key (bigint when every value is an
 // integer, else text).
-func InferColumns(location string) ([]connectors.Column, int, error) {
-	l, err := list(location)
+func InferColumns(location string, opts S3Options) ([]connectors.Column, int, error) {
+	l, err := list(location, opts)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -156,7 +148,7 @@ func InferColumns(location string) ([]connectors.Column, int, error) {
 		return nil, 0, sqlerr.New(sqlerr.UndefinedFile, "no Parquet files found at \"%s\"", location).
 			WithHint("Give the column list explicitly to create a table over an empty location.")
 	}
-	ft, err := readFooter(l.files[0].path)
+	ft, err := readFooter(l.files[0].dataFile(l.fs, 0))
 	if err != nil {
 		return nil, 0, err
 	}
@@ -185,8 +177,8 @@ func InferColumns(location string) ([]connectors.Column, int, error) {
 
 // OpenExternal lists a location and returns a table over its files with
 // the given columns (the last partCols of which are hive partition keys).
-func OpenExternal(location string, cols []connectors.Column, partCols int) (*Table, error) {
-	l, err := list(location)
+func OpenExternal(location string, opts S3Options, cols []connectors.Column, partCols int) (*Table, error) {
+	l, err := list(location, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +194,7 @@ func OpenExternal(location string, cols []connectors.Column, partCols int) (*Tab
 	fileCols := len(cols) - partCols
 	for i, f := range l.files {
 		fmt.Fprintf(h, "%s\x00%d\x00%d\n", f.path, f.size, f.mtime)
-		df := &DataFile{Path: f.path, Size: f.size, Rows: -1, Part: make([]types.Datum, partCols)}
+		df := f.dataFile(l.fs, partCols)
 		for k := 0; k < partCols; k++ {
 			if v := f.vals[k]; v != nil {
 				d, err := types.ParseText(cols[fileCols+k].Type, *v, &types.Format{})
@@ -219,8 +211,8 @@ func OpenExternal(location string, cols []connectors.Column, partCols int) (*Tab
 
 // CheckColumns verifies declared columns against a location's files: every
 // file column must exist in the first file with a compatible type.
-func CheckColumns(location string, declared []connectors.Column, partCols int) error {
-	inferred, ip, err := InferColumns(location)
+func CheckColumns(location string, opts S3Options, declared []connectors.Column, partCols int) error {
+	inferred, ip, err := InferColumns(location, opts)
 	if err != nil {
 		if sqlerr.From(err).Code == sqlerr.UndefinedFile {
 			return nil // empty location: the declared columns stand
@@ -259,4 +251,8 @@ func family(t types.Type) string {
 		return "timestamp"
 	}
 	return strconv.Itoa(int(t.OID))
+}
+
+func (f listedFile) dataFile(fsys objectFS, partCols int) *DataFile {
+	return &DataFile{Path: f.path, Size: f.size, MTime: f.mtime, Rows: -1, Part: make([]types.Datum, partCols), fs: fsys}
 }

@@ -179,14 +179,14 @@ func TestExternalHivePartitions(t *testing.T) {
 		w.Done()
 	}
 	loc := "file://" + root
-	cols, parts, err := InferColumns(loc)
+	cols, parts, err := InferColumns(loc, S3Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if parts != 2 || len(cols) != 5 || cols[3].Name != "region" || cols[3].Type != types.Text || cols[4].Type != types.Int8 {
 		t.Fatalf("inferred %v (%d partition columns)", cols, parts)
 	}
-	tb, err := OpenExternal(loc, cols, parts)
+	tb, err := OpenExternal(loc, S3Options{}, cols, parts)
 	if err != nil {
 		t.Fatal(err)
 	}

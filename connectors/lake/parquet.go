@@ -49,20 +49,23 @@ func footerKey(path string, size int64, mtime int64) string {
 	return fmt.Sprintf("%s\x00%d\x00%d", path, size, mtime)
 }
 
-// readFooter returns the footer of the file at path (cached).
-func readFooter(path string) (*footer, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, fileErr(path, err)
-	}
-	key := footerKey(path, st.Size(), st.ModTime().UnixNano())
+// readFooter returns the footer of a data file (cached: data files are
+// immutable, and a rewritten external file has a new size or stamp).
+func readFooter(df *DataFile) (*footer, error) {
+	path := df.Path
+	key := footerKey(path, df.Size, df.MTime)
 	footers.Lock()
 	f := footers.m[key]
 	footers.Unlock()
 	if f != nil {
 		return f, nil
 	}
-	pf, err := file.OpenParquetFile(path, false)
+	r, done, err := df.fileSystem().open(context.Background(), path, df.Size)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	pf, err := file.NewParquetReader(r)
 	if err != nil {
 		return nil, sqlerr.New(sqlerr.DataCorrupted, "could not read Parquet file \"%s\": %v", path, err)
 	}
@@ -285,14 +288,15 @@ type rowGroupStream struct {
 	// pos[i] is the position of output column i in the reader's batches,
 	// or -1 when it is not read from the file (partition value or missing).
 	pos    []int
-	left   int64 // rows still to emit when no file column is read
+	done   func() // closes the underlying file
+	left   int64  // rows still to emit when no file column is read
 	limit  int64
 	mem    memory.Allocator
 	closed bool
 }
 
 func (t *Table) openRowGroup(ctx context.Context, df *DataFile, rg int, req connectors.ScanRequest) (connectors.RecordStream, error) {
-	ft, err := readFooter(df.Path)
+	ft, err := readFooter(df)
 	if err != nil {
 		return nil, err
 	}
@@ -315,18 +319,26 @@ func (t *Table) openRowGroup(ctx context.Context, df *DataFile, rg int, req conn
 		s.left = ft.md.RowGroup(rg).NumRows()
 		return s, nil
 	}
-	pf, err := file.OpenParquetFile(df.Path, false, file.WithMetadata(ft.md))
+	r, done, err := df.fileSystem().open(ctx, df.Path, df.Size)
 	if err != nil {
-		return nil, fileErr(df.Path, err)
+		return nil, err
 	}
+	pf, err := file.NewParquetReader(r, file.WithMetadata(ft.md))
+	if err != nil {
+		done()
+		return nil, sqlerr.New(sqlerr.DataCorrupted, "could not read Parquet file \"%s\": %v", df.Path, err)
+	}
+	s.done = done
 	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: batchRows}, s.mem)
 	if err != nil {
 		pf.Close()
+		done()
 		return nil, sqlerr.New(sqlerr.DataCorrupted, "could not read Parquet file \"%s\": %v", df.Path, err)
 	}
 	rr, err := fr.GetRecordReader(ctx, leaves, []int{rg})
 	if err != nil {
 		pf.Close()
+		done()
 		return nil, sqlerr.New(sqlerr.DataCorrupted, "could not read Parquet file \"%s\": %v", df.Path, err)
 	}
 	// The reader's batches hold the requested fields in file order; map
@@ -339,6 +351,7 @@ func (t *Table) openRowGroup(ctx context.Context, df *DataFile, rg int, req conn
 		idx := rs.FieldIndices(t.physical(c))
 		if len(idx) == 0 {
 			pf.Close()
+			done()
 			rr.Release()
 			return nil, sqlerr.Internal("lake: column %s not found in %s", t.physical(c), df.Path)
 		}
@@ -419,6 +432,9 @@ func (s *rowGroupStream) Close() {
 	}
 	if s.pf != nil {
 		s.pf.Close()
+	}
+	if s.done != nil {
+		s.done()
 	}
 }
 

@@ -22,10 +22,19 @@ type Column struct {
 // DataFile is one Parquet file of a table. Part holds the values of the
 // table's partition columns (hive folders) for every row of the file.
 type DataFile struct {
-	Path string
-	Size int64
-	Rows int64 // -1 until the footer is read
-	Part []types.Datum
+	Path  string // a local path, or an s3:// URI
+	Size  int64
+	MTime int64 // modification stamp (0 for immutable managed files)
+	Rows  int64 // -1 until the footer is read
+	Part  []types.Datum
+	fs    objectFS
+}
+
+func (df *DataFile) fileSystem() objectFS {
+	if df.fs == nil {
+		return localFS{}
+	}
+	return df.fs
 }
 
 // Table is an immutable set of data files served as a connectors.Provider.
@@ -108,7 +117,7 @@ func (t *Table) Stats(ctx context.Context) (connectors.Stats, error) {
 		if err := ctx.Err(); err != nil {
 			return st, err
 		}
-		ft, err := readFooter(df.Path)
+		ft, err := readFooter(df)
 		if err != nil {
 			return st, err
 		}
@@ -235,7 +244,7 @@ fileLoop:
 }
 
 func (t *Table) rowGroups(df *DataFile, preds []connectors.Predicate) ([]connectors.Split, int, int, error) {
-	ft, err := readFooter(df.Path)
+	ft, err := readFooter(df)
 	if err != nil {
 		return nil, 0, 0, err
 	}

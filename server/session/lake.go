@@ -210,7 +210,7 @@ func (s *Session) relation(r *catalog.Relation) (planner.Relation, error) {
 		}
 		return &planner.SourceTable{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: cols, Provider: snap.Table(dir, lakeCols(r.Columns))}, nil
 	case catalog.External:
-		t, err := lake.OpenExternal(r.Location, connCols(r.Columns), r.PartCols)
+		t, err := lake.OpenExternal(r.Location, lake.S3OptionsFrom(r.Options), connCols(r.Columns), r.PartCols)
 		if err != nil {
 			return nil, err
 		}
@@ -533,9 +533,12 @@ func (s *Session) createExternal(rel *catalog.Relation, cols []planner.Column, x
 		return "", sqlerr.New(sqlerr.InsufficientPrivilege, "permission denied to create a table over files").
 			WithHint("Only superusers may read arbitrary locations.")
 	}
+	rel.Options = map[string]string{}
 	for k, v := range x.Options {
 		switch k {
 		case "location", "partitioned_by":
+		case "s3_endpoint", "s3_region", "s3_access_key_id", "s3_secret_access_key", "s3_session_token", "s3_url_style":
+			rel.Options[k] = v
 		case "format":
 			if strings.ToLower(v) != "parquet" {
 				return "", sqlerr.Unsupported("format \"%s\" is not supported; use 'parquet'", v)
@@ -544,13 +547,16 @@ func (s *Session) createExternal(rel *catalog.Relation, cols []planner.Column, x
 			return "", sqlerr.New(sqlerr.InvalidParameterValue, "unrecognized parameter \"%s\"", k)
 		}
 	}
-	if _, err := lake.LocalPath(loc); err != nil {
-		return "", err
+	if !strings.HasPrefix(loc, "s3://") {
+		if _, err := lake.LocalPath(loc); err != nil {
+			return "", err
+		}
 	}
-	lake.ForgetListing(loc)
+	s3 := lake.S3OptionsFrom(rel.Options)
+	lake.ForgetListing(loc, s3)
 	rel.Kind, rel.Location, rel.Format = catalog.External, loc, "parquet"
 	if len(cols) == 0 {
-		inferred, parts, err := lake.InferColumns(loc)
+		inferred, parts, err := lake.InferColumns(loc, s3)
 		if err != nil {
 			return "", err
 		}
@@ -588,7 +594,7 @@ func (s *Session) createExternal(rel *catalog.Relation, cols []planner.Column, x
 			}
 		}
 		all := append(fileCols, partCols...)
-		if err := lake.CheckColumns(loc, connCols(catalogCols(all)), len(partCols)); err != nil {
+		if err := lake.CheckColumns(loc, s3, connCols(catalogCols(all)), len(partCols)); err != nil {
 			return "", err
 		}
 		rel.Columns, rel.PartCols = catalogCols(all), len(partCols)
