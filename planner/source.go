@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
 	"sort"
+	"sync"
 	"strings"
 
 	"github.com/sluicedb/sluice/connectors"
@@ -109,79 +111,136 @@ func (s *sourceScan) open(ec *evalCtx) (rowIter, error) {
 	return &scanIter{s: s, ec: ec, req: req, splits: splits, width: len(s.t.Cols), release: release}, nil
 }
 
-// scanIter turns the provider's batches into rows.
+// scanIter turns the provider's batches into rows. Splits are read and
+// converted ahead by up to scanWorkers goroutines (row groups decode in
+// parallel on all cores), and handed out in split order, so a scan's row
+// order does not depend on timing.
 type scanIter struct {
 	s       *sourceScan
 	ec      *evalCtx
 	req     connectors.ScanRequest
 	splits  []connectors.Split
 	width   int
-	cur     connectors.RecordStream
+	results []chan splitRows // one per split, in order
+	next_   int              // the split being consumed
 	rows    [][]types.Datum
 	pos     int
 	release func()
+	tokens  chan struct{}
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	started bool
+}
+
+// splitRows is one split's rows (or the error that stopped it).
+type splitRows struct {
+	rows [][]types.Datum
+	err  error
+}
+
+// scanWorkers is how many splits are decoded at once.
+var scanWorkers = runtime.GOMAXPROCS(0)
+
+func (it *scanIter) start() {
+	it.started = true
+	ctx, cancel := context.WithCancel(it.ec.ctx)
+	it.cancel = cancel
+	it.results = make([]chan splitRows, len(it.splits))
+	for i := range it.results {
+		it.results[i] = make(chan splitRows, 1)
+	}
+	// A token per worker: split i starts only when a worker is free and
+	// at most scanWorkers splits are decoded but not yet consumed.
+	tokens := make(chan struct{}, max(1, scanWorkers))
+	it.wg.Add(1)
+	go func() {
+		defer it.wg.Done()
+		for i, sp := range it.splits {
+			select {
+			case tokens <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			it.wg.Add(1)
+			go func(i int, sp connectors.Split) {
+				defer it.wg.Done()
+				rows, err := it.readSplit(ctx, sp)
+				it.results[i] <- splitRows{rows, err}
+			}(i, sp)
+		}
+	}()
+	it.tokens = tokens
 }
 
 func (it *scanIter) next() ([]types.Datum, error) {
+	if !it.started {
+		it.start()
+	}
 	for it.pos >= len(it.rows) {
-		if err := it.fill(); err != nil || it.rows == nil {
-			return nil, err
+		if it.next_ >= len(it.splits) {
+			return nil, nil
 		}
+		var r splitRows
+		select {
+		case r = <-it.results[it.next_]:
+		case <-it.ec.ctx.Done():
+			return nil, it.ec.ctx.Err()
+		}
+		<-it.tokens // the consumed split frees a worker
+		it.next_++
+		if r.err != nil {
+			return nil, r.err
+		}
+		it.rows, it.pos = r.rows, 0
 	}
 	r := it.rows[it.pos]
+	it.rows[it.pos] = nil
 	it.pos++
 	return r, nil
 }
 
-// fill reads the next batch (opening the next split as needed); rows is
-// nil at the end.
-func (it *scanIter) fill() error {
-	ctx := it.ec.ctx
+// readSplit reads one split and converts its batches to rows.
+func (it *scanIter) readSplit(ctx context.Context, sp connectors.Split) ([][]types.Datum, error) {
+	st, err := it.s.t.Provider.Open(ctx, sp, it.req)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	var out [][]types.Datum
+	if n := sp.Rows(); n > 0 {
+		out = make([][]types.Datum, 0, n)
+	}
 	for {
-		if it.cur == nil {
-			if len(it.splits) == 0 {
-				it.rows = nil
-				return nil
-			}
-			s, err := it.s.t.Provider.Open(ctx, it.splits[0], it.req)
-			if err != nil {
-				return err
-			}
-			it.cur, it.splits = s, it.splits[1:]
-		}
-		rb, err := it.cur.Next(ctx)
+		rb, err := st.Next(ctx)
 		if err == io.EOF {
-			it.cur.Close()
-			it.cur = nil
-			continue
+			return out, nil
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		n := int(rb.NumRows())
 		// One backing array for the batch's rows: fewer allocations.
 		cells := make([]types.Datum, n*it.width)
-		rows := make([][]types.Datum, n)
-		for r := range rows {
-			rows[r] = cells[r*it.width : (r+1)*it.width : (r+1)*it.width]
+		base := len(out)
+		for r := 0; r < n; r++ {
+			out = append(out, cells[r*it.width:(r+1)*it.width:(r+1)*it.width])
 		}
 		for c, col := range it.req.Columns {
 			arr := rb.Column(c)
 			t := it.s.t.Cols[col].Type
-			for r := range rows {
-				rows[r][col] = types.DatumAt(arr, t, r)
+			for r := 0; r < n; r++ {
+				out[base+r][col] = types.DatumAt(arr, t, r)
 			}
 		}
 		rb.Release()
-		it.rows, it.pos = rows, 0
-		return nil
 	}
 }
 
 func (it *scanIter) close() {
-	if it.cur != nil {
-		it.cur.Close()
-		it.cur = nil
+	if it.cancel != nil {
+		it.cancel()
+		it.wg.Wait()
+		it.cancel = nil
 	}
 	if it.release != nil {
 		it.release()

@@ -1,10 +1,10 @@
 package lake
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"context"
 	"path"
 	"strconv"
 	"strings"
