@@ -56,6 +56,14 @@ func (t *MemTable) Snapshot() [][]types.Datum {
 	return t.rows[:len(t.rows):len(t.rows)]
 }
 
+// Replace swaps in a new set of rows (DELETE, UPDATE and their undo).
+func (t *MemTable) Replace(rows [][]types.Datum) {
+	t.mu.Lock()
+	t.rows = rows[:len(rows):len(rows)]
+	t.vecs = nil
+	t.mu.Unlock()
+}
+
 // Len returns the number of rows.
 func (t *MemTable) Len() int {
 	t.mu.RLock()

@@ -6,8 +6,8 @@ import (
 	"io"
 	"runtime"
 	"sort"
-	"sync"
 	"strings"
+	"sync"
 
 	"github.com/sluicedb/sluice/connectors"
 	"github.com/sluicedb/sluice/sql/ast"

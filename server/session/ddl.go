@@ -420,8 +420,12 @@ func (s *Session) truncate(x *ast.Truncate) error {
 		if err != nil {
 			return err
 		}
-		if err := s.catalogChange(s.commitOp(r.ID, nil, true, "truncate")); err != nil {
+		base := r.Metadata
+		if err := s.catalogChange(s.commitOp(r.ID, nil, true, "truncate", &base)); err != nil {
 			return err
+		}
+		if s.catTx != nil && s.deferCatalog() {
+			s.catTx.rewrites = append(s.catTx.rewrites, r.ID)
 		}
 	}
 	return nil

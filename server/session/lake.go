@@ -36,6 +36,10 @@ type catTx struct {
 	local *catalog.State
 	ops   []catOp
 	done  []func() // release written files' pins once committed or abandoned
+	// rewrites are the tables the block rewrote (DELETE, UPDATE, TRUNCATE):
+	// if another transaction committed to one of them meanwhile, COMMIT
+	// fails with 40001 instead of replaying over that commit.
+	rewrites []uint32
 }
 
 // catState is the catalog state this session's statements see.
@@ -84,6 +88,14 @@ func (s *Session) commitCatalog() error {
 			st.Version = ct.base.Version
 			return nil
 		}
+		for _, id := range ct.rewrites {
+			now, then := st.ByID(id), ct.base.ByID(id)
+			if now == nil || then == nil || now.Version != then.Version || now.Metadata != then.Metadata {
+				return sqlerr.New(sqlerr.SerializationFailure, "could not serialize access due to concurrent update")
+			}
+		}
+		s.replaying = true
+		defer func() { s.replaying = false }()
 		for _, op := range ct.ops {
 			if err := op(st); err != nil {
 				return err
@@ -280,6 +292,9 @@ type rowSink struct {
 	w    *lake.Writer
 	cols []planner.Column
 	n    int64
+	// base is the metadata the rewritten rows were read from (replacing
+	// commits only): a commit on top of another one is a conflict.
+	base *string
 }
 
 func newRowSink(dir string, cols []planner.Column) (*rowSink, error) {
@@ -307,11 +322,15 @@ func (k *rowSink) write(rows [][]types.Datum) error {
 
 // commitOp is the catalog operation that makes written files part of the
 // table with the given ID (appended, or replacing its rows).
-func (s *Session) commitOp(id uint32, files []*lake.DataFile, replace bool, op string) catOp {
+func (s *Session) commitOp(id uint32, files []*lake.DataFile, replace bool, op string, base *string) catOp {
 	return func(st *catalog.State) error {
 		r := st.ByID(id)
 		if r == nil || r.Kind != catalog.Managed {
 			return sqlerr.New(sqlerr.SerializationFailure, "could not serialize access: the table was dropped concurrently")
+		}
+		if base != nil && !s.replaying && r.Metadata != *base {
+			return sqlerr.New(sqlerr.SerializationFailure, "could not serialize access due to concurrent update").
+				WithDetail("Table \"%s\" was changed by another transaction while it was being rewritten.", r.Name)
 		}
 		dir := s.tableDir(r)
 		base, err := lake.LoadSnapshot(dir, r.Metadata)
@@ -335,9 +354,12 @@ func (s *Session) finishSink(k *rowSink, id uint32, replace bool, op string) err
 		k.w.Abort()
 		return err
 	}
-	if err := s.catalogChange(s.commitOp(id, files, replace, op)); err != nil {
+	if err := s.catalogChange(s.commitOp(id, files, replace, op, k.base)); err != nil {
 		k.w.Done()
 		return err
+	}
+	if k.base != nil && s.catTx != nil && s.deferCatalog() {
+		s.catTx.rewrites = append(s.catTx.rewrites, id)
 	}
 	if s.catTx != nil && s.deferCatalog() {
 		s.catTx.done = append(s.catTx.done, k.w.Done)
@@ -451,7 +473,7 @@ func (s *Session) createDurableTable(ctx context.Context, x *ast.CreateTable, ta
 			}
 			st.Relations[catalog.Key(r.Schema, r.Name)] = &r
 			if len(files) > 0 {
-				return s.commitOp(r.ID, files, false, "create")(st)
+				return s.commitOp(r.ID, files, false, "create", nil)(st)
 			}
 			return nil
 		})

@@ -100,19 +100,20 @@ type Session struct {
 	portals  map[string]*portal
 	temp     map[string]*planner.MemTable
 
-	tx       txState
-	txStart  time.Time
-	undo     []undoEntry
-	saves    []savepoint
-	txSaved  map[string]string // settings at transaction start
-	txModes  ast.TxModes
-	stmtTime time.Time
-	notices  []sqlerr.Notice      // warnings raised by the running statement
-	relOID   types.OID            // last OID given to a temporary table
-	catTx    *catTx               // a transaction block's pending catalog changes
-	plans    map[string]*prepared // simple queries' plans by text (see simplePlan)
-	tempGen  int                  // bumped whenever the set of temporary tables changes
-	batch    bool                 // running a multi-statement simple query
+	tx        txState
+	txStart   time.Time
+	undo      []undoEntry
+	saves     []savepoint
+	txSaved   map[string]string // settings at transaction start
+	txModes   ast.TxModes
+	stmtTime  time.Time
+	notices   []sqlerr.Notice      // warnings raised by the running statement
+	relOID    types.OID            // last OID given to a temporary table
+	catTx     *catTx               // a transaction block's pending catalog changes
+	plans     map[string]*prepared // simple queries' plans by text (see simplePlan)
+	tempGen   int                  // bumped whenever the set of temporary tables changes
+	replaying bool                 // COMMIT is replaying a block's catalog changes
+	batch     bool                 // running a multi-statement simple query
 }
 
 var _ pgwire.Handler = (*Session)(nil)

@@ -6,6 +6,7 @@ import (
 	"github.com/sluicedb/sluice/server/pgwire"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
+	"github.com/sluicedb/sluice/sql/types"
 	"time"
 )
 
@@ -15,6 +16,10 @@ type undoEntry struct {
 	prevLen int    // rows to keep on undo (appends)
 	created string // table created in this transaction: forget it
 	dropped *planner.MemTable
+	// replaced: the table's rows were swapped (DELETE/UPDATE); prevRows
+	// are the rows to put back.
+	replaced bool
+	prevRows [][]types.Datum
 }
 
 type savepoint struct {
@@ -137,6 +142,8 @@ func (s *Session) rollbackTo(n int) {
 		case u.dropped != nil:
 			s.temp[u.dropped.Name] = u.dropped
 			s.tempGen++
+		case u.table != nil && u.replaced:
+			u.table.Replace(u.prevRows)
 		case u.table != nil:
 			u.table.Truncate(u.prevLen)
 		}

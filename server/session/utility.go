@@ -61,7 +61,23 @@ func (s *Session) utility(ctx context.Context, p *portal, w *pgwire.ResultWriter
 	case *ast.Vacuum:
 		return st.Tag, s.vacuum(x)
 	case *ast.Delete:
-		return "", sqlerr.Unsupported("DELETE is not supported yet")
+		if len(p.params) > 0 {
+			return "", sqlerr.Unsupported("parameters in DELETE are not supported yet")
+		}
+		n, err := s.rewriteRows(ctx, x.Table, x.Where, nil)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("DELETE %d", n), nil
+	case *ast.Update:
+		if len(p.params) > 0 {
+			return "", sqlerr.Unsupported("parameters in UPDATE are not supported yet")
+		}
+		n, err := s.rewriteRows(ctx, x.Table, x.Where, x.Set)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("UPDATE %d", n), nil
 	case *ast.Declare:
 		return st.Tag, s.declare(x)
 	case *ast.Fetch:

@@ -279,6 +279,20 @@ type Delete struct {
 	Where Expr
 }
 
+// Update is UPDATE table SET col = expr, … [WHERE cond].
+type Update struct {
+	Table *TableName
+	Set   []SetClause
+	Where Expr
+}
+
+// SetClause is one col = expr of an UPDATE.
+type SetClause struct {
+	Column string
+	Value  Expr
+}
+
+func (*Update) stmtNode()       {}
 func (*CreateSchema) stmtNode() {}
 func (*DropObjects) stmtNode()  {}
 func (*CreateView) stmtNode()   {}

@@ -248,6 +248,31 @@ func (c *converter) stmt(n *pg.Node) (ast.Stmt, string, error) {
 			out.Where = w
 		}
 		return out, "DELETE", nil
+	case *pg.Node_UpdateStmt:
+		u := x.UpdateStmt
+		if len(u.FromClause) > 0 || len(u.ReturningList) > 0 || u.WithClause != nil {
+			return nil, "", c.unsupported(-1, "UPDATE with FROM, RETURNING or WITH is not supported yet")
+		}
+		out := &ast.Update{Table: c.rangeVar(u.Relation)}
+		for _, t := range u.TargetList {
+			rt := t.GetResTarget()
+			if len(rt.Indirection) > 0 {
+				return nil, "", c.unsupported(-1, "UPDATE of array elements or fields is not supported")
+			}
+			v, err := c.expr(rt.Val)
+			if err != nil {
+				return nil, "", err
+			}
+			out.Set = append(out.Set, ast.SetClause{Column: rt.Name, Value: v})
+		}
+		if u.WhereClause != nil {
+			w, err := c.expr(u.WhereClause)
+			if err != nil {
+				return nil, "", err
+			}
+			out.Where = w
+		}
+		return out, "UPDATE", nil
 	case *pg.Node_InsertStmt:
 		return c.insert(x.InsertStmt)
 	case *pg.Node_ExplainStmt:

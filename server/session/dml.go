@@ -1,0 +1,131 @@
+package session
+
+import (
+	"context"
+
+	"github.com/sluicedb/sluice/catalog"
+	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/sql/ast"
+	"github.com/sluicedb/sluice/sql/sqlerr"
+)
+
+// DELETE and UPDATE rewrite the table (copy-on-write): the rows that stay,
+// changed where UPDATE says, become the table's new snapshot in one
+// commit, which fails with 40001 if another commit changed the table
+// since it was read. The rewrite is whole-table today; rewriting only the
+// files that hold affected rows is the next step.
+
+// rewriteRows runs DELETE (set == nil) or UPDATE and returns the number of
+// rows deleted or updated.
+func (s *Session) rewriteRows(ctx context.Context, tn *ast.TableName, where ast.Expr, set []ast.SetClause) (int64, error) {
+	if err := s.checkWritable(); err != nil {
+		return 0, err
+	}
+	target := &ast.TableName{Schema: tn.Schema, Name: tn.Name, Pos: tn.Pos}
+	rel, err := s.tables().Relation(tn.Schema, tn.Name)
+	if err != nil {
+		return 0, err
+	}
+	if rel == nil {
+		return 0, sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", relName(tn))
+	}
+	var lakeRel *catalog.Relation
+	switch rel.(type) {
+	case *planner.SourceTable:
+		what := "delete from"
+		if set != nil {
+			what = "update"
+		}
+		if lakeRel, err = s.managedTarget(tn, what); err != nil {
+			return 0, err
+		}
+	case *planner.ViewDef:
+		return 0, sqlerr.Unsupported("cannot change view \"%s\": views are not updatable", tn.Name)
+	}
+	cols := rel.Columns()
+	// cond IS TRUE, as an expression over the table's row.
+	isTrue := ast.Expr(&ast.Const{Kind: ast.ConstBool, Val: "t"})
+	if where != nil {
+		isTrue = &ast.Coalesce{Args: []ast.Expr{where, &ast.Const{Kind: ast.ConstBool, Val: "f"}}}
+	}
+	// The new rows: for DELETE the rows where the condition is not true;
+	// for UPDATE every row, with SET applied where it is.
+	sel := &ast.Select{From: []ast.TableRef{target}}
+	if set == nil {
+		sel.Where = &ast.BoolExpr{Op: ast.Not, Args: []ast.Expr{isTrue}}
+		sel.Targets = []*ast.Target{{Expr: &ast.ColumnRef{Star: true}}}
+	} else {
+		byCol := map[string]ast.Expr{}
+		for _, sc := range set {
+			found := false
+			for _, c := range cols {
+				found = found || c.Name == sc.Column
+			}
+			if !found {
+				_, name := rel.Ident()
+				return 0, sqlerr.New(sqlerr.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", sc.Column, name)
+			}
+			if _, dup := byCol[sc.Column]; dup {
+				return 0, sqlerr.New(sqlerr.SyntaxError, "multiple assignments to same column \"%s\"", sc.Column)
+			}
+			byCol[sc.Column] = sc.Value
+		}
+		for _, c := range cols {
+			e := ast.Expr(&ast.ColumnRef{Names: []string{c.Name}})
+			if v, ok := byCol[c.Name]; ok {
+				e = &ast.CaseExpr{Whens: []ast.When{{Cond: isTrue, Result: v}}, Else: e}
+			}
+			sel.Targets = append(sel.Targets, &ast.Target{Expr: e, Name: c.Name})
+		}
+	}
+	ins, err := planner.BindInsert(&ast.Insert{Table: target, Query: sel}, nil, s.tables())
+	if err != nil {
+		return 0, err
+	}
+	if ins.Err != nil {
+		return 0, ins.Err
+	}
+	// How many rows the statement touches.
+	countSel := &ast.Select{From: []ast.TableRef{target}, Where: isTrue,
+		Targets: []*ast.Target{{Expr: &ast.FuncCall{Name: []string{"count"}, Star: true}}}}
+	cplan, err := planner.BindQuery(countSel, nil, s.tables())
+	if err != nil {
+		return 0, err
+	}
+	crow, err := planner.CollectRows(ctx, cplan, s.env(), nil)
+	if err != nil {
+		return 0, err
+	}
+	touched := crow[0][0].(int64)
+	if lakeRel == nil {
+		mt := rel.(*planner.MemTable)
+		rows, err := ins.Rows(ctx, s.env(), nil)
+		if err != nil {
+			return 0, err
+		}
+		s.undo = append(s.undo, undoEntry{table: mt, prevRows: mt.Snapshot(), replaced: true})
+		mt.Replace(rows)
+		return touched, nil
+	}
+	if touched == 0 {
+		return 0, nil
+	}
+	k, err := newRowSink(s.tableDir(lakeRel), plannerCols(lakeRel.Columns))
+	if err != nil {
+		return 0, err
+	}
+	if err := ins.Each(ctx, s.env(), nil, k.write); err != nil {
+		k.w.Abort()
+		return 0, err
+	}
+	op := "delete"
+	if set != nil {
+		op = "overwrite"
+	}
+	base := lakeRel.Metadata
+	k.base = &base
+	if err := s.finishSink(k, lakeRel.ID, true, op); err != nil {
+		return 0, err
+	}
+	return touched, nil
+}
