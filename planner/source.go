@@ -41,6 +41,10 @@ type SourceTable struct {
 	// Volatile marks data that changes without a new version (system
 	// views computed when scanned): never cached.
 	Volatile bool
+	// DefVersion changes whenever the table's definition does (columns
+	// added, dropped or renamed): with Provider.Version() it identifies
+	// what a scan returns.
+	DefVersion int64
 }
 
 // Columns implements Relation.

@@ -301,7 +301,7 @@ func (s *Session) copyIn(ctx context.Context, x *ast.Copy, opts copyOpts, w *pgw
 		return "", firstErr
 	}
 	if lakeRel != nil {
-		k, err := newRowSink(s.tableDir(lakeRel), tcols)
+		k, err := newRowSink(s.tableDir(lakeRel), tcols, physicalNames(lakeRel)...)
 		if err != nil {
 			return "", err
 		}

@@ -535,3 +535,90 @@ func (s *Session) vacuum(x *ast.Vacuum) error {
 	}
 	return nil
 }
+
+// alterColumns adds and drops columns of a managed or external table. Data
+// files are not rewritten: a column added later reads as NULL in older
+// files (each added column gets a physical name of its own, so a dropped
+// column's old values never come back under a new column of that name).
+func (s *Session) alterColumns(x *ast.AlterColumns) error {
+	if _, isTemp := s.temp[x.Table.Name]; isTemp && (x.Table.Schema == "" || x.Table.Schema == "pg_temp") {
+		return sqlerr.Unsupported("ALTER TABLE on temporary tables is not supported")
+	}
+	st := s.catState()
+	r := s.lookupRel(st, x.Table.Schema, x.Table.Name)
+	if r == nil {
+		if x.IfExists {
+			s.notices = append(s.notices, notice(sqlerr.SuccessfulCompletion, "relation \"%s\" does not exist, skipping", x.Table.Name))
+			return nil
+		}
+		return sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", relName(x.Table))
+	}
+	if r.Kind == catalog.View {
+		return sqlerr.New(sqlerr.WrongObjectType, "\"%s\" is not a table", r.Name)
+	}
+	if r.Kind == catalog.External {
+		return sqlerr.Unsupported("cannot add or drop columns of external table \"%s\": its files define them", r.Name)
+	}
+	if deps := dependents(st, r); len(deps) > 0 {
+		for _, c := range x.Cmds {
+			if c.Drop {
+				return sqlerr.Unsupported("cannot drop a column of table %s while views use it", r.Name)
+			}
+		}
+	}
+	var adds []catalog.Column
+	for _, c := range x.Cmds {
+		if c.Drop {
+			continue
+		}
+		t, err := planner.TypeOf(c.Column.Type)
+		if err != nil {
+			return err
+		}
+		if c.Column.NotNull && r.Metadata != "" {
+			return sqlerr.Unsupported("adding a NOT NULL column to a table with rows needs a default, which is not supported yet")
+		}
+		adds = append(adds, catalog.Column{Name: c.Column.Name, TypeOID: t.OID, Typmod: t.Typmod, NotNull: c.Column.NotNull})
+	}
+	id := r.ID
+	return s.catalogChange(func(st *catalog.State) error {
+		r := st.ByID(id)
+		if r == nil {
+			return sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", x.Table.Name)
+		}
+		ai := 0
+		for _, c := range x.Cmds {
+			idx := -1
+			for i, col := range r.Columns {
+				if col.Name == c.Name || (!c.Drop && col.Name == c.Column.Name) {
+					idx = i
+				}
+			}
+			if c.Drop {
+				if idx < 0 {
+					if c.IfExists {
+						continue
+					}
+					return sqlerr.New(sqlerr.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", c.Name, r.Name)
+				}
+				if len(r.Columns) == 1 {
+					return sqlerr.Unsupported("dropping the last column of a table is not supported")
+				}
+				r.Columns = append(r.Columns[:idx:idx], r.Columns[idx+1:]...)
+				continue
+			}
+			col := adds[ai]
+			ai++
+			if idx >= 0 {
+				if c.IfNotExists {
+					continue
+				}
+				return sqlerr.New(sqlerr.DuplicateColumn, "column \"%s\" of relation \"%s\" already exists", col.Name, r.Name)
+			}
+			col.Physical = fmt.Sprintf("%s__%d", col.Name, st.NewID())
+			r.Columns = append(r.Columns, col)
+		}
+		r.Version++
+		return nil
+	})
+}

@@ -110,7 +110,7 @@ func (s *Session) rewriteRows(ctx context.Context, tn *ast.TableName, where ast.
 	if touched == 0 {
 		return 0, nil
 	}
-	k, err := newRowSink(s.tableDir(lakeRel), plannerCols(lakeRel.Columns))
+	k, err := newRowSink(s.tableDir(lakeRel), plannerCols(lakeRel.Columns), physicalNames(lakeRel)...)
 	if err != nil {
 		return 0, err
 	}

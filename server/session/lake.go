@@ -220,13 +220,13 @@ func (s *Session) relation(r *catalog.Relation) (planner.Relation, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &planner.SourceTable{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: cols, Provider: snap.Table(dir, lakeCols(r.Columns))}, nil
+		return &planner.SourceTable{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: cols, DefVersion: r.Version, Provider: snap.Table(dir, lakeCols(r.Columns))}, nil
 	case catalog.External:
 		t, err := lake.OpenExternal(r.Location, lake.S3OptionsFrom(r.Options), connCols(r.Columns), r.PartCols)
 		if err != nil {
 			return nil, err
 		}
-		return &planner.SourceTable{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: cols, Provider: t}, nil
+		return &planner.SourceTable{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: cols, DefVersion: r.Version, Provider: t}, nil
 	case catalog.View:
 		stmts, err := parse.Parse(r.SQL)
 		if err != nil {
@@ -297,14 +297,22 @@ type rowSink struct {
 	base *string
 }
 
-func newRowSink(dir string, cols []planner.Column) (*rowSink, error) {
-	rb, err := planner.BuildBatch(cols, nil)
+// newRowSink writes rows of cols into a table's data files; the files name
+// columns by their physical names (phys, when given).
+func newRowSink(dir string, cols []planner.Column, phys ...string) (*rowSink, error) {
+	named := append([]planner.Column(nil), cols...)
+	for i, p := range phys {
+		if p != "" {
+			named[i].Name = p
+		}
+	}
+	rb, err := planner.BuildBatch(named, nil)
 	if err != nil {
 		return nil, err
 	}
 	schema := rb.Schema()
 	rb.Release()
-	return &rowSink{w: lake.NewWriter(lake.DataDir(dir), schema), cols: cols}, nil
+	return &rowSink{w: lake.NewWriter(lake.DataDir(dir), schema), cols: named}, nil
 }
 
 func (k *rowSink) write(rows [][]types.Datum) error {
@@ -394,7 +402,7 @@ func (s *Session) insertLake(ctx context.Context, p *portal, t *planner.SourceTa
 	if err := s.checkWritable(); err != nil {
 		return 0, err
 	}
-	k, err := newRowSink(s.tableDir(r), t.Cols)
+	k, err := newRowSink(s.tableDir(r), t.Cols, physicalNames(r)...)
 	if err != nil {
 		return 0, err
 	}
@@ -669,4 +677,13 @@ func (s *Session) bindCreateAs(x *ast.CreateTable) (*planner.Plan, []planner.Col
 		}
 	}
 	return plan, out, checkDupColumns(out)
+}
+
+// physicalNames are the names a managed table's columns have in its files.
+func physicalNames(r *catalog.Relation) []string {
+	out := make([]string, len(r.Columns))
+	for i, c := range r.Columns {
+		out[i] = c.Physical
+	}
+	return out
 }

@@ -65,8 +65,15 @@ func (s *Session) resultKey(p *portal) (string, bool) {
 	for _, t := range srcs {
 		b.WriteString("\x00@")
 		b.WriteString(strconv.FormatUint(uint64(t.OID), 10))
+		b.WriteString(".")
+		b.WriteString(strconv.FormatInt(t.DefVersion, 10))
 		b.WriteString(":")
 		b.WriteString(t.Provider.Version())
+	}
+	for _, c := range p.prep.plan.Columns {
+		b.WriteString("\x00#")
+		b.WriteString(c.Name)
+		b.WriteString(strconv.FormatUint(uint64(c.Type.OID), 10))
 	}
 	return b.String(), true
 }

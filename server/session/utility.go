@@ -54,6 +54,8 @@ func (s *Session) utility(ctx context.Context, p *portal, w *pgwire.ResultWriter
 		return st.Tag, s.createView(x)
 	case *ast.Rename:
 		return st.Tag, s.rename(x)
+	case *ast.AlterColumns:
+		return st.Tag, s.alterColumns(x)
 	case *ast.Truncate:
 		return st.Tag, s.truncate(x)
 	case *ast.Comment:

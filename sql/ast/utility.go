@@ -292,6 +292,24 @@ type SetClause struct {
 	Value  Expr
 }
 
+// AlterColumns is ALTER TABLE t ADD [COLUMN] def | DROP [COLUMN] name, ….
+type AlterColumns struct {
+	Table    *TableName
+	IfExists bool
+	Cmds     []AlterColumn
+}
+
+// AlterColumn is one ADD or DROP of an ALTER TABLE.
+type AlterColumn struct {
+	Drop        bool
+	Column      ColumnDef // ADD: the new column
+	Name        string    // DROP: the column
+	IfExists    bool      // DROP COLUMN IF EXISTS
+	IfNotExists bool      // ADD COLUMN IF NOT EXISTS
+	Cascade     bool
+}
+
+func (*AlterColumns) stmtNode() {}
 func (*Update) stmtNode()       {}
 func (*CreateSchema) stmtNode() {}
 func (*DropObjects) stmtNode()  {}

@@ -217,6 +217,8 @@ func (c *converter) stmt(n *pg.Node) (ast.Stmt, string, error) {
 		return c.createView(x.ViewStmt)
 	case *pg.Node_RenameStmt:
 		return c.rename(x.RenameStmt)
+	case *pg.Node_AlterTableStmt:
+		return c.alterTable(x.AlterTableStmt)
 	case *pg.Node_TruncateStmt:
 		out := &ast.Truncate{}
 		for _, r := range x.TruncateStmt.Relations {
@@ -1435,4 +1437,39 @@ func (c *converter) comment(cs *pg.CommentStmt) (ast.Stmt, string, error) {
 		return &ast.Unsupported{Tag: "COMMENT"}, "COMMENT", nil
 	}
 	return out, "COMMENT", nil
+}
+
+func (c *converter) alterTable(a *pg.AlterTableStmt) (ast.Stmt, string, error) {
+	if a.Objtype != pg.ObjectType_OBJECT_TABLE {
+		return &ast.Unsupported{Tag: "ALTER"}, "ALTER", nil
+	}
+	out := &ast.AlterColumns{Table: c.rangeVar(a.Relation), IfExists: a.MissingOk}
+	for _, n := range a.Cmds {
+		cmd := n.GetAlterTableCmd()
+		switch cmd.Subtype {
+		case pg.AlterTableType_AT_AddColumn:
+			cd := cmd.Def.GetColumnDef()
+			tn, err := c.typeName(cd.TypeName)
+			if err != nil {
+				return nil, "", err
+			}
+			col := ast.ColumnDef{Name: cd.Colname, Type: tn, NotNull: cd.IsNotNull}
+			for _, k := range cd.Constraints {
+				switch k.GetConstraint().GetContype() {
+				case pg.ConstrType_CONSTR_NOTNULL:
+					col.NotNull = true
+				case pg.ConstrType_CONSTR_NULL:
+				default:
+					return nil, "", c.unsupported(-1, "column constraints and defaults in ALTER TABLE are not supported yet")
+				}
+			}
+			out.Cmds = append(out.Cmds, ast.AlterColumn{Column: col, IfNotExists: cmd.MissingOk})
+		case pg.AlterTableType_AT_DropColumn:
+			out.Cmds = append(out.Cmds, ast.AlterColumn{Drop: true, Name: cmd.Name, IfExists: cmd.MissingOk,
+				Cascade: cmd.Behavior == pg.DropBehavior_DROP_CASCADE})
+		default:
+			return &ast.Unsupported{Tag: "ALTER TABLE"}, "ALTER TABLE", nil
+		}
+	}
+	return out, "ALTER TABLE", nil
 }
