@@ -12,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
@@ -329,7 +330,18 @@ func (t *Table) openRowGroup(ctx context.Context, df *DataFile, rg int, req conn
 		return nil, sqlerr.New(sqlerr.DataCorrupted, "could not read Parquet file \"%s\": %v", df.Path, err)
 	}
 	s.done = done
-	fr, err := pqarrow.NewFileReader(pf, pqarrow.ArrowReadProperties{BatchSize: batchRows}, s.mem)
+	props := pqarrow.ArrowReadProperties{BatchSize: batchRows}
+	// Text columns whose chunk is dictionary-encoded are read as Arrow
+	// dictionaries: the values are decoded once per row group, and rows
+	// refer to them (no per-row copy of the bytes).
+	rgmd := ft.md.RowGroup(rg)
+	for _, leaf := range leaves {
+		cc, err := rgmd.ColumnChunk(leaf)
+		if err == nil && cc.HasDictionaryPage() && cc.Type() == parquet.Types.ByteArray {
+			props.SetReadDict(leaf, true)
+		}
+	}
+	fr, err := pqarrow.NewFileReader(pf, props, s.mem)
 	if err != nil {
 		pf.Close()
 		done()
@@ -415,7 +427,18 @@ func (s *rowGroupStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
 			cols[i] = array.MakeArrayOfNull(s.mem, want, int(n))
 		}
 	}
-	rb := array.NewRecordBatch(s.schema, cols, n)
+	schema := s.schema
+	for i, a := range cols {
+		if a.DataType().ID() == arrow.DICTIONARY {
+			fields := append([]arrow.Field(nil), s.schema.Fields()...)
+			for j := i; j < len(cols); j++ {
+				fields[j].Type = cols[j].DataType()
+			}
+			schema = arrow.NewSchema(fields, nil)
+			break
+		}
+	}
+	rb := array.NewRecordBatch(schema, cols, n)
 	for _, a := range cols {
 		a.Release()
 	}
