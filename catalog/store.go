@@ -70,6 +70,17 @@ type Relation struct {
 
 	// Views: the defining query as written.
 	SQL string `json:"sql,omitempty"`
+
+	// Analyzed holds what ANALYZE measured, for the data version it read.
+	Analyzed *TableStats `json:"analyzed,omitempty"`
+}
+
+// TableStats are a table's ANALYZE results.
+type TableStats struct {
+	DataVersion string           `json:"data_version"`
+	At          time.Time        `json:"at"`
+	Rows        int64            `json:"rows"`
+	Distinct    map[string]int64 `json:"distinct"` // estimated distinct values by column
 }
 
 // Namespace is a schema.

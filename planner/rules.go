@@ -312,6 +312,9 @@ func estimateRows(n node) float64 {
 		}
 		return float64(x.t.Len()) / 3
 	case *filterNode:
+		if s, ok := x.child.(*sourceScan); ok {
+			return estimateSourceFilter(s, andArgs(x.pred))
+		}
 		if c := estimateRows(x.child); c >= 0 {
 			return c / 3 // a filter keeps a third, the classic default
 		}

@@ -379,13 +379,52 @@ func describeScan(s *sourceScan) string {
 	return d
 }
 
-// estimateSourceRows is the provider's row count (-1 if unknown).
+// estimateSourceRows is the provider's row count after the scan's own
+// predicates (-1 if unknown).
 func estimateSourceRows(s *sourceScan) float64 {
+	return estimateSourceFilter(s, nil)
+}
+
+// estimateSourceFilter estimates the rows of a scan under filter conjuncts
+// from the provider's statistics: col = const keeps rows/distinct (when
+// ANALYZE measured it), IS NULL keeps the NULLs; any other conjunct keeps
+// a third, PostgreSQL's classic default.
+func estimateSourceFilter(s *sourceScan, conj []Expr) float64 {
 	st, err := s.t.Provider.Stats(context.Background())
 	if err != nil || st.Rows < 0 {
 		return -1
 	}
-	return float64(st.Rows)
+	rows := float64(st.Rows)
+	sel := func(p connectors.Predicate) float64 {
+		var cs connectors.ColumnStats
+		if p.Col < len(st.Cols) {
+			cs = st.Cols[p.Col]
+		}
+		switch {
+		case p.Op == connectors.OpEq && cs.Distinct > 0:
+			return 1 / float64(cs.Distinct)
+		case p.Op == connectors.OpIsNull && cs.Nulls >= 0 && st.Rows > 0:
+			return float64(cs.Nulls) / float64(st.Rows)
+		}
+		return 1.0 / 3
+	}
+	for _, p := range s.preds {
+		rows *= sel(p)
+	}
+	for _, c := range conj {
+		if p, ok := scanPredicate(c, s.t.Cols); ok {
+			already := false
+			for _, q := range s.preds {
+				already = already || q == p
+			}
+			if !already {
+				rows *= sel(p)
+			}
+			continue
+		}
+		rows /= 3
+	}
+	return rows
 }
 
 // relationScan plans a scan of a resolved relation under an alias.

@@ -3,6 +3,7 @@ package lake
 import (
 	"context"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -200,4 +201,26 @@ func TestExternalHivePartitions(t *testing.T) {
 	if len(rows) != 100 || rows[0][0] != nil {
 		t.Fatalf("NULL partition: %d rows", len(rows))
 	}
+}
+
+func TestSketchAccuracy(t *testing.T) {
+	for _, n := range []int{10, 1000, 100_000, 1_000_000} {
+		var s Sketch
+		for i := 0; i < n; i++ {
+			s.Add(mix(uint64(i)))
+			s.Add(mix(uint64(i))) // duplicates do not count
+		}
+		got := s.Estimate()
+		if err := math.Abs(float64(got-int64(n))) / float64(n); err > 0.03 {
+			t.Errorf("n=%d: estimate %d (%.1f%% off)", n, got, err*100)
+		}
+	}
+}
+
+// mix is a 64-bit finalizer (splitmix64), a stand-in for a value hash.
+func mix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
 }

@@ -48,7 +48,12 @@ type Table struct {
 	// onScan is called with a scan's files while it is open, so Vacuum can
 	// keep them (managed tables pin their snapshot).
 	pin func(files []*DataFile) (release func())
+	// distinct are ANALYZE's estimates per column (0: unknown).
+	distinct []int64
 }
+
+// SetDistinct records estimated distinct counts per column (from ANALYZE).
+func (t *Table) SetDistinct(d []int64) { t.distinct = d }
 
 // NewTable returns a table over files; partCols columns at the end of cols
 // come from each file's Part.
@@ -159,6 +164,9 @@ func (t *Table) Stats(ctx context.Context) (connectors.Stats, error) {
 	for c := range st.Cols {
 		if !known[c] {
 			st.Cols[c] = connectors.ColumnStats{Nulls: -1, Distinct: -1}
+		}
+		if c < len(t.distinct) && t.distinct[c] > 0 {
+			st.Cols[c].Distinct = t.distinct[c]
 		}
 	}
 	return st, nil

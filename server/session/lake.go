@@ -220,12 +220,15 @@ func (s *Session) relation(r *catalog.Relation) (planner.Relation, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &planner.SourceTable{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: cols, DefVersion: r.Version, Provider: snap.Table(dir, lakeCols(r.Columns))}, nil
+		t := snap.Table(dir, lakeCols(r.Columns))
+		t.SetDistinct(analyzedDistinct(r, t.Version()))
+		return &planner.SourceTable{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: cols, DefVersion: r.Version, Provider: t}, nil
 	case catalog.External:
 		t, err := lake.OpenExternal(r.Location, lake.S3OptionsFrom(r.Options), connCols(r.Columns), r.PartCols)
 		if err != nil {
 			return nil, err
 		}
+		t.SetDistinct(analyzedDistinct(r, t.Version()))
 		return &planner.SourceTable{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: cols, DefVersion: r.Version, Provider: t}, nil
 	case catalog.View:
 		stmts, err := parse.Parse(r.SQL)

@@ -178,6 +178,12 @@ func (s *Session) systemRelation(name string) planner.Relation {
 			return [][]types.Datum{{int64(st.Hits), int64(st.Misses), ratio, int64(st.Entries), st.Bytes, int64(st.Evictions), st.Capacity}}
 		}
 		return systemTable("result_cache", cols, rows)
+	case "table_stats":
+		cols := []connectors.Column{
+			{Name: "schema_name", Type: types.Text}, {Name: "table_name", Type: types.Text}, {Name: "column_name", Type: types.Text},
+			{Name: "n_rows", Type: types.Int8}, {Name: "null_count", Type: types.Int8}, {Name: "n_distinct", Type: types.Int8},
+			{Name: "min_value", Type: types.Text}, {Name: "max_value", Type: types.Text}, {Name: "analyzed_at", Type: types.TimestamptzT}}
+		return systemTable("table_stats", cols, s.tableStatsRows)
 	}
 	return nil
 }

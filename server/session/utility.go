@@ -62,6 +62,8 @@ func (s *Session) utility(ctx context.Context, p *portal, w *pgwire.ResultWriter
 		return st.Tag, s.comment(x)
 	case *ast.Vacuum:
 		return st.Tag, s.vacuum(x)
+	case *ast.Analyze:
+		return st.Tag, s.analyze(ctx, x)
 	case *ast.Delete:
 		if len(p.params) > 0 {
 			return "", sqlerr.Unsupported("parameters in DELETE are not supported yet")

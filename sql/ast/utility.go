@@ -273,6 +273,11 @@ type Comment struct {
 // Vacuum is VACUUM [names]: expire old snapshots, remove unreferenced files.
 type Vacuum struct{ Tables []*TableName }
 
+// Analyze is ANALYZE [names]: measure distinct values per column.
+type Analyze struct{ Tables []*TableName }
+
+func (*Analyze) stmtNode() {}
+
 // Delete is DELETE FROM table [WHERE cond].
 type Delete struct {
 	Table *TableName

@@ -229,7 +229,11 @@ func (c *converter) stmt(n *pg.Node) (ast.Stmt, string, error) {
 		return c.comment(x.CommentStmt)
 	case *pg.Node_VacuumStmt:
 		if !x.VacuumStmt.IsVacuumcmd {
-			return &ast.Unsupported{Tag: "ANALYZE"}, "ANALYZE", nil
+			out := &ast.Analyze{}
+			for _, r := range x.VacuumStmt.Rels {
+				out.Tables = append(out.Tables, c.rangeVar(r.GetVacuumRelation().Relation))
+			}
+			return out, "ANALYZE", nil
 		}
 		out := &ast.Vacuum{}
 		for _, r := range x.VacuumStmt.Rels {
