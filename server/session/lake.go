@@ -224,6 +224,13 @@ func (s *Session) relation(r *catalog.Relation) (planner.Relation, error) {
 		t.SetDistinct(analyzedDistinct(r, t.Version()))
 		return &planner.SourceTable{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: cols, DefVersion: r.Version, Provider: t}, nil
 	case catalog.External:
+		if r.Format == "iceberg" {
+			t, err := lake.OpenIceberg(context.Background(), r.Location, connCols(r.Columns))
+			if err != nil {
+				return nil, err
+			}
+			return &planner.SourceTable{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: cols, DefVersion: r.Version, Provider: t}, nil
+		}
 		t, err := lake.OpenExternal(r.Location, lake.S3OptionsFrom(r.Options), connCols(r.Columns), r.PartCols)
 		if err != nil {
 			return nil, err
@@ -573,8 +580,8 @@ func (s *Session) createExternal(rel *catalog.Relation, cols []planner.Column, x
 		case "s3_endpoint", "s3_region", "s3_access_key_id", "s3_secret_access_key", "s3_session_token", "s3_url_style":
 			rel.Options[k] = v
 		case "format":
-			if strings.ToLower(v) != "parquet" {
-				return "", sqlerr.Unsupported("format \"%s\" is not supported; use 'parquet'", v)
+			if f := strings.ToLower(v); f != "parquet" && f != "iceberg" {
+				return "", sqlerr.Unsupported("format \"%s\" is not supported; use 'parquet' or 'iceberg'", v)
 			}
 		default:
 			return "", sqlerr.New(sqlerr.InvalidParameterValue, "unrecognized parameter \"%s\"", k)
@@ -588,14 +595,40 @@ func (s *Session) createExternal(rel *catalog.Relation, cols []planner.Column, x
 	s3 := lake.S3OptionsFrom(rel.Options)
 	lake.ForgetListing(loc, s3)
 	rel.Kind, rel.Location, rel.Format = catalog.External, loc, "parquet"
+	if strings.EqualFold(x.Options["format"], "iceberg") {
+		rel.Format = "iceberg"
+		if strings.HasPrefix(loc, "s3://") {
+			return "", sqlerr.Unsupported("Iceberg tables on S3 are not supported yet")
+		}
+		inferred, err := lake.InferIceberg(context.Background(), loc)
+		if err != nil {
+			return "", err
+		}
+		byName := map[string]connectors.Column{}
+		for _, c := range inferred {
+			byName[c.Name] = c
+		}
+		if len(cols) == 0 {
+			cols = plannerCols(catalogColsOf(inferred))
+		}
+		for _, c := range cols {
+			f, ok := byName[c.Name]
+			if !ok {
+				return "", sqlerr.New(sqlerr.UndefinedColumn, "column \"%s\" does not exist in the Iceberg table at \"%s\"", c.Name, loc)
+			}
+			if f.Type.OID != c.Type.OID && !(isIntType(f.Type) && isIntType(c.Type)) {
+				return "", sqlerr.New(sqlerr.DatatypeMismatch, "column \"%s\" is declared %s but the Iceberg table holds %s", c.Name, c.Type, f.Type)
+			}
+		}
+		rel.Columns = catalogCols(cols)
+		return s.registerExternal(rel, tag)
+	}
 	if len(cols) == 0 {
 		inferred, parts, err := lake.InferColumns(loc, s3)
 		if err != nil {
 			return "", err
 		}
-		for _, c := range inferred {
-			rel.Columns = append(rel.Columns, catalog.Column{Name: c.Name, TypeOID: c.Type.OID, Typmod: c.Type.Typmod})
-		}
+		rel.Columns = catalogColsOf(inferred)
 		rel.PartCols = parts
 	} else {
 		// Declared partition columns (partitioned_by) go last, in order.
@@ -632,6 +665,11 @@ func (s *Session) createExternal(rel *catalog.Relation, cols []planner.Column, x
 		}
 		rel.Columns, rel.PartCols = catalogCols(all), len(partCols)
 	}
+	return s.registerExternal(rel, tag)
+}
+
+// registerExternal adds an external table to the catalog.
+func (s *Session) registerExternal(rel *catalog.Relation, tag string) (string, error) {
 	err := s.catalogChange(func(st *catalog.State) error {
 		if st.Lookup(rel.Schema, rel.Name) != nil {
 			return sqlerr.New(sqlerr.DuplicateTable, "relation \"%s\" already exists", rel.Name)
@@ -642,6 +680,18 @@ func (s *Session) createExternal(rel *catalog.Relation, cols []planner.Column, x
 		return nil
 	})
 	return tag, err
+}
+
+func catalogColsOf(cs []connectors.Column) []catalog.Column {
+	out := make([]catalog.Column, len(cs))
+	for i, c := range cs {
+		out[i] = catalog.Column{Name: c.Name, TypeOID: c.Type.OID, Typmod: c.Type.Typmod}
+	}
+	return out
+}
+
+func isIntType(t types.Type) bool {
+	return t.OID == types.OIDInt2 || t.OID == types.OIDInt4 || t.OID == types.OIDInt8
 }
 
 // removeTableFiles deletes a dropped managed table's directory, keeping
