@@ -302,6 +302,9 @@ type rowSink struct {
 	w    *lake.Writer
 	cols []planner.Column
 	n    int64
+	// asText are columns stored as their text form (intervals: Parquet
+	// has no month-day-microsecond type).
+	asText []int
 	// base is the metadata the rewritten rows were read from (replacing
 	// commits only): a commit on top of another one is a conflict.
 	base *string
@@ -316,18 +319,35 @@ func newRowSink(dir string, cols []planner.Column, phys ...string) (*rowSink, er
 			named[i].Name = p
 		}
 	}
+	var asText []int
+	for i, c := range named {
+		if c.Type.OID == types.OIDInterval {
+			named[i].Type = types.Text
+			asText = append(asText, i)
+		}
+	}
 	rb, err := planner.BuildBatch(named, nil)
 	if err != nil {
 		return nil, err
 	}
 	schema := rb.Schema()
 	rb.Release()
-	return &rowSink{w: lake.NewWriter(lake.DataDir(dir), schema), cols: named}, nil
+	return &rowSink{w: lake.NewWriter(lake.DataDir(dir), schema), cols: named, asText: asText}, nil
 }
 
 func (k *rowSink) write(rows [][]types.Datum) error {
 	if len(rows) == 0 {
 		return nil
+	}
+	if len(k.asText) > 0 {
+		f := &types.Format{}
+		for _, row := range rows {
+			for _, c := range k.asText {
+				if row[c] != nil {
+					row[c] = types.TextOf(types.IntervalT, row[c], f)
+				}
+			}
+		}
 	}
 	rb, err := planner.BuildBatch(k.cols, rows)
 	if err != nil {

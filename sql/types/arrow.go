@@ -26,8 +26,16 @@ func DatumAt(arr arrow.Array, t Type, i int) Datum {
 	case *array.Float64:
 		return a.Value(i)
 	case *array.String:
-		if t.OID == OIDNumeric {
+		switch t.OID {
+		case OIDNumeric:
 			d, err := ParseDecimal(a.Value(i))
+			if err != nil {
+				return nil
+			}
+			return d
+		case OIDInterval:
+			// Parquet has no month-day-microsecond interval: stored as text.
+			d, err := ParseText(t, a.Value(i), &Format{})
 			if err != nil {
 				return nil
 			}
