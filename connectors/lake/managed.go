@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -107,6 +108,9 @@ func Commit(tableDir, baseMeta string, base *Snapshot, added []*DataFile, replac
 	}
 	return meta, s, nil
 }
+
+// ownMetadata matches sluice's snapshot files (00000012-<hex>.json).
+var ownMetadata = regexp.MustCompile(`^\d{8}-[0-9a-f]{24}\.json$`)
 
 // maxHistory bounds the snapshot log kept in each metadata file.
 const maxHistory = 100
@@ -247,7 +251,20 @@ func Vacuum(tableDir, currentMeta string, keep time.Duration) (string, VacuumRes
 	if err := sweep(filepath.Join(tableDir, dataDir), live, &res.DataFiles); err != nil {
 		return "", res, err
 	}
-	if err := sweep(filepath.Join(tableDir, metaDir), metas, &res.MetadataFiles); err != nil {
+	// The metadata folder also holds the Iceberg metadata published for
+	// the table; only sluice's own snapshot files are swept.
+	ours := map[string]bool{}
+	if ents, err := os.ReadDir(filepath.Join(tableDir, metaDir)); err == nil {
+		for _, e := range ents {
+			if !ownMetadata.MatchString(e.Name()) {
+				ours[filepath.Join(tableDir, metaDir, e.Name())] = true // keep
+			}
+		}
+	}
+	for k := range metas {
+		ours[k] = true
+	}
+	if err := sweep(filepath.Join(tableDir, metaDir), ours, &res.MetadataFiles); err != nil {
 		return "", res, err
 	}
 	if newMeta == currentMeta {

@@ -426,6 +426,8 @@ func (s *Session) truncate(x *ast.Truncate) error {
 		}
 		if s.catTx != nil && s.deferCatalog() {
 			s.catTx.rewrites = append(s.catTx.rewrites, r.ID)
+		} else {
+			s.publish(r.ID)
 		}
 	}
 	return nil
@@ -532,6 +534,7 @@ func (s *Session) vacuum(x *ast.Vacuum) error {
 		if err != nil {
 			return err
 		}
+		s.publish(id)
 	}
 	return nil
 }

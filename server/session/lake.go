@@ -36,6 +36,8 @@ type catTx struct {
 	local *catalog.State
 	ops   []catOp
 	done  []func() // release written files' pins once committed or abandoned
+	// touched are the managed tables the block wrote (published at COMMIT).
+	touched []uint32
 	// rewrites are the tables the block rewrote (DELETE, UPDATE, TRUNCATE):
 	// if another transaction committed to one of them meanwhile, COMMIT
 	// fails with 40001 instead of replaying over that commit.
@@ -80,6 +82,7 @@ func (s *Session) commitCatalog() error {
 	}
 	s.catTx = nil
 	defer releaseAll(ct.done)
+	defer func() { s.publish(append(ct.touched, ct.rewrites...)...) }()
 	_, err := s.m.Catalog.Update(func(st *catalog.State) error {
 		if st.Version == ct.base.Version {
 			// Nothing committed meanwhile: the private copy is the result
@@ -401,8 +404,10 @@ func (s *Session) finishSink(k *rowSink, id uint32, replace bool, op string) err
 	}
 	if s.catTx != nil && s.deferCatalog() {
 		s.catTx.done = append(s.catTx.done, k.w.Done)
+		s.catTx.touched = append(s.catTx.touched, id)
 	} else {
 		k.w.Done()
+		s.publish(id)
 	}
 	return nil
 }
@@ -520,8 +525,10 @@ func (s *Session) createDurableTable(ctx context.Context, x *ast.CreateTable, ta
 				k.w.Done()
 			} else if s.deferCatalog() && s.catTx != nil {
 				s.catTx.done = append(s.catTx.done, k.w.Done)
+				s.catTx.touched = append(s.catTx.touched, rel.ID)
 			} else {
 				k.w.Done()
+				s.publish(rel.ID)
 			}
 		}
 		if err != nil {
@@ -759,4 +766,29 @@ func physicalNames(r *catalog.Relation) []string {
 		out[i] = c.Physical
 	}
 	return out
+}
+
+// publish brings the Iceberg metadata of managed tables up to date with
+// their committed snapshots. It runs after the commit; a failure is logged
+// (the next publish reconciles), never reported as the statement's error.
+func (s *Session) publish(ids ...uint32) {
+	if s.m.Warehouse == "" {
+		return
+	}
+	st := s.m.Catalog.Snapshot()
+	for _, id := range ids {
+		r := st.ByID(id)
+		if r == nil || r.Kind != catalog.Managed {
+			continue
+		}
+		dir := s.tableDir(r)
+		snap, err := lake.LoadSnapshot(dir, r.Metadata)
+		if err == nil {
+			t := snap.Table(dir, lakeCols(r.Columns))
+			err = lake.PublishIceberg(context.Background(), s.m.Warehouse, r.Schema, filepath.Base(r.Dir), lakeCols(r.Columns), t.Files())
+		}
+		if err != nil {
+			s.m.Logger.Warn("iceberg publish failed", "table", r.Schema+"."+r.Name, "err", err)
+		}
+	}
 }
