@@ -67,6 +67,9 @@ type Relation struct {
 	// the table is empty). Recording a new Metadata is the commit point.
 	Dir      string `json:"dir,omitempty"`
 	Metadata string `json:"metadata,omitempty"`
+	// PartitionedBy is the partitioning of new data files ("region,
+	// day(ts)"): each partition value gets files of its own.
+	PartitionedBy string `json:"partitioned_by,omitempty"`
 
 	// Views: the defining query as written.
 	SQL string `json:"sql,omitempty"`

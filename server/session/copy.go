@@ -301,13 +301,13 @@ func (s *Session) copyIn(ctx context.Context, x *ast.Copy, opts copyOpts, w *pgw
 		return "", firstErr
 	}
 	if lakeRel != nil {
-		k, err := newRowSink(s.tableDir(lakeRel), tcols, physicalNames(lakeRel)...)
+		k, err := s.sinkFor(lakeRel)
 		if err != nil {
 			return "", err
 		}
 		for lo := 0; lo < len(rows); lo += 64 << 10 {
 			if err := k.write(rows[lo:min(lo+64<<10, len(rows))]); err != nil {
-				k.w.Abort()
+				k.abort()
 				return "", err
 			}
 		}

@@ -360,6 +360,12 @@ func (s *Session) rename(x *ast.Rename) error {
 		if r.Kind == catalog.View {
 			return sqlerr.Unsupported("renaming view columns is not supported yet")
 		}
+		parts, _ := partitioning(r.Columns, r.PartitionedBy)
+		for _, p := range parts {
+			if p.name == x.Column {
+				return sqlerr.Unsupported("cannot rename partition column \"%s\"", p.name)
+			}
+		}
 		return s.catalogChange(func(st *catalog.State) error {
 			r := st.ByID(id)
 			if r == nil {
@@ -561,6 +567,15 @@ func (s *Session) alterColumns(x *ast.AlterColumns) error {
 	}
 	if r.Kind == catalog.External {
 		return sqlerr.Unsupported("cannot add or drop columns of external table \"%s\": its files define them", r.Name)
+	}
+	if parts, _ := partitioning(r.Columns, r.PartitionedBy); len(parts) > 0 {
+		for _, c := range x.Cmds {
+			for _, p := range parts {
+				if c.Drop && c.Name == p.name {
+					return sqlerr.Unsupported("cannot drop partition column \"%s\"", p.name)
+				}
+			}
+		}
 	}
 	if deps := dependents(st, r); len(deps) > 0 {
 		for _, c := range x.Cmds {

@@ -110,12 +110,12 @@ func (s *Session) rewriteRows(ctx context.Context, tn *ast.TableName, where ast.
 	if touched == 0 {
 		return 0, nil
 	}
-	k, err := newRowSink(s.tableDir(lakeRel), plannerCols(lakeRel.Columns), physicalNames(lakeRel)...)
+	k, err := s.sinkFor(lakeRel)
 	if err != nil {
 		return 0, err
 	}
 	if err := ins.Each(ctx, s.env(), nil, k.write); err != nil {
-		k.w.Abort()
+		k.abort()
 		return 0, err
 	}
 	op := "delete"

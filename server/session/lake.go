@@ -299,68 +299,6 @@ func (s *Session) needWarehouse() error {
 	return nil
 }
 
-// writeRows writes rows into new data files of a managed table and returns
-// the writer (holding its files until the commit).
-type rowSink struct {
-	w    *lake.Writer
-	cols []planner.Column
-	n    int64
-	// asText are columns stored as their text form (intervals: Parquet
-	// has no month-day-microsecond type).
-	asText []int
-	// base is the metadata the rewritten rows were read from (replacing
-	// commits only): a commit on top of another one is a conflict.
-	base *string
-}
-
-// newRowSink writes rows of cols into a table's data files; the files name
-// columns by their physical names (phys, when given).
-func newRowSink(dir string, cols []planner.Column, phys ...string) (*rowSink, error) {
-	named := append([]planner.Column(nil), cols...)
-	for i, p := range phys {
-		if p != "" {
-			named[i].Name = p
-		}
-	}
-	var asText []int
-	for i, c := range named {
-		if c.Type.OID == types.OIDInterval {
-			named[i].Type = types.Text
-			asText = append(asText, i)
-		}
-	}
-	rb, err := planner.BuildBatch(named, nil)
-	if err != nil {
-		return nil, err
-	}
-	schema := rb.Schema()
-	rb.Release()
-	return &rowSink{w: lake.NewWriter(lake.DataDir(dir), schema), cols: named, asText: asText}, nil
-}
-
-func (k *rowSink) write(rows [][]types.Datum) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	if len(k.asText) > 0 {
-		f := &types.Format{}
-		for _, row := range rows {
-			for _, c := range k.asText {
-				if row[c] != nil {
-					row[c] = types.TextOf(types.IntervalT, row[c], f)
-				}
-			}
-		}
-	}
-	rb, err := planner.BuildBatch(k.cols, rows)
-	if err != nil {
-		return err
-	}
-	defer rb.Release()
-	k.n += int64(len(rows))
-	return k.w.Write(rb)
-}
-
 // commitOp is the catalog operation that makes written files part of the
 // table with the given ID (appended, or replacing its rows).
 func (s *Session) commitOp(id uint32, files []*lake.DataFile, replace bool, op string, base *string) catOp {
@@ -390,23 +328,23 @@ func (s *Session) commitOp(id uint32, files []*lake.DataFile, replace bool, op s
 
 // finishSink closes a sink and commits its files to table id.
 func (s *Session) finishSink(k *rowSink, id uint32, replace bool, op string) error {
-	files, err := k.w.Close()
+	files, err := k.close()
 	if err != nil {
-		k.w.Abort()
+		k.abort()
 		return err
 	}
 	if err := s.catalogChange(s.commitOp(id, files, replace, op, k.base)); err != nil {
-		k.w.Done()
+		k.done()
 		return err
 	}
 	if k.base != nil && s.catTx != nil && s.deferCatalog() {
 		s.catTx.rewrites = append(s.catTx.rewrites, id)
 	}
 	if s.catTx != nil && s.deferCatalog() {
-		s.catTx.done = append(s.catTx.done, k.w.Done)
+		s.catTx.done = append(s.catTx.done, k.done)
 		s.catTx.touched = append(s.catTx.touched, id)
 	} else {
-		k.w.Done()
+		k.done()
 		s.publish(id)
 	}
 	return nil
@@ -437,12 +375,12 @@ func (s *Session) insertLake(ctx context.Context, p *portal, t *planner.SourceTa
 	if err := s.checkWritable(); err != nil {
 		return 0, err
 	}
-	k, err := newRowSink(s.tableDir(r), t.Cols, physicalNames(r)...)
+	k, err := s.sinkFor(r)
 	if err != nil {
 		return 0, err
 	}
 	if err := p.prep.ins.Each(ctx, s.env(), p.params, k.write); err != nil {
-		k.w.Abort()
+		k.abort()
 		return 0, err
 	}
 	if err := s.finishSink(k, r.ID, false, "append"); err != nil {
@@ -488,8 +426,11 @@ func (s *Session) createDurableTable(ctx context.Context, x *ast.CreateTable, ta
 	if loc, ok := x.Options["location"]; ok {
 		return s.createExternal(rel, cols, x, loc, tag)
 	}
-	for k := range x.Options {
-		return "", sqlerr.New(sqlerr.InvalidParameterValue, "unrecognized parameter \"%s\"", k)
+	for k, v := range x.Options {
+		if k != "partitioned_by" {
+			return "", sqlerr.New(sqlerr.InvalidParameterValue, "unrecognized parameter \"%s\"", k)
+		}
+		rel.PartitionedBy = v
 	}
 	if err := s.needWarehouse(); err != nil {
 		return "", err
@@ -498,8 +439,8 @@ func (s *Session) createDurableTable(ctx context.Context, x *ast.CreateTable, ta
 	create := func(rows int64, k *rowSink) (string, error) {
 		var files []*lake.DataFile
 		if k != nil {
-			if files, err = k.w.Close(); err != nil {
-				k.w.Abort()
+			if files, err = k.close(); err != nil {
+				k.abort()
 				return "", err
 			}
 		}
@@ -522,12 +463,12 @@ func (s *Session) createDurableTable(ctx context.Context, x *ast.CreateTable, ta
 		})
 		if k != nil {
 			if err != nil {
-				k.w.Done()
+				k.done()
 			} else if s.deferCatalog() && s.catTx != nil {
-				s.catTx.done = append(s.catTx.done, k.w.Done)
+				s.catTx.done = append(s.catTx.done, k.done)
 				s.catTx.touched = append(s.catTx.touched, rel.ID)
 			} else {
-				k.w.Done()
+				k.done()
 				s.publish(rel.ID)
 			}
 		}
@@ -551,6 +492,9 @@ func (s *Session) createDurableTable(ctx context.Context, x *ast.CreateTable, ta
 			return "", sqlerr.Unsupported("tables without columns are not supported")
 		}
 		rel.Columns = catalogCols(cols)
+		if _, err := partitioning(rel.Columns, rel.PartitionedBy); err != nil {
+			return "", err
+		}
 		return create(0, nil)
 	}
 	plan, out, err := s.bindCreateAs(x)
@@ -558,12 +502,12 @@ func (s *Session) createDurableTable(ctx context.Context, x *ast.CreateTable, ta
 		return "", err
 	}
 	rel.Columns = catalogCols(out)
-	k, err := newRowSink(filepath.Join(s.m.Warehouse, rel.Dir), out)
+	k, err := s.sinkFor(rel)
 	if err != nil {
 		return "", err
 	}
 	if err := planner.EachRow(ctx, plan, s.env(), nil, k.write); err != nil {
-		k.w.Abort()
+		k.abort()
 		return "", err
 	}
 	return create(k.n, k)
