@@ -244,4 +244,3 @@ func (k *rowSink) done() {
 		w.Done()
 	}
 }
-
