@@ -498,7 +498,7 @@ func (b *binder) coerceCtx(e Expr, t types.Type, cc castCtx, what string, pos in
 			}
 			return &constExpr{t: t, v: v}, nil
 		}
-		if t.OID == types.OIDRegclass {
+		if t.OID == types.OIDRegclass || t.OID == types.OIDRegnamespace {
 			return &castExpr{x: x, to: t, fn: func(ec *evalCtx, d types.Datum) (types.Datum, error) {
 				return types.ParseText(t, d.(string), ec.env.Format)
 			}}, nil
@@ -654,7 +654,7 @@ func commonType(es []Expr, what string, pos int) (types.Type, error) {
 }
 
 func isOidLike(o types.OID) bool {
-	return o == types.OIDOid || o == types.OIDRegclass || o == types.OIDRegtype
+	return o == types.OIDOid || o == types.OIDRegclass || o == types.OIDRegtype || o == types.OIDRegnamespace
 }
 
 func isDateTime(o types.OID) bool {

@@ -27,6 +27,21 @@ type Env struct {
 	MemoryLimit int64
 	// Signal cancels (or terminates) the backend with the given pid.
 	Signal func(pid int32, terminate bool) (bool, error)
+	// Catalog answers the catalog functions clients call (nil: none).
+	Catalog CatalogInfo
+}
+
+// CatalogInfo is what catalog functions (pg_get_userbyid,
+// pg_table_is_visible, obj_description, …) need from the session.
+type CatalogInfo interface {
+	RoleName(oid types.OID) (string, bool)
+	RelationVisible(oid types.OID) bool
+	// Description is a comment: object, catalog (pg_class …), sub-id (column).
+	Description(obj types.OID, catalog string, sub int32) (string, bool)
+	ViewDef(oid types.OID) (string, bool)
+	// RelationSize is the bytes of a table's data files (0 if none).
+	RelationSize(oid types.OID) int64
+	SearchPath() []string
 }
 
 type evalCtx struct {

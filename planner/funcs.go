@@ -36,7 +36,15 @@ func init() {
 	reg("current_catalog", funcDef{ret: types.Name, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) { return ec.env.Database, nil }})
 	reg("current_user", funcDef{ret: types.Name, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) { return ec.env.User, nil }})
 	reg("session_user", funcDef{ret: types.Name, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) { return ec.env.SessionUser, nil }})
-	reg("current_schema", funcDef{ret: types.Name, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) { return "public", nil }})
+	reg("current_schema", funcDef{ret: types.Name, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) {
+		if ec.env != nil && ec.env.Catalog != nil {
+			if p := ec.env.Catalog.SearchPath(); len(p) > 0 {
+				return p[0], nil
+			}
+			return nil, nil
+		}
+		return "public", nil
+	}})
 	reg("pg_backend_pid", funcDef{ret: I4, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) { return int64(ec.env.BackendPID), nil }})
 	reg("current_setting", funcDef{args: []types.Type{T}, ret: T, strict: true, volatile: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
 		return ec.env.Setting(a[0].(string), false)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -296,6 +297,35 @@ func TestPsqlDbtDDL(t *testing.T) {
 	want := run(PostgresURL(), strings.TrimPrefix(pgURL.Path, "/"))
 	got := run(srv.URL("sluice", ""), "sluice")
 	if got != want {
+		t.Errorf("psql output differs\n--- sluice\n%s\n--- postgres\n%s", got, want)
+	}
+}
+
+// TestPsqlDescribe runs psql's describe commands (\dn \dt \dv \d \d+ \dt+)
+// over the same fixture in sluice and in PostgreSQL: the output must be
+// the same but for the owner's name and the table size (so the output is
+// unaligned: the same values align the same way).
+func TestPsqlDescribe(t *testing.T) {
+	Need(t, haveCmd("psql"), "psql (postgresql-client-15)")
+	Need(t, postgresReachable(), "PostgreSQL at "+PostgresAddr())
+	srv := Start(t)
+	script, err := os.ReadFile("testdata/psql_describe.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := fmt.Sprintf("fx_%d", os.Getpid())
+	mask := regexp.MustCompile(`\b(postgres|sluice|root)\b|\d+ (bytes|kB)`)
+	run := func(url string) string {
+		f := filepath.Join(t.TempDir(), "describe.sql")
+		if err := os.WriteFile(f, []byte(strings.ReplaceAll(string(script), "FX", schema)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		// Unaligned (-A): the masked owner and size would change column widths.
+		out, _ := exec.Command("psql", "-X", "-A", "-f", f, url).CombinedOutput()
+		return mask.ReplaceAllString(strings.ReplaceAll(string(out), f, "describe.sql"), "X")
+	}
+	want := run(PostgresURL())
+	if got := run(srv.URL("sluice", "")); got != want {
 		t.Errorf("psql output differs\n--- sluice\n%s\n--- postgres\n%s", got, want)
 	}
 }

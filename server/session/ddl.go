@@ -188,6 +188,7 @@ func (s *Session) dropSchema(name string, ifExists, cascade bool) error {
 			inSchema[r.ID] = true
 		}
 	}
+	sort.Slice(members, func(i, j int) bool { return members[i].ID < members[j].ID }) // creation order, as PostgreSQL lists them
 	// Views elsewhere that use the schema's relations go with them.
 	for _, m := range members {
 		for _, d := range dependents(st, m) {

@@ -223,6 +223,34 @@ func (r sessionRelations) RelationOID(name string) (types.OID, bool) {
 	return 0, false
 }
 
+func (r sessionRelations) NamespaceOID(name string) (types.OID, bool) {
+	switch name {
+	case "pg_catalog":
+		return oidPgCatalog, true
+	case "information_schema":
+		return oidInfoSchema, true
+	}
+	if ns := r.s.catState().Schemas[name]; ns != nil {
+		return ns.ID, true
+	}
+	return 0, false
+}
+
+func (r sessionRelations) NamespaceName(oid types.OID) (string, bool) {
+	switch oid {
+	case oidPgCatalog:
+		return "pg_catalog", true
+	case oidInfoSchema:
+		return "information_schema", true
+	}
+	for _, ns := range r.s.catState().Schemas {
+		if ns.ID == oid {
+			return ns.Name, true
+		}
+	}
+	return "", false
+}
+
 func (r sessionRelations) RelationName(oid types.OID) (string, bool) {
 	for _, t := range r.s.temp {
 		if t.OID == oid {
@@ -250,7 +278,7 @@ func (s *Session) env() *planner.Env {
 	return &planner.Env{
 		Format: s.format(), User: s.user, SessionUser: s.user, Database: DatabaseName,
 		BackendPID: int32(s.key.PID), Version: s.m.VersionString(), TxStart: s.txStartTime(), StmtStart: s.stmtTime,
-		MemoryLimit: s.memoryLimit(),
+		MemoryLimit: s.memoryLimit(), Catalog: catalogInfo{s},
 		Setting: func(name string, missingOK bool) (types.Datum, error) {
 			v, ok := s.set.get(name)
 			if !ok {

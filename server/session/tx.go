@@ -53,6 +53,15 @@ func (t sessionTables) Relation(schema, name string) (planner.Relation, error) {
 	if schema == "sluice_catalog" {
 		return t.s.systemRelation(name), nil
 	}
+	// pg_catalog is searched before the path, as in PostgreSQL.
+	if schema == "pg_catalog" || schema == "" {
+		if rel := t.s.catalogRelation(name); rel != nil {
+			return rel, nil
+		}
+		if schema == "pg_catalog" {
+			return nil, nil
+		}
+	}
 	r := t.s.lookupRel(t.cat, schema, name)
 	if r == nil {
 		return nil, nil

@@ -13,9 +13,9 @@ func HasBinary(t Type) bool {
 		return HasBinary(e)
 	}
 	switch t.OID {
-	case OIDBool, OIDInt2, OIDInt4, OIDInt8, OIDOid, OIDRegtype, OIDRegclass, OIDFloat4, OIDFloat8, OIDNumeric,
+	case OIDBool, OIDInt2, OIDInt4, OIDInt8, OIDOid, OIDRegtype, OIDRegclass, OIDRegnamespace, OIDFloat4, OIDFloat8, OIDNumeric,
 		OIDText, OIDVarchar, OIDBpchar, OIDName, OIDBytea, OIDDate, OIDTimestamp,
-		OIDTimestamptz, OIDInterval, OIDUUID, OIDJSON, OIDJSONB, OIDUnknown, OIDRegproc:
+		OIDTimestamptz, OIDInterval, OIDUUID, OIDJSON, OIDJSONB, OIDUnknown, OIDRegproc, OIDChar:
 		return true
 	}
 	return false
@@ -35,7 +35,7 @@ func AppendBinary(buf []byte, t Type, d Datum) []byte {
 		return append(buf, 0)
 	case OIDInt2:
 		return be.AppendUint16(buf, uint16(d.(int64)))
-	case OIDInt4, OIDOid, OIDRegproc, OIDRegtype, OIDRegclass:
+	case OIDInt4, OIDOid, OIDRegproc, OIDRegtype, OIDRegclass, OIDRegnamespace:
 		return be.AppendUint32(buf, uint32(d.(int64)))
 	case OIDInt8:
 		return be.AppendUint64(buf, uint64(d.(int64)))
@@ -105,7 +105,7 @@ func ParseBinary(t Type, b []byte) (Datum, error) {
 			return nil, err
 		}
 		return int64(int32(be.Uint32(b))), nil
-	case OIDOid, OIDRegproc, OIDRegtype, OIDRegclass:
+	case OIDOid, OIDRegproc, OIDRegtype, OIDRegclass, OIDRegnamespace:
 		if err := need(4); err != nil {
 			return nil, err
 		}
@@ -156,6 +156,11 @@ func ParseBinary(t Type, b []byte) (Datum, error) {
 			return nil, sqlerr.New(sqlerr.InvalidBinaryRepresentation, "unsupported jsonb version number")
 		}
 		return ParseText(t, string(b[1:]), nil)
+	case OIDChar:
+		if len(b) == 1 && b[0] == 0 {
+			return "", nil // the empty "char"
+		}
+		return ParseText(t, string(b), nil)
 	case OIDText, OIDVarchar, OIDBpchar, OIDName, OIDUnknown, OIDJSON:
 		return ParseText(t, string(b), nil)
 	}

@@ -25,6 +25,8 @@ type RelationNames interface {
 	// RelationOID resolves a name, optionally schema-qualified ("s.t").
 	RelationOID(name string) (OID, bool)
 	RelationName(oid OID) (string, bool)
+	NamespaceOID(name string) (OID, bool)
+	NamespaceName(oid OID) (string, bool)
 }
 
 func (f *Format) loc() *time.Location {
@@ -50,6 +52,11 @@ func AppendText(buf []byte, t Type, d Datum, f *Format) []byte {
 		}
 		if t.OID == OIDRegclass && f != nil && f.Relations != nil {
 			if name, ok := f.Relations.RelationName(OID(v)); ok {
+				return append(buf, name...)
+			}
+		}
+		if t.OID == OIDRegnamespace && f != nil && f.Relations != nil {
+			if name, ok := f.Relations.NamespaceName(OID(v)); ok {
 				return append(buf, name...)
 			}
 		}
@@ -350,6 +357,17 @@ func ParseText(t Type, s string, f *Format) (Datum, error) {
 		return ParseRegtype(s)
 	case OIDRegclass:
 		return parseRegclass(s, f)
+	case OIDRegnamespace:
+		name := strings.TrimSpace(s)
+		if n, err := strconv.ParseUint(name, 10, 32); err == nil {
+			return int64(n), nil
+		}
+		if f != nil && f.Relations != nil {
+			if oid, ok := f.Relations.NamespaceOID(strings.Trim(name, `"`)); ok {
+				return int64(oid), nil
+			}
+		}
+		return nil, sqlerr.New(sqlerr.UndefinedObject, "schema \"%s\" does not exist", name)
 	case OIDFloat4, OIDFloat8:
 		return ParseFloat(t, s)
 	case OIDNumeric:
@@ -359,6 +377,12 @@ func ParseText(t Type, s string, f *Format) (Datum, error) {
 		}
 		return d.ApplyTypmod(t.Typmod)
 	case OIDText, OIDName, OIDUnknown:
+		return s, nil
+	case OIDChar:
+		// "char" keeps one byte (PostgreSQL's charin).
+		if len(s) > 1 {
+			return s[:1], nil
+		}
 		return s, nil
 	case OIDVarchar, OIDBpchar:
 		return applyCharTypmod(t, s, false)

@@ -12,34 +12,35 @@ type OID = uint32
 
 // Well-known type OIDs (pg_type.dat of PostgreSQL 15).
 const (
-	OIDUnknown     OID = 705
-	OIDBool        OID = 16
-	OIDBytea       OID = 17
-	OIDChar        OID = 18
-	OIDName        OID = 19
-	OIDInt8        OID = 20
-	OIDInt2        OID = 21
-	OIDInt4        OID = 23
-	OIDRegproc     OID = 24
-	OIDText        OID = 25
-	OIDOid         OID = 26
-	OIDJSON        OID = 114
-	OIDFloat4      OID = 700
-	OIDFloat8      OID = 701
-	OIDBpchar      OID = 1042
-	OIDVarchar     OID = 1043
-	OIDDate        OID = 1082
-	OIDTime        OID = 1083
-	OIDTimestamp   OID = 1114
-	OIDTimestamptz OID = 1184
-	OIDInterval    OID = 1186
-	OIDNumeric     OID = 1700
-	OIDUUID        OID = 2950
-	OIDJSONB       OID = 3802
-	OIDVoid        OID = 2278
-	OIDRegtype     OID = 2206
-	OIDRegclass    OID = 2205
-	OIDRecord      OID = 2249
+	OIDUnknown      OID = 705
+	OIDBool         OID = 16
+	OIDBytea        OID = 17
+	OIDChar         OID = 18
+	OIDName         OID = 19
+	OIDInt8         OID = 20
+	OIDInt2         OID = 21
+	OIDInt4         OID = 23
+	OIDRegproc      OID = 24
+	OIDText         OID = 25
+	OIDOid          OID = 26
+	OIDJSON         OID = 114
+	OIDFloat4       OID = 700
+	OIDFloat8       OID = 701
+	OIDBpchar       OID = 1042
+	OIDVarchar      OID = 1043
+	OIDDate         OID = 1082
+	OIDTime         OID = 1083
+	OIDTimestamp    OID = 1114
+	OIDTimestamptz  OID = 1184
+	OIDInterval     OID = 1186
+	OIDNumeric      OID = 1700
+	OIDUUID         OID = 2950
+	OIDJSONB        OID = 3802
+	OIDVoid         OID = 2278
+	OIDRegtype      OID = 2206
+	OIDRegclass     OID = 2205
+	OIDRegnamespace OID = 4089
+	OIDRecord       OID = 2249
 )
 
 // Type is a PostgreSQL type with its modifier.
@@ -72,7 +73,7 @@ var descs = []Desc{
 	{OIDJSON, "json", "json", -1, 'U', nil},
 	{OIDFloat4, "float4", "real", 4, 'N', []string{"real"}},
 	{OIDFloat8, "float8", "double precision", 8, 'N', []string{"double precision", "float"}},
-	{OIDBpchar, "bpchar", "character", -1, 'S', []string{"character", "char"}},
+	{OIDBpchar, "bpchar", "character", -1, 'S', []string{"character"}},
 	{OIDVarchar, "varchar", "character varying", -1, 'S', []string{"character varying"}},
 	{OIDDate, "date", "date", 4, 'D', nil},
 	{OIDTimestamp, "timestamp", "timestamp without time zone", 8, 'D', []string{"timestamp without time zone"}},
@@ -85,6 +86,7 @@ var descs = []Desc{
 	{OIDVoid, "void", "void", 4, 'P', nil},
 	{OIDRegtype, "regtype", "regtype", 4, 'N', nil},
 	{OIDRegclass, "regclass", "regclass", 4, 'N', nil},
+	{OIDRegnamespace, "regnamespace", "regnamespace", 4, 'N', nil},
 }
 
 var (
@@ -217,7 +219,7 @@ func ArrowType(t Type) arrow.DataType {
 		return arrow.PrimitiveTypes.Int16
 	case OIDInt4:
 		return arrow.PrimitiveTypes.Int32
-	case OIDInt8, OIDOid, OIDRegproc, OIDRegtype, OIDRegclass:
+	case OIDInt8, OIDOid, OIDRegproc, OIDRegtype, OIDRegclass, OIDRegnamespace:
 		return arrow.PrimitiveTypes.Int64
 	case OIDFloat4:
 		return arrow.PrimitiveTypes.Float32
@@ -291,4 +293,17 @@ func TypeOfField(f arrow.Field) Type {
 		return Type{OIDNumeric, ((dt.Precision << 16) | dt.Scale) + 4}
 	}
 	return Text
+}
+
+// All returns every type sluice knows (base types, then their arrays), for
+// pg_type.
+func All() []Desc {
+	out := make([]Desc, 0, len(descs)+len(arrayOIDs))
+	out = append(out, descs...)
+	for _, d := range descs {
+		if a, ok := arrayOIDs[d.OID]; ok {
+			out = append(out, *byOID[a])
+		}
+	}
+	return out
 }

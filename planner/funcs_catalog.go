@@ -1,0 +1,148 @@
+package planner
+
+import (
+	"fmt"
+
+	"github.com/sluicedb/sluice/sql/types"
+)
+
+// Catalog functions PostgreSQL clients call while introspecting (psql's
+// \d, JDBC DatabaseMetaData, SQLAlchemy, BI tools). They ask the session
+// through Env.Catalog; without one they answer as an empty database would.
+
+func init() {
+	O, T, B, I4 := types.Oid, types.Text, types.Bool, types.Int4
+	cat := func(ec *evalCtx) CatalogInfo {
+		if ec.env == nil {
+			return nil
+		}
+		return ec.env.Catalog
+	}
+	reg("pg_get_userbyid", funcDef{args: []types.Type{O}, ret: types.Name, strict: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+		oid := types.OID(a[0].(int64))
+		if c := cat(ec); c != nil {
+			if n, ok := c.RoleName(oid); ok {
+				return n, nil
+			}
+		}
+		return fmt.Sprintf("unknown (OID=%d)", oid), nil
+	}})
+	reg("pg_table_is_visible", funcDef{args: []types.Type{O}, ret: B, strict: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+		if c := cat(ec); c != nil {
+			return c.RelationVisible(types.OID(a[0].(int64))), nil
+		}
+		return false, nil
+	}})
+	for _, name := range []string{"pg_type_is_visible", "pg_function_is_visible"} {
+		reg(name, funcDef{args: []types.Type{O}, ret: B, strict: true, fn: func(*evalCtx, []types.Datum) (types.Datum, error) { return true, nil }})
+	}
+	reg("pg_encoding_to_char", funcDef{args: []types.Type{I4}, ret: types.Name, strict: true, pure: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+		if a[0].(int64) == 6 {
+			return "UTF8", nil
+		}
+		return "", nil
+	}})
+	reg("obj_description", funcDef{args: []types.Type{O, types.Name}, ret: T, strict: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+		if c := cat(ec); c != nil {
+			if d, ok := c.Description(types.OID(a[0].(int64)), a[1].(string), 0); ok {
+				return d, nil
+			}
+		}
+		return nil, nil
+	}})
+	reg("obj_description", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+		if c := cat(ec); c != nil {
+			if d, ok := c.Description(types.OID(a[0].(int64)), "", 0); ok {
+				return d, nil
+			}
+		}
+		return nil, nil
+	}})
+	reg("shobj_description", funcDef{args: []types.Type{O, types.Name}, ret: T, strict: true, fn: func(*evalCtx, []types.Datum) (types.Datum, error) { return nil, nil }})
+	reg("col_description", funcDef{args: []types.Type{O, I4}, ret: T, strict: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+		if c := cat(ec); c != nil {
+			if d, ok := c.Description(types.OID(a[0].(int64)), "pg_class", int32(a[1].(int64))); ok {
+				return d, nil
+			}
+		}
+		return nil, nil
+	}})
+	viewdef := func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+		if c := cat(ec); c != nil {
+			if d, ok := c.ViewDef(types.OID(a[0].(int64))); ok {
+				return d, nil
+			}
+		}
+		return nil, nil
+	}
+	reg("pg_get_viewdef", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: viewdef})
+	reg("pg_get_viewdef", funcDef{args: []types.Type{O, B}, ret: T, strict: true, fn: viewdef})
+	// No column defaults, constraints or indexes exist yet: their
+	// definitions are NULL, as for an OID that names nothing.
+	none := func(*evalCtx, []types.Datum) (types.Datum, error) { return nil, nil }
+	reg("pg_get_expr", funcDef{args: []types.Type{T, O}, ret: T, strict: true, fn: none})
+	reg("pg_get_expr", funcDef{args: []types.Type{T, O, B}, ret: T, strict: true, fn: none})
+	reg("pg_get_constraintdef", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: none})
+	reg("pg_get_constraintdef", funcDef{args: []types.Type{O, B}, ret: T, strict: true, fn: none})
+	reg("pg_get_indexdef", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: none})
+	reg("pg_get_indexdef", funcDef{args: []types.Type{O, I4, B}, ret: T, strict: true, fn: none})
+	reg("pg_relation_is_publishable", funcDef{args: []types.Type{types.Regclass}, ret: B, strict: true, fn: func(*evalCtx, []types.Datum) (types.Datum, error) { return false, nil }})
+	reg("pg_get_statisticsobjdef_columns", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: none})
+	size := func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+		if c := cat(ec); c != nil {
+			return c.RelationSize(types.OID(a[0].(int64))), nil
+		}
+		return int64(0), nil
+	}
+	for _, n := range []string{"pg_table_size", "pg_relation_size", "pg_total_relation_size"} {
+		reg(n, funcDef{args: []types.Type{types.Regclass}, ret: types.Int8, strict: true, fn: size})
+	}
+	reg("pg_indexes_size", funcDef{args: []types.Type{types.Regclass}, ret: types.Int8, strict: true, fn: func(*evalCtx, []types.Datum) (types.Datum, error) { return int64(0), nil }})
+	reg("pg_size_pretty", funcDef{args: []types.Type{types.Int8}, ret: T, strict: true, pure: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+		return sizePretty(a[0].(int64)), nil
+	}})
+	nameArr, _ := types.ArrayOf(types.Name)
+	reg("current_schemas", funcDef{args: []types.Type{B}, ret: nameArr, strict: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+		out := &types.Array{Elem: types.Name}
+		if a[0].(bool) {
+			out.Vals = append(out.Vals, "pg_catalog")
+		}
+		if c := cat(ec); c != nil {
+			for _, s := range c.SearchPath() {
+				out.Vals = append(out.Vals, s)
+			}
+		}
+		return out, nil
+	}})
+}
+
+// sizePretty is PostgreSQL 15's pg_size_pretty(bigint): bytes below
+// 10 kB, then the largest unit that keeps the number under 20 480, the
+// last bit rounded half away from zero.
+func sizePretty(n int64) string {
+	const limit = 10 * 1024
+	const limit2 = limit*2 - 1
+	abs := func(x int64) int64 {
+		if x < 0 {
+			return -x
+		}
+		return x
+	}
+	half := func(x int64) int64 {
+		if x < 0 {
+			return (x - 1) / 2
+		}
+		return (x + 1) / 2
+	}
+	if abs(n) < limit {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	n >>= 9 // one extra bit for rounding
+	for _, unit := range []string{"kB", "MB", "GB", "TB"} {
+		if abs(n) < limit2 {
+			return fmt.Sprintf("%d %s", half(n), unit)
+		}
+		n >>= 10
+	}
+	return fmt.Sprintf("%d PB", half(n))
+}

@@ -1,0 +1,472 @@
+package session
+
+import (
+	"context"
+	"strings"
+
+	"github.com/sluicedb/sluice/catalog"
+	"github.com/sluicedb/sluice/connectors"
+	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/sql/types"
+)
+
+// pg_catalog relations, computed from the catalog state when scanned, with
+// PostgreSQL 15's columns (types sluice lacks are stood in for: aclitem[]
+// and the node trees as text, xid as text, int2vector/oidvector as
+// arrays). Lake tables are relkind 'r' (managed and external alike: BI
+// tools list them as tables), views 'v'.
+
+// Well-known OIDs of PostgreSQL 15.
+const (
+	oidPgCatalog   = 11
+	oidPublic      = 2200
+	oidInfoSchema  = 13000 // PostgreSQL assigns it at initdb; any stable value will do
+	oidPgClass     = 1259
+	oidPgNamespace = 2615
+	oidDatabase    = 16384
+	oidHeapAM      = 2
+	oidBtreeAM     = 403
+	collDefault    = 100
+	collC          = 950
+)
+
+var (
+	tChar     = types.Type{OID: types.OIDChar, Typmod: -1}
+	tRegproc  = types.Type{OID: types.OIDRegproc, Typmod: -1}
+	tText     = types.Text
+	tName     = types.Name
+	tOid      = types.Oid
+	tTextArr  = arrayOf(types.Text)
+	tInt2Arr  = arrayOf(types.Int2)
+	tOidArr   = arrayOf(types.Oid)
+	tCharArr  = arrayOf(tChar)
+	tNodeTree = types.Text
+	tXid      = types.Text
+	tACL      = arrayOf(types.Text)
+)
+
+func arrayOf(t types.Type) types.Type {
+	a, _ := types.ArrayOf(t)
+	return a
+}
+
+func cols(spec ...any) []connectors.Column {
+	out := make([]connectors.Column, 0, len(spec)/2)
+	for i := 0; i < len(spec); i += 2 {
+		out = append(out, connectors.Column{Name: spec[i].(string), Type: spec[i+1].(types.Type)})
+	}
+	return out
+}
+
+// catalogRelation serves pg_catalog.name (nil if sluice has no such relation).
+func (s *Session) catalogRelation(name string) planner.Relation {
+	mk := func(c []connectors.Column, rows func() [][]types.Datum) planner.Relation {
+		return virtualTable("pg_catalog", name, c, rows)
+	}
+	B, I2, I4, F4 := types.Bool, types.Int2, types.Int4, types.Float4
+	switch name {
+	case "pg_namespace":
+		return mk(cols("oid", tOid, "nspname", tName, "nspowner", tOid, "nspacl", tACL), s.pgNamespace)
+	case "pg_class":
+		return mk(cols("oid", tOid, "relname", tName, "relnamespace", tOid, "reltype", tOid, "reloftype", tOid,
+			"relowner", tOid, "relam", tOid, "relfilenode", tOid, "reltablespace", tOid, "relpages", I4, "reltuples", F4,
+			"relallvisible", I4, "reltoastrelid", tOid, "relhasindex", B, "relisshared", B, "relpersistence", tChar,
+			"relkind", tChar, "relnatts", I2, "relchecks", I2, "relhasrules", B, "relhastriggers", B, "relhassubclass", B,
+			"relrowsecurity", B, "relforcerowsecurity", B, "relispopulated", B, "relreplident", tChar, "relispartition", B,
+			"relrewrite", tOid, "relfrozenxid", tXid, "relminmxid", tXid, "relacl", tACL, "reloptions", tTextArr,
+			"relpartbound", tNodeTree), s.pgClass)
+	case "pg_attribute":
+		return mk(cols("attrelid", tOid, "attname", tName, "atttypid", tOid, "attstattarget", I4, "attlen", I2,
+			"attnum", I2, "attndims", I4, "attcacheoff", I4, "atttypmod", I4, "attbyval", B, "attalign", tChar,
+			"attstorage", tChar, "attcompression", tChar, "attnotnull", B, "atthasdef", B, "atthasmissing", B,
+			"attidentity", tChar, "attgenerated", tChar, "attisdropped", B, "attislocal", B, "attinhcount", I4,
+			"attcollation", tOid, "attacl", tACL, "attoptions", tTextArr, "attfdwoptions", tTextArr, "attmissingval", tText), s.pgAttribute)
+	case "pg_type":
+		return mk(cols("oid", tOid, "typname", tName, "typnamespace", tOid, "typowner", tOid, "typlen", I2,
+			"typbyval", B, "typtype", tChar, "typcategory", tChar, "typispreferred", B, "typisdefined", B,
+			"typdelim", tChar, "typrelid", tOid, "typsubscript", tRegproc, "typelem", tOid, "typarray", tOid,
+			"typinput", tRegproc, "typoutput", tRegproc, "typreceive", tRegproc, "typsend", tRegproc,
+			"typmodin", tRegproc, "typmodout", tRegproc, "typanalyze", tRegproc, "typalign", tChar, "typstorage", tChar,
+			"typnotnull", B, "typbasetype", tOid, "typtypmod", I4, "typndims", I4, "typcollation", tOid,
+			"typdefaultbin", tNodeTree, "typdefault", tText, "typacl", tACL), pgType)
+	case "pg_database":
+		return mk(cols("oid", tOid, "datname", tName, "datdba", tOid, "encoding", I4, "datlocprovider", tChar,
+			"datistemplate", B, "datallowconn", B, "datconnlimit", I4, "datfrozenxid", tXid, "datminmxid", tXid,
+			"dattablespace", tOid, "datcollate", tText, "datctype", tText, "daticulocale", tText, "datcollversion", tText,
+			"datacl", tACL), func() [][]types.Datum {
+			return [][]types.Datum{{int64(oidDatabase), DatabaseName, int64(10), int64(6), "c", false, true, int64(-1),
+				"722", "1", int64(1663), "C.UTF-8", "C.UTF-8", nil, nil, nil}}
+		})
+	case "pg_roles":
+		return mk(cols("rolname", tName, "rolsuper", B, "rolinherit", B, "rolcreaterole", B, "rolcreatedb", B,
+			"rolcanlogin", B, "rolreplication", B, "rolconnlimit", I4, "rolpassword", tText,
+			"rolvaliduntil", types.TimestamptzT, "rolbypassrls", B, "rolconfig", tTextArr, "oid", tOid), func() [][]types.Datum {
+			var out [][]types.Datum
+			for _, r := range s.m.Roles.List() {
+				out = append(out, []types.Datum{r.Name, r.Superuser, true, r.CreateRole, r.CreateDB, r.Login, false,
+					int64(-1), "********", nil, r.Superuser, nil, int64(r.OID)})
+			}
+			return out
+		})
+	case "pg_user":
+		return mk(cols("usename", tName, "usesysid", tOid, "usecreatedb", B, "usesuper", B, "userepl", B,
+			"usebypassrls", B, "passwd", tText, "valuntil", types.TimestamptzT, "useconfig", tTextArr), func() [][]types.Datum {
+			var out [][]types.Datum
+			for _, r := range s.m.Roles.List() {
+				if r.Login {
+					out = append(out, []types.Datum{r.Name, int64(r.OID), r.CreateDB, r.Superuser, false, r.Superuser, "********", nil, nil})
+				}
+			}
+			return out
+		})
+	case "pg_am":
+		return mk(cols("oid", tOid, "amname", tName, "amhandler", tRegproc, "amtype", tChar), func() [][]types.Datum {
+			return [][]types.Datum{{int64(oidHeapAM), "heap", int64(0), "t"}, {int64(oidBtreeAM), "btree", int64(0), "i"}}
+		})
+	case "pg_description":
+		return mk(cols("objoid", tOid, "classoid", tOid, "objsubid", I4, "description", tText), s.pgDescription)
+	case "pg_tables":
+		return mk(cols("schemaname", tName, "tablename", tName, "tableowner", tName, "tablespace", tName,
+			"hasindexes", B, "hasrules", B, "hastriggers", B, "rowsecurity", B), func() [][]types.Datum {
+			var out [][]types.Datum
+			for _, r := range s.catState().Sorted() {
+				if r.Kind != catalog.View {
+					out = append(out, []types.Datum{r.Schema, r.Name, ownerName(r.Owner), nil, false, false, false, false})
+				}
+			}
+			return out
+		})
+	case "pg_views":
+		return mk(cols("schemaname", tName, "viewname", tName, "viewowner", tName, "definition", tText), func() [][]types.Datum {
+			var out [][]types.Datum
+			for _, r := range s.catState().Sorted() {
+				if r.Kind == catalog.View {
+					out = append(out, []types.Datum{r.Schema, r.Name, ownerName(r.Owner), viewDefinition(r)})
+				}
+			}
+			return out
+		})
+	case "pg_index":
+		return mk(cols("indexrelid", tOid, "indrelid", tOid, "indnatts", I2, "indnkeyatts", I2, "indisunique", B,
+			"indnullsnotdistinct", B, "indisprimary", B, "indisexclusion", B, "indimmediate", B, "indisclustered", B,
+			"indisvalid", B, "indcheckxmin", B, "indisready", B, "indislive", B, "indisreplident", B, "indkey", tInt2Arr,
+			"indcollation", tOidArr, "indclass", tOidArr, "indoption", tInt2Arr, "indexprs", tNodeTree, "indpred", tNodeTree), none)
+	case "pg_constraint":
+		return mk(cols("oid", tOid, "conname", tName, "connamespace", tOid, "contype", tChar, "condeferrable", B,
+			"condeferred", B, "convalidated", B, "conrelid", tOid, "contypid", tOid, "conindid", tOid, "conparentid", tOid,
+			"confrelid", tOid, "confupdtype", tChar, "confdeltype", tChar, "confmatchtype", tChar, "conislocal", B,
+			"coninhcount", I4, "connoinherit", B, "conkey", tInt2Arr, "confkey", tInt2Arr, "conpfeqop", tOidArr,
+			"conppeqop", tOidArr, "conffeqop", tOidArr, "confdelsetcols", tInt2Arr, "conexclop", tOidArr, "conbin", tNodeTree), none)
+	case "pg_attrdef":
+		return mk(cols("oid", tOid, "adrelid", tOid, "adnum", I2, "adbin", tNodeTree), none)
+	case "pg_inherits":
+		return mk(cols("inhrelid", tOid, "inhparent", tOid, "inhseqno", I4, "inhdetachpending", B), none)
+	case "pg_enum":
+		return mk(cols("oid", tOid, "enumtypid", tOid, "enumsortorder", F4, "enumlabel", tName), none)
+	case "pg_policy":
+		return mk(cols("oid", tOid, "polname", tName, "polrelid", tOid, "polcmd", tChar, "polpermissive", B,
+			"polroles", tOidArr, "polqual", tNodeTree, "polwithcheck", tNodeTree), none)
+	case "pg_statistic_ext":
+		return mk(cols("oid", tOid, "stxrelid", tOid, "stxname", tName, "stxnamespace", tOid, "stxowner", tOid,
+			"stxstattarget", I4, "stxkeys", tInt2Arr, "stxkind", tCharArr, "stxexprs", tNodeTree), none)
+	case "pg_publication":
+		return mk(cols("oid", tOid, "pubname", tName, "pubowner", tOid, "puballtables", B, "pubinsert", B,
+			"pubupdate", B, "pubdelete", B, "pubtruncate", B, "pubviaroot", B), none)
+	case "pg_publication_rel":
+		return mk(cols("oid", tOid, "prpubid", tOid, "prrelid", tOid, "prqual", tNodeTree, "prattrs", tInt2Arr), none)
+	case "pg_publication_namespace":
+		return mk(cols("oid", tOid, "pnpubid", tOid, "pnnspid", tOid), none)
+	case "pg_trigger":
+		return mk(cols("oid", tOid, "tgrelid", tOid, "tgparentid", tOid, "tgname", tName, "tgfoid", tOid, "tgtype", I2,
+			"tgenabled", tChar, "tgisinternal", B, "tgconstrrelid", tOid, "tgconstrindid", tOid, "tgconstraint", tOid,
+			"tgdeferrable", B, "tginitdeferred", B, "tgnargs", I2, "tgattr", tInt2Arr, "tgargs", types.Bytea,
+			"tgqual", tNodeTree, "tgoldtable", tName, "tgnewtable", tName), none)
+	case "pg_rewrite":
+		return mk(cols("oid", tOid, "rulename", tName, "ev_class", tOid, "ev_type", tChar, "ev_enabled", tChar,
+			"is_instead", B, "ev_qual", tNodeTree, "ev_action", tNodeTree), none)
+	case "pg_depend":
+		return mk(cols("classid", tOid, "objid", tOid, "objsubid", I4, "refclassid", tOid, "refobjid", tOid,
+			"refobjsubid", I4, "deptype", tChar), none)
+	case "pg_sequence":
+		return mk(cols("seqrelid", tOid, "seqtypid", tOid, "seqstart", types.Int8, "seqincrement", types.Int8,
+			"seqmax", types.Int8, "seqmin", types.Int8, "seqcache", types.Int8, "seqcycle", B), none)
+	case "pg_extension":
+		return mk(cols("oid", tOid, "extname", tName, "extowner", tOid, "extnamespace", tOid, "extrelocatable", B,
+			"extversion", tText, "extconfig", tOidArr, "extcondition", tTextArr), none)
+	case "pg_foreign_table":
+		return mk(cols("ftrelid", tOid, "ftserver", tOid, "ftoptions", tTextArr), none)
+	case "pg_collation":
+		return mk(cols("oid", tOid, "collname", tName, "collnamespace", tOid, "collowner", tOid, "collprovider", tChar,
+			"collisdeterministic", B, "collencoding", I4, "collcollate", tText, "collctype", tText, "colliculocale", tText,
+			"collversion", tText), func() [][]types.Datum {
+			return [][]types.Datum{
+				{int64(collDefault), "default", int64(oidPgCatalog), int64(10), "d", true, int64(-1), nil, nil, nil, nil},
+				{int64(collC), "C", int64(oidPgCatalog), int64(10), "c", true, int64(-1), "C", "C", nil, nil},
+			}
+		})
+	}
+	return nil
+}
+
+func none() [][]types.Datum { return nil }
+
+// virtualTable is a table of computed rows in a system schema.
+func virtualTable(schema, name string, c []connectors.Column, rows func() [][]types.Datum) *planner.SourceTable {
+	t := systemTable(name, c, rows)
+	t.Schema = schema
+	return t
+}
+
+func ownerName(o string) string {
+	if o == "" {
+		return catalog.BootstrapUser
+	}
+	return o
+}
+
+func (s *Session) roleOID(name string) int64 {
+	if r, ok := s.m.Roles.Get(ownerName(name)); ok {
+		return int64(r.OID)
+	}
+	return 10
+}
+
+func schemaOID(st *catalog.State, name string) int64 {
+	if ns := st.Schemas[name]; ns != nil {
+		return int64(ns.ID)
+	}
+	return 0
+}
+
+func (s *Session) pgNamespace() [][]types.Datum {
+	st := s.catState()
+	out := [][]types.Datum{
+		{int64(oidPgCatalog), "pg_catalog", int64(10), nil},
+		{int64(oidInfoSchema), "information_schema", int64(10), nil},
+	}
+	for _, ns := range st.Schemas {
+		owner := s.roleOID(ns.Owner)
+		if ns.Name == "public" {
+			owner = 6171 // pg_database_owner, as in PostgreSQL 15
+		}
+		out = append(out, []types.Datum{int64(ns.ID), ns.Name, owner, nil})
+	}
+	return out
+}
+
+func (s *Session) pgClass() [][]types.Datum {
+	st := s.catState()
+	var out [][]types.Datum
+	for _, r := range st.Sorted() {
+		kind, am, rules, ident := "r", int64(oidHeapAM), false, "d"
+		if r.Kind == catalog.View {
+			kind, am, rules, ident = "v", 0, true, "n"
+		}
+		out = append(out, []types.Datum{int64(r.ID), r.Name, schemaOID(st, r.Schema), int64(0), int64(0),
+			s.roleOID(r.Owner), am, int64(r.ID), int64(0), int64(0), float64(-1), int64(0), int64(0), false, false,
+			"p", kind, int64(len(r.Columns)), int64(0), rules, false, false, false, false, true, ident, false,
+			int64(0), "0", "1", nil, nil, nil})
+	}
+	return out
+}
+
+func (s *Session) pgAttribute() [][]types.Datum {
+	var out [][]types.Datum
+	for _, r := range s.catState().Sorted() {
+		for i, c := range r.Columns {
+			t := types.Type{OID: c.TypeOID, Typmod: c.Typmod}
+			ln, byval, align, storage := typeLayout(t)
+			ndims := int64(0)
+			if t.IsArray() {
+				ndims = 1
+			}
+			out = append(out, []types.Datum{int64(r.ID), c.Name, int64(c.TypeOID), int64(-1), ln, int64(i + 1), ndims,
+				int64(-1), int64(c.Typmod), byval, align, storage, "", c.NotNull, false, false, "", "", false, true,
+				int64(0), typeCollation(t), nil, nil, nil, nil})
+		}
+	}
+	return out
+}
+
+// typeLayout is a type's typlen, typbyval, typalign and typstorage.
+func typeLayout(t types.Type) (int64, bool, string, string) {
+	d, ok := types.Lookup(t.OID)
+	if !ok {
+		return -1, false, "i", "x"
+	}
+	switch d.Len {
+	case 1:
+		return 1, true, "c", "p"
+	case 2:
+		return 2, true, "s", "p"
+	case 4:
+		return 4, true, "i", "p"
+	case 8:
+		return 8, true, "d", "p"
+	case 16:
+		if t.OID == types.OIDInterval {
+			return 16, false, "d", "p"
+		}
+		return 16, false, "c", "p"
+	case 64:
+		return 64, false, "c", "p"
+	}
+	if t.OID == types.OIDNumeric {
+		return -1, false, "i", "m"
+	}
+	if t.IsArray() {
+		e, _ := types.ElemOf(t)
+		if _, _, a, _ := typeLayout(e); a == "d" {
+			return int64(d.Len), false, "d", "x"
+		}
+	}
+	return int64(d.Len), false, "i", "x"
+}
+
+func typeCollation(t types.Type) int64 {
+	switch t.OID {
+	case types.OIDText, types.OIDVarchar, types.OIDBpchar:
+		return collDefault
+	case types.OIDName:
+		return collC
+	}
+	return 0
+}
+
+// preferred marks each category's preferred type, as pg_type does.
+var preferred = map[types.OID]bool{types.OIDBool: true, types.OIDText: true, types.OIDFloat8: true,
+	types.OIDTimestamptz: true, types.OIDInterval: true, types.OIDOid: true}
+
+func pgType() [][]types.Datum {
+	var out [][]types.Datum
+	for _, d := range types.All() {
+		t := types.Type{OID: d.OID, Typmod: -1}
+		ln, byval, align, storage := typeLayout(t)
+		typtype := "b"
+		if d.OID == types.OIDVoid || d.OID == types.OIDUnknown || d.OID == types.OIDRecord {
+			typtype = "p"
+		}
+		elem, arr := int64(0), int64(0)
+		if e, ok := types.ElemOf(t); ok {
+			elem = int64(e.OID)
+		}
+		if a, ok := types.ArrayOf(t); ok {
+			arr = int64(a.OID)
+		}
+		out = append(out, []types.Datum{int64(d.OID), d.Name, int64(oidPgCatalog), int64(10), ln, byval, typtype,
+			string(d.Category), preferred[d.OID], true, ",", int64(0), int64(0), elem, arr, int64(0), int64(0), int64(0),
+			int64(0), int64(0), int64(0), int64(0), align, storage, false, int64(0), int64(-1), int64(0),
+			typeCollation(t), nil, nil, nil})
+	}
+	return out
+}
+
+func (s *Session) pgDescription() [][]types.Datum {
+	st := s.catState()
+	var out [][]types.Datum
+	for _, ns := range st.Schemas {
+		if ns.Comment != "" {
+			out = append(out, []types.Datum{int64(ns.ID), int64(oidPgNamespace), int64(0), ns.Comment})
+		}
+	}
+	for _, r := range st.Sorted() {
+		if r.Comment != "" {
+			out = append(out, []types.Datum{int64(r.ID), int64(oidPgClass), int64(0), r.Comment})
+		}
+		for i, c := range r.Columns {
+			if c.Comment != "" {
+				out = append(out, []types.Datum{int64(r.ID), int64(oidPgClass), int64(i + 1), c.Comment})
+			}
+		}
+	}
+	return out
+}
+
+// viewDefinition is pg_get_viewdef's text: the deparsed query, indented
+// and terminated as PostgreSQL prints it.
+func viewDefinition(r *catalog.Relation) string {
+	return " " + strings.TrimSpace(r.SQL) + ";"
+}
+
+// catalogInfo answers the planner's catalog functions for this session.
+type catalogInfo struct{ s *Session }
+
+func (c catalogInfo) RoleName(oid types.OID) (string, bool) {
+	for _, r := range c.s.m.Roles.List() {
+		if r.OID == oid {
+			return r.Name, true
+		}
+	}
+	if oid == 6171 {
+		return "pg_database_owner", true
+	}
+	return "", false
+}
+
+func (c catalogInfo) RelationVisible(oid types.OID) bool {
+	r := c.s.catState().ByID(oid)
+	if r == nil {
+		return false
+	}
+	x := c.s.lookupRel(c.s.catState(), "", r.Name)
+	return x != nil && x.ID == r.ID
+}
+
+func (c catalogInfo) Description(obj types.OID, cat string, sub int32) (string, bool) {
+	st := c.s.catState()
+	if cat == "" || cat == "pg_class" {
+		if r := st.ByID(obj); r != nil {
+			if sub == 0 {
+				return r.Comment, r.Comment != ""
+			}
+			if int(sub) <= len(r.Columns) && sub > 0 {
+				cm := r.Columns[sub-1].Comment
+				return cm, cm != ""
+			}
+			return "", false
+		}
+	}
+	if cat == "" || cat == "pg_namespace" {
+		for _, ns := range st.Schemas {
+			if ns.ID == obj {
+				return ns.Comment, ns.Comment != ""
+			}
+		}
+	}
+	return "", false
+}
+
+func (c catalogInfo) ViewDef(oid types.OID) (string, bool) {
+	r := c.s.catState().ByID(oid)
+	if r == nil || r.Kind != catalog.View {
+		return "", false
+	}
+	return viewDefinition(r), true
+}
+
+func (c catalogInfo) SearchPath() []string {
+	var out []string
+	st := c.s.catState()
+	for _, p := range c.s.searchPath() {
+		if st.Schemas[p] != nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (c catalogInfo) RelationSize(oid types.OID) int64 {
+	r := c.s.catState().ByID(oid)
+	if r == nil || r.Kind == catalog.View {
+		return 0
+	}
+	rel, err := c.s.relation(r)
+	if err != nil {
+		return 0
+	}
+	st, err := rel.(*planner.SourceTable).Provider.Stats(context.Background())
+	if err != nil {
+		return 0
+	}
+	return st.Bytes
+}
