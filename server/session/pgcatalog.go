@@ -163,6 +163,8 @@ func (s *Session) catalogRelation(name string) planner.Relation {
 		return mk(cols("inhrelid", tOid, "inhparent", tOid, "inhseqno", I4, "inhdetachpending", B), none)
 	case "pg_enum":
 		return mk(cols("oid", tOid, "enumtypid", tOid, "enumsortorder", F4, "enumlabel", tName), none)
+	case "pg_settings":
+		return s.pgSettings()
 	case "pg_policy":
 		return mk(cols("oid", tOid, "polname", tName, "polrelid", tOid, "polcmd", tChar, "polpermissive", B,
 			"polroles", tOidArr, "polqual", tNodeTree, "polwithcheck", tNodeTree), none)

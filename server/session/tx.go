@@ -53,6 +53,12 @@ func (t sessionTables) Relation(schema, name string) (planner.Relation, error) {
 	if schema == "sluice_catalog" {
 		return t.s.systemRelation(name), nil
 	}
+	if schema == "information_schema" {
+		if rel := t.s.infoSchemaRelation(name); rel != nil {
+			return rel, nil
+		}
+		return nil, nil
+	}
 	// pg_catalog is searched before the path, as in PostgreSQL.
 	if schema == "pg_catalog" || schema == "" {
 		if rel := t.s.catalogRelation(name); rel != nil {

@@ -1,0 +1,211 @@
+package session
+
+import (
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/sluicedb/sluice/catalog"
+	"github.com/sluicedb/sluice/connectors"
+	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/sql/types"
+)
+
+// information_schema views over the catalog (the SQL-standard names many
+// tools read instead of pg_catalog), and pg_settings.
+
+var (
+	tVarchar = types.Varchar
+	tInt     = types.Int4
+)
+
+// infoSchemaRelation serves information_schema.name (nil if absent).
+func (s *Session) infoSchemaRelation(name string) planner.Relation {
+	mk := func(c []connectors.Column, rows func() [][]types.Datum) planner.Relation {
+		return virtualTable("information_schema", name, c, rows)
+	}
+	switch name {
+	case "schemata":
+		return mk(cols("catalog_name", tName, "schema_name", tName, "schema_owner", tName, "default_character_set_catalog", tName,
+			"default_character_set_schema", tName, "default_character_set_name", tName, "sql_path", tVarchar), func() [][]types.Datum {
+			out := [][]types.Datum{{DatabaseName, "information_schema", catalog.BootstrapUser, nil, nil, nil, nil},
+				{DatabaseName, "pg_catalog", catalog.BootstrapUser, nil, nil, nil, nil}}
+			for _, ns := range sortedSchemas(s.catState()) {
+				owner := ownerName(ns.Owner)
+				if ns.Name == "public" {
+					owner = "pg_database_owner"
+				}
+				out = append(out, []types.Datum{DatabaseName, ns.Name, owner, nil, nil, nil, nil})
+			}
+			return out
+		})
+	case "tables":
+		return mk(cols("table_catalog", tName, "table_schema", tName, "table_name", tName, "table_type", tVarchar,
+			"self_referencing_column_name", tName, "reference_generation", tVarchar, "user_defined_type_catalog", tName,
+			"user_defined_type_schema", tName, "user_defined_type_name", tName, "is_insertable_into", tVarchar,
+			"is_typed", tVarchar, "commit_action", tVarchar), func() [][]types.Datum {
+			var out [][]types.Datum
+			for _, r := range s.catState().Sorted() {
+				kind, ins := "BASE TABLE", "YES"
+				switch r.Kind {
+				case catalog.View:
+					kind, ins = "VIEW", "NO"
+				case catalog.External:
+					ins = "NO"
+				}
+				out = append(out, []types.Datum{DatabaseName, r.Schema, r.Name, kind, nil, nil, nil, nil, nil, ins, "NO", nil})
+			}
+			return out
+		})
+	case "views":
+		return mk(cols("table_catalog", tName, "table_schema", tName, "table_name", tName, "view_definition", tVarchar,
+			"check_option", tVarchar, "is_updatable", tVarchar, "is_insertable_into", tVarchar, "is_trigger_updatable", tVarchar,
+			"is_trigger_deletable", tVarchar, "is_trigger_insertable_into", tVarchar), func() [][]types.Datum {
+			var out [][]types.Datum
+			for _, r := range s.catState().Sorted() {
+				if r.Kind == catalog.View {
+					out = append(out, []types.Datum{DatabaseName, r.Schema, r.Name, viewDefinition(r), "NONE", "NO", "NO", "NO", "NO", "NO"})
+				}
+			}
+			return out
+		})
+	case "columns":
+		spec := []any{"table_catalog", tName, "table_schema", tName, "table_name", tName, "column_name", tName,
+			"ordinal_position", tInt, "column_default", tVarchar, "is_nullable", tVarchar, "data_type", tVarchar,
+			"character_maximum_length", tInt, "character_octet_length", tInt, "numeric_precision", tInt,
+			"numeric_precision_radix", tInt, "numeric_scale", tInt, "datetime_precision", tInt, "interval_type", tVarchar,
+			"interval_precision", tInt}
+		for _, n := range []string{"character_set_catalog", "character_set_schema", "character_set_name", "collation_catalog",
+			"collation_schema", "collation_name", "domain_catalog", "domain_schema", "domain_name", "udt_catalog", "udt_schema",
+			"udt_name", "scope_catalog", "scope_schema", "scope_name"} {
+			spec = append(spec, n, tName)
+		}
+		spec = append(spec, "maximum_cardinality", tInt, "dtd_identifier", tName)
+		for _, n := range []string{"is_self_referencing", "is_identity", "identity_generation", "identity_start",
+			"identity_increment", "identity_maximum", "identity_minimum", "identity_cycle", "is_generated",
+			"generation_expression", "is_updatable"} {
+			spec = append(spec, n, tVarchar)
+		}
+		return mk(cols(spec...), s.infoColumns)
+	}
+	return nil
+}
+
+func sortedSchemas(st *catalog.State) []*catalog.Namespace {
+	out := make([]*catalog.Namespace, 0, len(st.Schemas))
+	for _, ns := range st.Schemas {
+		out = append(out, ns)
+	}
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].Name < out[j-1].Name; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+func (s *Session) infoColumns() [][]types.Datum {
+	var out [][]types.Datum
+	for _, r := range s.catState().Sorted() {
+		updatable := "YES"
+		if r.Kind != catalog.Managed {
+			updatable = "NO"
+		}
+		for i, c := range r.Columns {
+			t := types.Type{OID: c.TypeOID, Typmod: c.Typmod}
+			nullable := "YES"
+			if c.NotNull {
+				nullable = "NO"
+			}
+			row := []types.Datum{DatabaseName, r.Schema, r.Name, c.Name, int64(i + 1), nil, nullable, sqlDataType(t)}
+			row = append(row, typeFacts(t)...)
+			udt := ""
+			if d, ok := types.Lookup(t.OID); ok {
+				udt = d.Name
+			}
+			row = append(row, nil, nil, nil, nil, nil, nil, nil, nil, nil, DatabaseName, "pg_catalog", udt, nil, nil, nil,
+				nil, strconv.Itoa(i+1), "NO", "NO", nil, nil, nil, nil, nil, "NO", "NEVER", nil, updatable)
+			out = append(out, row)
+		}
+	}
+	return out
+}
+
+// sqlDataType is information_schema's data_type: the SQL name without
+// modifiers, ARRAY for arrays.
+func sqlDataType(t types.Type) string {
+	if t.IsArray() {
+		return "ARRAY"
+	}
+	if d, ok := types.Lookup(t.OID); ok {
+		return d.SQLName
+	}
+	return "USER-DEFINED"
+}
+
+// typeFacts are character_maximum_length … interval_precision.
+func typeFacts(t types.Type) []types.Datum {
+	var maxLen, octets, prec, radix, scale, dtPrec types.Datum
+	switch t.OID {
+	case types.OIDVarchar, types.OIDBpchar:
+		if t.Typmod > 4 {
+			maxLen, octets = int64(t.Typmod-4), int64((t.Typmod-4)*4)
+		} else {
+			octets = int64(1073741824)
+		}
+	case types.OIDText:
+		octets = int64(1073741824)
+	case types.OIDInt2:
+		prec, radix, scale = int64(16), int64(2), int64(0)
+	case types.OIDInt4:
+		prec, radix, scale = int64(32), int64(2), int64(0)
+	case types.OIDInt8:
+		prec, radix, scale = int64(64), int64(2), int64(0)
+	case types.OIDFloat4:
+		prec, radix = int64(24), int64(2)
+	case types.OIDFloat8:
+		prec, radix = int64(53), int64(2)
+	case types.OIDNumeric:
+		radix = int64(10)
+		if t.Typmod >= 4 {
+			prec, scale = int64((t.Typmod-4)>>16), int64((t.Typmod-4)&0xffff)
+		}
+	case types.OIDDate:
+		dtPrec = int64(0)
+	case types.OIDTimestamp, types.OIDTimestamptz, types.OIDInterval:
+		dtPrec = int64(6)
+		if t.Typmod >= 0 && t.OID != types.OIDInterval {
+			dtPrec = int64(t.Typmod)
+		}
+	}
+	return []types.Datum{maxLen, octets, prec, radix, scale, dtPrec, nil, nil}
+}
+
+// pgSettings is pg_settings over the session's settings.
+func (s *Session) pgSettings() planner.Relation {
+	c := cols("name", tText, "setting", tText, "unit", tText, "category", tText, "short_desc", tText,
+		"extra_desc", tText, "context", tText, "vartype", tText, "source", tText, "min_val", tText, "max_val", tText,
+		"enumvals", tTextArr, "boot_val", tText, "reset_val", tText, "sourcefile", tText, "sourceline", tInt,
+		"pending_restart", types.Bool)
+	return virtualTable("pg_catalog", "pg_settings", c, func() [][]types.Datum {
+		var out [][]types.Datum
+		for _, name := range settingNames() {
+			st := settingsByKey[strings.ToLower(name)]
+			v, _ := s.set.get(st.name)
+			vartype := "string"
+			if st.check != nil && reflect.ValueOf(st.check).Pointer() == reflect.ValueOf(checkBool).Pointer() {
+				vartype = "bool"
+			}
+			context, source := "user", "default"
+			if st.readOnly {
+				context = "internal"
+			}
+			if v != st.def {
+				source = "session"
+			}
+			out = append(out, []types.Datum{st.name, v, nil, "Ungrouped", st.desc, nil, context, vartype, source,
+				nil, nil, nil, st.def, st.def, nil, nil, false})
+		}
+		return out
+	})
+}
