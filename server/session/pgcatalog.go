@@ -349,15 +349,19 @@ func pgType() [][]types.Datum {
 			typtype = "p"
 		}
 		elem, arr := int64(0), int64(0)
+		in, outp, recv, send, subscript := int64(0), int64(0), int64(0), int64(0), int64(0)
 		if e, ok := types.ElemOf(t); ok {
 			elem = int64(e.OID)
+			in, outp = int64(types.ProcOIDs["array_in"]), int64(types.ProcOIDs["array_out"])
+			recv, send = int64(types.ProcOIDs["array_recv"]), int64(types.ProcOIDs["array_send"])
+			subscript = int64(types.ProcOIDs["array_subscript_handler"])
 		}
 		if a, ok := types.ArrayOf(t); ok {
 			arr = int64(a.OID)
 		}
 		out = append(out, []types.Datum{int64(d.OID), d.Name, int64(oidPgCatalog), int64(10), ln, byval, typtype,
-			string(d.Category), preferred[d.OID], true, ",", int64(0), int64(0), elem, arr, int64(0), int64(0), int64(0),
-			int64(0), int64(0), int64(0), int64(0), align, storage, false, int64(0), int64(-1), int64(0),
+			string(d.Category), preferred[d.OID], true, ",", int64(0), subscript, elem, arr, in, outp, recv,
+			send, int64(0), int64(0), int64(0), align, storage, false, int64(0), int64(-1), int64(0),
 			typeCollation(t), nil, nil, nil})
 	}
 	return out
@@ -471,4 +475,40 @@ func (c catalogInfo) RelationSize(oid types.OID) int64 {
 		return 0
 	}
 	return st.Bytes
+}
+
+// catalogOIDs are the pg_class OIDs of the pg_catalog relations sluice
+// serves (PostgreSQL 15's), so 'pg_class'::regclass and joins on
+// classoid work.
+var catalogOIDs = map[string]types.OID{
+	"pg_type": 1247,
+	"pg_foreign_table": 3118,
+	"pg_roles": 12000,
+	"pg_settings": 12104,
+	"pg_attribute": 1249,
+	"pg_proc": 1255,
+	"pg_class": 1259,
+	"pg_attrdef": 2604,
+	"pg_constraint": 2606,
+	"pg_inherits": 2611,
+	"pg_index": 2610,
+	"pg_am": 2601,
+	"pg_statistic_ext": 3381,
+	"pg_rewrite": 2618,
+	"pg_trigger": 2620,
+	"pg_description": 2609,
+	"pg_enum": 3501,
+	"pg_namespace": 2615,
+	"pg_depend": 2608,
+	"pg_database": 1262,
+	"pg_extension": 3079,
+	"pg_policy": 3256,
+	"pg_collation": 3456,
+	"pg_sequence": 2224,
+	"pg_publication": 6104,
+	"pg_publication_namespace": 6237,
+	"pg_publication_rel": 6106,
+	"pg_user": 12014,
+	"pg_views": 12028,
+	"pg_tables": 12033,
 }

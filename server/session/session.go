@@ -217,6 +217,11 @@ func (r sessionRelations) RelationOID(name string) (types.OID, bool) {
 			return 0, false
 		}
 	}
+	if schema == "" || schema == "pg_catalog" {
+		if oid, ok := catalogOIDs[rel]; ok {
+			return oid, true
+		}
+	}
 	if d := r.s.lookupRel(r.s.catState(), schema, rel); d != nil {
 		return d.ID, true
 	}
@@ -252,6 +257,11 @@ func (r sessionRelations) NamespaceName(oid types.OID) (string, bool) {
 }
 
 func (r sessionRelations) RelationName(oid types.OID) (string, bool) {
+	for name, o := range catalogOIDs {
+		if o == oid {
+			return name, true
+		}
+	}
 	for _, t := range r.s.temp {
 		if t.OID == oid {
 			return t.Name, true

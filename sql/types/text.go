@@ -55,6 +55,16 @@ func AppendText(buf []byte, t Type, d Datum, f *Format) []byte {
 				return append(buf, name...)
 			}
 		}
+		if t.OID == OIDRegproc {
+			if v == 0 {
+				return append(buf, '-')
+			}
+			for name, oid := range ProcOIDs {
+				if int64(oid) == v {
+					return append(buf, name...)
+				}
+			}
+		}
 		if t.OID == OIDRegnamespace && f != nil && f.Relations != nil {
 			if name, ok := f.Relations.NamespaceName(OID(v)); ok {
 				return append(buf, name...)
@@ -351,7 +361,19 @@ func ParseText(t Type, s string, f *Format) (Datum, error) {
 	switch t.OID {
 	case OIDBool:
 		return parseBool(s)
-	case OIDInt2, OIDInt4, OIDInt8, OIDOid, OIDRegproc:
+	case OIDRegproc:
+		name := strings.TrimPrefix(strings.TrimSpace(s), "pg_catalog.")
+		if oid, ok := ProcOIDs[name]; ok {
+			return int64(oid), nil
+		}
+		if name == "-" {
+			return int64(0), nil
+		}
+		if v, err := ParseInt(Oid, s); err == nil {
+			return v, nil
+		}
+		return nil, sqlerr.New(sqlerr.UndefinedFunction, "function \"%s\" does not exist", s)
+	case OIDInt2, OIDInt4, OIDInt8, OIDOid:
 		return ParseInt(t, s)
 	case OIDRegtype:
 		return ParseRegtype(s)

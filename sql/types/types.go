@@ -307,3 +307,10 @@ func All() []Desc {
 	}
 	return out
 }
+
+// ProcOIDs are the pg_proc OIDs (PostgreSQL 15's) of the few functions
+// clients name as regproc: the array I/O functions pg_type lists.
+var ProcOIDs = map[string]OID{
+	"array_in": 750, "array_out": 751, "array_recv": 2400, "array_send": 2401,
+	"array_subscript_handler": 6179, "record_in": 2290, "record_out": 2291,
+}
