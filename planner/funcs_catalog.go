@@ -86,6 +86,7 @@ func init() {
 	reg("pg_get_constraintdef", funcDef{args: []types.Type{O, B}, ret: T, strict: true, fn: none})
 	reg("pg_get_indexdef", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: none})
 	reg("pg_get_indexdef", funcDef{args: []types.Type{O, I4, B}, ret: T, strict: true, fn: none})
+	reg("pg_get_serial_sequence", funcDef{args: []types.Type{T, T}, ret: T, strict: true, fn: none}) // no sequences
 	reg("pg_relation_is_publishable", funcDef{args: []types.Type{types.Regclass}, ret: B, strict: true, fn: func(*evalCtx, []types.Datum) (types.Datum, error) { return false, nil }})
 	reg("pg_get_statisticsobjdef_columns", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: none})
 	size := func(ec *evalCtx, a []types.Datum) (types.Datum, error) {

@@ -25,7 +25,7 @@ func (e *srfRefExpr) Eval(_ *evalCtx, row []types.Datum) (types.Datum, error) {
 	return row[len(row)-len(e.set.calls)+e.k], nil
 }
 
-var selectListSRFs = map[string]bool{"unnest": true, "generate_series": true}
+var selectListSRFs = map[string]bool{"unnest": true, "generate_series": true, "generate_subscripts": true}
 
 func (b *binder) srfCall(f *ast.FuncCall) (Expr, error) {
 	if b.srf == nil {

@@ -363,3 +363,23 @@ func TestPgJDBCMetadata(t *testing.T) {
 	}
 	t.Logf("%d metadata rows equal to PostgreSQL's; %d calls answer 0A000", len(kept), len(unsupported))
 }
+
+// TestSQLAlchemyInspector reflects a fixture with SQLAlchemy 1.4's
+// Inspector (schemas, tables, views, columns with types, nullability and
+// comments, keys, indexes, table comment, autoload) over psycopg2, in
+// sluice and in PostgreSQL: the printed facts must be equal.
+func TestSQLAlchemyInspector(t *testing.T) {
+	py := "/usr/bin/python3"
+	ok := exec.Command(py, "-c", "import sqlalchemy, psycopg2").Run() == nil
+	Need(t, ok, "SQLAlchemy and psycopg2 for /usr/bin/python3 (apt-get install python3-sqlalchemy python3-psycopg2)")
+	Need(t, postgresReachable(), "PostgreSQL at "+PostgresAddr())
+	srv := Start(t)
+	schema := fmt.Sprintf("sa_%d", os.Getpid())
+	pg, _ := url.Parse(PostgresURL())
+	pg.RawQuery = ""
+	want := runCmd(t, nil, py, "clients/sqlalchemy_inspect.py", "postgresql://"+pg.User.Username()+"@"+pg.Host+pg.Path, schema)
+	got := runCmd(t, nil, py, "clients/sqlalchemy_inspect.py", "postgresql://sluice@127.0.0.1:"+itoa(srv.Port)+"/sluice", schema)
+	if got != want {
+		t.Errorf("SQLAlchemy Inspector differs\n--- sluice\n%s\n--- postgres\n%s", got, want)
+	}
+}
