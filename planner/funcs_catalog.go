@@ -86,6 +86,17 @@ func init() {
 	reg("pg_get_constraintdef", funcDef{args: []types.Type{O, B}, ret: T, strict: true, fn: none})
 	reg("pg_get_indexdef", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: none})
 	reg("pg_get_indexdef", funcDef{args: []types.Type{O, I4, B}, ret: T, strict: true, fn: none})
+	procText := func(f func(Proc) string) func(*evalCtx, []types.Datum) (types.Datum, error) {
+		return func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+			if p, ok := procByOID(types.OID(a[0].(int64))); ok {
+				return f(p), nil
+			}
+			return nil, nil
+		}
+	}
+	reg("pg_get_function_arguments", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: procText(procArgs)})
+	reg("pg_get_function_identity_arguments", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: procText(procArgs)})
+	reg("pg_get_function_result", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: procText(func(p Proc) string { return p.Ret.String() })})
 	reg("pg_get_serial_sequence", funcDef{args: []types.Type{T, T}, ret: T, strict: true, fn: none}) // no sequences
 	reg("pg_relation_is_publishable", funcDef{args: []types.Type{types.Regclass}, ret: B, strict: true, fn: func(*evalCtx, []types.Datum) (types.Datum, error) { return false, nil }})
 	reg("pg_get_statisticsobjdef_columns", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: none})

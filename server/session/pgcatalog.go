@@ -103,7 +103,7 @@ func (s *Session) catalogRelation(name string) planner.Relation {
 			"rolvaliduntil", types.TimestamptzT, "rolbypassrls", B, "rolconfig", tTextArr, "oid", tOid), func() [][]types.Datum {
 			var out [][]types.Datum
 			for _, r := range s.m.Roles.List() {
-				out = append(out, []types.Datum{r.Name, r.Superuser, true, r.CreateRole, r.CreateDB, r.Login, false,
+				out = append(out, []types.Datum{r.Name, r.Superuser, true, r.CreateRole, r.CreateDB, r.Login, r.Superuser,
 					int64(-1), "********", nil, r.Superuser, nil, int64(r.OID)})
 			}
 			return out
@@ -165,6 +165,15 @@ func (s *Session) catalogRelation(name string) planner.Relation {
 		return mk(cols("oid", tOid, "enumtypid", tOid, "enumsortorder", F4, "enumlabel", tName), none)
 	case "pg_settings":
 		return s.pgSettings()
+	case "pg_auth_members":
+		return mk(cols("roleid", tOid, "member", tOid, "grantor", tOid, "admin_option", B), none)
+	case "pg_proc":
+		return mk(cols("oid", tOid, "proname", tName, "pronamespace", tOid, "proowner", tOid, "prolang", tOid,
+			"procost", F4, "prorows", F4, "provariadic", tOid, "prosupport", tRegproc, "prokind", tChar, "prosecdef", B,
+			"proleakproof", B, "proisstrict", B, "proretset", B, "provolatile", tChar, "proparallel", tChar,
+			"pronargs", I2, "pronargdefaults", I2, "prorettype", tOid, "proargtypes", tOidArr, "proallargtypes", tOidArr,
+			"proargmodes", tCharArr, "proargnames", tTextArr, "proargdefaults", tNodeTree, "protrftypes", tOidArr,
+			"prosrc", tText, "probin", tText, "prosqlbody", tNodeTree, "proconfig", tTextArr, "proacl", tACL), pgProc)
 	case "pg_policy":
 		return mk(cols("oid", tOid, "polname", tName, "polrelid", tOid, "polcmd", tChar, "polpermissive", B,
 			"polroles", tOidArr, "polqual", tNodeTree, "polwithcheck", tNodeTree), none)
@@ -511,4 +520,22 @@ var catalogOIDs = map[string]types.OID{
 	"pg_user":                  12014,
 	"pg_views":                 12028,
 	"pg_tables":                12033,
+}
+
+func pgProc() [][]types.Datum {
+	var out [][]types.Datum
+	for _, p := range planner.Procs() {
+		args := &types.Array{Elem: types.Oid}
+		for _, a := range p.Args {
+			args.Vals = append(args.Vals, int64(a.OID))
+		}
+		variadic := int64(0)
+		if p.Variadic && len(p.Args) > 0 {
+			variadic = int64(p.Args[len(p.Args)-1].OID)
+		}
+		out = append(out, []types.Datum{int64(p.OID), p.Name, int64(oidPgCatalog), int64(10), int64(12), float64(1), float64(0),
+			variadic, int64(0), string(p.Kind), false, false, p.Strict, false, string(p.Volatile), "s", int64(len(p.Args)),
+			int64(0), int64(p.Ret.OID), args, nil, nil, nil, nil, nil, p.Name, nil, nil, nil, nil})
+	}
+	return out
 }

@@ -11,4 +11,10 @@ CREATE VIEW FX.big_orders AS SELECT id, amount FROM FX.orders WHERE amount > 100
 \d FX.big_orders
 \dt+ FX.orders
 \d FX.nothing
+\df FX.*
+\dT FX.*
+\di FX.*
+\ds FX.*
+\dm FX.*
+\d FX.*
 DROP SCHEMA FX CASCADE;
