@@ -165,6 +165,35 @@ func (s *Session) catalogRelation(name string) planner.Relation {
 		return mk(cols("oid", tOid, "enumtypid", tOid, "enumsortorder", F4, "enumlabel", tName), none)
 	case "pg_settings":
 		return s.pgSettings()
+	case "pg_stat_activity":
+		return s.pgStatActivity()
+	case "pg_prepared_statements":
+		return mk(cols("name", tText, "statement", tText, "prepare_time", types.TimestamptzT, "parameter_types", arrayOf(types.Regtype),
+			"from_sql", B, "generic_plans", types.Int8, "custom_plans", types.Int8), func() [][]types.Datum {
+			var out [][]types.Datum
+			for name, p := range s.prepared {
+				if name == "" {
+					continue
+				}
+				pt := &types.Array{Elem: types.Regtype}
+				for _, t := range p.paramTypes {
+					pt.Vals = append(pt.Vals, int64(t.OID))
+				}
+				out = append(out, []types.Datum{name, p.sql, micros(p.created), pt, p.fromSQL, int64(0), int64(0)})
+			}
+			return out
+		})
+	case "pg_cursors":
+		return mk(cols("name", tText, "statement", tText, "is_holdable", B, "is_binary", B, "is_scrollable", B,
+			"creation_time", types.TimestamptzT), func() [][]types.Datum {
+			var out [][]types.Datum
+			for name, p := range s.portals {
+				if p.cursor {
+					out = append(out, []types.Datum{name, p.prep.sql, p.hold, false, false, nil})
+				}
+			}
+			return out
+		})
 	case "pg_auth_members":
 		return mk(cols("roleid", tOid, "member", tOid, "grantor", tOid, "admin_option", B), none)
 	case "pg_proc":

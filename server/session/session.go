@@ -114,6 +114,7 @@ type Session struct {
 	tempGen   int                  // bumped whenever the set of temporary tables changes
 	replaying bool                 // COMMIT is replaying a block's catalog changes
 	batch     bool                 // running a multi-statement simple query
+	act       activity             // what pg_stat_activity shows
 }
 
 var _ pgwire.Handler = (*Session)(nil)
@@ -123,6 +124,7 @@ func newSession(m *Manager, st *pgwire.Startup, key pgwire.BackendKey, n pgwire.
 		set: newSettings(), reported: map[string]string{}, prepared: map[string]*prepared{},
 		portals: map[string]*portal{}, temp: map[string]*planner.MemTable{}}
 	s.set.vals["session_authorization"] = role.Name
+	s.act.backendStart, s.act.stateChange, s.act.state = time.Now(), time.Now(), "idle"
 	if role.Superuser {
 		s.set.vals["is_superuser"] = "on"
 	}
@@ -393,6 +395,8 @@ func (s *Session) observe(tag string, start time.Time, err error) {
 
 // Query implements pgwire.Handler: the simple protocol.
 func (s *Session) Query(ctx context.Context, sql string, w *pgwire.ResultWriter) error {
+	s.beginActivity(sql)
+	defer func() { s.act.end(s.idleState()) }()
 	s.stmtTime = time.Now()
 	stmts, err := parse.Parse(sql)
 	if err != nil {
@@ -691,6 +695,8 @@ func (s *Session) Execute(ctx context.Context, name string, maxRows int, w *pgwi
 	if err := s.checkFailed(p.prep.stmt); err != nil {
 		return err
 	}
+	s.beginActivity(p.prep.sql)
+	defer func() { s.act.end(s.idleState()) }()
 	start := time.Now()
 	s.stmtTime = start
 	ctx, cancel := s.withTimeout(ctx)

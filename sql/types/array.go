@@ -19,7 +19,8 @@ var arrayOIDs = map[OID]OID{
 	OIDBool: 1000, OIDBytea: 1001, OIDChar: 1002, OIDName: 1003, OIDInt2: 1005, OIDInt4: 1007, OIDText: 1009,
 	OIDBpchar: 1014, OIDVarchar: 1015, OIDInt8: 1016, OIDFloat4: 1021, OIDFloat8: 1022, OIDOid: 1028,
 	OIDTimestamp: 1115, OIDDate: 1182, OIDTimestamptz: 1185, OIDInterval: 1187, OIDNumeric: 1231,
-	OIDUUID: 2951, OIDJSON: 199, OIDJSONB: 3807, OIDRegproc: 1008,
+	OIDUUID: 2951, OIDJSON: 199, OIDJSONB: 3807, OIDRegproc: 1008, OIDRegtype: 2211, OIDRegclass: 2210,
+	OIDRegnamespace: 4090,
 }
 
 var elemOIDs = func() map[OID]OID {
