@@ -71,13 +71,14 @@ func (s *Session) pgStatActivity() planner.Relation {
 		}
 		s.m.mu.Unlock()
 		for _, x := range sessions {
-			x.act.mu.Lock()
-			a := x.act
+			a := &x.act
+			a.mu.Lock()
 			row := []types.Datum{int64(oidDatabase), DatabaseName, int64(x.key.PID), nil, s.roleOID(x.user), x.user,
 				a.app, nil, nil, nil, micros(a.backendStart), nil, micros(a.queryStart), micros(a.stateChange),
 				nil, nil, a.state, nil, nil, nil, a.query, "client backend"}
-			x.act.mu.Unlock()
-			if a.state == "active" && x == s {
+			active := a.state == "active"
+			a.mu.Unlock()
+			if active && x == s {
 				row[11] = micros(s.txStartTime())
 			}
 			out = append(out, row)
