@@ -97,6 +97,7 @@ func init() {
 	reg("pg_get_function_arguments", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: procText(procArgs)})
 	reg("pg_get_function_identity_arguments", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: procText(procArgs)})
 	reg("pg_get_function_result", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: procText(func(p Proc) string { return p.Ret.String() })})
+	reg("pg_is_other_temp_schema", funcDef{args: []types.Type{O}, ret: B, strict: true, fn: func(*evalCtx, []types.Datum) (types.Datum, error) { return false, nil }})
 	reg("pg_get_serial_sequence", funcDef{args: []types.Type{T, T}, ret: T, strict: true, fn: none}) // no sequences
 	reg("pg_relation_is_publishable", funcDef{args: []types.Type{types.Regclass}, ret: B, strict: true, fn: func(*evalCtx, []types.Datum) (types.Datum, error) { return false, nil }})
 	reg("pg_get_statisticsobjdef_columns", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: none})
