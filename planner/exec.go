@@ -71,7 +71,7 @@ func (p *Plan) ExplainAnalyze(ctx context.Context, env *Env, params []types.Datu
 			break
 		}
 	}
-	lines := p.explain(ec.stats)
+	lines := p.explain(ec.stats, false)
 	return append(lines, fmt.Sprintf("Execution Time: %.3f ms", float64(time.Since(t0).Microseconds())/1000)), nil
 }
 

@@ -674,6 +674,9 @@ func (s *Session) explain(ctx context.Context, x *ast.Explain, p *portal, w *pgw
 		return "", plan.Err
 	}
 	lines := plan.Explain()
+	if !x.NoCosts {
+		lines = plan.ExplainCosts()
+	}
 	if x.Analyze {
 		if lines, err = plan.ExplainAnalyze(ctx, s.env(), p.params); err != nil {
 			return "", err

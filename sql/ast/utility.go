@@ -187,6 +187,7 @@ type Insert struct {
 type Explain struct {
 	Query   Stmt
 	Analyze bool
+	NoCosts bool // COSTS OFF
 }
 
 // Unsupported is a statement PostgreSQL knows and sluice does not (yet);

@@ -288,8 +288,13 @@ func (c *converter) stmt(n *pg.Node) (ast.Stmt, string, error) {
 		}
 		out := &ast.Explain{Query: q}
 		for _, o := range x.ExplainStmt.Options {
-			if o.GetDefElem().GetDefname() == "analyze" {
-				out.Analyze = true
+			d := o.GetDefElem()
+			on := d.Arg == nil || !strings.EqualFold(c.constString(d.Arg), "off") && !strings.EqualFold(c.constString(d.Arg), "false")
+			switch d.GetDefname() {
+			case "analyze":
+				out.Analyze = on
+			case "costs":
+				out.NoCosts = !on
 			}
 		}
 		return out, "EXPLAIN", nil
