@@ -142,8 +142,9 @@ type splitRows struct {
 	err  error
 }
 
-// scanWorkers is how many splits are decoded at once.
-var scanWorkers = runtime.GOMAXPROCS(0)
+// scanWorkers is how many splits are decoded at once: one per core the
+// process may use (read at each scan, so GOMAXPROCS changes apply).
+func scanWorkers() int { return runtime.GOMAXPROCS(0) }
 
 func (it *scanIter) start() {
 	it.started = true
@@ -155,7 +156,7 @@ func (it *scanIter) start() {
 	}
 	// A token per worker: split i starts only when a worker is free and
 	// at most scanWorkers splits are decoded but not yet consumed.
-	tokens := make(chan struct{}, max(1, scanWorkers))
+	tokens := make(chan struct{}, max(1, scanWorkers()))
 	it.wg.Add(1)
 	go func() {
 		defer it.wg.Done()

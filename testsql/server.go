@@ -50,10 +50,20 @@ func WithAuthTimeout(d time.Duration) Option { return func(c *pgwire.Config) { c
 // Start runs a server with a scratch data directory until the test ends.
 func Start(tb testing.TB, opts ...Option) *Server {
 	tb.Helper()
-	dir := tb.TempDir()
-	roles, err := catalog.OpenRoles(dir)
+	srv, stop, err := StartDir(tb.TempDir(), opts...)
 	if err != nil {
 		tb.Fatal(err)
+	}
+	tb.Cleanup(stop)
+	return srv
+}
+
+// StartDir runs a server on a data directory (for tests and benchmark
+// programs); stop shuts it down.
+func StartDir(dir string, opts ...Option) (srv *Server, stop func(), err error) {
+	roles, err := catalog.OpenRoles(dir)
+	if err != nil {
+		return nil, nil, err
 	}
 	level := slog.LevelError
 	if os.Getenv("SLUICE_TEST_LOG") != "" {
@@ -67,23 +77,23 @@ func Start(tb testing.TB, opts ...Option) *Server {
 	mgr := session.NewManager(roles, "test", log, session.NewMetrics(nil))
 	store, err := catalog.OpenStore(dir)
 	if err != nil {
-		tb.Fatal(err)
+		return nil, nil, err
 	}
 	mgr.Catalog, mgr.Warehouse = store, filepath.Join(dir, "warehouse")
-	srv := pgwire.NewServer(cfg, mgr, roles)
-	mgr.Signaler = srv
+	ws := pgwire.NewServer(cfg, mgr, roles)
+	mgr.Signaler = ws
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		tb.Fatal(err)
+		return nil, nil, err
 	}
-	go func() { _ = srv.Serve(ln) }()
-	tb.Cleanup(func() {
+	go func() { _ = ws.Serve(ln) }()
+	stop = func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		srv.Shutdown(ctx)
-	})
+		ws.Shutdown(ctx)
+	}
 	addr := ln.Addr().(*net.TCPAddr)
-	return &Server{Addr: addr.String(), Host: "127.0.0.1", Port: addr.Port, Roles: roles, Wire: srv, Dir: dir, Manager: mgr}
+	return &Server{Addr: addr.String(), Host: "127.0.0.1", Port: addr.Port, Roles: roles, Wire: ws, Dir: dir, Manager: mgr}, stop, nil
 }
 
 // URL returns a libpq-style connection URL for user (password may be empty).

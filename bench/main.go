@@ -1,0 +1,31 @@
+// Command bench runs sluice's side-by-side benchmark against DuckDB and
+// PostgreSQL on the same data (see README.md):
+//
+//	cd bench && go run . -rows 10000000 -threads 1
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/sluicedb/sluice/bench/suite"
+)
+
+func main() {
+	rows := flag.Int64("rows", 10_000_000, "rows of the fact table")
+	threads := flag.Int("threads", 1, "cores each system may use")
+	runs := flag.Int("runs", 5, "timed runs per query and system (after one warm-up)")
+	data := flag.String("data", "bench-data", "directory for the generated Parquet files")
+	pg := flag.String("postgres", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "PostgreSQL URL (empty: skip)")
+	out := flag.String("json", "bench-results.json", "where to write the figures as JSON")
+	only := flag.String("only", "", "run only queries whose name contains this")
+	flag.Parse()
+	_, err := suite.Run(context.Background(), suite.Config{Rows: *rows, Threads: *threads, Runs: *runs, DataDir: *data,
+		Postgres: *pg, JSONOut: *out, QueryName: *only})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
