@@ -86,9 +86,9 @@ func describeOne(n node) string {
 		return describeScan(x)
 	case *vecFilterScan:
 		if len(x.preds) == 0 {
-			return "Vector Scan on " + x.t.Schema + "." + x.t.Name
+			return "Vector Scan on " + x.tableName()
 		}
-		return fmt.Sprintf("Vector Filter Scan on %s.%s (%d filters)", x.t.Schema, x.t.Name, len(x.preds))
+		return fmt.Sprintf("Vector Filter Scan on %s (%d filters)", x.tableName(), len(x.preds))
 	case *vecAggNode:
 		if len(x.keys) == 0 {
 			return fmt.Sprintf("Vector Aggregate (%d aggregates)", len(x.aggs))

@@ -307,10 +307,16 @@ func estimateRows(n node) float64 {
 	case *sourceScan:
 		return estimateSourceRows(x)
 	case *vecFilterScan:
-		if len(x.preds) == 0 {
-			return float64(x.t.Len())
+		base := float64(0)
+		if x.src != nil {
+			base = estimateSourceRows(x.src)
+		} else {
+			base = float64(x.t.Len())
 		}
-		return float64(x.t.Len()) / 3
+		if len(x.preds) == 0 || base < 0 {
+			return base
+		}
+		return base / 3
 	case *filterNode:
 		if s, ok := x.child.(*sourceScan); ok {
 			return estimateSourceFilter(s, andArgs(x.pred))

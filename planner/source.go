@@ -109,8 +109,7 @@ func (s *sourceScan) open(ec *evalCtx) (rowIter, error) {
 		return nil, err
 	}
 	if st := ec.stats[s]; st != nil {
-		st.extra = []string{fmt.Sprintf("Files: %d (skipped %d), Row Groups: %d (skipped %d)",
-			ps.Files, ps.FilesSkipped, ps.RowGroups, ps.RowGroupsSkipped)}
+		st.extra = []string{pruneLine(ps)}
 	}
 	return &scanIter{s: s, ec: ec, req: req, splits: splits, width: len(s.t.Cols), release: release}, nil
 }
@@ -462,3 +461,11 @@ func (b *binder) relationScan(rel Relation, alias string, pos int) (node, []scop
 	}
 	return nil, nil, sqlerr.Internal("planner: unknown relation %T", rel)
 }
+
+// pruneLine is EXPLAIN ANALYZE's line about what a scan skipped.
+func pruneLine(ps connectors.PruneStats) string {
+	return fmt.Sprintf("Files: %d (skipped %d), Row Groups: %d (skipped %d)", ps.Files, ps.FilesSkipped, ps.RowGroups, ps.RowGroupsSkipped)
+}
+
+// recovered turns a worker's panic into an internal error.
+func recovered(r any) error { return sqlerr.Internal("internal error in scan worker: %v", r) }

@@ -39,14 +39,31 @@ func (c *vcol) slice(lo, hi int) *vcol {
 // vecFilterScan is a table scan with its filters evaluated a column at a
 // time; it yields the table's own rows that pass.
 type vecFilterScan struct {
-	t     *MemTable
+	t     *MemTable   // an in-memory table, or
+	src   *sourceScan // a provider's scan (vector_source.go)
 	preds []vexpr
+}
+
+// tableCols are the scanned table's columns.
+func (v *vecFilterScan) tableCols() []Column {
+	if v.src != nil {
+		return v.src.t.Cols
+	}
+	return v.t.Cols
+}
+
+// tableName is the scanned table's schema.name.
+func (v *vecFilterScan) tableName() string {
+	if v.src != nil {
+		return v.src.t.Schema + "." + v.src.t.Name
+	}
+	return v.t.Schema + "." + v.t.Name
 }
 
 // selected evaluates the filters over rows [lo, hi) a chunk at a time and
 // hands each chunk's columns and passing positions to fn.
 func (v *vecFilterScan) selected(ec *evalCtx, rows [][]types.Datum, all []*vcol, lo, hi int,
-	fn func(rows [][]types.Datum, cols []*vcol, sel []int32) error) error {
+	fn func(start int, rows [][]types.Datum, cols []*vcol, sel []int32) error) error {
 	cols := make([]*vcol, len(all))
 	sel := make([]int32, 0, vecChunk)
 	for start := lo; start < hi; start += vecChunk {
@@ -77,7 +94,11 @@ func (v *vecFilterScan) selected(ec *evalCtx, rows [][]types.Datum, all []*vcol,
 				sel = append(sel, int32(k))
 			}
 		}
-		if err := fn(rows[start:end], cols, sel); err != nil {
+		var rs [][]types.Datum
+		if rows != nil {
+			rs = rows[start:end]
+		}
+		if err := fn(start, rs, cols, sel); err != nil {
 			return err
 		}
 	}
@@ -126,12 +147,15 @@ func parallel(parts [][2]int, work func(i int, lo, hi int) error) error {
 }
 
 func (v *vecFilterScan) open(ec *evalCtx) (rowIter, error) {
+	if v.src != nil {
+		return v.openSource(ec)
+	}
 	rows := v.t.Snapshot()
 	all := v.t.columns(rows)
 	parts := splits(len(rows))
 	outs := make([][][]types.Datum, len(parts))
 	err := parallel(parts, func(i, lo, hi int) error {
-		return v.selected(ec, rows, all, lo, hi, func(rows [][]types.Datum, _ []*vcol, sel []int32) error {
+		return v.selected(ec, rows, all, lo, hi, func(_ int, rows [][]types.Datum, _ []*vcol, sel []int32) error {
 			for _, k := range sel {
 				outs[i] = append(outs[i], rows[k])
 			}
@@ -218,7 +242,7 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 	acc := st.acc
 	intKey := a.intKey()
 	var buf, dbuf []byte
-	return a.scan.selected(ec, rows, all, lo, hi, func(_ [][]types.Datum, cols []*vcol, sel []int32) error {
+	return a.scan.selected(ec, rows, all, lo, hi, func(_ int, _ [][]types.Datum, cols []*vcol, sel []int32) error {
 		rowsN := chunkLen(cols)
 		keyCols := make([]*vcol, len(a.keys))
 		for i, k := range a.keys {
@@ -416,6 +440,13 @@ func (a *vecAggNode) merge(st, o *vstate) {
 
 func (a *vecAggNode) open(ec *evalCtx) (rowIter, error) {
 	na := len(a.aggs)
+	if a.scan.src != nil {
+		st, err := a.accumulateSource(ec)
+		if err != nil {
+			return nil, err
+		}
+		return a.result(st)
+	}
 	rows := a.scan.t.Snapshot()
 	all := a.scan.t.columns(rows)
 	parts := [][2]int{{0, len(rows)}}
@@ -440,6 +471,12 @@ func (a *vecAggNode) open(ec *evalCtx) (rowIter, error) {
 	for _, o := range states[1:] {
 		a.merge(st, o)
 	}
+	return a.result(st)
+}
+
+// result turns the merged accumulators into aggNode-shaped rows.
+func (a *vecAggNode) result(st *vstate) (rowIter, error) {
+	na := len(a.aggs)
 	acc := st.acc
 	if len(a.keys) == 0 && len(acc.keys) == 0 {
 		acc.add(nil)
@@ -573,7 +610,17 @@ func vectorizeScan(n node) *vecFilterScan {
 			continue
 		case *vecFilterScan:
 			// already vectorized below: merge
-			out := &vecFilterScan{t: x.t, preds: append([]vexpr(nil), x.preds...)}
+			out := &vecFilterScan{t: x.t, src: x.src, preds: append([]vexpr(nil), x.preds...)}
+			for _, p := range preds {
+				c, ok := compileVec(p, x.tableCols())
+				if !ok {
+					return nil
+				}
+				out.preds = append(out.preds, c)
+			}
+			return out
+		case *sourceScan:
+			out := &vecFilterScan{src: x}
 			for _, p := range preds {
 				c, ok := compileVec(p, x.t.Cols)
 				if !ok {
@@ -612,7 +659,7 @@ func vectorizeAgg(a *aggNode) node {
 		if !ok || kind == vFloat {
 			return nil
 		}
-		c, ok := compileVec(g, scan.t.Cols)
+		c, ok := compileVec(g, scan.tableCols())
 		if !ok {
 			return nil
 		}
@@ -622,7 +669,7 @@ func vectorizeAgg(a *aggNode) node {
 	for _, c := range ac.aggs {
 		if c.distinct && c.def.name == "count" && len(c.args) == 1 && c.filter == nil {
 			kind, ok := vkindOf(c.args[0].Type())
-			arg, ok2 := compileVec(c.args[0], scan.t.Cols)
+			arg, ok2 := compileVec(c.args[0], scan.tableCols())
 			if !ok || !ok2 || kind == vFloat {
 				return nil // float keys would need -0/NaN care: row path
 			}
@@ -649,7 +696,7 @@ func vectorizeAgg(a *aggNode) node {
 			if !ok || (c.def.name == "sum" || c.def.name == "avg") && kind != vInt && kind != vFloat {
 				return nil
 			}
-			arg, ok := compileVec(c.args[0], scan.t.Cols)
+			arg, ok := compileVec(c.args[0], scan.tableCols())
 			if !ok {
 				return nil
 			}

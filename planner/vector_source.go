@@ -1,0 +1,266 @@
+package planner
+
+import (
+	"context"
+	"io"
+	"sync"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/sluicedb/sluice/connectors"
+	"github.com/sluicedb/sluice/sql/types"
+)
+
+// The vectorized path over a provider's scan: each Arrow batch becomes
+// column vectors without boxing a value per row (int64 and float64 arrays
+// are used in place), filters and aggregates run on them with the same
+// kernels as over in-memory tables, and only selected rows are
+// materialized. Splits are processed in parallel, one worker per core,
+// except for float sums, which fold in split order so that the last
+// digits do not depend on timing.
+
+// batchCols turns a batch (one column per used table column, in
+// req.Columns order) into vectors indexed by table column; columns of
+// kinds the kernels lack stay nil. The last vector is a row counter (all
+// false) so a chunk's length is known when no column is read.
+func batchCols(rb arrow.RecordBatch, req connectors.ScanRequest, tcols []Column) []*vcol {
+	n := int(rb.NumRows())
+	out := make([]*vcol, len(tcols)+1)
+	for i, c := range req.Columns {
+		kind, ok := vkindOf(tcols[c].Type)
+		if !ok {
+			continue
+		}
+		if v := arrowVec(rb.Column(i), kind, n); v != nil {
+			out[c] = v
+		}
+	}
+	out[len(tcols)] = &vcol{kind: vBool, b: make([]bool, n)}
+	return out
+}
+
+func arrowVec(a arrow.Array, kind vkind, n int) *vcol {
+	v := &vcol{kind: kind}
+	if a.NullN() > 0 {
+		v.null = make([]bool, n)
+		for k := 0; k < n; k++ {
+			v.null[k] = a.IsNull(k)
+		}
+	}
+	switch x := a.(type) {
+	case *array.Int64:
+		v.i = x.Int64Values()[:n]
+	case *array.Int32:
+		v.i = make([]int64, n)
+		for k, w := range x.Int32Values()[:n] {
+			v.i[k] = int64(w)
+		}
+	case *array.Int16:
+		v.i = make([]int64, n)
+		for k, w := range x.Int16Values()[:n] {
+			v.i[k] = int64(w)
+		}
+	case *array.Float64:
+		v.f = x.Float64Values()[:n]
+	case *array.String:
+		v.s = make([]string, n)
+		for k := 0; k < n; k++ {
+			v.s[k] = x.Value(k)
+		}
+	case *array.Dictionary:
+		d, ok := x.Dictionary().(*array.String)
+		if !ok {
+			return nil
+		}
+		v.s = make([]string, n)
+		for k := 0; k < n; k++ {
+			if !x.IsNull(k) {
+				v.s[k] = d.Value(x.GetValueIndex(k))
+			}
+		}
+	case *array.Boolean:
+		v.b = make([]bool, n)
+		for k := 0; k < n; k++ {
+			v.b[k] = x.Value(k)
+		}
+	default:
+		return nil
+	}
+	if kind == vInt && v.i == nil || kind == vFloat && v.f == nil || kind == vStr && v.s == nil || kind == vBool && v.b == nil {
+		return nil
+	}
+	return v
+}
+
+// eachSourceBatch reads every split of a source scan with one worker per
+// core (or one, in order, when ordered) and hands each batch's vectors to
+// fn with the worker's number.
+func eachSourceBatch(ec *evalCtx, shown node, s *sourceScan, workers int, ordered bool,
+	fn func(w int, rb arrow.RecordBatch, cols []*vcol) error) error {
+	req := connectors.ScanRequest{Columns: s.columns(), Preds: s.preds, Limit: -1}
+	if p, ok := s.t.Provider.(interface{ Pin() func() }); ok {
+		defer p.Pin()()
+	}
+	splits, ps, err := s.t.Provider.Splits(ec.ctx, req)
+	if err != nil {
+		return err
+	}
+	var scanned atomic.Int64
+	if ec.stats != nil {
+		// EXPLAIN ANALYZE: the vectorized scan node reports the rows it
+		// read and what pruning skipped.
+		st := ec.stats[shown]
+		if st == nil {
+			st = &nodeStats{loops: 1}
+			ec.stats[shown] = st
+		}
+		st.extra = []string{pruneLine(ps)}
+		defer func() { st.rows += scanned.Load() }()
+	}
+	if ordered || workers < 2 {
+		workers = 1
+	}
+	ctx, cancel := context.WithCancel(ec.ctx)
+	defer cancel()
+	next := make(chan connectors.Split)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			defer func() {
+				if r := recover(); r != nil {
+					errs[w] = recovered(r)
+					cancel()
+				}
+			}()
+			for sp := range next {
+				if err := readBatches(ctx, s, sp, req, func(rb arrow.RecordBatch) error {
+					scanned.Add(rb.NumRows())
+					return fn(w, rb, batchCols(rb, req, s.t.Cols))
+				}); err != nil {
+					errs[w] = err
+					cancel()
+					return
+				}
+			}
+		}(w)
+	}
+feed:
+	for _, sp := range splits {
+		select {
+		case next <- sp:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return ec.ctx.Err()
+}
+
+func readBatches(ctx context.Context, s *sourceScan, sp connectors.Split, req connectors.ScanRequest, fn func(arrow.RecordBatch) error) error {
+	st, err := s.t.Provider.Open(ctx, sp, req)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for {
+		rb, err := st.Next(ctx)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		err = fn(rb)
+		rb.Release()
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// materialize builds the table-width rows of the selected positions of a
+// batch (unused columns stay NULL).
+func materialize(rb arrow.RecordBatch, req connectors.ScanRequest, tcols []Column, sel []int32) [][]types.Datum {
+	width := len(tcols)
+	cells := make([]types.Datum, len(sel)*width)
+	rows := make([][]types.Datum, len(sel))
+	for r := range rows {
+		rows[r] = cells[r*width : (r+1)*width : (r+1)*width]
+	}
+	for i, c := range req.Columns {
+		arr := rb.Column(i)
+		t := tcols[c].Type
+		for r, k := range sel {
+			rows[r][c] = types.DatumAt(arr, t, int(k))
+		}
+	}
+	return rows
+}
+
+// openSource runs a vectorized filter over a provider's scan; each split's
+// passing rows are kept apart and concatenated in split order.
+func (v *vecFilterScan) openSource(ec *evalCtx) (rowIter, error) {
+	req := connectors.ScanRequest{Columns: v.src.columns(), Limit: -1}
+	var mu sync.Mutex
+	var out [][]types.Datum
+	err := eachSourceBatch(ec, v, v.src, scanWorkers(), true, func(_ int, rb arrow.RecordBatch, cols []*vcol) error {
+		n := int(rb.NumRows())
+		return v.selected(ec, nil, cols, 0, n, func(base int, _ [][]types.Datum, _ []*vcol, sel []int32) error {
+			// selected works in vecChunk slices of the batch; its positions
+			// are relative to the slice, which starts at base.
+			if len(sel) == 0 {
+				return nil
+			}
+			abs := make([]int32, len(sel))
+			for i, k := range sel {
+				abs[i] = k + int32(base)
+			}
+			rows := materialize(rb, req, v.src.t.Cols, abs)
+			mu.Lock()
+			out = append(out, rows...)
+			mu.Unlock()
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &sliceIter{rows: out}, nil
+}
+
+// accumulateSource folds a provider's batches into accumulators, one set
+// per worker, merged at the end (float sums: one worker, in order).
+func (a *vecAggNode) accumulateSource(ec *evalCtx) (*vstate, error) {
+	na := len(a.aggs)
+	floatSum := false
+	for _, ag := range a.aggs {
+		floatSum = floatSum || (ag.name == "sum" || ag.name == "avg") && ag.in.OID == types.OIDFloat8
+	}
+	workers := scanWorkers()
+	states := make([]*vstate, workers)
+	for i := range states {
+		states[i] = newVState(na)
+	}
+	err := eachSourceBatch(ec, a.scan, a.scan.src, workers, floatSum, func(w int, rb arrow.RecordBatch, cols []*vcol) error {
+		return a.accumulate(ec, states[w], nil, cols, 0, int(rb.NumRows()))
+	})
+	if err != nil {
+		return nil, err
+	}
+	st := states[0]
+	for _, o := range states[1:] {
+		a.merge(st, o)
+	}
+	return st, nil
+}
