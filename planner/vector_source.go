@@ -243,6 +243,14 @@ func (v *vecFilterScan) openSource(ec *evalCtx) (rowIter, error) {
 // per worker, merged at the end (float sums: one worker, in order).
 func (a *vecAggNode) accumulateSource(ec *evalCtx) (*vstate, error) {
 	na := len(a.aggs)
+	if n, ok := a.countFromStats(ec); ok {
+		st := newVState(na)
+		g := st.acc.add(nil)
+		for i := range a.aggs {
+			st.acc.cnt[g*na+i] = n
+		}
+		return st, nil
+	}
 	floatSum := false
 	for _, ag := range a.aggs {
 		floatSum = floatSum || (ag.name == "sum" || ag.name == "avg") && ag.in.OID == types.OIDFloat8
@@ -263,4 +271,23 @@ func (a *vecAggNode) accumulateSource(ec *evalCtx) (*vstate, error) {
 		a.merge(st, o)
 	}
 	return st, nil
+}
+
+// countFromStats answers SELECT count(*) with no filter and no grouping
+// from the provider's exact row count (Parquet footers): nothing is read.
+func (a *vecAggNode) countFromStats(ec *evalCtx) (int64, bool) {
+	src := a.scan.src
+	if len(a.keys) > 0 || len(a.scan.preds) > 0 || len(src.preds) > 0 || ec.stats != nil {
+		return 0, false
+	}
+	for _, ag := range a.aggs {
+		if ag.name != "count_star" {
+			return 0, false
+		}
+	}
+	st, err := src.t.Provider.Stats(ec.ctx)
+	if err != nil || !st.Exact || st.Rows < 0 {
+		return 0, false
+	}
+	return st.Rows, true
 }
