@@ -348,3 +348,75 @@ FROM generate_series(1, {hi}) g(i)`
 		t.Error("dropping a partition column succeeded")
 	}
 }
+
+// TestConcurrentAppends: sessions appending to one managed table at the
+// same time all land (each commit rebases on the current snapshot), while
+// readers always see whole commits.
+func TestConcurrentAppends(t *testing.T) {
+	srv := Start(t)
+	ctx := context.Background()
+	setup, err := pgx.Connect(ctx, srv.URL("sluice", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer setup.Close(ctx)
+	mustExec(t, setup, "CREATE TABLE ca (w int, i int)")
+	const writers, each = 4, 25
+	errs := make(chan error, writers+1)
+	done := make(chan struct{})
+	for w := 0; w < writers; w++ {
+		go func(w int) {
+			c, err := pgx.Connect(ctx, srv.URL("sluice", ""))
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer c.Close(ctx)
+			for i := 0; i < each; i++ {
+				// Ten rows per commit: a reader must never see a partial one.
+				if _, err := c.Exec(ctx, fmt.Sprintf("INSERT INTO ca SELECT %d, g FROM generate_series(1, 10) g", w)); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}(w)
+	}
+	go func() {
+		c, err := pgx.Connect(ctx, srv.URL("sluice", ""))
+		if err != nil {
+			errs <- err
+			return
+		}
+		defer c.Close(ctx)
+		for {
+			select {
+			case <-done:
+				errs <- nil
+				return
+			default:
+			}
+			var n int64
+			if err := c.QueryRow(ctx, "SELECT count(*) FROM ca WHERE i > 0").Scan(&n); err != nil {
+				errs <- err
+				return
+			}
+			if n%10 != 0 {
+				errs <- fmt.Errorf("a reader saw %d rows: a partial commit", n)
+				return
+			}
+		}
+	}()
+	for w := 0; w < writers; w++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(done)
+	if err := <-errs; err != nil {
+		t.Fatal(err)
+	}
+	if got := textRows(t, setup, "SELECT count(*), count(DISTINCT w) FROM ca")[0]; got != fmt.Sprintf("%d|%d", writers*each*10, writers) {
+		t.Fatalf("after concurrent appends: %s", got)
+	}
+}
