@@ -892,16 +892,20 @@ const planCacheMax = 256
 
 // simplePlan binds a simple-protocol statement, reusing the plan of the
 // same text while nothing it was bound against changed: the catalog state,
-// the search path, the disabled rules, the set of temporary tables (which
+// the search path, the disabled rules, the date/time settings that shape
+// literals, the set of temporary tables (which
 // can shadow a durable one). Plans reading temporary tables are
 // not kept (those change without a catalog version).
 func (s *Session) simplePlan(st *parse.Statement) (*prepared, error) {
 	if _, ok := st.AST.(*ast.Select); !ok {
 		return s.prepare(st, nil, "")
 	}
-	sp, _ := s.set.get("search_path")
-	dr, _ := s.set.get("sluice.disabled_rules")
-	key := st.SQL + "\x00" + sp + "\x00" + dr + "\x00" + strconv.Itoa(s.tempGen)
+	key := st.SQL + "\x00" + strconv.Itoa(s.tempGen)
+	// Settings that change binding or literal parsing are part of the key.
+	for _, name := range []string{"search_path", "sluice.disabled_rules", "DateStyle", "TimeZone", "IntervalStyle"} {
+		v, _ := s.set.get(name)
+		key += "\x00" + v
+	}
 	if p, ok := s.plans[key]; ok && p.cat == s.catState() {
 		return p, nil
 	}
