@@ -84,6 +84,8 @@ func describeOne(n node) string {
 		return "Seq Scan on " + x.t.Schema + "." + x.t.Name
 	case *sourceScan:
 		return describeScan(x)
+	case *topNScan:
+		return describeScan(x.src) + " (top-N prefilter)"
 	case *vecFilterScan:
 		if len(x.preds) == 0 {
 			return "Vector Scan on " + x.tableName()

@@ -58,6 +58,10 @@ import (
 // topn: LIMIT over ORDER BY keeps only the first rows in a heap. Wrong if
 //
 //	the limit were not a per-execution constant; it is evaluated at open.
+//	Over a lake table ordered first by a numeric column, rows whose key is
+//	worse than k values already seen are dropped before they are
+//	materialized (ties and NULLs kept). Wrong if a dropped row could still
+//	be among the first k, which strictly worse rows cannot.
 type rule struct {
 	name  string
 	apply func(n node) node
@@ -219,6 +223,7 @@ func markTopN(n node) node {
 	if l, ok := n.(*limitNode); ok {
 		if _, isSort := l.child.(*sortNode); isSort {
 			l.topN = true
+			prefilterTopN(l)
 		}
 	}
 	return n

@@ -98,7 +98,7 @@ func arrowVec(a arrow.Array, kind vkind, n int) *vcol {
 // core (or one, in order, when ordered) and hands each batch's vectors to
 // fn with the worker's number.
 func eachSourceBatch(ec *evalCtx, shown node, s *sourceScan, workers int, ordered bool,
-	fn func(w int, rb arrow.RecordBatch, cols []*vcol) error) error {
+	fn func(w, split int, rb arrow.RecordBatch, cols []*vcol) error) error {
 	req := connectors.ScanRequest{Columns: s.columns(), Preds: s.preds, Limit: -1}
 	if p, ok := s.t.Provider.(interface{ Pin() func() }); ok {
 		defer p.Pin()()
@@ -124,7 +124,11 @@ func eachSourceBatch(ec *evalCtx, shown node, s *sourceScan, workers int, ordere
 	}
 	ctx, cancel := context.WithCancel(ec.ctx)
 	defer cancel()
-	next := make(chan connectors.Split)
+	type job struct {
+		i  int
+		sp connectors.Split
+	}
+	next := make(chan job)
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -137,10 +141,10 @@ func eachSourceBatch(ec *evalCtx, shown node, s *sourceScan, workers int, ordere
 					cancel()
 				}
 			}()
-			for sp := range next {
-				if err := readBatches(ctx, s, sp, req, func(rb arrow.RecordBatch) error {
+			for j := range next {
+				if err := readBatches(ctx, s, j.sp, req, func(rb arrow.RecordBatch) error {
 					scanned.Add(rb.NumRows())
-					return fn(w, rb, batchCols(rb, req, s.t.Cols))
+					return fn(w, j.i, rb, batchCols(rb, req, s.t.Cols))
 				}); err != nil {
 					errs[w] = err
 					cancel()
@@ -150,9 +154,9 @@ func eachSourceBatch(ec *evalCtx, shown node, s *sourceScan, workers int, ordere
 		}(w)
 	}
 feed:
-	for _, sp := range splits {
+	for i, sp := range splits {
 		select {
-		case next <- sp:
+		case next <- job{i, sp}:
 		case <-ctx.Done():
 			break feed
 		}
@@ -214,7 +218,7 @@ func (v *vecFilterScan) openSource(ec *evalCtx) (rowIter, error) {
 	req := connectors.ScanRequest{Columns: v.src.columns(), Limit: -1}
 	var mu sync.Mutex
 	var out [][]types.Datum
-	err := eachSourceBatch(ec, v, v.src, scanWorkers(), true, func(_ int, rb arrow.RecordBatch, cols []*vcol) error {
+	err := eachSourceBatch(ec, v, v.src, scanWorkers(), true, func(_, _ int, rb arrow.RecordBatch, cols []*vcol) error {
 		n := int(rb.NumRows())
 		return v.selected(ec, nil, cols, 0, n, func(base int, _ [][]types.Datum, _ []*vcol, sel []int32) error {
 			// selected works in vecChunk slices of the batch; its positions
@@ -260,7 +264,7 @@ func (a *vecAggNode) accumulateSource(ec *evalCtx) (*vstate, error) {
 	for i := range states {
 		states[i] = newVState(na)
 	}
-	err := eachSourceBatch(ec, a.scan, a.scan.src, workers, floatSum, func(w int, rb arrow.RecordBatch, cols []*vcol) error {
+	err := eachSourceBatch(ec, a.scan, a.scan.src, workers, floatSum, func(w, _ int, rb arrow.RecordBatch, cols []*vcol) error {
 		return a.accumulate(ec, states[w], nil, cols, 0, int(rb.NumRows()))
 	})
 	if err != nil {

@@ -1,0 +1,183 @@
+package planner
+
+import (
+	"container/heap"
+	"math"
+	"sort"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow"
+
+	"github.com/sluicedb/sluice/connectors"
+	"github.com/sluicedb/sluice/sql/types"
+)
+
+// topNScan replaces the scan under ORDER BY … LIMIT k when the first sort
+// key is a numeric column of a lake table. Each worker keeps the k best
+// values of that key it has seen; a row whose key is strictly worse than
+// all of them cannot be among the first k (those k rows precede it
+// whatever the later keys say), so it is dropped before any of its
+// columns is materialized. Rows tied with the k-th value and NULLs are
+// kept, and the kept rows go to the ordinary top-N sort in scan order, so
+// the result is exactly the row path's.
+type topNScan struct {
+	src   *sourceScan
+	col   int // the source column of the first sort key
+	desc  bool
+	limit Expr // k = limit + offset, evaluated at open
+	off   Expr
+}
+
+// bound keeps the k best values seen (the root is the worst of them).
+type bound struct {
+	k    int
+	desc bool
+	v    []float64
+}
+
+func (b *bound) Len() int { return len(b.v) }
+func (b *bound) Less(i, j int) bool {
+	if b.desc {
+		return b.v[i] < b.v[j] // min-heap: the root is the smallest of the largest
+	}
+	return b.v[i] > b.v[j]
+}
+func (b *bound) Swap(i, j int) { b.v[i], b.v[j] = b.v[j], b.v[i] }
+func (b *bound) Push(x any)    { b.v = append(b.v, x.(float64)) }
+func (b *bound) Pop() any {
+	x := b.v[len(b.v)-1]
+	b.v = b.v[:len(b.v)-1]
+	return x
+}
+
+// keep reports whether a row with key x may be among the first k, and
+// records it.
+func (b *bound) keep(x float64) bool {
+	if len(b.v) < b.k {
+		heap.Push(b, x)
+		return true
+	}
+	root := b.v[0]
+	better := x > root
+	if !b.desc {
+		better = x < root
+	}
+	if better {
+		b.v[0] = x
+		heap.Fix(b, 0)
+		return true
+	}
+	return x == root
+}
+
+func evalCount(ec *evalCtx, e Expr) (int64, bool) {
+	if e == nil {
+		return 0, true
+	}
+	v, err := e.Eval(ec, nil)
+	if err != nil || v == nil {
+		return 0, false
+	}
+	return v.(int64), true
+}
+
+func (t *topNScan) open(ec *evalCtx) (rowIter, error) {
+	lim, ok1 := evalCount(ec, t.limit)
+	off, ok2 := evalCount(ec, t.off)
+	if !ok1 || !ok2 || t.limit == nil || lim < 0 || off < 0 || lim+off > 1<<16 {
+		return t.src.open(ec) // no usable bound: scan everything
+	}
+	k := int(lim + off)
+	req := connectors.ScanRequest{Columns: t.src.columns(), Preds: t.src.preds, Limit: -1}
+	workers := scanWorkers()
+	bounds := make([]*bound, workers)
+	for i := range bounds {
+		bounds[i] = &bound{k: max(k, 1), desc: t.desc}
+	}
+	var mu sync.Mutex
+	perSplit := map[int][][]types.Datum{}
+	err := eachSourceBatch(ec, t, t.src, workers, false, func(w, split int, rb arrow.RecordBatch, cols []*vcol) error {
+		v := cols[t.col]
+		if v == nil {
+			return nil
+		}
+		n := int(rb.NumRows())
+		sel := make([]int32, 0, 64)
+		b := bounds[w]
+		for r := 0; r < n; r++ {
+			if v.isNull(r) {
+				sel = append(sel, int32(r))
+				continue
+			}
+			x := 0.0
+			if v.kind == vInt {
+				x = float64(v.i[r]) // monotonic: ties only grow, nothing better is lost
+			} else if x = v.f[r]; math.IsNaN(x) {
+				sel = append(sel, int32(r)) // NaN sorts above every number: keep it
+				continue
+			}
+			if b.keep(x) {
+				sel = append(sel, int32(r))
+			}
+		}
+		if len(sel) == 0 {
+			return nil
+		}
+		rows := materialize(rb, req, t.src.t.Cols, sel)
+		mu.Lock()
+		perSplit[split] = append(perSplit[split], rows...)
+		mu.Unlock()
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	splits := make([]int, 0, len(perSplit))
+	for i := range perSplit {
+		splits = append(splits, i)
+	}
+	sort.Ints(splits)
+	var out [][]types.Datum
+	for _, i := range splits {
+		out = append(out, perSplit[i]...)
+	}
+	return &sliceIter{rows: out}, nil
+}
+
+// prefilterTopN puts a topNScan under LIMIT (top-N) over ORDER BY whose
+// first key is a numeric column of a lake table, read directly or through
+// a projection of columns.
+func prefilterTopN(l *limitNode) {
+	sn, ok := l.child.(*sortNode)
+	if !ok || len(sn.keys) == 0 {
+		return
+	}
+	key := sn.keys[0]
+	var src *sourceScan
+	col := key.idx
+	var rebuild func(n node) node
+	switch c := sn.child.(type) {
+	case *sourceScan:
+		src = c
+		rebuild = func(n node) node { return n }
+	case *projectNode:
+		s, ok := c.child.(*sourceScan)
+		if !ok || key.idx >= len(c.exprs) {
+			return
+		}
+		ce, ok := c.exprs[key.idx].(*colExpr)
+		if !ok {
+			return
+		}
+		src, col = s, ce.idx
+		rebuild = func(n node) node { p := *c; p.child = n; return &p }
+	default:
+		return
+	}
+	if kind, ok := vkindOf(src.t.Cols[col].Type); !ok || (kind != vInt && kind != vFloat) || !src.used[col] {
+		return
+	}
+	ns := *sn
+	ns.child = rebuild(&topNScan{src: src, col: col, desc: key.desc, limit: l.limit, off: l.offset})
+	l.child = &ns
+}
