@@ -383,3 +383,21 @@ func TestSQLAlchemyInspector(t *testing.T) {
 		t.Errorf("SQLAlchemy Inspector differs\n--- sluice\n%s\n--- postgres\n%s", got, want)
 	}
 }
+
+// TestPsycopg3 runs psycopg 3 (server-side binds, binary results, prepared
+// statements, COPY both ways, a named cursor, pipeline mode, an error)
+// against sluice and PostgreSQL: the printed results must be equal.
+func TestPsycopg3(t *testing.T) {
+	py := "/usr/bin/python3"
+	ok := exec.Command(py, "-c", "import psycopg").Run() == nil
+	Need(t, ok, "psycopg 3 for /usr/bin/python3 (apt-get install python3-psycopg)")
+	Need(t, postgresReachable(), "PostgreSQL at "+PostgresAddr())
+	srv := Start(t)
+	pg, _ := url.Parse(PostgresURL())
+	pg.RawQuery = ""
+	want := runCmd(t, []string{"DATABASE_URL=postgresql://" + pg.User.Username() + "@" + pg.Host + pg.Path}, py, "clients/psycopg3_smoke.py")
+	got := runCmd(t, []string{"DATABASE_URL=postgresql://sluice@127.0.0.1:" + itoa(srv.Port) + "/sluice"}, py, "clients/psycopg3_smoke.py")
+	if got != want {
+		t.Errorf("psycopg 3:\n got %s\nwant %s", got, want)
+	}
+}
