@@ -401,3 +401,25 @@ func TestPsycopg3(t *testing.T) {
 		t.Errorf("psycopg 3:\n got %s\nwant %s", got, want)
 	}
 }
+
+// TestPostgresJS runs postgres.js (tagged templates: Parse, Describe,
+// Flush, then Bind/Execute; a transaction; a multi-statement unsafe query;
+// an error) against sluice and PostgreSQL: the printed results must match.
+func TestPostgresJS(t *testing.T) {
+	Need(t, haveCmd("node"), "node")
+	_, err := os.Stat("clients/node_modules/postgres")
+	Need(t, err == nil, "npm package postgres (cd testsql/clients && npm ci)")
+	Need(t, postgresReachable(), "PostgreSQL at "+PostgresAddr()+" (the oracle)")
+	srv := Start(t)
+	out := runCmd(t, []string{"DATABASE_URL=" + srv.URL("sluice", "")}, "node", "clients/postgresjs_smoke.mjs")
+	var v map[string]any
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	b, _ := json.Marshal(v)
+	got := string(b)
+	want := oracleJSON(t, "node", "clients/postgresjs_smoke.mjs")
+	if got != want || !strings.Contains(want, `"error":"22012"`) {
+		t.Fatalf("postgres.js:\n got %s\nwant %s", got, want)
+	}
+}
