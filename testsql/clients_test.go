@@ -423,3 +423,22 @@ func TestPostgresJS(t *testing.T) {
 		t.Fatalf("postgres.js:\n got %s\nwant %s", got, want)
 	}
 }
+
+// TestODBC drives psqlODBC through unixODBC with pyodbc (SQLTables,
+// SQLColumns, parameterized statements, manual commit and rollback) over
+// the same fixture in sluice and PostgreSQL: the results must be equal.
+func TestODBC(t *testing.T) {
+	py := "/usr/bin/python3"
+	ok := exec.Command(py, "-c", "import pyodbc").Run() == nil
+	_, err := os.Stat("/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so")
+	Need(t, ok && err == nil, "pyodbc and psqlODBC (apt-get install python3-pyodbc odbc-postgresql unixodbc)")
+	Need(t, postgresReachable(), "PostgreSQL at "+PostgresAddr())
+	srv := Start(t)
+	schema := fmt.Sprintf("odbc_%d", os.Getpid())
+	pg, _ := url.Parse(PostgresURL())
+	want := runCmd(t, nil, py, "clients/odbc_smoke.py", pg.Hostname(), pg.Port(), strings.TrimPrefix(pg.Path, "/"), pg.User.Username(), schema)
+	got := runCmd(t, nil, py, "clients/odbc_smoke.py", "127.0.0.1", itoa(srv.Port), "sluice", "sluice", schema)
+	if got != want {
+		t.Errorf("psqlODBC:\n got %s\nwant %s", got, want)
+	}
+}
