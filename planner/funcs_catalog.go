@@ -2,7 +2,9 @@ package planner
 
 import (
 	"fmt"
+	"strings"
 
+	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
@@ -98,6 +100,42 @@ func init() {
 	reg("pg_get_function_identity_arguments", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: procText(procArgs)})
 	reg("pg_get_function_result", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: procText(func(p Proc) string { return p.Ret.String() })})
 	reg("pg_is_other_temp_schema", funcDef{args: []types.Type{O}, ret: B, strict: true, fn: func(*evalCtx, []types.Datum) (types.Datum, error) { return false, nil }})
+	// to_regclass/to_regtype/to_regnamespace: the OID, or NULL when the
+	// name resolves to nothing (no error).
+	for name, t := range map[string]types.Type{"to_regclass": types.Regclass, "to_regtype": types.Regtype,
+		"to_regnamespace": {OID: types.OIDRegnamespace, Typmod: -1}} {
+		t := t
+		reg(name, funcDef{args: []types.Type{T}, ret: t, strict: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+			var f *types.Format
+			if ec.env != nil {
+				f = ec.env.Format
+			}
+			v, err := types.ParseText(t, a[0].(string), f)
+			if err != nil {
+				return nil, nil
+			}
+			return v, nil
+		}})
+	}
+	// Privileges: sluice has no GRANT system yet, every role may use every
+	// object, so every check answers true (as for a superuser).
+	yes := func(*evalCtx, []types.Datum) (types.Datum, error) { return true, nil }
+	for _, name := range []string{"has_table_privilege", "has_schema_privilege", "has_database_privilege",
+		"has_function_privilege", "has_type_privilege", "has_any_column_privilege", "has_sequence_privilege"} {
+		reg(name, funcDef{args: []types.Type{T, T}, ret: B, strict: true, fn: yes})
+		reg(name, funcDef{args: []types.Type{O, T}, ret: B, strict: true, fn: yes})
+		reg(name, funcDef{args: []types.Type{types.Name, T, T}, ret: B, strict: true, fn: yes})
+		reg(name, funcDef{args: []types.Type{types.Name, O, T}, ret: B, strict: true, fn: yes})
+	}
+	reg("has_column_privilege", funcDef{args: []types.Type{T, T, T}, ret: B, strict: true, fn: yes})
+	reg("has_column_privilege", funcDef{args: []types.Type{O, T, T}, ret: B, strict: true, fn: yes})
+	reg("has_column_privilege", funcDef{args: []types.Type{O, types.Int2, T}, ret: B, strict: true, fn: yes})
+	reg("pg_has_role", funcDef{args: []types.Type{types.Name, T}, ret: B, strict: true, fn: yes})
+	reg("pg_has_role", funcDef{args: []types.Type{types.Name, types.Name, T}, ret: B, strict: true, fn: yes})
+	textArr, _ := types.ArrayOf(T)
+	reg("parse_ident", funcDef{args: []types.Type{T}, ret: textArr, strict: true, pure: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+		return parseIdent(a[0].(string))
+	}})
 	reg("pg_get_serial_sequence", funcDef{args: []types.Type{T, T}, ret: T, strict: true, fn: none}) // no sequences
 	reg("pg_relation_is_publishable", funcDef{args: []types.Type{types.Regclass}, ret: B, strict: true, fn: func(*evalCtx, []types.Datum) (types.Datum, error) { return false, nil }})
 	reg("pg_get_statisticsobjdef_columns", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: none})
@@ -158,4 +196,65 @@ func sizePretty(n int64) string {
 		n >>= 10
 	}
 	return fmt.Sprintf("%d PB", half(n))
+}
+
+// parseIdent splits a qualified identifier as parse_ident does: quoted
+// parts keep their case and may contain dots, unquoted ones fold to lower.
+func parseIdent(s string) (types.Datum, error) {
+	out := &types.Array{Elem: types.Text}
+	i := 0
+	bad := func() error {
+		return sqlerr.New(sqlerr.InvalidParameterValue, "string is not a valid identifier: \"%s\"", s)
+	}
+	for {
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n') {
+			i++
+		}
+		if i >= len(s) {
+			return nil, bad()
+		}
+		var part strings.Builder
+		if s[i] == '"' {
+			i++
+			for {
+				if i >= len(s) {
+					return nil, bad()
+				}
+				if s[i] == '"' {
+					if i+1 < len(s) && s[i+1] == '"' {
+						part.WriteByte('"')
+						i += 2
+						continue
+					}
+					i++
+					break
+				}
+				part.WriteByte(s[i])
+				i++
+			}
+			if part.Len() == 0 {
+				return nil, bad()
+			}
+		} else {
+			start := i
+			for i < len(s) && s[i] != '.' && s[i] != ' ' && s[i] != '\t' && s[i] != '\n' {
+				i++
+			}
+			if i == start {
+				return nil, bad()
+			}
+			part.WriteString(strings.ToLower(s[start:i]))
+		}
+		out.Vals = append(out.Vals, part.String())
+		for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n') {
+			i++
+		}
+		if i >= len(s) {
+			return out, nil
+		}
+		if s[i] != '.' {
+			return nil, bad()
+		}
+		i++
+	}
 }
