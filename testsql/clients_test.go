@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -441,4 +442,51 @@ func TestODBC(t *testing.T) {
 	if got != want {
 		t.Errorf("psqlODBC:\n got %s\nwant %s", got, want)
 	}
+}
+
+// TestPsqlTabCompletion drives an interactive psql in tmux: completing a
+// table name runs psql's completion queries against the catalog, and the
+// candidates it lists must be what PostgreSQL lists for the same tables.
+func TestPsqlTabCompletion(t *testing.T) {
+	Need(t, haveCmd("psql") && haveCmd("tmux"), "psql and tmux (apt-get install postgresql-client-15 tmux)")
+	Need(t, postgresReachable(), "PostgreSQL at "+PostgresAddr())
+	srv := Start(t)
+	prefix := fmt.Sprintf("tabc%d_", os.Getpid())
+	setup := fmt.Sprintf("CREATE TABLE %[1]sorders (id int); CREATE TABLE %[1]sorders_old (id int); CREATE VIEW %[1]sview AS SELECT 1 AS x", prefix)
+	teardown := fmt.Sprintf("DROP VIEW %[1]sview; DROP TABLE %[1]sorders, %[1]sorders_old", prefix)
+	complete := func(url string) string {
+		if out, err := exec.Command("psql", "-X", "-c", setup, url).CombinedOutput(); err != nil {
+			t.Fatalf("setup: %v %s", err, out)
+		}
+		defer exec.Command("psql", "-X", "-c", teardown, url).Run()
+		session := "sluice-" + prefix + itoa(len(url))
+		if out, err := exec.Command("tmux", "new-session", "-d", "-s", session, "-x", "160", "-y", "20", "psql -X '"+url+"'").CombinedOutput(); err != nil {
+			t.Fatalf("tmux: %v %s", err, out)
+		}
+		defer exec.Command("tmux", "kill-session", "-t", session).Run()
+		time.Sleep(time.Second)
+		exec.Command("tmux", "send-keys", "-t", session, "SELECT * FROM "+prefix).Run()
+		for i := 0; i < 3; i++ {
+			exec.Command("tmux", "send-keys", "-t", session, "Tab").Run()
+			time.Sleep(400 * time.Millisecond)
+		}
+		out, err := exec.Command("tmux", "capture-pane", "-t", session, "-p").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cands []string
+		for _, f := range strings.Fields(string(out)) {
+			if strings.HasPrefix(f, prefix) {
+				cands = append(cands, f)
+			}
+		}
+		sort.Strings(cands)
+		return strings.Join(cands, " ")
+	}
+	want := complete(PostgresURL())
+	got := complete(srv.URL("sluice", ""))
+	if got != want || !strings.Contains(got, prefix+"orders_old") {
+		t.Errorf("completions differ\n sluice   %s\n postgres %s", got, want)
+	}
+	t.Logf("psql completed %q to: %s", "SELECT * FROM "+prefix, got)
 }
