@@ -205,6 +205,7 @@ type vaccs struct {
 	seen []bool
 	best []types.Datum
 	dist map[int]map[string]struct{} // count(DISTINCT …) value sets by accumulator
+	idst map[int]map[int64]struct{}  // the same for integer arguments (no key encoding)
 }
 
 func (v *vaccs) add(keys []types.Datum) int {
@@ -231,7 +232,7 @@ type vstate struct {
 }
 
 func newVState(na int) *vstate {
-	return &vstate{acc: &vaccs{na: na, dsum: map[int]*types.Decimal{}, dist: map[int]map[string]struct{}{}}, byStr: map[string]int{}, byInt: map[int64]int{}, nullGroup: -1}
+	return &vstate{acc: &vaccs{na: na, dsum: map[int]*types.Decimal{}, dist: map[int]map[string]struct{}{}, idst: map[int]map[int64]struct{}{}}, byStr: map[string]int{}, byInt: map[int64]int{}, nullGroup: -1}
 }
 
 func (a *vecAggNode) intKey() bool { return len(a.keys) == 1 && a.kt[0].IsInteger() }
@@ -319,6 +320,20 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 					continue
 				}
 				if c.isNull(k) {
+					continue
+				}
+				if ag.name == "count_distinct" && c.kind == vInt {
+					set := acc.idst[j]
+					if set == nil {
+						set = map[int64]struct{}{}
+						acc.idst[j] = set
+					}
+					if _, dup := set[c.i[k]]; !dup {
+						if err := ec.mem.charge(24); err != nil {
+							return err
+						}
+						set[c.i[k]] = struct{}{}
+					}
 					continue
 				}
 				if ag.name == "count_distinct" {
@@ -427,6 +442,12 @@ func (a *vecAggNode) merge(st, o *vstate) {
 					st.acc.offer(j, o.acc.best[k], ag.name == "max")
 				}
 			case "count_distinct":
+				if len(o.acc.idst[k]) > 0 && st.acc.idst[j] == nil {
+					st.acc.idst[j] = map[int64]struct{}{}
+				}
+				for v := range o.acc.idst[k] {
+					st.acc.idst[j][v] = struct{}{}
+				}
 				if len(o.acc.dist[k]) > 0 && st.acc.dist[j] == nil {
 					st.acc.dist[j] = map[string]struct{}{}
 				}
@@ -523,7 +544,7 @@ func (ag vecAgg) result(g *vaccs, j int) (types.Datum, error) {
 	case "count", "count_star":
 		return g.cnt[j], nil
 	case "count_distinct":
-		return int64(len(g.dist[j])), nil
+		return int64(len(g.dist[j]) + len(g.idst[j])), nil
 	case "min", "max":
 		if !g.seen[j] {
 			return nil, nil
