@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
 
 	"github.com/sluicedb/sluice/bench/suite"
 )
@@ -21,10 +22,21 @@ func main() {
 	pg := flag.String("postgres", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable", "PostgreSQL URL (empty: skip)")
 	out := flag.String("json", "bench-results.json", "where to write the figures as JSON")
 	only := flag.String("only", "", "run only queries whose name contains this")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (sluice runs in this process)")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	_, err := suite.Run(context.Background(), suite.Config{Rows: *rows, Threads: *threads, Runs: *runs, DataDir: *data,
 		Postgres: *pg, JSONOut: *out, QueryName: *only})
 	if err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}

@@ -331,13 +331,15 @@ func (t *Table) openRowGroup(ctx context.Context, df *DataFile, rg int, req conn
 	}
 	s.done = done
 	props := pqarrow.ArrowReadProperties{BatchSize: batchRows}
-	// Text columns whose chunk is dictionary-encoded are read as Arrow
-	// dictionaries: the values are decoded once per row group, and rows
-	// refer to them (no per-row copy of the bytes).
+	// Text columns whose chunk is entirely dictionary-encoded are read as
+	// Arrow dictionaries: the values are decoded once per row group, and
+	// rows refer to them (no per-row copy of the bytes). A chunk whose
+	// dictionary overflowed into plain pages is read as plain strings:
+	// rebuilding a dictionary from those costs a hash lookup per value.
 	rgmd := ft.md.RowGroup(rg)
 	for _, leaf := range leaves {
 		cc, err := rgmd.ColumnChunk(leaf)
-		if err == nil && cc.HasDictionaryPage() && cc.Type() == parquet.Types.ByteArray {
+		if err == nil && cc.HasDictionaryPage() && cc.Type() == parquet.Types.ByteArray && onlyDictPages(cc) {
 			props.SetReadDict(leaf, true)
 		}
 	}
@@ -579,4 +581,23 @@ func pgTypeOf(f arrow.Field) (types.Type, error) {
 		return types.Type{OID: types.OIDNumeric, Typmod: (x.Precision<<16 | x.Scale) + 4}, nil
 	}
 	return types.Type{}, sqlerr.Unsupported("column \"%s\" has Parquet/Arrow type %s, which is not supported", f.Name, f.Type)
+}
+
+// onlyDictPages reports whether every data page of a chunk is
+// dictionary-encoded (false when the writer recorded no page statistics).
+func onlyDictPages(cc *metadata.ColumnChunkMetaData) bool {
+	const dictionaryPage = 2 // parquet.thrift PageType.DICTIONARY_PAGE
+	stats := cc.EncodingStats()
+	if len(stats) == 0 {
+		return false
+	}
+	for _, st := range stats {
+		if int(st.PageType) == dictionaryPage {
+			continue
+		}
+		if st.Encoding != parquet.Encodings.RLEDict && st.Encoding != parquet.Encodings.PlainDict {
+			return false
+		}
+	}
+	return true
 }
