@@ -464,19 +464,31 @@ func TestPsqlTabCompletion(t *testing.T) {
 			t.Fatalf("tmux: %v %s", err, out)
 		}
 		defer exec.Command("tmux", "kill-session", "-t", session).Run()
-		time.Sleep(time.Second)
+		capture := func() string {
+			out, err := exec.Command("tmux", "capture-pane", "-t", session, "-p").Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(out)
+		}
+		// Wait for the prompt, type, then press Tab until psql lists the
+		// candidates (a loaded machine may need a few tries).
+		for i := 0; i < 50 && !strings.Contains(capture(), "=#"); i++ {
+			time.Sleep(100 * time.Millisecond)
+		}
 		exec.Command("tmux", "send-keys", "-t", session, "SELECT * FROM "+prefix).Run()
-		for i := 0; i < 3; i++ {
+		out := ""
+		for i := 0; i < 20 && !strings.Contains(out, prefix+"orders_old"); i++ {
 			exec.Command("tmux", "send-keys", "-t", session, "Tab").Run()
-			time.Sleep(400 * time.Millisecond)
+			time.Sleep(300 * time.Millisecond)
+			out = capture()
 		}
-		out, err := exec.Command("tmux", "capture-pane", "-t", session, "-p").Output()
-		if err != nil {
-			t.Fatal(err)
-		}
+		// The distinct candidates shown (Tab may list them more than once).
+		seen := map[string]bool{}
 		var cands []string
-		for _, f := range strings.Fields(string(out)) {
-			if strings.HasPrefix(f, prefix) {
+		for _, f := range strings.Fields(out) {
+			if strings.HasPrefix(f, prefix) && !seen[f] {
+				seen[f] = true
 				cands = append(cands, f)
 			}
 		}
