@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -45,6 +46,7 @@ func runCmd(t *testing.T, env []string, name string, args ...string) string {
 
 // TestPgxExecModes runs a parameterized query in every pgx execution mode.
 func TestPgxExecModes(t *testing.T) {
+	clientCheck(t)
 	srv := Start(t)
 	modes := map[string]pgx.QueryExecMode{
 		"cache_statement": pgx.QueryExecModeCacheStatement,
@@ -103,6 +105,7 @@ func TestPgxExecModes(t *testing.T) {
 }
 
 func TestLibPQ(t *testing.T) {
+	clientCheck(t)
 	srv := Start(t, WithAuth(pgwire.AuthSCRAM))
 	srv.SetPassword(t, "sluice", "pq-secret")
 	db, err := sql.Open("postgres", srv.URL("sluice", "pq-secret"))
@@ -134,6 +137,7 @@ func TestLibPQ(t *testing.T) {
 }
 
 func TestPsql(t *testing.T) {
+	clientCheck(t)
 	Need(t, haveCmd("psql"), "psql (postgresql-client-15)")
 	srv := Start(t, WithAuth(pgwire.AuthSCRAM))
 	srv.SetPassword(t, "sluice", "psql-secret")
@@ -173,6 +177,7 @@ SELECT id, name FROM t ORDER BY id;
 // TestPsqlCtrlC cancels a running statement the way a user does: SIGINT to
 // psql, which sends a CancelRequest on a new connection.
 func TestPsqlCtrlC(t *testing.T) {
+	clientCheck(t)
 	Need(t, haveCmd("psql"), "psql (postgresql-client-15)")
 	srv := Start(t)
 	cmd := exec.Command("psql", "-X", "-h", "127.0.0.1", "-p", itoa(srv.Port), "-U", "sluice",
@@ -196,6 +201,7 @@ func TestPsqlCtrlC(t *testing.T) {
 }
 
 func TestNodePg(t *testing.T) {
+	clientCheck(t)
 	Need(t, haveCmd("node"), "node")
 	_, err := os.Stat("clients/node_modules/pg")
 	Need(t, err == nil, "npm package pg (cd testsql/clients && npm ci)")
@@ -216,6 +222,7 @@ func TestNodePg(t *testing.T) {
 }
 
 func TestPgJDBC(t *testing.T) {
+	clientCheck(t)
 	const jar = "/usr/share/java/postgresql.jar"
 	_, err := os.Stat(jar)
 	Need(t, haveCmd("java") && err == nil, "java and pgjdbc (apt-get install libpostgresql-jdbc-java)")
@@ -235,6 +242,7 @@ func TestPgJDBC(t *testing.T) {
 }
 
 func TestPsycopg2(t *testing.T) {
+	clientCheck(t)
 	py := "/usr/bin/python3"
 	ok := exec.Command(py, "-c", "import psycopg2").Run() == nil
 	Need(t, ok, "psycopg2 for /usr/bin/python3 (apt-get install python3-psycopg2)")
@@ -276,6 +284,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // against sluice and against PostgreSQL; the outputs, notices and errors
 // included, must be the same.
 func TestPsqlDbtDDL(t *testing.T) {
+	clientCheck(t)
 	Need(t, haveCmd("psql"), "psql (postgresql-client-15)")
 	Need(t, postgresReachable(), "PostgreSQL at "+PostgresAddr())
 	srv := Start(t)
@@ -307,6 +316,7 @@ func TestPsqlDbtDDL(t *testing.T) {
 // the same but for the owner's name and the table size (so the output is
 // unaligned: the same values align the same way).
 func TestPsqlDescribe(t *testing.T) {
+	clientCheck(t)
 	Need(t, haveCmd("psql"), "psql (postgresql-client-15)")
 	Need(t, postgresReachable(), "PostgreSQL at "+PostgresAddr())
 	srv := Start(t)
@@ -337,6 +347,7 @@ func TestPsqlDescribe(t *testing.T) {
 // getIndexInfo need composite-valued functions ((f(x)).n), which sluice
 // does not have yet: for them sluice must answer 0A000, never rows.
 func TestPgJDBCMetadata(t *testing.T) {
+	clientCheck(t)
 	const jar = "/usr/share/java/postgresql.jar"
 	_, err := os.Stat(jar)
 	Need(t, haveCmd("java") && err == nil, "java and pgjdbc (apt-get install libpostgresql-jdbc-java)")
@@ -370,6 +381,7 @@ func TestPgJDBCMetadata(t *testing.T) {
 // comments, keys, indexes, table comment, autoload) over psycopg2, in
 // sluice and in PostgreSQL: the printed facts must be equal.
 func TestSQLAlchemyInspector(t *testing.T) {
+	clientCheck(t)
 	py := "/usr/bin/python3"
 	ok := exec.Command(py, "-c", "import sqlalchemy, psycopg2").Run() == nil
 	Need(t, ok, "SQLAlchemy and psycopg2 for /usr/bin/python3 (apt-get install python3-sqlalchemy python3-psycopg2)")
@@ -389,6 +401,7 @@ func TestSQLAlchemyInspector(t *testing.T) {
 // statements, COPY both ways, a named cursor, pipeline mode, an error)
 // against sluice and PostgreSQL: the printed results must be equal.
 func TestPsycopg3(t *testing.T) {
+	clientCheck(t)
 	py := "/usr/bin/python3"
 	ok := exec.Command(py, "-c", "import psycopg").Run() == nil
 	Need(t, ok, "psycopg 3 for /usr/bin/python3 (apt-get install python3-psycopg)")
@@ -407,6 +420,7 @@ func TestPsycopg3(t *testing.T) {
 // Flush, then Bind/Execute; a transaction; a multi-statement unsafe query;
 // an error) against sluice and PostgreSQL: the printed results must match.
 func TestPostgresJS(t *testing.T) {
+	clientCheck(t)
 	Need(t, haveCmd("node"), "node")
 	_, err := os.Stat("clients/node_modules/postgres")
 	Need(t, err == nil, "npm package postgres (cd testsql/clients && npm ci)")
@@ -429,6 +443,7 @@ func TestPostgresJS(t *testing.T) {
 // SQLColumns, parameterized statements, manual commit and rollback) over
 // the same fixture in sluice and PostgreSQL: the results must be equal.
 func TestODBC(t *testing.T) {
+	clientCheck(t)
 	py := "/usr/bin/python3"
 	ok := exec.Command(py, "-c", "import pyodbc").Run() == nil
 	_, err := os.Stat("/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so")
@@ -448,6 +463,7 @@ func TestODBC(t *testing.T) {
 // table name runs psql's completion queries against the catalog, and the
 // candidates it lists must be what PostgreSQL lists for the same tables.
 func TestPsqlTabCompletion(t *testing.T) {
+	clientCheck(t)
 	Need(t, haveCmd("psql") && haveCmd("tmux"), "psql and tmux (apt-get install postgresql-client-15 tmux)")
 	Need(t, postgresReachable(), "PostgreSQL at "+PostgresAddr())
 	srv := Start(t)
@@ -501,4 +517,45 @@ func TestPsqlTabCompletion(t *testing.T) {
 		t.Errorf("completions differ\n sluice   %s\n postgres %s", got, want)
 	}
 	t.Logf("psql completed %q to: %s", "SELECT * FROM "+prefix, got)
+}
+
+// Client checks report into one tally, printed by TestClientsSummary as
+// "client checks: N passed, M failed, K skipped".
+var clientTally struct {
+	sync.Mutex
+	passed, failed, skipped []string
+}
+
+// clientCheck counts a client test's outcome when it ends.
+func clientCheck(t *testing.T) {
+	t.Cleanup(func() {
+		clientTally.Lock()
+		defer clientTally.Unlock()
+		switch {
+		case t.Failed():
+			clientTally.failed = append(clientTally.failed, t.Name())
+		case t.Skipped():
+			clientTally.skipped = append(clientTally.skipped, t.Name())
+		default:
+			clientTally.passed = append(clientTally.passed, t.Name())
+		}
+	})
+}
+
+// TestClientsSummary prints how the real-client checks above went (it runs
+// after them: tests run in file order). Under CI every one must have run.
+func TestClientsSummary(t *testing.T) {
+	clientTally.Lock()
+	defer clientTally.Unlock()
+	p, f, k := len(clientTally.passed), len(clientTally.failed), len(clientTally.skipped)
+	if p+f+k == 0 {
+		t.Skip("no client check ran (filtered by -run)")
+	}
+	fmt.Printf("client checks: %d passed, %d failed, %d skipped\n", p, f, k)
+	if f > 0 {
+		t.Errorf("failed client checks: %v", clientTally.failed)
+	}
+	if k > 0 && os.Getenv("CI") != "" {
+		t.Errorf("skipped client checks under CI: %v", clientTally.skipped)
+	}
 }
