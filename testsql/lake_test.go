@@ -438,3 +438,36 @@ func TestConcurrentAppends(t *testing.T) {
 		t.Fatalf("after concurrent appends: %s", got)
 	}
 }
+
+// TestDropInTransaction: a managed table dropped inside a transaction
+// block keeps its files until COMMIT (a ROLLBACK brings it back whole) and
+// loses them after.
+func TestDropInTransaction(t *testing.T) {
+	srv := Start(t)
+	ctx := context.Background()
+	c, err := pgx.Connect(ctx, srv.URL("sluice", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(ctx)
+	mustExec(t, c, "CREATE TABLE dt AS SELECT g AS id FROM generate_series(1, 100) g")
+	dirs, _ := filepath.Glob(filepath.Join(srv.Dir, "warehouse", "public", "dt_*"))
+	if len(dirs) != 1 {
+		t.Fatalf("table directory: %v", dirs)
+	}
+	mustExec(t, c, "BEGIN")
+	mustExec(t, c, "DROP TABLE dt")
+	mustExec(t, c, "ROLLBACK")
+	if got := textRows(t, c, "SELECT count(*) FROM dt")[0]; got != "100" {
+		t.Fatalf("after ROLLBACK: %s", got)
+	}
+	mustExec(t, c, "BEGIN")
+	mustExec(t, c, "DROP TABLE dt")
+	if _, err := os.Stat(dirs[0]); err != nil {
+		t.Fatal("files removed before COMMIT")
+	}
+	mustExec(t, c, "COMMIT")
+	if _, err := os.Stat(filepath.Join(dirs[0], "data")); !os.IsNotExist(err) {
+		t.Fatalf("data of a dropped table left behind: %v", err)
+	}
+}

@@ -163,10 +163,12 @@ func (s *Session) dropRelation(r *catalog.Relation, want catalog.Kind, cascade b
 		}
 		return nil
 	})
-	if err == nil && !s.deferCatalog() {
-		for _, d := range dirs {
-			removeTableFiles(d)
-		}
+	if err == nil {
+		s.afterCommit(func() {
+			for _, d := range dirs {
+				removeTableFiles(d)
+			}
+		})
 	}
 	return err
 }
@@ -229,10 +231,12 @@ func (s *Session) dropSchema(name string, ifExists, cascade bool) error {
 		delete(st.Schemas, name)
 		return nil
 	})
-	if err == nil && !s.deferCatalog() {
-		for _, d := range dirs {
-			removeTableFiles(d)
-		}
+	if err == nil {
+		s.afterCommit(func() {
+			for _, d := range dirs {
+				removeTableFiles(d)
+			}
+		})
 	}
 	return err
 }

@@ -38,6 +38,9 @@ type catTx struct {
 	done  []func() // release written files' pins once committed or abandoned
 	// touched are the managed tables the block wrote (published at COMMIT).
 	touched []uint32
+	// after runs once the block's changes are committed (removing the
+	// files of dropped tables).
+	after []func()
 	// rewrites are the tables the block rewrote (DELETE, UPDATE, TRUNCATE):
 	// if another transaction committed to one of them meanwhile, COMMIT
 	// fails with 40001 instead of replaying over that commit.
@@ -82,8 +85,14 @@ func (s *Session) commitCatalog() error {
 	}
 	s.catTx = nil
 	defer releaseAll(ct.done)
+	var err error
+	defer func() {
+		if err == nil {
+			releaseAll(ct.after)
+		}
+	}()
 	defer func() { s.publish(append(ct.touched, ct.rewrites...)...) }()
-	_, err := s.m.Catalog.Update(func(st *catalog.State) error {
+	_, err = s.m.Catalog.Update(func(st *catalog.State) error {
 		if st.Version == ct.base.Version {
 			// Nothing committed meanwhile: the private copy is the result
 			// (its operations already wrote their metadata files).
@@ -107,6 +116,16 @@ func (s *Session) commitCatalog() error {
 		return nil
 	})
 	return err
+}
+
+// afterCommit runs fn once the current change is committed: now outside
+// a transaction block, at COMMIT inside one (never if it rolls back).
+func (s *Session) afterCommit(fn func()) {
+	if s.deferCatalog() && s.catTx != nil {
+		s.catTx.after = append(s.catTx.after, fn)
+		return
+	}
+	fn()
 }
 
 // abandonCatalog forgets a transaction block's changes.
