@@ -1,4 +1,4 @@
-// Command bench runs sluice's side-by-side benchmark against DuckDB and
+// Package main is the bench command: it runs sluice's side-by-side benchmark against DuckDB and
 // PostgreSQL on the same data (see README.md):
 //
 //	cd bench && go run . -rows 10000000 -threads 1

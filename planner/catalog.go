@@ -81,17 +81,19 @@ func (t *MemTable) Truncate(n int) {
 	t.mu.Unlock()
 }
 
+// relName is a relation's name for messages.
+func relName(r Relation) string {
+	_, name := r.Ident()
+	return name
+}
+
 // ColumnIndexes maps column names to positions; no names means all columns.
 func ColumnIndexes(t Relation, names []string) ([]int, error) { return columnIndexes(t, names) }
 
 func columnIndexes(rel Relation, names []string) ([]int, error) {
-	_, name := rel.Ident()
-	t := struct {
-		Cols []Column
-		Name string
-	}{rel.Columns(), name}
+	cols := rel.Columns()
 	if len(names) == 0 {
-		out := make([]int, len(t.Cols))
+		out := make([]int, len(cols))
 		for i := range out {
 			out[i] = i
 		}
@@ -100,13 +102,13 @@ func columnIndexes(rel Relation, names []string) ([]int, error) {
 	out := make([]int, 0, len(names))
 	for _, name := range names {
 		idx := -1
-		for i, c := range t.Cols {
+		for i, c := range cols {
 			if c.Name == name {
 				idx = i
 			}
 		}
 		if idx < 0 {
-			return nil, sqlerr.New(sqlerr.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", name, t.Name)
+			return nil, sqlerr.New(sqlerr.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", name, relName(rel))
 		}
 		out = append(out, idx)
 	}

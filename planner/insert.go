@@ -38,10 +38,7 @@ func BindInsert(ins *ast.Insert, paramTypes []types.Type, tables Tables) (*Inser
 	if rel == nil {
 		return nil, errAt(sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", ins.Table.Name), ins.Table.Pos)
 	}
-	t := struct {
-		Cols []Column
-		Name string
-	}{rel.Columns(), ins.Table.Name}
+	tcols := rel.Columns()
 	colMap, err := columnIndexes(rel, ins.Columns)
 	if err != nil {
 		return nil, err
@@ -65,7 +62,7 @@ func BindInsert(ins *ast.Insert, paramTypes []types.Type, tables Tables) (*Inser
 				if err != nil {
 					return nil, err
 				}
-				tc := t.Cols[colMap[j]]
+				tc := tcols[colMap[j]]
 				if rows[i][j], err = b.coerceCtx(be, tc.Type, castAssignment, "column \""+tc.Name+"\"", -1); err != nil {
 					return nil, assignErr(err, tc, be)
 				}
@@ -73,7 +70,7 @@ func BindInsert(ins *ast.Insert, paramTypes []types.Type, tables Tables) (*Inser
 		}
 		root = &valuesNode{rows: rows}
 		for j := range ins.Query.Values[0] {
-			cols = append(cols, t.Cols[colMap[j]])
+			cols = append(cols, tcols[colMap[j]])
 		}
 	} else if root, cols, err = b.selectNode(ins.Query); err != nil {
 		return nil, err
@@ -84,7 +81,7 @@ func BindInsert(ins *ast.Insert, paramTypes []types.Type, tables Tables) (*Inser
 	colMap = colMap[:len(cols)]
 	casts := make([]Expr, len(cols))
 	for i, c := range cols {
-		tc := t.Cols[colMap[i]]
+		tc := tcols[colMap[i]]
 		e, err := b.coerceCtx(&colExpr{idx: i, t: c.Type}, tc.Type, castAssignment, "column \""+tc.Name+"\"", -1)
 		if err != nil {
 			return nil, assignErr(err, tc, &colExpr{t: c.Type})

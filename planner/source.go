@@ -348,10 +348,7 @@ func scanPredicate(e Expr, cols []Column) (connectors.Predicate, bool) {
 // (integers with integers; the same type otherwise). Floats are left out:
 // PostgreSQL orders NaN above every number, Parquet statistics omit it.
 func sameFamily(a, b types.Type) bool {
-	isInt := func(t types.Type) bool {
-		return t.OID == types.OIDInt2 || t.OID == types.OIDInt4 || t.OID == types.OIDInt8
-	}
-	if isInt(a) && isInt(b) {
+	if a.IsInteger() && b.IsInteger() {
 		return true
 	}
 	switch a.OID {

@@ -1,11 +1,8 @@
 package testsql
 
 import (
-	"context"
 	"strings"
 	"testing"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // TestPgStatActivity: pg_stat_activity lists every session with its
@@ -13,17 +10,8 @@ import (
 // its pids; pg_prepared_statements and pg_cursors show the session's own.
 func TestPgStatActivity(t *testing.T) {
 	srv := Start(t)
-	ctx := context.Background()
-	a, err := pgx.Connect(ctx, srv.URL("sluice", "")+"&application_name=watcher")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close(ctx)
-	b, err := pgx.Connect(ctx, srv.URL("sluice", "")+"&application_name=worker")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close(ctx)
+	a := dial(t, srv.URL("sluice", "")+"&application_name=watcher")
+	b := dial(t, srv.URL("sluice", "")+"&application_name=worker")
 	mustExec(t, b, "BEGIN")
 	mustExec(t, b, "SELECT 42")
 	got := textRows(t, a, "SELECT application_name, state, query, backend_type, datname FROM pg_stat_activity WHERE pid <> pg_backend_pid()")

@@ -24,11 +24,7 @@ func cacheCounts(t *testing.T, c *pgx.Conn) (hits, misses int64) {
 func TestResultCache(t *testing.T) {
 	srv := Start(t)
 	ctx := context.Background()
-	c, err := pgx.Connect(ctx, srv.URL("sluice", ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(ctx)
+	c := dial(t, srv.URL("sluice", ""))
 	mustExec(t, c, "CREATE TABLE rc1 AS SELECT i AS id, i % 7 AS k, 'v' || i AS s FROM generate_series(1, 5000) g(i)")
 	mustExec(t, c, "CREATE TABLE rc2 AS SELECT i AS id FROM generate_series(1, 10) g(i)")
 	q1 := "SELECT k, count(*), max(s) FROM rc1 GROUP BY k ORDER BY k"
@@ -71,11 +67,7 @@ func TestResultCache(t *testing.T) {
 	}
 	// Another role never gets this role's entry.
 	mustExec(t, c, "CREATE ROLE reader LOGIN")
-	r, err := pgx.Connect(ctx, srv.URL("reader", ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close(ctx)
+	r := dial(t, srv.URL("reader", ""))
 	h4, m4 := cacheCounts(t, c)
 	if got := strings.Join(textRows(t, r, q2), "\n"); got != want2 {
 		t.Fatalf("reader: %s", got)

@@ -15,7 +15,6 @@ import (
 	"github.com/apache/iceberg-go"
 	"github.com/apache/iceberg-go/catalog/hadoop"
 	"github.com/apache/iceberg-go/table"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/sluicedb/sluice/catalog"
 )
@@ -116,11 +115,7 @@ func TestIcebergTableMatchesPostgres(t *testing.T) {
 func TestManagedTablesPublishIceberg(t *testing.T) {
 	srv := Start(t)
 	ctx := context.Background()
-	sl, err := pgx.Connect(ctx, srv.URL("sluice", ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sl.Close(ctx)
+	sl := dial(t, srv.URL("sluice", ""))
 	mustExec(t, sl, "CREATE TABLE pub AS SELECT i::int8 AS id, 'v' || i AS s, i * 0.5::float8 AS f, date '2024-01-01' + i AS d FROM generate_series(1, 20000) g(i)")
 	mustExec(t, sl, "INSERT INTO pub SELECT i, 'w', 1, date '2025-01-01' FROM generate_series(20001, 21000) g(i)")
 	mustExec(t, sl, "DELETE FROM pub WHERE id % 10 = 0")

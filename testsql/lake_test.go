@@ -51,17 +51,18 @@ func lakeConns(t *testing.T) (sl, pg *pgx.Conn, srv *Server) {
 	t.Helper()
 	Need(t, postgresReachable(), "PostgreSQL at "+PostgresAddr()+" (the oracle for lake results)")
 	srv = Start(t)
-	ctx := context.Background()
-	var err error
-	if sl, err = pgx.Connect(ctx, srv.URL("sluice", "")); err != nil {
+	return dial(t, srv.URL("sluice", "")), dial(t, PostgresURL()), srv
+}
+
+// dial connects with pgx for the rest of the test.
+func dial(t *testing.T, url string) *pgx.Conn {
+	t.Helper()
+	c, err := pgx.Connect(context.Background(), url)
+	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { sl.Close(ctx) })
-	if pg, err = pgx.Connect(ctx, PostgresURL()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { pg.Close(ctx) })
-	return sl, pg, srv
+	t.Cleanup(func() { c.Close(context.Background()) })
+	return c
 }
 
 func mustExec(t *testing.T, c *pgx.Conn, sql string) {
@@ -299,21 +300,13 @@ func compareHive(t *testing.T, sl, pg *pgx.Conn) {
 func TestRewriteConflict(t *testing.T) {
 	srv := Start(t)
 	ctx := context.Background()
-	a, err := pgx.Connect(ctx, srv.URL("sluice", ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close(ctx)
-	b, err := pgx.Connect(ctx, srv.URL("sluice", ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close(ctx)
+	a := dial(t, srv.URL("sluice", ""))
+	b := dial(t, srv.URL("sluice", ""))
 	mustExec(t, a, "CREATE TABLE rw AS SELECT i AS id FROM generate_series(1, 100) g(i)")
 	mustExec(t, a, "BEGIN")
 	mustExec(t, a, "DELETE FROM rw WHERE id <= 50")
 	mustExec(t, b, "INSERT INTO rw VALUES (1000)")
-	_, err = a.Exec(ctx, "COMMIT")
+	_, err := a.Exec(ctx, "COMMIT")
 	if err == nil || !strings.Contains(err.Error(), "40001") {
 		t.Fatalf("COMMIT after a concurrent insert: %v, want 40001", err)
 	}
@@ -373,11 +366,7 @@ FROM generate_series(1, {hi}) g(i)`
 func TestConcurrentAppends(t *testing.T) {
 	srv := Start(t)
 	ctx := context.Background()
-	setup, err := pgx.Connect(ctx, srv.URL("sluice", ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer setup.Close(ctx)
+	setup := dial(t, srv.URL("sluice", ""))
 	mustExec(t, setup, "CREATE TABLE ca (w int, i int)")
 	const writers, each = 4, 25
 	errs := make(chan error, writers+1)
@@ -444,12 +433,7 @@ func TestConcurrentAppends(t *testing.T) {
 // loses them after.
 func TestDropInTransaction(t *testing.T) {
 	srv := Start(t)
-	ctx := context.Background()
-	c, err := pgx.Connect(ctx, srv.URL("sluice", ""))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close(ctx)
+	c := dial(t, srv.URL("sluice", ""))
 	mustExec(t, c, "CREATE TABLE dt AS SELECT g AS id FROM generate_series(1, 100) g")
 	dirs, _ := filepath.Glob(filepath.Join(srv.Dir, "warehouse", "public", "dt_*"))
 	if len(dirs) != 1 {

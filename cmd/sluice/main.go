@@ -1,4 +1,4 @@
-// Command sluice is the sluice server: a PostgreSQL-compatible federated
+// Package main is the sluice command, the sluice server: a PostgreSQL-compatible federated
 // query gateway.
 //
 //	sluice serve [--listen 127.0.0.1:5433] [--data-dir ./sluice-data] [--http 127.0.0.1:8433] …

@@ -240,9 +240,10 @@ func CheckColumns(location string, opts S3Options, declared []connectors.Column,
 
 // family groups types whose Datums share a Go representation.
 func family(t types.Type) string {
-	switch t.OID {
-	case types.OIDInt2, types.OIDInt4, types.OIDInt8:
+	if t.IsInteger() {
 		return "int"
+	}
+	switch t.OID {
 	case types.OIDFloat4, types.OIDFloat8:
 		return "float"
 	case types.OIDText, types.OIDVarchar, types.OIDBpchar:

@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"strings"
@@ -328,5 +327,3 @@ func splitOptions(s string) []string {
 	}
 	return out
 }
-
-var _ = fmt.Sprintf

@@ -2,6 +2,7 @@ package session
 
 import (
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -96,11 +97,7 @@ func sortedSchemas(st *catalog.State) []*catalog.Namespace {
 	for _, ns := range st.Schemas {
 		out = append(out, ns)
 	}
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j].Name < out[j-1].Name; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
 }
 

@@ -606,7 +606,7 @@ func (s *Session) createExternal(rel *catalog.Relation, cols []planner.Column, x
 			if !ok {
 				return "", sqlerr.New(sqlerr.UndefinedColumn, "column \"%s\" does not exist in the Iceberg table at \"%s\"", c.Name, loc)
 			}
-			if f.Type.OID != c.Type.OID && !(isIntType(f.Type) && isIntType(c.Type)) {
+			if f.Type.OID != c.Type.OID && !(f.Type.IsInteger() && c.Type.IsInteger()) {
 				return "", sqlerr.New(sqlerr.DatatypeMismatch, "column \"%s\" is declared %s but the Iceberg table holds %s", c.Name, c.Type, f.Type)
 			}
 		}
@@ -678,10 +678,6 @@ func catalogColsOf(cs []connectors.Column) []catalog.Column {
 		out[i] = catalog.Column{Name: c.Name, TypeOID: c.Type.OID, Typmod: c.Type.Typmod}
 	}
 	return out
-}
-
-func isIntType(t types.Type) bool {
-	return t.OID == types.OIDInt2 || t.OID == types.OIDInt4 || t.OID == types.OIDInt8
 }
 
 // removeTableFiles deletes a dropped managed table's directory, keeping

@@ -7,7 +7,6 @@ import (
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
-	"time"
 )
 
 // undoEntry reverses one change to temporary tables.
@@ -292,5 +291,3 @@ func cloneMap(m map[string]string) map[string]string {
 	}
 	return out
 }
-
-var _ = time.Now
