@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/pprof"
 
 	"github.com/sluicedb/sluice/bench/suite"
@@ -33,7 +34,13 @@ func main() {
 		pprof.StartCPUProfile(f)
 		defer pprof.StopCPUProfile()
 	}
-	_, err := suite.Run(context.Background(), suite.Config{Rows: *rows, Threads: *threads, Runs: *runs, DataDir: *data,
+	// Lake table locations are absolute file URLs.
+	dataDir, err := filepath.Abs(*data)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+	_, err = suite.Run(context.Background(), suite.Config{Rows: *rows, Threads: *threads, Runs: *runs, DataDir: dataDir,
 		Postgres: *pg, JSONOut: *out, QueryName: *only})
 	if err != nil {
 		pprof.StopCPUProfile()

@@ -237,15 +237,21 @@ func newVState(na int) *vstate {
 
 func (a *vecAggNode) intKey() bool { return len(a.keys) == 1 && a.kt[0].IsInteger() }
 
-// accumulate folds rows [lo, hi) of the scan into st.
+// accumulate folds rows [lo, hi) of the scan into st. Each chunk is done
+// in two passes: the selected rows' group numbers first, then one tight
+// loop per aggregate over them (an accumulator still sees its rows in scan
+// order, so float sums match the row engine's to the last digit).
 func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, all []*vcol, lo, hi int) error {
 	na := len(a.aggs)
 	acc := st.acc
 	intKey := a.intKey()
+	global := len(a.keys) == 0
 	var buf, dbuf []byte
+	var gids []int32
+	keyCols := make([]*vcol, len(a.keys))
+	argCols := make([]*vcol, na)
 	return a.scan.selected(ec, rows, all, lo, hi, func(_ int, _ [][]types.Datum, cols []*vcol, sel []int32) error {
 		rowsN := chunkLen(cols)
-		keyCols := make([]*vcol, len(a.keys))
 		for i, k := range a.keys {
 			c, err := k(cols, rowsN)
 			if err != nil {
@@ -253,7 +259,6 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 			}
 			keyCols[i] = c
 		}
-		argCols := make([]*vcol, na)
 		for i, g := range a.aggs {
 			if g.arg == nil {
 				continue
@@ -264,109 +269,196 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 			}
 			argCols[i] = c
 		}
-		for _, r := range sel {
-			k := int(r)
-			g := -1
-			newGroup := func() error {
-				keys := make([]types.Datum, len(keyCols))
-				for i, kc := range keyCols {
-					keys[i] = kc.datum(k)
-				}
-				if err := ec.mem.charge(rowBytes(keys) + int64(len(buf)) + 64*int64(na+1)); err != nil {
+		newGroup := func(k int) (int, error) {
+			keys := make([]types.Datum, len(keyCols))
+			for i, kc := range keyCols {
+				keys[i] = kc.datum(k)
+			}
+			if err := ec.mem.charge(rowBytes(keys) + int64(len(buf)) + 64*int64(na+1)); err != nil {
+				return 0, err
+			}
+			st.enc = append(st.enc, string(buf))
+			return acc.add(keys), nil
+		}
+		// Pass 1: group numbers of the selected rows (global: all in group 0).
+		gids = gids[:0]
+		switch {
+		case len(a.keys) == 0:
+			if len(acc.keys) == 0 {
+				buf = buf[:0]
+				if _, err := newGroup(0); err != nil {
 					return err
 				}
-				g = acc.add(keys)
-				st.enc = append(st.enc, string(buf))
-				return nil
+				st.byStr[""] = 0
 			}
-			switch {
-			case intKey && keyCols[0].isNull(k):
-				if st.nullGroup < 0 {
+		case intKey:
+			kc := keyCols[0]
+			for _, r := range sel {
+				k := int(r)
+				if kc.isNull(k) {
+					if st.nullGroup < 0 {
+						buf = buf[:0]
+						g, err := newGroup(k)
+						if err != nil {
+							return err
+						}
+						st.nullGroup = g
+					}
+					gids = append(gids, int32(st.nullGroup))
+					continue
+				}
+				g, ok := st.byInt[kc.i[k]]
+				if !ok {
 					buf = buf[:0]
-					if err := newGroup(); err != nil {
+					var err error
+					if g, err = newGroup(k); err != nil {
 						return err
 					}
-					st.nullGroup = g
+					st.byInt[kc.i[k]] = g
 				}
-				g = st.nullGroup
-			case intKey:
-				var ok bool
-				if g, ok = st.byInt[keyCols[0].i[k]]; !ok {
-					buf = buf[:0]
-					if err := newGroup(); err != nil {
-						return err
-					}
-					st.byInt[keyCols[0].i[k]] = g
-				}
-			default:
+				gids = append(gids, int32(g))
+			}
+		default:
+			for _, r := range sel {
+				k := int(r)
 				buf = buf[:0]
 				for _, kc := range keyCols {
 					buf = appendVecKey(buf, kc, k)
 				}
-				var ok bool
-				if g, ok = st.byStr[string(buf)]; !ok {
-					if err := newGroup(); err != nil {
+				g, ok := st.byStr[string(buf)]
+				if !ok {
+					var err error
+					if g, err = newGroup(k); err != nil {
 						return err
 					}
 					st.byStr[string(buf)] = g
 				}
+				gids = append(gids, int32(g))
 			}
-			base := g * na
-			for i, ag := range a.aggs {
-				j := base + i
-				c := argCols[i]
-				if ag.name == "count_star" {
-					acc.cnt[j]++
+		}
+		// Pass 2: each aggregate over the selected rows.
+		for i, ag := range a.aggs {
+			c := argCols[i]
+			switch {
+			case ag.name == "count_star":
+				if global {
+					acc.cnt[i] += int64(len(sel))
 					continue
 				}
-				if c.isNull(k) {
-					continue
+				for _, g := range gids {
+					acc.cnt[int(g)*na+i]++
 				}
-				if ag.name == "count_distinct" && c.kind == vInt {
-					set := acc.idst[j]
-					if set == nil {
-						set = map[int64]struct{}{}
-						acc.idst[j] = set
+			case ag.name == "count_distinct":
+				for x, r := range sel {
+					k := int(r)
+					if c.isNull(k) {
+						continue
 					}
-					if _, dup := set[c.i[k]]; !dup {
-						if err := ec.mem.charge(24); err != nil {
-							return err
+					j := i
+					if !global {
+						j += int(gids[x]) * na
+					}
+					if c.kind == vInt {
+						set := acc.idst[j]
+						if set == nil {
+							set = map[int64]struct{}{}
+							acc.idst[j] = set
 						}
-						set[c.i[k]] = struct{}{}
+						if _, dup := set[c.i[k]]; !dup {
+							if err := ec.mem.charge(24); err != nil {
+								return err
+							}
+							set[c.i[k]] = struct{}{}
+						}
+						continue
 					}
-					continue
-				}
-				if ag.name == "count_distinct" {
 					set := acc.dist[j]
 					if set == nil {
 						set = map[string]struct{}{}
 						acc.dist[j] = set
 					}
 					dbuf = appendVecKey(dbuf[:0], c, k)
-					kb := dbuf
-					if _, dup := set[string(kb)]; !dup {
-						if err := ec.mem.charge(int64(len(kb)) + 48); err != nil {
+					if _, dup := set[string(dbuf)]; !dup {
+						if err := ec.mem.charge(int64(len(dbuf)) + 48); err != nil {
 							return err
 						}
-						set[string(kb)] = struct{}{}
+						set[string(dbuf)] = struct{}{}
 					}
+				}
+			case (ag.name == "sum" || ag.name == "avg") && c.kind == vFloat:
+				if global && c.null == nil {
+					s := acc.fsum[i]
+					for _, r := range sel {
+						s += c.f[r]
+					}
+					acc.fsum[i] = s
+					acc.cnt[i] += int64(len(sel))
 					continue
 				}
-				acc.cnt[j]++
-				switch ag.name {
-				case "sum", "avg":
-					if c.kind == vFloat {
-						acc.fsum[j] += c.f[k]
+				for x, r := range sel {
+					if c.isNull(int(r)) {
 						continue
 					}
-					acc.addInt(j, c.i[k])
-				case "min", "max":
-					acc.offer(j, c.datum(k), ag.name == "max")
+					j := i
+					if !global {
+						j += int(gids[x]) * na
+					}
+					acc.cnt[j]++
+					acc.fsum[j] += c.f[r]
+				}
+			case ag.name == "sum" || ag.name == "avg":
+				if global && c.null == nil && !acc.over[i] {
+					if s, ok := sumInts(acc.isum[i], c.i, sel); ok {
+						acc.isum[i] = s
+						acc.cnt[i] += int64(len(sel))
+						continue
+					}
+				}
+				for x, r := range sel {
+					if c.isNull(int(r)) {
+						continue
+					}
+					j := i
+					if !global {
+						j += int(gids[x]) * na
+					}
+					acc.cnt[j]++
+					acc.addInt(j, c.i[r])
+				}
+			default: // count, min, max
+				isMax := ag.name == "max"
+				for x, r := range sel {
+					k := int(r)
+					if c.isNull(k) {
+						continue
+					}
+					j := i
+					if !global {
+						j += int(gids[x]) * na
+					}
+					acc.cnt[j]++
+					if ag.name != "count" {
+						acc.offer(j, c.datum(k), isMax)
+					}
 				}
 			}
 		}
 		return nil
 	})
+}
+
+// sumInts adds the selected values to s; ok is false if the sum would
+// overflow int64 (the caller then adds them one by one into numeric).
+func sumInts(s int64, v []int64, sel []int32) (int64, bool) {
+	for _, r := range sel {
+		x := v[r]
+		t := s + x
+		if (t^s)&(t^x) < 0 {
+			return 0, false
+		}
+		s = t
+	}
+	return s, true
 }
 
 // addInt adds to an integer sum, moving to numeric on overflow.

@@ -17,6 +17,7 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2" // DuckDB, in this module only
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/sluicedb/sluice/server/session"
 	"github.com/sluicedb/sluice/testsql"
 )
 
@@ -164,7 +165,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	fmt.Fprintf(out, "data: %s (%d rows), %s — ready in %.1fs\n", fact, cfg.Rows, dim, time.Since(t0).Seconds())
 	var systems []system
-	// sluice, in process.
+	// sluice, in process, with the collector set as the server sets it.
+	session.TuneGC()
 	srv, stop, err := testsql.StartDir(mustTemp())
 	if err != nil {
 		return nil, err

@@ -152,6 +152,7 @@ func serve(args []string) error {
 // run serves until ctx is done, then shuts down gracefully. ready, if set,
 // receives the bound PostgreSQL and HTTP addresses.
 func run(ctx context.Context, c *config, log *slog.Logger, ready func(pgAddr, httpAddr string)) error {
+	session.TuneGC()
 	if err := os.MkdirAll(filepath.Join(c.dataDir, "warehouse"), 0o700); err != nil {
 		return err
 	}
