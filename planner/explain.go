@@ -70,6 +70,12 @@ func describe(n node) (string, []node) {
 	switch x := n.(type) {
 	case *vecAggNode:
 		return d, []node{x.scan}
+	case *vecFilterScan:
+		var kids []node
+		for _, j := range x.joins {
+			kids = append(kids, j.build)
+		}
+		return d, kids
 	}
 	return d, children(n)
 }
@@ -87,6 +93,9 @@ func describeOne(n node) string {
 	case *topNScan:
 		return describeScan(x.src) + " (top-N prefilter)"
 	case *vecFilterScan:
+		if len(x.joins) > 0 {
+			return fmt.Sprintf("Vector Hash Join (%d joins) over %s (%d filters)", len(x.joins), x.tableName(), len(x.preds))
+		}
 		if len(x.preds) == 0 {
 			return "Vector Scan on " + x.tableName()
 		}

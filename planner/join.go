@@ -29,7 +29,7 @@ func (b *binder) join(j *ast.JoinTable) (node, []scopeCol, error) {
 		return nil, nil, err
 	}
 	scope := append(append([]scopeCol{}, lsc...), rsc...)
-	jn := &joinNode{left: ln, right: rn, kind: j.Kind, leftWidth: len(lsc), rightWidth: len(rsc), lateral: lateral}
+	jn := &joinNode{left: ln, right: rn, kind: j.Kind, leftWidth: len(lsc), rightWidth: len(rsc), lateral: lateral, colTypes: scopeTypes(lsc, rsc)}
 	using := j.Using
 	if j.Natural {
 		for _, l := range lsc {
@@ -189,6 +189,17 @@ type joinNode struct {
 	// lateral: the right input is re-run for every left row (it reads the
 	// left row as its enclosing level).
 	lateral bool
+	// colTypes are the types of the joined row's columns (left, then right).
+	colTypes []types.Type
+}
+
+// scopeTypes lists the types of the columns of two scopes joined.
+func scopeTypes(l, r []scopeCol) []types.Type {
+	out := make([]types.Type, 0, len(l)+len(r))
+	for _, c := range append(append([]scopeCol(nil), l...), r...) {
+		out = append(out, c.t)
+	}
+	return out
 }
 
 // planHash extracts equality conjuncts left = right from cond.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/sluicedb/sluice/sql/ast"
+	"github.com/sluicedb/sluice/sql/types"
 )
 
 // Rules rewrite a bound plan. They are small, named and applied in one
@@ -359,6 +360,9 @@ func chooseBuildSide(n node) node {
 	}
 	sj := &joinNode{left: j.right, right: j.left, kind: j.kind, leftWidth: rw, rightWidth: lw,
 		lkeys: j.rkeys, rkeys: j.lkeys, keyTypes: j.keyTypes}
+	if len(j.colTypes) == lw+rw {
+		sj.colTypes = append(append([]types.Type(nil), j.colTypes[lw:]...), j.colTypes[:lw]...)
+	}
 	if j.cond != nil {
 		c, ok := mapCols(j.cond, swap)
 		if !ok {

@@ -440,7 +440,7 @@ func (b *binder) fromList(items []ast.TableRef) (node, []scopeCol, error) {
 			if lateral {
 				n = &lateralJoinNode{left: n, right: in, kind: ast.CrossJoin, leftWidth: len(scope), rightWidth: len(isc)}
 			} else {
-				n = &joinNode{left: n, right: in, kind: ast.CrossJoin, leftWidth: len(scope), rightWidth: len(isc)}
+				n = &joinNode{left: n, right: in, kind: ast.CrossJoin, leftWidth: len(scope), rightWidth: len(isc), colTypes: scopeTypes(scope, isc)}
 			}
 			scope = append(append([]scopeCol{}, scope...), isc...)
 			continue
@@ -453,7 +453,7 @@ func (b *binder) fromList(items []ast.TableRef) (node, []scopeCol, error) {
 			n, scope = in, isc
 			continue
 		}
-		n = &joinNode{left: n, right: in, kind: ast.CrossJoin, leftWidth: len(scope), rightWidth: len(isc)}
+		n = &joinNode{left: n, right: in, kind: ast.CrossJoin, leftWidth: len(scope), rightWidth: len(isc), colTypes: scopeTypes(scope, isc)}
 		scope = append(append([]scopeCol{}, scope...), isc...)
 	}
 	return n, scope, nil

@@ -35,6 +35,11 @@ type vcol struct {
 	s    []string
 	b    []bool
 	null []bool
+	// codes and dict, when set, are the same strings dictionary-encoded:
+	// s[k] == dict[codes[k]] wherever the row is not NULL. Grouping by
+	// such a column looks a key up once per distinct value, not per row.
+	codes []int32
+	dict  []string
 }
 
 func (c *vcol) isNull(k int) bool { return c.null != nil && c.null[k] }
@@ -76,46 +81,7 @@ func (t *MemTable) columns(rows [][]types.Datum) []*vcol {
 	if t.vecs != nil && t.vecRows == len(rows) {
 		return t.vecs
 	}
-	cols := make([]*vcol, len(t.Cols))
-	for ci, c := range t.Cols {
-		kind, ok := vkindOf(c.Type)
-		if !ok {
-			continue
-		}
-		v := &vcol{kind: kind}
-		n := len(rows)
-		switch kind {
-		case vInt:
-			v.i = make([]int64, n)
-		case vFloat:
-			v.f = make([]float64, n)
-		case vStr:
-			v.s = make([]string, n)
-		case vBool:
-			v.b = make([]bool, n)
-		}
-		for r, row := range rows {
-			d := row[ci]
-			if d == nil {
-				if v.null == nil {
-					v.null = make([]bool, n)
-				}
-				v.null[r] = true
-				continue
-			}
-			switch kind {
-			case vInt:
-				v.i[r] = d.(int64)
-			case vFloat:
-				v.f[r] = d.(float64)
-			case vStr:
-				v.s[r] = d.(string)
-			case vBool:
-				v.b[r] = d.(bool)
-			}
-		}
-		cols[ci] = v
-	}
+	cols := rowVecs(rows, t.Cols)
 	t.vecs, t.vecRows = cols, len(rows)
 	return cols
 }

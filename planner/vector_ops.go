@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"math"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/sluicedb/sluice/sql/sqlerr"
@@ -33,6 +34,9 @@ func (c *vcol) slice(lo, hi int) *vcol {
 	if c.null != nil {
 		out.null = c.null[lo:hi]
 	}
+	if c.codes != nil {
+		out.codes, out.dict = c.codes[lo:hi], c.dict
+	}
 	return out
 }
 
@@ -42,6 +46,23 @@ type vecFilterScan struct {
 	t     *MemTable   // an in-memory table, or
 	src   *sourceScan // a provider's scan (vector_source.go)
 	preds []vexpr
+	// joins, under an aggregation only: the passing rows are joined with
+	// build inputs (vector_join.go). joinSpace is then the joined row's
+	// columns, joinExprs every expression the joins evaluate, and used
+	// marks the columns of joinSpace anything reads (the others are not
+	// gathered).
+	joins     []*vecJoin
+	joinSpace []Column
+	joinExprs []Expr
+	used      []bool
+}
+
+// space is the columns the expressions over this scan's rows refer to.
+func (v *vecFilterScan) space() []Column {
+	if len(v.joins) > 0 {
+		return v.joinSpace
+	}
+	return v.tableCols()
 }
 
 // tableCols are the scanned table's columns.
@@ -62,7 +83,8 @@ func (v *vecFilterScan) tableName() string {
 
 // selected evaluates the filters over rows [lo, hi) a chunk at a time and
 // hands each chunk's columns and passing positions to fn.
-func (v *vecFilterScan) selected(ec *evalCtx, rows [][]types.Datum, all []*vcol, lo, hi int,
+// With joins, fn gets the joined chunk's columns and positions (no rows).
+func (v *vecFilterScan) selected(ec *evalCtx, rows [][]types.Datum, all []*vcol, lo, hi int, tabs []*joinTable,
 	fn func(start int, rows [][]types.Datum, cols []*vcol, sel []int32) error) error {
 	cols := make([]*vcol, len(all))
 	sel := make([]int32, 0, vecChunk)
@@ -93,6 +115,16 @@ func (v *vecFilterScan) selected(ec *evalCtx, rows [][]types.Datum, all []*vcol,
 			if ok {
 				sel = append(sel, int32(k))
 			}
+		}
+		if len(v.joins) > 0 {
+			jc, js, err := v.joinChunk(tabs, cols, sel)
+			if err != nil {
+				return err
+			}
+			if err := fn(start, nil, jc, js); err != nil {
+				return err
+			}
+			continue
 		}
 		var rs [][]types.Datum
 		if rows != nil {
@@ -155,7 +187,7 @@ func (v *vecFilterScan) open(ec *evalCtx) (rowIter, error) {
 	parts := splits(len(rows))
 	outs := make([][][]types.Datum, len(parts))
 	err := parallel(parts, func(i, lo, hi int) error {
-		return v.selected(ec, rows, all, lo, hi, func(_ int, rows [][]types.Datum, _ []*vcol, sel []int32) error {
+		return v.selected(ec, rows, all, lo, hi, nil, func(_ int, rows [][]types.Datum, _ []*vcol, sel []int32) error {
 			for _, k := range sel {
 				outs[i] = append(outs[i], rows[k])
 			}
@@ -205,7 +237,7 @@ type vaccs struct {
 	seen []bool
 	best []types.Datum
 	dist map[int]map[string]struct{} // count(DISTINCT …) value sets by accumulator
-	idst map[int]map[int64]struct{}  // the same for integer arguments (no key encoding)
+	idst map[int]*i64map             // the same for integer arguments (no key encoding)
 }
 
 func (v *vaccs) add(keys []types.Datum) int {
@@ -224,15 +256,19 @@ func (v *vaccs) add(keys []types.Datum) int {
 
 // vstate is one worker's groups and accumulators.
 type vstate struct {
+	// codeGroup maps the codes of a dictionary-encoded key column to
+	// groups (-1: not seen yet); codeDict is the dictionary it is for.
+	codeGroup []int32
+	codeDict  []string
 	acc       *vaccs
 	byStr     map[string]int
-	byInt     map[int64]int
+	byInt     *i64map
 	nullGroup int
 	enc       []string // each group's key encoding (string-keyed groups)
 }
 
 func newVState(na int) *vstate {
-	return &vstate{acc: &vaccs{na: na, dsum: map[int]*types.Decimal{}, dist: map[int]map[string]struct{}{}, idst: map[int]map[int64]struct{}{}}, byStr: map[string]int{}, byInt: map[int64]int{}, nullGroup: -1}
+	return &vstate{acc: &vaccs{na: na, dsum: map[int]*types.Decimal{}, dist: map[int]map[string]struct{}{}, idst: map[int]*i64map{}}, byStr: map[string]int{}, byInt: newI64Map(0), nullGroup: -1}
 }
 
 func (a *vecAggNode) intKey() bool { return len(a.keys) == 1 && a.kt[0].IsInteger() }
@@ -241,7 +277,7 @@ func (a *vecAggNode) intKey() bool { return len(a.keys) == 1 && a.kt[0].IsIntege
 // in two passes: the selected rows' group numbers first, then one tight
 // loop per aggregate over them (an accumulator still sees its rows in scan
 // order, so float sums match the row engine's to the last digit).
-func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, all []*vcol, lo, hi int) error {
+func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, all []*vcol, lo, hi int, tabs []*joinTable) error {
 	na := len(a.aggs)
 	acc := st.acc
 	intKey := a.intKey()
@@ -250,7 +286,7 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 	var gids []int32
 	keyCols := make([]*vcol, len(a.keys))
 	argCols := make([]*vcol, na)
-	return a.scan.selected(ec, rows, all, lo, hi, func(_ int, _ [][]types.Datum, cols []*vcol, sel []int32) error {
+	return a.scan.selected(ec, rows, all, lo, hi, tabs, func(_ int, _ [][]types.Datum, cols []*vcol, sel []int32) error {
 		rowsN := chunkLen(cols)
 		for i, k := range a.keys {
 			c, err := k(cols, rowsN)
@@ -307,14 +343,42 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 					gids = append(gids, int32(st.nullGroup))
 					continue
 				}
-				g, ok := st.byInt[kc.i[k]]
+				g, ok := st.byInt.get(kc.i[k])
 				if !ok {
 					buf = buf[:0]
+					ng, err := newGroup(k)
+					if err != nil {
+						return err
+					}
+					g = int32(ng)
+					st.byInt.put(kc.i[k], g)
+				}
+				gids = append(gids, g)
+			}
+		case len(keyCols) == 1 && keyCols[0].codes != nil:
+			kc := keyCols[0]
+			if len(st.codeDict) != len(kc.dict) || len(kc.dict) > 0 && &st.codeDict[0] != &kc.dict[0] {
+				st.codeDict = kc.dict
+				st.codeGroup = slices.Repeat([]int32{-1}, len(kc.dict))
+			}
+			for _, r := range sel {
+				k := int(r)
+				code := kc.codes[k]
+				if !kc.isNull(k) && st.codeGroup[code] >= 0 {
+					gids = append(gids, st.codeGroup[code])
+					continue
+				}
+				buf = appendVecKey(buf[:0], kc, k)
+				g, ok := st.byStr[string(buf)]
+				if !ok {
 					var err error
 					if g, err = newGroup(k); err != nil {
 						return err
 					}
-					st.byInt[kc.i[k]] = g
+					st.byStr[string(buf)] = g
+				}
+				if !kc.isNull(k) {
+					st.codeGroup[code] = int32(g)
 				}
 				gids = append(gids, int32(g))
 			}
@@ -361,14 +425,13 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 					if c.kind == vInt {
 						set := acc.idst[j]
 						if set == nil {
-							set = map[int64]struct{}{}
+							set = newI64Map(0)
 							acc.idst[j] = set
 						}
-						if _, dup := set[c.i[k]]; !dup {
+						if set.put(c.i[k], 0) < 0 {
 							if err := ec.mem.charge(24); err != nil {
 								return err
 							}
-							set[c.i[k]] = struct{}{}
 						}
 						continue
 					}
@@ -498,7 +561,9 @@ func (a *vecAggNode) merge(st, o *vstate) {
 		case a.intKey() && keys[0] == nil:
 			dst, ok = st.nullGroup, st.nullGroup >= 0
 		case a.intKey():
-			dst, ok = st.byInt[keys[0].(int64)]
+			var d int32
+			d, ok = st.byInt.get(keys[0].(int64))
+			dst = int(d)
 		default:
 			dst, ok = st.byStr[o.enc[g]]
 		}
@@ -509,7 +574,7 @@ func (a *vecAggNode) merge(st, o *vstate) {
 			case a.intKey() && keys[0] == nil:
 				st.nullGroup = dst
 			case a.intKey():
-				st.byInt[keys[0].(int64)] = dst
+				st.byInt.put(keys[0].(int64), int32(dst))
 			default:
 				st.byStr[o.enc[g]] = dst
 			}
@@ -534,11 +599,11 @@ func (a *vecAggNode) merge(st, o *vstate) {
 					st.acc.offer(j, o.acc.best[k], ag.name == "max")
 				}
 			case "count_distinct":
-				if len(o.acc.idst[k]) > 0 && st.acc.idst[j] == nil {
-					st.acc.idst[j] = map[int64]struct{}{}
-				}
-				for v := range o.acc.idst[k] {
-					st.acc.idst[j][v] = struct{}{}
+				if o.acc.idst[k].len() > 0 {
+					if st.acc.idst[j] == nil {
+						st.acc.idst[j] = newI64Map(0)
+					}
+					o.acc.idst[k].each(func(v int64, _ int32) { st.acc.idst[j].put(v, 0) })
 				}
 				if len(o.acc.dist[k]) > 0 && st.acc.dist[j] == nil {
 					st.acc.dist[j] = map[string]struct{}{}
@@ -553,8 +618,12 @@ func (a *vecAggNode) merge(st, o *vstate) {
 
 func (a *vecAggNode) open(ec *evalCtx) (rowIter, error) {
 	na := len(a.aggs)
+	tabs, err := a.scan.buildJoins(ec)
+	if err != nil {
+		return nil, err
+	}
 	if a.scan.src != nil {
-		st, err := a.accumulateSource(ec)
+		st, err := a.accumulateSource(ec, tabs)
 		if err != nil {
 			return nil, err
 		}
@@ -573,9 +642,9 @@ func (a *vecAggNode) open(ec *evalCtx) (rowIter, error) {
 		parts = splits(len(rows))
 	}
 	states := make([]*vstate, len(parts))
-	err := parallel(parts, func(i, lo, hi int) error {
+	err = parallel(parts, func(i, lo, hi int) error {
 		states[i] = newVState(na)
-		return a.accumulate(ec, states[i], rows, all, lo, hi)
+		return a.accumulate(ec, states[i], rows, all, lo, hi, tabs)
 	})
 	if err != nil {
 		return nil, err
@@ -585,6 +654,16 @@ func (a *vecAggNode) open(ec *evalCtx) (rowIter, error) {
 		a.merge(st, o)
 	}
 	return a.result(st)
+}
+
+// bareColumns reports whether a projection only picks columns.
+func bareColumns(exprs []Expr) bool {
+	for _, e := range exprs {
+		if _, ok := e.(*colExpr); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // result turns the merged accumulators into aggNode-shaped rows.
@@ -636,7 +715,7 @@ func (ag vecAgg) result(g *vaccs, j int) (types.Datum, error) {
 	case "count", "count_star":
 		return g.cnt[j], nil
 	case "count_distinct":
-		return int64(len(g.dist[j]) + len(g.idst[j])), nil
+		return int64(len(g.dist[j]) + g.idst[j].len()), nil
 	case "min", "max":
 		if !g.seen[j] {
 			return nil, nil
@@ -713,7 +792,13 @@ func vectorize(n node) node {
 	})
 }
 
-func vectorizeScan(n node) *vecFilterScan {
+func vectorizeScan(n node) *vecFilterScan { return vectorizeInput(n, false) }
+
+// vectorizeScanJoins is vectorizeScan that also takes inner and left
+// equi-joins whose left input vectorizes (for aggregations).
+func vectorizeScanJoins(n node) *vecFilterScan { return vectorizeInput(n, true) }
+
+func vectorizeInput(n node, joins bool) *vecFilterScan {
 	var preds []Expr
 	for {
 		switch x := n.(type) {
@@ -721,7 +806,15 @@ func vectorizeScan(n node) *vecFilterScan {
 			preds = append(preds, x.pred)
 			n = x.child
 			continue
+		case *joinNode:
+			if !joins {
+				return nil
+			}
+			return vectorizeJoin(x, preds)
 		case *vecFilterScan:
+			if len(x.joins) > 0 {
+				return nil
+			}
 			// already vectorized below: merge
 			out := &vecFilterScan{t: x.t, src: x.src, preds: append([]vexpr(nil), x.preds...)}
 			for _, p := range preds {
@@ -762,17 +855,52 @@ func vectorizeAgg(a *aggNode) node {
 	if len(ac.sets) != 1 || len(ac.sets[0]) != len(ac.groups) {
 		return nil // grouping sets keep the row path
 	}
-	scan := vectorizeScan(a.child)
+	// A projection of bare columns (how build_side restores a swapped
+	// join's column order) is read through.
+	child, remap := a.child, func(e Expr) (Expr, bool) { return e, true }
+	if p, ok := child.(*projectNode); ok && bareColumns(p.exprs) {
+		if j, isJoin := p.child.(*joinNode); isJoin {
+			child = j
+			remap = func(e Expr) (Expr, bool) {
+				return mapCols(e, func(i int) int { return p.exprs[i].(*colExpr).idx })
+			}
+		}
+	}
+	scan := vectorizeScanJoins(child)
 	if scan == nil {
 		return nil
 	}
+	space := scan.space()
+	var exprs []Expr
+	compile := func(e Expr) (vexpr, bool) {
+		e, ok := remap(e)
+		if !ok {
+			return nil, false
+		}
+		exprs = append(exprs, e)
+		return compileVec(e, space)
+	}
+	defer func() {
+		// Columns a joined chunk must carry: those any expression reads.
+		if len(scan.joins) > 0 {
+			scan.used = make([]bool, len(space))
+			for _, e := range append(exprs, scan.joinExprs...) {
+				walkExpr(e, func(x Expr) bool {
+					if c, ok := x.(*colExpr); ok && c.idx < len(space) {
+						scan.used[c.idx] = true
+					}
+					return true
+				})
+			}
+		}
+	}()
 	out := &vecAggNode{scan: scan, orig: a}
 	for _, g := range ac.groups {
 		kind, ok := vkindOf(g.Type())
 		if !ok || kind == vFloat {
 			return nil
 		}
-		c, ok := compileVec(g, scan.tableCols())
+		c, ok := compile(g)
 		if !ok {
 			return nil
 		}
@@ -782,7 +910,7 @@ func vectorizeAgg(a *aggNode) node {
 	for _, c := range ac.aggs {
 		if c.distinct && c.def.name == "count" && len(c.args) == 1 && c.filter == nil {
 			kind, ok := vkindOf(c.args[0].Type())
-			arg, ok2 := compileVec(c.args[0], scan.tableCols())
+			arg, ok2 := compile(c.args[0])
 			if !ok || !ok2 || kind == vFloat {
 				return nil // float keys would need -0/NaN care: row path
 			}
@@ -809,7 +937,7 @@ func vectorizeAgg(a *aggNode) node {
 			if !ok || (c.def.name == "sum" || c.def.name == "avg") && kind != vInt && kind != vFloat {
 				return nil
 			}
-			arg, ok := compileVec(c.args[0], scan.tableCols())
+			arg, ok := compile(c.args[0])
 			if !ok {
 				return nil
 			}

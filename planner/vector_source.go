@@ -75,9 +75,22 @@ func arrowVec(a arrow.Array, kind vkind, n int) *vcol {
 			return nil
 		}
 		v.s = make([]string, n)
+		small := d.Len() <= n/8+16 // worth keeping as codes for grouping
+		if small {
+			v.dict, v.codes = make([]string, d.Len()), make([]int32, n)
+			for c := range v.dict {
+				v.dict[c] = d.Value(c)
+			}
+		}
 		for k := 0; k < n; k++ {
 			if !x.IsNull(k) {
-				v.s[k] = d.Value(x.GetValueIndex(k))
+				c := x.GetValueIndex(k)
+				if small {
+					v.codes[k] = int32(c)
+					v.s[k] = v.dict[c]
+				} else {
+					v.s[k] = d.Value(c)
+				}
 			}
 		}
 	case *array.Boolean:
@@ -220,7 +233,7 @@ func (v *vecFilterScan) openSource(ec *evalCtx) (rowIter, error) {
 	var out [][]types.Datum
 	err := eachSourceBatch(ec, v, v.src, scanWorkers(), true, func(_, _ int, rb arrow.RecordBatch, cols []*vcol) error {
 		n := int(rb.NumRows())
-		return v.selected(ec, nil, cols, 0, n, func(base int, _ [][]types.Datum, _ []*vcol, sel []int32) error {
+		return v.selected(ec, nil, cols, 0, n, nil, func(base int, _ [][]types.Datum, _ []*vcol, sel []int32) error {
 			// selected works in vecChunk slices of the batch; its positions
 			// are relative to the slice, which starts at base.
 			if len(sel) == 0 {
@@ -245,7 +258,7 @@ func (v *vecFilterScan) openSource(ec *evalCtx) (rowIter, error) {
 
 // accumulateSource folds a provider's batches into accumulators, one set
 // per worker, merged at the end (float sums: one worker, in order).
-func (a *vecAggNode) accumulateSource(ec *evalCtx) (*vstate, error) {
+func (a *vecAggNode) accumulateSource(ec *evalCtx, tabs []*joinTable) (*vstate, error) {
 	na := len(a.aggs)
 	if n, ok := a.countFromStats(ec); ok {
 		st := newVState(na)
@@ -265,7 +278,7 @@ func (a *vecAggNode) accumulateSource(ec *evalCtx) (*vstate, error) {
 		states[i] = newVState(na)
 	}
 	err := eachSourceBatch(ec, a.scan, a.scan.src, workers, floatSum, func(w, _ int, rb arrow.RecordBatch, cols []*vcol) error {
-		return a.accumulate(ec, states[w], nil, cols, 0, int(rb.NumRows()))
+		return a.accumulate(ec, states[w], nil, cols, 0, int(rb.NumRows()), tabs)
 	})
 	if err != nil {
 		return nil, err
@@ -281,7 +294,7 @@ func (a *vecAggNode) accumulateSource(ec *evalCtx) (*vstate, error) {
 // from the provider's exact row count (Parquet footers): nothing is read.
 func (a *vecAggNode) countFromStats(ec *evalCtx) (int64, bool) {
 	src := a.scan.src
-	if len(a.keys) > 0 || len(a.scan.preds) > 0 || len(src.preds) > 0 || ec.stats != nil {
+	if len(a.keys) > 0 || len(a.scan.preds) > 0 || len(a.scan.joins) > 0 || len(src.preds) > 0 || ec.stats != nil {
 		return 0, false
 	}
 	for _, ag := range a.aggs {

@@ -6,6 +6,7 @@ package suite
 
 import (
 	"fmt"
+	"github.com/sluicedb/sluice/connectors/lake"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -68,7 +69,8 @@ func writeParquet(path string, schema *arrow.Schema, n int64, fill func(b *array
 		return err
 	}
 	props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Snappy),
-		parquet.WithDictionaryDefault(true), parquet.WithStats(true), parquet.WithMaxRowGroupLength(rowGroup),
+		parquet.WithDictionaryDefault(true), parquet.WithDictionaryPageSizeLimit(lake.DictionaryPageLimit),
+		parquet.WithStats(true), parquet.WithMaxRowGroupLength(rowGroup),
 		parquet.WithCreatedBy("sluice-bench"))
 	w, err := pqarrow.NewFileWriter(schema, f, props, pqarrow.NewArrowWriterProperties())
 	if err != nil {
@@ -97,8 +99,10 @@ func writeParquet(path string, schema *arrow.Schema, n int64, fill func(b *array
 // Generate writes t10m.parquet (n rows) and dim_user.parquet into dir,
 // unless files for the same n are there already.
 func Generate(dir string, n int64) (fact, dim string, err error) {
-	fact = filepath.Join(dir, fmt.Sprintf("t%d.parquet", n))
-	dim = filepath.Join(dir, "dim_user.parquet")
+	// The names carry the writer settings' version: files written with
+	// other settings are not reused.
+	fact = filepath.Join(dir, fmt.Sprintf("t%d.v2.parquet", n))
+	dim = filepath.Join(dir, "dim_user.v2.parquet")
 	if _, err := os.Stat(fact); err != nil {
 		schema := arrow.NewSchema([]arrow.Field{
 			{Name: "id", Type: arrow.PrimitiveTypes.Int64}, {Name: "user_id", Type: arrow.PrimitiveTypes.Int64},

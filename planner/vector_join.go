@@ -1,0 +1,320 @@
+package planner
+
+import (
+	"github.com/sluicedb/sluice/sql/ast"
+	"github.com/sluicedb/sluice/sql/types"
+)
+
+// Vectorized equi-joins under an aggregation. A GROUP BY over
+// scan ⋈ dim₁ ⋈ dim₂ … (inner joins, or left joins without extra ON
+// conditions) keeps the scan vectorized: each build input is collected
+// once into column vectors and a hash table on its key; every chunk of the
+// scan's passing rows probes the tables in turn, and the joined chunk —
+// probe columns and build columns gathered by match — goes to the
+// aggregation's kernels. Nothing is boxed per row.
+//
+// Rows come out in the row engine's order (probe order, then the matches
+// of one probe row in build order), so float sums agree with it to the
+// last digit.
+
+// vecJoin is one join of the vectorized input with a build input.
+type vecJoin struct {
+	build     node
+	buildCols []Column // the build input's output columns
+	probeKey  vexpr    // over the space before this join
+	buildKey  Expr     // over the build input's rows
+	left      bool     // LEFT JOIN: unmatched probe rows stay, build columns NULL
+	width     int      // width of the space before this join
+	post      []vexpr  // further conditions over the joined space (inner joins)
+}
+
+// joinTable is a build input in vectors, with a hash table from its key
+// to the key's first build row; next gives the following ones.
+type joinTable struct {
+	cols   []*vcol
+	ints   *i64map
+	strs   map[string]int32
+	next   []int32
+	strKey bool
+}
+
+// buildJoins collects every build input of the scan's joins.
+func (v *vecFilterScan) buildJoins(ec *evalCtx) ([]*joinTable, error) {
+	out := make([]*joinTable, len(v.joins))
+	for i, j := range v.joins {
+		rows, err := collect(ec, j.build)
+		if err != nil {
+			return nil, err
+		}
+		if err := ec.mem.charge(int64(len(rows)) * 24); err != nil {
+			return nil, err
+		}
+		t := &joinTable{cols: rowVecs(rows, j.buildCols), next: make([]int32, len(rows))}
+		for _, c := range t.cols {
+			if c != nil && c.kind == vStr {
+				encodeDict(c)
+			}
+		}
+		kind, _ := vkindOf(j.buildKey.Type())
+		t.strKey = kind == vStr
+		if t.strKey {
+			t.strs = make(map[string]int32, len(rows))
+		} else {
+			t.ints = newI64Map(len(rows))
+		}
+		// Inserted last row first, so each key's chain lists its rows in
+		// build order.
+		for r := len(rows) - 1; r >= 0; r-- {
+			k, err := j.buildKey.Eval(ec, rows[r])
+			if err != nil {
+				return nil, err
+			}
+			t.next[r] = -1
+			if k == nil {
+				continue // NULL keys never match
+			}
+			if t.strKey {
+				if h, ok := t.strs[k.(string)]; ok {
+					t.next[r] = h
+				}
+				t.strs[k.(string)] = int32(r)
+				continue
+			}
+			t.next[r] = t.ints.put(k.(int64), int32(r))
+		}
+		out[i] = t
+	}
+	return out, nil
+}
+
+// joinChunk joins one chunk's selected rows through every join and returns
+// the joined columns and the positions that pass the joins' conditions.
+func (v *vecFilterScan) joinChunk(tabs []*joinTable, cols []*vcol, sel []int32) ([]*vcol, []int32, error) {
+	for i, j := range v.joins {
+		t := tabs[i]
+		pk, err := j.probeKey(cols, chunkLen(cols))
+		if err != nil {
+			return nil, nil, err
+		}
+		pIdx, bIdx := make([]int32, 0, len(sel)), make([]int32, 0, len(sel))
+		for _, r := range sel {
+			b := int32(-1)
+			switch {
+			case pk.isNull(int(r)):
+			case t.strKey:
+				if h, ok := t.strs[pk.s[r]]; ok {
+					b = h
+				}
+			default:
+				b, _ = t.ints.get(pk.i[r])
+			}
+			if b < 0 {
+				if j.left {
+					pIdx, bIdx = append(pIdx, r), append(bIdx, -1)
+				}
+				continue
+			}
+			for ; b >= 0; b = t.next[b] {
+				pIdx, bIdx = append(pIdx, r), append(bIdx, b)
+			}
+		}
+		m := len(pIdx)
+		out := make([]*vcol, j.width+len(t.cols)+1)
+		for c := 0; c < j.width && c < len(cols); c++ {
+			if cols[c] != nil && v.used[c] {
+				out[c] = gather(cols[c], pIdx)
+			}
+		}
+		for c, bc := range t.cols {
+			if bc != nil && v.used[j.width+c] {
+				out[j.width+c] = gather(bc, bIdx)
+			}
+		}
+		out[len(out)-1] = &vcol{kind: vBool, b: make([]bool, m)} // row counter
+		sel = make([]int32, m)
+		for k := range sel {
+			sel[k] = int32(k)
+		}
+		for _, p := range j.post {
+			pv, err := p(out, m)
+			if err != nil {
+				return nil, nil, err
+			}
+			keep := sel[:0]
+			for _, k := range sel {
+				if pv.b[k] && !pv.isNull(int(k)) {
+					keep = append(keep, k)
+				}
+			}
+			sel = keep
+		}
+		cols = out
+	}
+	return cols, sel, nil
+}
+
+// gather picks rows of c by position; -1 gives NULL.
+func gather(c *vcol, idx []int32) *vcol {
+	out := &vcol{kind: c.kind}
+	switch c.kind {
+	case vInt:
+		out.i = gatherVals(c.i, idx)
+	case vFloat:
+		out.f = gatherVals(c.f, idx)
+	case vStr:
+		out.s = gatherVals(c.s, idx)
+		if c.codes != nil {
+			out.codes, out.dict = gatherVals(c.codes, idx), c.dict
+		}
+	case vBool:
+		out.b = gatherVals(c.b, idx)
+	}
+	for k, r := range idx {
+		if r < 0 || c.isNull(int(r)) {
+			if out.null == nil {
+				out.null = make([]bool, len(idx))
+			}
+			out.null[k] = true
+		}
+	}
+	return out
+}
+
+// gatherVals picks src's values by position (the zero value for -1).
+func gatherVals[T any](src []T, idx []int32) []T {
+	out := make([]T, len(idx))
+	for k, r := range idx {
+		if r >= 0 {
+			out[k] = src[r]
+		}
+	}
+	return out
+}
+
+// vectorizeJoin turns filters over a join whose left input vectorizes into
+// a vectorized scan with joins; space is the join's output columns.
+func vectorizeJoin(j *joinNode, preds []Expr) *vecFilterScan {
+	if j.lateral || len(j.lkeys) != 1 || len(j.colTypes) != j.leftWidth+j.rightWidth ||
+		(j.kind != ast.InnerJoin && j.kind != ast.LeftJoin) {
+		return nil
+	}
+	probe := vectorizeScanJoins(j.left)
+	if probe == nil || len(probe.space()) != j.leftWidth {
+		return nil
+	}
+	lk, rk := j.lkeys[0], j.rkeys[0]
+	kind, ok := vkindOf(lk.Type())
+	rkind, ok2 := vkindOf(rk.Type())
+	if !ok || !ok2 || kind != rkind || (kind != vInt && kind != vStr) {
+		return nil
+	}
+	pk, ok := compileVec(lk, probe.space())
+	if !ok {
+		return nil
+	}
+	var residual []Expr
+	for _, c := range andArgs(j.cond) {
+		if f, ok := c.(*fnExpr); ok && f.isEq && len(f.args) == 2 && (sameExpr(f.args[0], lk) && sameShifted(f.args[1], rk, j.leftWidth) ||
+			sameExpr(f.args[1], lk) && sameShifted(f.args[0], rk, j.leftWidth)) {
+			continue // the hash key itself
+		}
+		residual = append(residual, c)
+	}
+	if j.kind == ast.LeftJoin && (len(residual) > 0 || len(preds) > 0) {
+		return nil // ON conditions of an outer join decide matches, not rows
+	}
+	buildCols := make([]Column, j.rightWidth)
+	for i, t := range j.colTypes[j.leftWidth:] {
+		buildCols[i] = Column{Type: t}
+	}
+	space := append(append([]Column(nil), probe.space()...), buildCols...)
+	vj := &vecJoin{build: j.right, buildCols: buildCols, probeKey: pk, buildKey: rk, left: j.kind == ast.LeftJoin, width: j.leftWidth}
+	for _, c := range append(residual, preds...) {
+		p, ok := compileVec(c, space)
+		if !ok {
+			return nil
+		}
+		vj.post = append(vj.post, p)
+	}
+	out := &vecFilterScan{t: probe.t, src: probe.src, preds: probe.preds, joins: append(append([]*vecJoin(nil), probe.joins...), vj),
+		joinSpace: space, joinExprs: append(append(append([]Expr(nil), probe.joinExprs...), append(residual, preds...)...), lk)}
+	return out
+}
+
+// sameShifted reports whether a (over the join row) is the right-side
+// column b (over the right input's row).
+func sameShifted(a, b Expr, leftWidth int) bool {
+	ca, ok1 := a.(*colExpr)
+	cb, ok2 := b.(*colExpr)
+	return ok1 && ok2 && ca.idx == cb.idx+leftWidth
+}
+
+// encodeDict gives a text vector codes when it has few distinct values
+// (at most a quarter of its rows): grouping by it then costs an array
+// index per row.
+func encodeDict(c *vcol) {
+	ids := map[string]int32{}
+	codes := make([]int32, len(c.s))
+	var dict []string
+	for k, v := range c.s {
+		if c.isNull(k) {
+			continue
+		}
+		id, ok := ids[v]
+		if !ok {
+			if len(dict) >= len(c.s)/4+16 {
+				return
+			}
+			id = int32(len(dict))
+			ids[v] = id
+			dict = append(dict, v)
+		}
+		codes[k] = id
+	}
+	c.codes, c.dict = codes, dict
+}
+
+// rowVecs turns rows into column vectors (nil for kinds without kernels).
+func rowVecs(rows [][]types.Datum, cols []Column) []*vcol {
+	out := make([]*vcol, len(cols))
+	n := len(rows)
+	for ci, c := range cols {
+		kind, ok := vkindOf(c.Type)
+		if !ok {
+			continue
+		}
+		v := &vcol{kind: kind}
+		switch kind {
+		case vInt:
+			v.i = make([]int64, n)
+		case vFloat:
+			v.f = make([]float64, n)
+		case vStr:
+			v.s = make([]string, n)
+		case vBool:
+			v.b = make([]bool, n)
+		}
+		for r, row := range rows {
+			d := row[ci]
+			if d == nil {
+				if v.null == nil {
+					v.null = make([]bool, n)
+				}
+				v.null[r] = true
+				continue
+			}
+			switch kind {
+			case vInt:
+				v.i[r] = d.(int64)
+			case vFloat:
+				v.f[r] = d.(float64)
+			case vStr:
+				v.s[r] = d.(string)
+			case vBool:
+				v.b[r] = d.(bool)
+			}
+		}
+		out[ci] = v
+	}
+	return out
+}
