@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"slices"
+
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/types"
 )
@@ -229,15 +231,19 @@ func vectorizeJoin(j *joinNode, preds []Expr) *vecFilterScan {
 	}
 	space := append(append([]Column(nil), probe.space()...), buildCols...)
 	vj := &vecJoin{build: j.right, buildCols: buildCols, probeKey: pk, buildKey: rk, left: j.kind == ast.LeftJoin, width: j.leftWidth}
-	for _, c := range append(residual, preds...) {
+	conds := append(residual, preds...)
+	for _, c := range conds {
 		p, ok := compileVec(c, space)
 		if !ok {
 			return nil
 		}
 		vj.post = append(vj.post, p)
 	}
-	out := &vecFilterScan{t: probe.t, src: probe.src, preds: probe.preds, joins: append(append([]*vecJoin(nil), probe.joins...), vj),
-		joinSpace: space, joinExprs: append(append(append([]Expr(nil), probe.joinExprs...), append(residual, preds...)...), lk)}
+	// What this join reads, besides the aggregation: its conditions and
+	// its probe key (and what the joins below read).
+	reads := append(append(slices.Clone(probe.joinExprs), conds...), lk)
+	out := &vecFilterScan{t: probe.t, src: probe.src, preds: probe.preds, joins: append(slices.Clone(probe.joins), vj),
+		joinSpace: space, joinExprs: reads}
 	return out
 }
 

@@ -319,7 +319,8 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 		// Pass 1: group numbers of the selected rows (global: all in group 0).
 		gids = gids[:0]
 		switch {
-		case len(a.keys) == 0:
+		case global:
+			gids = append(gids, make([]int32, len(sel))...)
 			if len(acc.keys) == 0 {
 				buf = buf[:0]
 				if _, err := newGroup(0); err != nil {
@@ -418,10 +419,7 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 					if c.isNull(k) {
 						continue
 					}
-					j := i
-					if !global {
-						j += int(gids[x]) * na
-					}
+					j := int(gids[x])*na + i
 					if c.kind == vInt {
 						set := acc.idst[j]
 						if set == nil {
@@ -448,8 +446,8 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 						set[string(dbuf)] = struct{}{}
 					}
 				}
-			case (ag.name == "sum" || ag.name == "avg") && c.kind == vFloat:
-				if global && c.null == nil {
+			case ag.name == "sum" || ag.name == "avg":
+				if global && c.null == nil && c.kind == vFloat {
 					s := acc.fsum[i]
 					for _, r := range sel {
 						s += c.f[r]
@@ -458,18 +456,6 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 					acc.cnt[i] += int64(len(sel))
 					continue
 				}
-				for x, r := range sel {
-					if c.isNull(int(r)) {
-						continue
-					}
-					j := i
-					if !global {
-						j += int(gids[x]) * na
-					}
-					acc.cnt[j]++
-					acc.fsum[j] += c.f[r]
-				}
-			case ag.name == "sum" || ag.name == "avg":
 				if global && c.null == nil && !acc.over[i] {
 					if s, ok := sumInts(acc.isum[i], c.i, sel); ok {
 						acc.isum[i] = s
@@ -481,12 +467,13 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 					if c.isNull(int(r)) {
 						continue
 					}
-					j := i
-					if !global {
-						j += int(gids[x]) * na
-					}
+					j := int(gids[x])*na + i
 					acc.cnt[j]++
-					acc.addInt(j, c.i[r])
+					if c.kind == vFloat {
+						acc.fsum[j] += c.f[r]
+					} else {
+						acc.addInt(j, c.i[r])
+					}
 				}
 			default: // count, min, max
 				isMax := ag.name == "max"
@@ -495,10 +482,7 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 					if c.isNull(k) {
 						continue
 					}
-					j := i
-					if !global {
-						j += int(gids[x]) * na
-					}
+					j := int(gids[x])*na + i
 					acc.cnt[j]++
 					if ag.name != "count" {
 						acc.offer(j, c.datum(k), isMax)
