@@ -19,6 +19,9 @@ type funcDef struct {
 	volatile bool
 	pure     bool // immutable: folded at bind time when its arguments are constants
 	fn       func(ec *evalCtx, a []types.Datum) (types.Datum, error)
+	// vec, if set, returns a column kernel for a call with these bound
+	// arguments (constant ones baked in), or nil when it has none.
+	vec func(args []Expr) func(in []*vcol, n int) (*vcol, error)
 }
 
 var funcs = map[string][]funcDef{}
@@ -258,7 +261,11 @@ func (b *binder) funcCall(f *ast.FuncCall) (Expr, error) {
 					return nil, err
 				}
 			}
-			return b.fold(&fnExpr{t: d.ret, args: args, strict: d.strict, pure: d.pure, fn: d.fn}), nil
+			fe := &fnExpr{t: d.ret, args: args, strict: d.strict, pure: d.pure, fn: d.fn}
+			if d.vec != nil {
+				fe.vec = d.vec(args)
+			}
+			return b.fold(fe), nil
 		}
 	}
 	sig := make([]string, len(args))

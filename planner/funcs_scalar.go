@@ -335,10 +335,14 @@ func init() {
 	})
 	for _, t := range []types.Type{types.TimestampT, types.TimestamptzT} {
 		t := t
-		reg("date_trunc", funcDef{args: []types.Type{T, t}, ret: t, strict: true, pure: t.OID == types.OIDTimestamp,
+		def := funcDef{args: []types.Type{T, t}, ret: t, strict: true, pure: t.OID == types.OIDTimestamp,
 			fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
 				return dateTrunc(ec, a[0].(string), a[1].(types.Timestamp), t.OID == types.OIDTimestamptz)
-			}})
+			}}
+		if t.OID == types.OIDTimestamp {
+			def.vec = dateTruncKernel
+		}
+		reg("date_trunc", def)
 		reg("date_part", funcDef{args: []types.Type{T, t}, ret: F8, strict: true, pure: t.OID == types.OIDTimestamp,
 			fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
 				d, err := extractField(ec, a[0].(string), a[1].(types.Timestamp), t.OID == types.OIDTimestamptz)
@@ -531,6 +535,29 @@ func tsTime(ec *evalCtx, ts types.Timestamp, tz bool) time.Time {
 }
 
 // dateTrunc truncates to a unit in the session zone (timestamptz) or UTC.
+// dateTruncKernel is date_trunc over a column of timestamps without time
+// zone, for a constant unit of a day or less: those truncate by floor
+// division of the microseconds (no calendar, no time zone involved).
+func dateTruncKernel(args []Expr) func([]*vcol, int) (*vcol, error) {
+	c, ok := args[0].(*constExpr)
+	if !ok || c.v == nil {
+		return nil
+	}
+	units := map[string]int64{"microseconds": 1, "milliseconds": 1e3, "second": 1e6, "minute": 60e6, "hour": 3600e6, "day": 86400e6}
+	unit := units[strings.ToLower(c.v.(string))]
+	if unit == 0 {
+		return nil
+	}
+	return func(in []*vcol, n int) (*vcol, error) {
+		ts := in[1]
+		out := &vcol{kind: vTS, i: make([]int64, n), null: ts.null}
+		for k, v := range ts.i[:n] {
+			out.i[k] = floorDiv(v, unit) * unit
+		}
+		return out, nil
+	}
+}
+
 func dateTrunc(ec *evalCtx, unit string, ts types.Timestamp, tz bool) (types.Datum, error) {
 	t := tsTime(ec, ts, tz)
 	loc := t.Location()

@@ -25,6 +25,7 @@ const (
 	vFloat
 	vStr
 	vBool
+	vTS // timestamp and timestamptz: microseconds in i
 )
 
 // vcol is a column of n values; null is nil when no value is NULL.
@@ -54,6 +55,8 @@ func vkindOf(t types.Type) (vkind, bool) {
 		return vStr, true
 	case types.OIDBool:
 		return vBool, true
+	case types.OIDTimestamp, types.OIDTimestamptz:
+		return vTS, true
 	}
 	return 0, false
 }
@@ -66,6 +69,8 @@ func (c *vcol) datum(k int) types.Datum {
 	switch c.kind {
 	case vInt:
 		return c.i[k]
+	case vTS:
+		return types.Timestamp(c.i[k])
 	case vFloat:
 		return c.f[k]
 	case vStr:
@@ -210,6 +215,11 @@ func broadcast(kind vkind, v types.Datum, n int) *vcol {
 	switch kind {
 	case vInt:
 		out.i = filled[int64](n, v)
+	case vTS:
+		if v != nil {
+			v = int64(v.(types.Timestamp))
+		}
+		out.i = filled[int64](n, v)
 	case vFloat:
 		out.f = filled[float64](n, v)
 	case vStr:
@@ -240,7 +250,7 @@ func compileFn(x *fnExpr, tableCols []Column) (vexpr, bool) {
 	if x.vec != nil {
 		args := make([]vexpr, len(x.args))
 		for i, a := range x.args {
-			if _, isConst := a.(*constExpr); isConst && i > 0 {
+			if _, isConst := a.(*constExpr); isConst {
 				continue // constant arguments are baked into the kernel
 			}
 			c, ok := compileVec(a, tableCols)
@@ -295,7 +305,7 @@ func compileFn(x *fnExpr, tableCols []Column) (vexpr, bool) {
 		}, true
 	}
 	rt := x.t
-	if kind == vInt && rt.OID != at.OID || kind == vStr || kind == vBool {
+	if kind == vInt && rt.OID != at.OID || kind == vStr || kind == vBool || kind == vTS {
 		return nil, false
 	}
 	lo, hi := types.IntRange(rt)
@@ -371,7 +381,7 @@ func cmpKernel(kind vkind, op string, a, b *vcol, out []bool, n int) {
 		return c >= 0
 	}
 	switch kind {
-	case vInt:
+	case vInt, vTS:
 		switch op { // the common cases without the closure
 		case "=":
 			for k := 0; k < n; k++ {

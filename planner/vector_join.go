@@ -159,7 +159,7 @@ func (v *vecFilterScan) joinChunk(tabs []*joinTable, cols []*vcol, sel []int32) 
 func gather(c *vcol, idx []int32) *vcol {
 	out := &vcol{kind: c.kind}
 	switch c.kind {
-	case vInt:
+	case vInt, vTS:
 		out.i = gatherVals(c.i, idx)
 	case vFloat:
 		out.f = gatherVals(c.f, idx)
@@ -291,7 +291,7 @@ func rowVecs(rows [][]types.Datum, cols []Column) []*vcol {
 		}
 		v := &vcol{kind: kind}
 		switch kind {
-		case vInt:
+		case vInt, vTS:
 			v.i = make([]int64, n)
 		case vFloat:
 			v.f = make([]float64, n)
@@ -312,6 +312,8 @@ func rowVecs(rows [][]types.Datum, cols []Column) []*vcol {
 			switch kind {
 			case vInt:
 				v.i[r] = d.(int64)
+			case vTS:
+				v.i[r] = int64(d.(types.Timestamp))
 			case vFloat:
 				v.f[r] = d.(float64)
 			case vStr:

@@ -22,7 +22,7 @@ func (c *vcol) slice(lo, hi int) *vcol {
 	}
 	out := &vcol{kind: c.kind}
 	switch c.kind {
-	case vInt:
+	case vInt, vTS:
 		out.i = c.i[lo:hi]
 	case vFloat:
 		out.f = c.f[lo:hi]
@@ -420,7 +420,7 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 						continue
 					}
 					j := int(gids[x])*na + i
-					if c.kind == vInt {
+					if c.kind == vInt || c.kind == vTS {
 						set := acc.idst[j]
 						if set == nil {
 							set = newI64Map(0)
@@ -680,7 +680,7 @@ func chunkLen(cols []*vcol) int {
 			continue
 		}
 		switch c.kind {
-		case vInt:
+		case vInt, vTS:
 			return len(c.i)
 		case vFloat:
 			return len(c.f)
@@ -737,7 +737,7 @@ func appendVecKey(buf []byte, c *vcol, k int) []byte {
 	}
 	buf = append(buf, 1)
 	switch c.kind {
-	case vInt:
+	case vInt, vTS:
 		return binary.BigEndian.AppendUint64(buf, uint64(c.i[k]))
 	case vFloat:
 		f := c.f[k]

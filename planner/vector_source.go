@@ -5,6 +5,7 @@ import (
 	"io"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -64,6 +65,12 @@ func arrowVec(a arrow.Array, kind vkind, n int) *vcol {
 		}
 	case *array.Float64:
 		v.f = x.Float64Values()[:n]
+	case *array.Timestamp:
+		if kind != vTS || x.DataType().(*arrow.TimestampType).Unit != arrow.Microsecond {
+			return nil
+		}
+		ts := x.TimestampValues()[:n]
+		v.i = unsafe.Slice((*int64)(unsafe.Pointer(unsafe.SliceData(ts))), n) // arrow.Timestamp is an int64
 	case *array.String:
 		v.s = make([]string, n)
 		for k := 0; k < n; k++ {
@@ -101,7 +108,7 @@ func arrowVec(a arrow.Array, kind vkind, n int) *vcol {
 	default:
 		return nil
 	}
-	if kind == vInt && v.i == nil || kind == vFloat && v.f == nil || kind == vStr && v.s == nil || kind == vBool && v.b == nil {
+	if (kind == vInt || kind == vTS) && v.i == nil || kind == vFloat && v.f == nil || kind == vStr && v.s == nil || kind == vBool && v.b == nil {
 		return nil
 	}
 	return v
