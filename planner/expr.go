@@ -136,7 +136,10 @@ type fnExpr struct {
 	// vec, when set, is a column kernel for this call over its compiled
 	// arguments (strict: NULL in gives NULL out).
 	vec func(args []*vcol, n int) (*vcol, error)
-	fn  func(ec *evalCtx, args []types.Datum) (types.Datum, error)
+	// vecBakesFirst: vec has a constant first argument baked in too (it
+	// reads only the others).
+	vecBakesFirst bool
+	fn            func(ec *evalCtx, args []types.Datum) (types.Datum, error)
 }
 
 func (e *fnExpr) Type() types.Type { return e.t }

@@ -264,6 +264,7 @@ func (b *binder) funcCall(f *ast.FuncCall) (Expr, error) {
 			fe := &fnExpr{t: d.ret, args: args, strict: d.strict, pure: d.pure, fn: d.fn}
 			if d.vec != nil {
 				fe.vec = d.vec(args)
+				_, fe.vecBakesFirst = args[0].(*constExpr)
 			}
 			return b.fold(fe), nil
 		}

@@ -128,7 +128,7 @@ func (t *topNScan) open(ec *evalCtx) (rowIter, error) {
 		perSplit[split] = append(perSplit[split], rows...)
 		mu.Unlock()
 		return nil
-	})
+	}, nil)
 	if err != nil {
 		return nil, err
 	}

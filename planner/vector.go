@@ -250,7 +250,7 @@ func compileFn(x *fnExpr, tableCols []Column) (vexpr, bool) {
 	if x.vec != nil {
 		args := make([]vexpr, len(x.args))
 		for i, a := range x.args {
-			if _, isConst := a.(*constExpr); isConst {
+			if _, isConst := a.(*constExpr); isConst && (i > 0 || x.vecBakesFirst) {
 				continue // constant arguments are baked into the kernel
 			}
 			c, ok := compileVec(a, tableCols)

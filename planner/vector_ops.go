@@ -256,6 +256,12 @@ func (v *vaccs) add(keys []types.Datum) int {
 
 // vstate is one worker's groups and accumulators.
 type vstate struct {
+	// replay: float sums are not added here but recorded, group and value
+	// in scan order (fg, fv by aggregate), to be added into a total in
+	// the order the row engine would (vector_source.go).
+	replay bool
+	fg     [][]int32
+	fv     [][]float64
 	// codeGroup maps the codes of a dictionary-encoded key column to
 	// groups (-1: not seen yet); codeDict is the dictionary it is for.
 	codeGroup []int32
@@ -446,6 +452,22 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 						set[string(dbuf)] = struct{}{}
 					}
 				}
+			case (ag.name == "sum" || ag.name == "avg") && c.kind == vFloat && st.replay:
+				if st.fg == nil {
+					st.fg, st.fv = make([][]int32, na), make([][]float64, na)
+				}
+				before := len(st.fg[i])
+				for x, r := range sel {
+					if c.isNull(int(r)) {
+						continue
+					}
+					acc.cnt[int(gids[x])*na+i]++
+					st.fg[i] = append(st.fg[i], gids[x])
+					st.fv[i] = append(st.fv[i], c.f[r])
+				}
+				if err := ec.mem.charge(12 * int64(len(st.fg[i])-before)); err != nil {
+					return err
+				}
 			case ag.name == "sum" || ag.name == "avg":
 				if global && c.null == nil && c.kind == vFloat {
 					s := acc.fsum[i]
@@ -535,8 +557,10 @@ func (acc *vaccs) offer(j int, v types.Datum, isMax bool) {
 	}
 }
 
-// merge folds worker state o into st, keeping first-appearance order.
-func (a *vecAggNode) merge(st, o *vstate) {
+// merge folds worker state o into st, keeping first-appearance order, and
+// returns where each of o's groups went.
+func (a *vecAggNode) merge(st, o *vstate) []int {
+	where := make([]int, len(o.acc.keys))
 	na := len(a.aggs)
 	for g, keys := range o.acc.keys {
 		var dst int
@@ -563,6 +587,7 @@ func (a *vecAggNode) merge(st, o *vstate) {
 				st.byStr[o.enc[g]] = dst
 			}
 		}
+		where[g] = dst
 		for i, ag := range a.aggs {
 			j, k := dst*na+i, g*na+i
 			st.acc.cnt[j] += o.acc.cnt[k]
@@ -598,6 +623,7 @@ func (a *vecAggNode) merge(st, o *vstate) {
 			}
 		}
 	}
+	return where
 }
 
 func (a *vecAggNode) open(ec *evalCtx) (rowIter, error) {

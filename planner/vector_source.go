@@ -3,6 +3,8 @@ package planner
 import (
 	"context"
 	"io"
+	"maps"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -116,9 +118,10 @@ func arrowVec(a arrow.Array, kind vkind, n int) *vcol {
 
 // eachSourceBatch reads every split of a source scan with one worker per
 // core (or one, in order, when ordered) and hands each batch's vectors to
-// fn with the worker's number.
+// fn with the worker's number; splitDone, if set, is called by the worker
+// that finished a split, after its last batch.
 func eachSourceBatch(ec *evalCtx, shown node, s *sourceScan, workers int, ordered bool,
-	fn func(w, split int, rb arrow.RecordBatch, cols []*vcol) error) error {
+	fn func(w, split int, rb arrow.RecordBatch, cols []*vcol) error, splitDone func(split int) error) error {
 	req := connectors.ScanRequest{Columns: s.columns(), Preds: s.preds, Limit: -1}
 	if p, ok := s.t.Provider.(interface{ Pin() func() }); ok {
 		defer p.Pin()()
@@ -162,10 +165,14 @@ func eachSourceBatch(ec *evalCtx, shown node, s *sourceScan, workers int, ordere
 				}
 			}()
 			for j := range next {
-				if err := readBatches(ctx, s, j.sp, req, func(rb arrow.RecordBatch) error {
+				err := readBatches(ctx, s, j.sp, req, func(rb arrow.RecordBatch) error {
 					scanned.Add(rb.NumRows())
 					return fn(w, j.i, rb, batchCols(rb, req, s.t.Cols))
-				}); err != nil {
+				})
+				if err == nil && splitDone != nil {
+					err = splitDone(j.i)
+				}
+				if err != nil {
 					errs[w] = err
 					cancel()
 					return
@@ -232,13 +239,14 @@ func materialize(rb arrow.RecordBatch, req connectors.ScanRequest, tcols []Colum
 	return rows
 }
 
-// openSource runs a vectorized filter over a provider's scan; each split's
-// passing rows are kept apart and concatenated in split order.
+// openSource runs a vectorized filter over a provider's scan, one worker
+// per core; each split's passing rows are kept apart and concatenated in
+// split order.
 func (v *vecFilterScan) openSource(ec *evalCtx) (rowIter, error) {
 	req := connectors.ScanRequest{Columns: v.src.columns(), Limit: -1}
 	var mu sync.Mutex
-	var out [][]types.Datum
-	err := eachSourceBatch(ec, v, v.src, scanWorkers(), true, func(_, _ int, rb arrow.RecordBatch, cols []*vcol) error {
+	bySplit := map[int][][]types.Datum{}
+	err := eachSourceBatch(ec, v, v.src, scanWorkers(), false, func(_, split int, rb arrow.RecordBatch, cols []*vcol) error {
 		n := int(rb.NumRows())
 		return v.selected(ec, nil, cols, 0, n, nil, func(base int, _ [][]types.Datum, _ []*vcol, sel []int32) error {
 			// selected works in vecChunk slices of the batch; its positions
@@ -252,19 +260,31 @@ func (v *vecFilterScan) openSource(ec *evalCtx) (rowIter, error) {
 			}
 			rows := materialize(rb, req, v.src.t.Cols, abs)
 			mu.Lock()
-			out = append(out, rows...)
+			bySplit[split] = append(bySplit[split], rows...)
 			mu.Unlock()
 			return nil
 		})
-	})
+	}, nil)
 	if err != nil {
 		return nil, err
+	}
+	splits := slices.Sorted(maps.Keys(bySplit))
+	var out [][]types.Datum
+	for _, sp := range splits {
+		out = append(out, bySplit[sp]...)
 	}
 	return &sliceIter{rows: out}, nil
 }
 
 // accumulateSource folds a provider's batches into accumulators, one set
-// per worker, merged at the end (float sums: one worker, in order).
+// per worker, merged at the end. Float sums are the exception: rounding
+// makes their last digits depend on the order of additions, and they must
+// be PostgreSQL's (a sequential scan adds in table order). Each split then
+// gets its own accumulators, which record the float values instead of
+// adding them; splits are folded into the total in split order as they
+// finish, adding the recorded values one by one. Decoding, filters, group
+// keys and every other aggregate run in parallel; only the additions are
+// sequential.
 func (a *vecAggNode) accumulateSource(ec *evalCtx, tabs []*joinTable) (*vstate, error) {
 	na := len(a.aggs)
 	if n, ok := a.countFromStats(ec); ok {
@@ -280,13 +300,16 @@ func (a *vecAggNode) accumulateSource(ec *evalCtx, tabs []*joinTable) (*vstate, 
 		floatSum = floatSum || (ag.name == "sum" || ag.name == "avg") && ag.in.OID == types.OIDFloat8
 	}
 	workers := scanWorkers()
+	if floatSum {
+		return a.accumulateInSplitOrder(ec, tabs, workers)
+	}
 	states := make([]*vstate, workers)
 	for i := range states {
 		states[i] = newVState(na)
 	}
-	err := eachSourceBatch(ec, a.scan, a.scan.src, workers, floatSum, func(w, _ int, rb arrow.RecordBatch, cols []*vcol) error {
+	err := eachSourceBatch(ec, a.scan, a.scan.src, workers, false, func(w, _ int, rb arrow.RecordBatch, cols []*vcol) error {
 		return a.accumulate(ec, states[w], nil, cols, 0, int(rb.NumRows()), tabs)
-	})
+	}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -295,6 +318,59 @@ func (a *vecAggNode) accumulateSource(ec *evalCtx, tabs []*joinTable) (*vstate, 
 		a.merge(st, o)
 	}
 	return st, nil
+}
+
+// accumulateInSplitOrder gives every split its own accumulators and folds
+// them into the total in split order: a finished split waits until those
+// before it are folded.
+func (a *vecAggNode) accumulateInSplitOrder(ec *evalCtx, tabs []*joinTable, workers int) (*vstate, error) {
+	na := len(a.aggs)
+	total := newVState(na)
+	var mu sync.Mutex
+	states := map[int]*vstate{} // by split, until folded
+	finished := map[int]bool{}
+	next := 0
+	stateOf := func(split int) *vstate {
+		mu.Lock()
+		defer mu.Unlock()
+		st := states[split]
+		if st == nil {
+			st = newVState(na)
+			st.replay = true
+			states[split] = st
+		}
+		return st
+	}
+	err := eachSourceBatch(ec, a.scan, a.scan.src, workers, false, func(_, split int, rb arrow.RecordBatch, cols []*vcol) error {
+		return a.accumulate(ec, stateOf(split), nil, cols, 0, int(rb.NumRows()), tabs)
+	}, func(split int) error {
+		mu.Lock()
+		defer mu.Unlock()
+		finished[split] = true
+		for finished[next] {
+			if st := states[next]; st != nil {
+				where := a.merge(total, st)
+				var n int64
+				for i := range st.fg {
+					for x, g := range st.fg[i] {
+						total.acc.fsum[where[g]*na+i] += st.fv[i][x]
+					}
+					n += int64(len(st.fg[i]))
+				}
+				if err := ec.mem.charge(-12 * n); err != nil {
+					return err
+				}
+			}
+			delete(states, next)
+			delete(finished, next)
+			next++
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return total, nil
 }
 
 // countFromStats answers SELECT count(*) with no filter and no grouping
