@@ -257,11 +257,10 @@ func (v *vaccs) add(keys []types.Datum) int {
 // vstate is one worker's groups and accumulators.
 type vstate struct {
 	// replay: float sums are not added here but recorded, group and value
-	// in scan order (fg, fv by aggregate), to be added into a total in
-	// the order the row engine would (vector_source.go).
+	// in scan order (a list of chunks per aggregate), to be added into a
+	// total in the order the row engine would (vector_source.go).
 	replay bool
-	fg     [][]int32
-	fv     [][]float64
+	floats [][]floatChunk
 	// codeGroup maps the codes of a dictionary-encoded key column to
 	// groups (-1: not seen yet); codeDict is the dictionary it is for.
 	codeGroup []int32
@@ -271,6 +270,12 @@ type vstate struct {
 	byInt     *i64map
 	nullGroup int
 	enc       []string // each group's key encoding (string-keyed groups)
+}
+
+// floatChunk is one chunk's float values to be summed, with their groups.
+type floatChunk struct {
+	g []int32
+	v []float64
 }
 
 func newVState(na int) *vstate {
@@ -453,21 +458,22 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 					}
 				}
 			case (ag.name == "sum" || ag.name == "avg") && c.kind == vFloat && st.replay:
-				if st.fg == nil {
-					st.fg, st.fv = make([][]int32, na), make([][]float64, na)
+				if st.floats == nil {
+					st.floats = make([][]floatChunk, na)
 				}
-				before := len(st.fg[i])
+				if err := ec.mem.charge(12 * int64(len(sel))); err != nil {
+					return err
+				}
+				fc := floatChunk{g: make([]int32, 0, len(sel)), v: make([]float64, 0, len(sel))}
 				for x, r := range sel {
 					if c.isNull(int(r)) {
 						continue
 					}
 					acc.cnt[int(gids[x])*na+i]++
-					st.fg[i] = append(st.fg[i], gids[x])
-					st.fv[i] = append(st.fv[i], c.f[r])
+					fc.g = append(fc.g, gids[x])
+					fc.v = append(fc.v, c.f[r])
 				}
-				if err := ec.mem.charge(12 * int64(len(st.fg[i])-before)); err != nil {
-					return err
-				}
+				st.floats[i] = append(st.floats[i], fc)
 			case ag.name == "sum" || ag.name == "avg":
 				if global && c.null == nil && c.kind == vFloat {
 					s := acc.fsum[i]

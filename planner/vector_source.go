@@ -90,16 +90,21 @@ func arrowVec(a arrow.Array, kind vkind, n int) *vcol {
 			for c := range v.dict {
 				v.dict[c] = d.Value(c)
 			}
+			if !dictCodes(x.Indices(), v.codes) {
+				for k := 0; k < n; k++ {
+					v.codes[k] = int32(x.GetValueIndex(k))
+				}
+			}
+			for k, c := range v.codes {
+				if !v.isNull(k) {
+					v.s[k] = v.dict[c]
+				}
+			}
+			break
 		}
 		for k := 0; k < n; k++ {
 			if !x.IsNull(k) {
-				c := x.GetValueIndex(k)
-				if small {
-					v.codes[k] = int32(c)
-					v.s[k] = v.dict[c]
-				} else {
-					v.s[k] = d.Value(c)
-				}
+				v.s[k] = d.Value(x.GetValueIndex(k))
 			}
 		}
 	case *array.Boolean:
@@ -114,6 +119,27 @@ func arrowVec(a arrow.Array, kind vkind, n int) *vcol {
 		return nil
 	}
 	return v
+}
+
+// dictCodes copies a dictionary array's indices into codes when they are
+// of a signed integer type (as Parquet readers produce); NULL slots may
+// hold any index, so callers check validity before using one.
+func dictCodes(idx arrow.Array, codes []int32) bool {
+	switch ix := idx.(type) {
+	case *array.Int32:
+		copy(codes, ix.Int32Values())
+	case *array.Int16:
+		for k, c := range ix.Int16Values() {
+			codes[k] = int32(c)
+		}
+	case *array.Int8:
+		for k, c := range ix.Int8Values() {
+			codes[k] = int32(c)
+		}
+	default:
+		return false
+	}
+	return true
 }
 
 // eachSourceBatch reads every split of a source scan with one worker per
@@ -351,11 +377,13 @@ func (a *vecAggNode) accumulateInSplitOrder(ec *evalCtx, tabs []*joinTable, work
 			if st := states[next]; st != nil {
 				where := a.merge(total, st)
 				var n int64
-				for i := range st.fg {
-					for x, g := range st.fg[i] {
-						total.acc.fsum[where[g]*na+i] += st.fv[i][x]
+				for i, chunks := range st.floats {
+					for _, fc := range chunks {
+						for x, g := range fc.g {
+							total.acc.fsum[where[g]*na+i] += fc.v[x]
+						}
+						n += int64(cap(fc.g))
 					}
-					n += int64(len(st.fg[i]))
 				}
 				if err := ec.mem.charge(-12 * n); err != nil {
 					return err
