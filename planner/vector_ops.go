@@ -5,6 +5,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/sluicedb/sluice/sql/sqlerr"
@@ -449,12 +450,25 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 						set = map[string]struct{}{}
 						acc.dist[j] = set
 					}
-					dbuf = appendVecKey(dbuf[:0], c, k)
-					if _, dup := set[string(dbuf)]; !dup {
-						if err := ec.mem.charge(int64(len(dbuf)) + 48); err != nil {
+					// Text is its own key (NULLs never get here); other
+					// kinds are encoded. One aggregate's keys are all of
+					// one kind, so the two never meet in a set.
+					var dup bool
+					if c.kind == vStr {
+						_, dup = set[c.s[k]]
+					} else {
+						dbuf = appendVecKey(dbuf[:0], c, k)
+						_, dup = set[string(dbuf)]
+					}
+					if !dup {
+						key := string(dbuf) // copies: the set must not keep a batch alive
+						if c.kind == vStr {
+							key = strings.Clone(c.s[k])
+						}
+						if err := ec.mem.charge(int64(len(key)) + 48); err != nil {
 							return err
 						}
-						set[string(dbuf)] = struct{}{}
+						set[key] = struct{}{}
 					}
 				}
 			case (ag.name == "sum" || ag.name == "avg") && c.kind == vFloat && st.replay:
