@@ -4,12 +4,16 @@ package planner
 // for the vectorized operators' integer keys (group keys, join keys,
 // count(DISTINCT) sets). Go's map pays for generality a fixed-width key
 // does not need: a probe here is a multiply, a shift and, usually, one
-// cache line.
+// cache line (key and value sit side by side).
 type i64map struct {
-	keys  []int64
-	vals  []int32 // -1: empty slot
+	slots []i64slot
 	n     int
 	shift uint
+}
+
+type i64slot struct {
+	key int64
+	val int32 // -1: empty
 }
 
 func newI64Map(hint int) *i64map {
@@ -23,19 +27,18 @@ func newI64Map(hint int) *i64map {
 }
 
 func (m *i64map) alloc(bits uint) {
-	m.keys = make([]int64, 1<<bits)
-	m.vals = make([]int32, 1<<bits)
-	for i := range m.vals {
-		m.vals[i] = -1
+	m.slots = make([]i64slot, 1<<bits)
+	for i := range m.slots {
+		m.slots[i].val = -1
 	}
 	m.shift = 64 - bits
 }
 
 // slot is where k is, or the empty slot where it would go.
 func (m *i64map) slot(k int64) int {
-	mask := len(m.keys) - 1
+	mask := len(m.slots) - 1
 	s := int((uint64(k) * 0x9E3779B97F4A7C15) >> m.shift)
-	for m.vals[s] >= 0 && m.keys[s] != k {
+	for m.slots[s].val >= 0 && m.slots[s].key != k {
 		s = (s + 1) & mask
 	}
 	return s
@@ -43,33 +46,32 @@ func (m *i64map) slot(k int64) int {
 
 // get returns k's value.
 func (m *i64map) get(k int64) (int32, bool) {
-	s := m.slot(k)
-	return m.vals[s], m.vals[s] >= 0
+	v := m.slots[m.slot(k)].val
+	return v, v >= 0
 }
 
 // put sets k's value (v ≥ 0) and returns the previous one (-1: none).
 func (m *i64map) put(k int64, v int32) int32 {
 	s := m.slot(k)
-	old := m.vals[s]
+	old := m.slots[s].val
 	if old < 0 {
-		if 2*(m.n+1) > len(m.keys) {
+		if 2*(m.n+1) > len(m.slots) {
 			m.grow()
 			s = m.slot(k)
 		}
 		m.n++
-		m.keys[s] = k
+		m.slots[s].key = k
 	}
-	m.vals[s] = v
+	m.slots[s].val = v
 	return old
 }
 
 func (m *i64map) grow() {
-	keys, vals := m.keys, m.vals
+	old := m.slots
 	m.alloc(64 - m.shift + 1)
-	for i, v := range vals {
-		if v >= 0 {
-			s := m.slot(keys[i])
-			m.keys[s], m.vals[s] = keys[i], v
+	for _, e := range old {
+		if e.val >= 0 {
+			m.slots[m.slot(e.key)] = e
 		}
 	}
 }
@@ -84,9 +86,9 @@ func (m *i64map) len() int {
 
 // each calls fn for every key and value.
 func (m *i64map) each(fn func(k int64, v int32)) {
-	for i, v := range m.vals {
-		if v >= 0 {
-			fn(m.keys[i], v)
+	for _, e := range m.slots {
+		if e.val >= 0 {
+			fn(e.key, e.val)
 		}
 	}
 }

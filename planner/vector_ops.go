@@ -243,6 +243,19 @@ type vaccs struct {
 
 func (v *vaccs) add(keys []types.Datum) int {
 	g := len(v.keys)
+	if g == cap(v.keys) {
+		// Double every slice at once: append alone grows large slices by
+		// a quarter, and with a million groups the copies cost more than
+		// the aggregation (a profile of q07 put 22 % there).
+		c := max(2*g, 64)
+		v.keys = growTo(v.keys, c)
+		v.cnt = growTo(v.cnt, c*v.na)
+		v.isum = growTo(v.isum, c*v.na)
+		v.over = growTo(v.over, c*v.na)
+		v.fsum = growTo(v.fsum, c*v.na)
+		v.seen = growTo(v.seen, c*v.na)
+		v.best = growTo(v.best, c*v.na)
+	}
 	v.keys = append(v.keys, keys)
 	for i := 0; i < v.na; i++ {
 		v.cnt = append(v.cnt, 0)
@@ -253,6 +266,16 @@ func (v *vaccs) add(keys []types.Datum) int {
 		v.best = append(v.best, nil)
 	}
 	return g
+}
+
+// growTo returns s with a capacity of exactly n (at least len(s)).
+func growTo[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s
+	}
+	t := make([]T, len(s), n)
+	copy(t, s)
+	return t
 }
 
 // vstate is one worker's groups and accumulators.
@@ -270,7 +293,7 @@ type vstate struct {
 	byStr     map[string]int
 	byInt     *i64map
 	nullGroup int
-	enc       []string // each group's key encoding (string-keyed groups)
+	enc       []string // each group's key encoding (groups not keyed by one integer)
 }
 
 // floatChunk is one chunk's float values to be summed, with their groups.
@@ -325,11 +348,13 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 			if err := ec.mem.charge(rowBytes(keys) + int64(len(buf)) + 64*int64(na+1)); err != nil {
 				return 0, err
 			}
-			st.enc = append(st.enc, string(buf))
+			if !intKey {
+				st.enc = append(st.enc, string(buf))
+			}
 			return acc.add(keys), nil
 		}
 		// Pass 1: group numbers of the selected rows (global: all in group 0).
-		gids = gids[:0]
+		gids = slices.Grow(gids[:0], len(sel))
 		switch {
 		case global:
 			gids = append(gids, make([]int32, len(sel))...)
@@ -597,7 +622,9 @@ func (a *vecAggNode) merge(st, o *vstate) []int {
 		}
 		if !ok {
 			dst = st.acc.add(keys)
-			st.enc = append(st.enc, o.enc[g])
+			if !a.intKey() {
+				st.enc = append(st.enc, o.enc[g])
+			}
 			switch {
 			case a.intKey() && keys[0] == nil:
 				st.nullGroup = dst
