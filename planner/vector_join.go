@@ -38,6 +38,7 @@ type joinTable struct {
 	strs   map[string]int32
 	next   []int32
 	strKey bool
+	dups   bool // some key has more than one build row (else next is all -1)
 }
 
 // buildJoins collects every build input of the scan's joins.
@@ -80,9 +81,10 @@ func (v *vecFilterScan) buildJoins(ec *evalCtx) ([]*joinTable, error) {
 					t.next[r] = h
 				}
 				t.strs[k.(string)] = int32(r)
-				continue
+			} else {
+				t.next[r] = t.ints.put(k.(int64), int32(r))
 			}
-			t.next[r] = t.ints.put(k.(int64), int32(r))
+			t.dups = t.dups || t.next[r] >= 0
 		}
 		out[i] = t
 	}
@@ -116,7 +118,9 @@ func (v *vecFilterScan) joinChunk(tabs []*joinTable, cols []*vcol, sel []int32) 
 				}
 				continue
 			}
-			for ; b >= 0; b = t.next[b] {
+			pIdx, bIdx = append(pIdx, r), append(bIdx, b)
+			for t.dups && t.next[b] >= 0 {
+				b = t.next[b]
 				pIdx, bIdx = append(pIdx, r), append(bIdx, b)
 			}
 		}
@@ -164,10 +168,19 @@ func gather(c *vcol, idx []int32) *vcol {
 	case vFloat:
 		out.f = gatherVals(c.f, idx)
 	case vStr:
-		out.s = gatherVals(c.s, idx)
 		if c.codes != nil {
+			// Through the codes: a small array read at random and a small
+			// dictionary, instead of the strings themselves.
 			out.codes, out.dict = gatherVals(c.codes, idx), c.dict
+			out.s = make([]string, len(idx))
+			for k, code := range out.codes {
+				if idx[k] >= 0 && !c.isNull(int(idx[k])) {
+					out.s[k] = c.dict[code]
+				}
+			}
+			break
 		}
+		out.s = gatherVals(c.s, idx)
 	case vBool:
 		out.b = gatherVals(c.b, idx)
 	}
