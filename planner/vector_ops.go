@@ -98,24 +98,25 @@ func (v *vecFilterScan) selected(ec *evalCtx, rows [][]types.Datum, all []*vcol,
 		for i, c := range all {
 			cols[i] = c.slice(start, end)
 		}
-		pass := make([]bool, n)
-		for k := range pass {
-			pass[k] = true
+		// The positions that pass: all of them, then narrowed by each
+		// filter in turn (a filter's vector is computed for the whole
+		// chunk; only positions still selected are read).
+		sel = sel[:n]
+		for k := range sel {
+			sel[k] = int32(k)
 		}
 		for _, p := range v.preds {
 			out, err := p(cols, n)
 			if err != nil {
 				return err
 			}
-			for k := 0; k < n; k++ {
-				pass[k] = pass[k] && out.b[k] && !out.isNull(k)
+			keep := sel[:0]
+			for _, k := range sel {
+				if out.b[k] && !out.isNull(int(k)) {
+					keep = append(keep, k)
+				}
 			}
-		}
-		sel = sel[:0]
-		for k, ok := range pass {
-			if ok {
-				sel = append(sel, int32(k))
-			}
+			sel = keep
 		}
 		if len(v.joins) > 0 {
 			jc, js, err := v.joinChunk(tabs, cols, sel)
