@@ -96,7 +96,7 @@ func (t *topNScan) open(ec *evalCtx) (rowIter, error) {
 	}
 	var mu sync.Mutex
 	perSplit := map[int][][]types.Datum{}
-	err := eachSourceBatch(ec, t, t.src, workers, false, func(w, split int, rb arrow.RecordBatch, cols []*vcol) error {
+	err := eachSourceBatch(ec, t, t.src, workers, func(w, split int, rb arrow.RecordBatch, cols []*vcol) error {
 		v := cols[t.col]
 		if v == nil {
 			return nil

@@ -20,9 +20,9 @@ import (
 // column vectors without boxing a value per row (int64 and float64 arrays
 // are used in place), filters and aggregates run on them with the same
 // kernels as over in-memory tables, and only selected rows are
-// materialized. Splits are processed in parallel, one worker per core,
-// except for float sums, which fold in split order so that the last
-// digits do not depend on timing.
+// materialized. Splits are processed in parallel, one worker per core;
+// what depends on order — float sums, rows returned — is put back in split
+// order, so results do not depend on timing (accumulateInSplitOrder).
 
 // batchCols turns a batch (one column per used table column, in
 // req.Columns order) into vectors indexed by table column; columns of
@@ -142,11 +142,11 @@ func dictCodes(idx arrow.Array, codes []int32) bool {
 	return true
 }
 
-// eachSourceBatch reads every split of a source scan with one worker per
-// core (or one, in order, when ordered) and hands each batch's vectors to
+// eachSourceBatch reads every split of a source scan with the given number
+// of workers (splits go to whichever is free) and hands each batch's vectors to
 // fn with the worker's number; splitDone, if set, is called by the worker
 // that finished a split, after its last batch.
-func eachSourceBatch(ec *evalCtx, shown node, s *sourceScan, workers int, ordered bool,
+func eachSourceBatch(ec *evalCtx, shown node, s *sourceScan, workers int,
 	fn func(w, split int, rb arrow.RecordBatch, cols []*vcol) error, splitDone func(split int) error) error {
 	req := connectors.ScanRequest{Columns: s.columns(), Preds: s.preds, Limit: -1}
 	if p, ok := s.t.Provider.(interface{ Pin() func() }); ok {
@@ -168,9 +168,7 @@ func eachSourceBatch(ec *evalCtx, shown node, s *sourceScan, workers int, ordere
 		st.extra = []string{pruneLine(ps)}
 		defer func() { st.rows += scanned.Load() }()
 	}
-	if ordered || workers < 2 {
-		workers = 1
-	}
+	workers = max(workers, 1)
 	ctx, cancel := context.WithCancel(ec.ctx)
 	defer cancel()
 	type job struct {
@@ -272,7 +270,7 @@ func (v *vecFilterScan) openSource(ec *evalCtx) (rowIter, error) {
 	req := connectors.ScanRequest{Columns: v.src.columns(), Limit: -1}
 	var mu sync.Mutex
 	bySplit := map[int][][]types.Datum{}
-	err := eachSourceBatch(ec, v, v.src, scanWorkers(), false, func(_, split int, rb arrow.RecordBatch, cols []*vcol) error {
+	err := eachSourceBatch(ec, v, v.src, scanWorkers(), func(_, split int, rb arrow.RecordBatch, cols []*vcol) error {
 		n := int(rb.NumRows())
 		return v.selected(ec, nil, cols, 0, n, nil, func(base int, _ [][]types.Datum, _ []*vcol, sel []int32) error {
 			// selected works in vecChunk slices of the batch; its positions
@@ -333,7 +331,7 @@ func (a *vecAggNode) accumulateSource(ec *evalCtx, tabs []*joinTable) (*vstate, 
 	for i := range states {
 		states[i] = newVState(na)
 	}
-	err := eachSourceBatch(ec, a.scan, a.scan.src, workers, false, func(w, _ int, rb arrow.RecordBatch, cols []*vcol) error {
+	err := eachSourceBatch(ec, a.scan, a.scan.src, workers, func(w, _ int, rb arrow.RecordBatch, cols []*vcol) error {
 		return a.accumulate(ec, states[w], nil, cols, 0, int(rb.NumRows()), tabs)
 	}, nil)
 	if err != nil {
@@ -367,7 +365,7 @@ func (a *vecAggNode) accumulateInSplitOrder(ec *evalCtx, tabs []*joinTable, work
 		}
 		return st
 	}
-	err := eachSourceBatch(ec, a.scan, a.scan.src, workers, false, func(_, split int, rb arrow.RecordBatch, cols []*vcol) error {
+	err := eachSourceBatch(ec, a.scan, a.scan.src, workers, func(_, split int, rb arrow.RecordBatch, cols []*vcol) error {
 		return a.accumulate(ec, stateOf(split), nil, cols, 0, int(rb.NumRows()), tabs)
 	}, func(split int) error {
 		mu.Lock()
