@@ -12,8 +12,10 @@ import (
 // The vectorized path: column vectors of a table are built once (and kept
 // while the table does not change) and filters and aggregations over a
 // table scan evaluate whole columns with typed loops instead of one boxed
-// row at a time. It covers int2/int4/int8, float8, text/varchar and bool
-// columns with comparisons, + - * / %, AND/OR/NOT and IS [NOT] NULL; any
+// row at a time. It covers int2/int4/int8, float8, text/varchar, bool and
+// timestamp[tz] columns with comparisons, + - * / % (numbers), AND/OR/NOT,
+// IS [NOT] NULL and the calls that carry a kernel (LIKE, date_trunc), and
+// equi-joins under an aggregation (vector_join.go); any
 // other expression keeps the row path (the vectorize rule only fires when
 // everything in the subtree compiles). Results are identical — the corpus
 // runs every query with rules on and off.
