@@ -9,6 +9,7 @@ type i64map struct {
 	slots []i64slot
 	n     int
 	shift uint
+	sink  int32 // touch's loads go here so the compiler keeps them
 }
 
 type i64slot struct {
@@ -43,6 +44,28 @@ func (m *i64map) slot(k int64) int {
 	}
 	return s
 }
+
+// touchBlock is how many probes touch loads ahead: enough misses in
+// flight to hide memory latency, few enough lines to stay in L1/L2.
+const touchBlock = 256
+
+// touch loads the home slots of the selected keys. The loads are
+// independent, so the CPU keeps many cache misses in flight at once; the
+// probes that follow (each one waiting for its load before it can branch)
+// then mostly hit cache. Tables small enough to stay cached skip it.
+func (m *i64map) touch(keys []int64, sel []int32) {
+	if len(m.slots) < touchMinSlots {
+		return
+	}
+	var sink int32
+	for _, r := range sel {
+		sink += m.slots[(uint64(keys[r])*0x9E3779B97F4A7C15)>>m.shift].val
+	}
+	m.sink = sink
+}
+
+// touchMinSlots: below 64 K slots (1 MB) the table stays in L2.
+const touchMinSlots = 1 << 16
 
 // get returns k's value.
 func (m *i64map) get(k int64) (int32, bool) {

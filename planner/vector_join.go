@@ -101,7 +101,10 @@ func (v *vecFilterScan) joinChunk(tabs []*joinTable, cols []*vcol, sel []int32) 
 			return nil, nil, err
 		}
 		pIdx, bIdx := make([]int32, 0, len(sel)), make([]int32, 0, len(sel))
-		for _, r := range sel {
+		for x, r := range sel {
+			if !t.strKey && x%touchBlock == 0 {
+				t.ints.touch(pk.i, sel[x:min(x+touchBlock, len(sel))])
+			}
 			b := int32(-1)
 			switch {
 			case pk.isNull(int(r)):

@@ -2,6 +2,7 @@ package planner
 
 import (
 	"encoding/binary"
+	"hash/maphash"
 	"math"
 	"runtime"
 	"slices"
@@ -227,45 +228,80 @@ type vecAggNode struct {
 
 // vaccs holds every group's accumulators in flat slices indexed by
 // group*len(aggs)+aggregate, so a million groups cost a few large slices
-// instead of a million small objects.
+// instead of a million small objects. Only the slices some aggregate uses
+// are kept (a count over a million groups needs 16 bytes a group: its key
+// and its count).
 type vaccs struct {
 	na   int
-	keys [][]types.Datum
+	n    int             // groups
+	ikey []int64         // keys of groups keyed by one integer (intKey); NULL's is the vstate's nullGroup
+	keys [][]types.Datum // keys of other groups
 	cnt  []int64
-	isum []int64
-	over []bool // integer sum overflowed into dsum
+	isum []int64 // with ints
+	over []bool  // with ints: integer sum overflowed into dsum
 	dsum map[int]*types.Decimal
-	fsum []float64
-	seen []bool
-	best []types.Datum
+	fsum []float64                   // with floats
+	seen []bool                      // with best
+	best []types.Datum               // with best: min/max
 	dist map[int]map[string]struct{} // count(DISTINCT …) value sets by accumulator
 	idst map[int]*i64map             // the same for integer arguments (no key encoding)
+
+	intKeyed, ints, floats, bests bool
 }
 
-func (v *vaccs) add(keys []types.Datum) int {
-	g := len(v.keys)
-	if g == cap(v.keys) {
+// newSlot makes room for one more group's accumulators and returns its number.
+func (v *vaccs) newSlot() int {
+	g := v.n
+	if g == cap(v.cnt)/max(v.na, 1) {
 		// Double every slice at once: append alone grows large slices by
 		// a quarter, and with a million groups the copies cost more than
 		// the aggregation (a profile of q07 put 22 % there).
 		c := max(2*g, 64)
-		v.keys = growTo(v.keys, c)
-		v.cnt = growTo(v.cnt, c*v.na)
-		v.isum = growTo(v.isum, c*v.na)
-		v.over = growTo(v.over, c*v.na)
-		v.fsum = growTo(v.fsum, c*v.na)
-		v.seen = growTo(v.seen, c*v.na)
-		v.best = growTo(v.best, c*v.na)
+		na := max(v.na, 1)
+		v.cnt = growTo(v.cnt, c*na)
+		if v.intKeyed {
+			v.ikey = growTo(v.ikey, c)
+		} else {
+			v.keys = growTo(v.keys, c)
+		}
+		if v.ints {
+			v.isum = growTo(v.isum, c*na)
+			v.over = growTo(v.over, c*na)
+		}
+		if v.floats {
+			v.fsum = growTo(v.fsum, c*na)
+		}
+		if v.bests {
+			v.seen = growTo(v.seen, c*na)
+			v.best = growTo(v.best, c*na)
+		}
 	}
+	v.n++
+	grow := func(n int) int { return n + max(v.na, 1) }
+	v.cnt = v.cnt[:grow(len(v.cnt))]
+	if v.ints {
+		v.isum, v.over = v.isum[:grow(len(v.isum))], v.over[:grow(len(v.over))]
+	}
+	if v.floats {
+		v.fsum = v.fsum[:grow(len(v.fsum))]
+	}
+	if v.bests {
+		v.seen, v.best = v.seen[:grow(len(v.seen))], v.best[:grow(len(v.best))]
+	}
+	return g
+}
+
+// add appends a group with these keys (not intKeyed).
+func (v *vaccs) add(keys []types.Datum) int {
+	g := v.newSlot()
 	v.keys = append(v.keys, keys)
-	for i := 0; i < v.na; i++ {
-		v.cnt = append(v.cnt, 0)
-		v.isum = append(v.isum, 0)
-		v.over = append(v.over, false)
-		v.fsum = append(v.fsum, 0)
-		v.seen = append(v.seen, false)
-		v.best = append(v.best, nil)
-	}
+	return g
+}
+
+// addIntGroup appends a group keyed by one integer (intKeyed).
+func (v *vaccs) addIntGroup(k int64) int {
+	g := v.newSlot()
+	v.ikey = append(v.ikey, k)
 	return g
 }
 
@@ -303,8 +339,22 @@ type floatChunk struct {
 	v []float64
 }
 
-func newVState(na int) *vstate {
-	return &vstate{acc: &vaccs{na: na, dsum: map[int]*types.Decimal{}, dist: map[int]map[string]struct{}{}, idst: map[int]*i64map{}}, byStr: map[string]int{}, byInt: newI64Map(0), nullGroup: -1}
+// newState is an empty state with the accumulator slices a's aggregates use.
+func (a *vecAggNode) newState() *vstate {
+	acc := &vaccs{na: len(a.aggs), intKeyed: a.intKey(), dsum: map[int]*types.Decimal{}, dist: map[int]map[string]struct{}{}, idst: map[int]*i64map{}}
+	for _, ag := range a.aggs {
+		switch ag.name {
+		case "sum", "avg":
+			if ag.in.OID == types.OIDFloat8 {
+				acc.floats = true
+			} else {
+				acc.ints = true
+			}
+		case "min", "max":
+			acc.bests = true
+		}
+	}
+	return &vstate{acc: acc, byStr: map[string]int{}, byInt: newI64Map(0), nullGroup: -1}
 }
 
 func (a *vecAggNode) intKey() bool { return len(a.keys) == 1 && a.kt[0].IsInteger() }
@@ -342,6 +392,12 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 			argCols[i] = c
 		}
 		newGroup := func(k int) (int, error) {
+			if intKey {
+				if err := ec.mem.charge(16 + 32*int64(na)); err != nil {
+					return 0, err
+				}
+				return acc.addIntGroup(keyCols[0].i[k]), nil
+			}
 			keys := make([]types.Datum, len(keyCols))
 			for i, kc := range keyCols {
 				keys[i] = kc.datum(k)
@@ -349,9 +405,7 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 			if err := ec.mem.charge(rowBytes(keys) + int64(len(buf)) + 64*int64(na+1)); err != nil {
 				return 0, err
 			}
-			if !intKey {
-				st.enc = append(st.enc, string(buf))
-			}
+			st.enc = append(st.enc, string(buf))
 			return acc.add(keys), nil
 		}
 		// Pass 1: group numbers of the selected rows (global: all in group 0).
@@ -359,7 +413,7 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 		switch {
 		case global:
 			gids = append(gids, make([]int32, len(sel))...)
-			if len(acc.keys) == 0 {
+			if acc.n == 0 {
 				buf = buf[:0]
 				if _, err := newGroup(0); err != nil {
 					return err
@@ -368,7 +422,10 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 			}
 		case intKey:
 			kc := keyCols[0]
-			for _, r := range sel {
+			for x, r := range sel {
+				if x%touchBlock == 0 {
+					st.byInt.touch(kc.i, sel[x:min(x+touchBlock, len(sel))])
+				}
 				k := int(r)
 				if kc.isNull(k) {
 					if st.nullGroup < 0 {
@@ -453,6 +510,9 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 				}
 			case ag.name == "count_distinct":
 				for x, r := range sel {
+					if global && x%touchBlock == 0 && acc.idst[i] != nil {
+						acc.idst[i].touch(c.i, sel[x:min(x+touchBlock, len(sel))])
+					}
 					k := int(r)
 					if c.isNull(k) {
 						continue
@@ -605,33 +665,57 @@ func (acc *vaccs) offer(j int, v types.Datum, isMax bool) {
 
 // merge folds worker state o into st, keeping first-appearance order, and
 // returns where each of o's groups went.
-func (a *vecAggNode) merge(st, o *vstate) []int {
-	where := make([]int, len(o.acc.keys))
+func (a *vecAggNode) merge(st, o *vstate) []int { return a.mergePart(st, o, -1, 0) }
+
+// mergePart folds into st the groups of o in hash partition part of n
+// (all of them if part < 0).
+func (a *vecAggNode) mergePart(st, o *vstate, part, n int) []int {
+	where := make([]int, o.acc.n)
 	na := len(a.aggs)
-	for g, keys := range o.acc.keys {
+	intKey := a.intKey()
+	var blk []int32
+	ahead := 0 // groups from g on whose slots in st's map are loaded
+	for g := range o.acc.n {
+		if part >= 0 && a.partOf(o, g, n) != part {
+			continue
+		}
+		if intKey && ahead == 0 {
+			// Load the slots of this partition's next groups before
+			// probing for them (i64map.touch).
+			blk = blk[:0]
+			for h := g; h < o.acc.n && len(blk) < touchBlock; h++ {
+				if part < 0 || a.partOf(o, h, n) == part {
+					blk = append(blk, int32(h))
+				}
+			}
+			st.byInt.touch(o.acc.ikey, blk)
+			ahead = len(blk)
+		}
+		ahead--
 		var dst int
 		var ok bool
 		switch {
-		case a.intKey() && keys[0] == nil:
+		case intKey && g == o.nullGroup:
 			dst, ok = st.nullGroup, st.nullGroup >= 0
-		case a.intKey():
+		case intKey:
 			var d int32
-			d, ok = st.byInt.get(keys[0].(int64))
+			d, ok = st.byInt.get(o.acc.ikey[g])
 			dst = int(d)
 		default:
 			dst, ok = st.byStr[o.enc[g]]
 		}
 		if !ok {
-			dst = st.acc.add(keys)
-			if !a.intKey() {
-				st.enc = append(st.enc, o.enc[g])
-			}
 			switch {
-			case a.intKey() && keys[0] == nil:
-				st.nullGroup = dst
-			case a.intKey():
-				st.byInt.put(keys[0].(int64), int32(dst))
+			case intKey:
+				dst = st.acc.addIntGroup(o.acc.ikey[g])
+				if g == o.nullGroup {
+					st.nullGroup = dst
+				} else {
+					st.byInt.put(o.acc.ikey[g], int32(dst))
+				}
 			default:
+				dst = st.acc.add(o.acc.keys[g])
+				st.enc = append(st.enc, o.enc[g])
 				st.byStr[o.enc[g]] = dst
 			}
 		}
@@ -641,14 +725,16 @@ func (a *vecAggNode) merge(st, o *vstate) []int {
 			st.acc.cnt[j] += o.acc.cnt[k]
 			switch ag.name {
 			case "sum", "avg":
-				st.acc.fsum[j] += o.acc.fsum[k]
-				if o.acc.over[k] {
+				switch {
+				case ag.in.OID == types.OIDFloat8:
+					st.acc.fsum[j] += o.acc.fsum[k]
+				case o.acc.over[k]:
 					if !st.acc.over[j] {
 						st.acc.over[j] = true
 						st.acc.dsum[j] = types.DecimalFromInt(st.acc.isum[j])
 					}
 					st.acc.dsum[j] = st.acc.dsum[j].Add(o.acc.dsum[k])
-				} else {
+				default:
 					st.acc.addInt(j, o.acc.isum[k])
 				}
 			case "min", "max":
@@ -674,18 +760,72 @@ func (a *vecAggNode) merge(st, o *vstate) []int {
 	return where
 }
 
+// parallelMergeMin is how many groups the workers must have found between
+// them before their states are merged in parallel.
+const parallelMergeMin = 1 << 16
+
+var partSeed = maphash.MakeSeed()
+
+// partOf is the hash partition (of n) of group g of o.
+func (a *vecAggNode) partOf(o *vstate, g, n int) int {
+	var h uint64
+	switch {
+	case a.intKey() && g == o.nullGroup:
+		return 0
+	case a.intKey():
+		// Bits of the product the group maps' slots do not use (they take
+		// the top ones), so a partition's keys still spread over its map.
+		h = uint64(o.acc.ikey[g]) * 0x9E3779B97F4A7C15 >> 16
+	default:
+		h = maphash.String(partSeed, o.enc[g])
+	}
+	return int(h % uint64(n))
+}
+
+// mergeAll folds the workers' states together. With many groups the
+// merge itself would be the sequential part of a parallel aggregation, so
+// it is split by key hash into one partition per worker, each merged by
+// its own goroutine; the result is the partitions' groups one after
+// another.
+func (a *vecAggNode) mergeAll(states []*vstate) ([]*vstate, error) {
+	total := 0
+	for _, o := range states {
+		total += o.acc.n
+	}
+	if len(states) == 1 || total < parallelMergeMin {
+		for _, o := range states[1:] {
+			a.merge(states[0], o)
+		}
+		return states[:1], nil
+	}
+	n := len(states)
+	parts := make([]*vstate, n)
+	most := 0
+	for _, o := range states {
+		most = max(most, o.acc.n)
+	}
+	err := parallel(make([][2]int, n), func(p, _, _ int) error {
+		parts[p] = a.newState()
+		parts[p].byInt = newI64Map(most / n)
+		for _, o := range states {
+			a.mergePart(parts[p], o, p, n)
+		}
+		return nil
+	})
+	return parts, err
+}
+
 func (a *vecAggNode) open(ec *evalCtx) (rowIter, error) {
-	na := len(a.aggs)
 	tabs, err := a.scan.buildJoins(ec)
 	if err != nil {
 		return nil, err
 	}
 	if a.scan.src != nil {
-		st, err := a.accumulateSource(ec, tabs)
+		sts, err := a.accumulateSource(ec, tabs)
 		if err != nil {
 			return nil, err
 		}
-		return a.result(st)
+		return a.result(sts...)
 	}
 	rows := a.scan.t.Snapshot()
 	all := a.scan.t.columns(rows)
@@ -701,17 +841,17 @@ func (a *vecAggNode) open(ec *evalCtx) (rowIter, error) {
 	}
 	states := make([]*vstate, len(parts))
 	err = parallel(parts, func(i, lo, hi int) error {
-		states[i] = newVState(na)
+		states[i] = a.newState()
 		return a.accumulate(ec, states[i], rows, all, lo, hi, tabs)
 	})
 	if err != nil {
 		return nil, err
 	}
-	st := states[0]
-	for _, o := range states[1:] {
-		a.merge(st, o)
+	merged, err := a.mergeAll(states)
+	if err != nil {
+		return nil, err
 	}
-	return a.result(st)
+	return a.result(merged...)
 }
 
 // bareColumns reports whether a projection only picks columns.
@@ -724,17 +864,38 @@ func bareColumns(exprs []Expr) bool {
 	return true
 }
 
-// result turns the merged accumulators into aggNode-shaped rows.
-func (a *vecAggNode) result(st *vstate) (rowIter, error) {
-	na := len(a.aggs)
-	acc := st.acc
-	if len(a.keys) == 0 && len(acc.keys) == 0 {
-		acc.add(nil)
+// result turns the merged accumulators (one state, or hash partitions
+// of the groups, turned into rows in parallel) into aggNode-shaped rows.
+func (a *vecAggNode) result(sts ...*vstate) (rowIter, error) {
+	if len(a.keys) == 0 && sts[0].acc.n == 0 {
+		sts[0].acc.add(nil)
 	}
-	out := make([][]types.Datum, 0, len(acc.keys))
-	for g, keys := range acc.keys {
-		row := make([]types.Datum, len(a.keys)+1+na)
-		copy(row, keys)
+	parts := make([][][]types.Datum, len(sts))
+	err := parallel(make([][2]int, len(sts)), func(p, _, _ int) error {
+		var err error
+		parts[p], err = a.rows(sts[p])
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &sliceIter{rows: slices.Concat(parts...)}, nil
+}
+
+// rows are st's groups as aggNode-shaped rows.
+func (a *vecAggNode) rows(st *vstate) ([][]types.Datum, error) {
+	na, acc := len(a.aggs), st.acc
+	out := make([][]types.Datum, acc.n)
+	w := len(a.keys) + 1 + na
+	cells := make([]types.Datum, acc.n*w) // one allocation for every row
+	for g := range acc.n {
+		row := cells[g*w : (g+1)*w : (g+1)*w]
+		switch {
+		case !acc.intKeyed:
+			copy(row, acc.keys[g])
+		case g != st.nullGroup:
+			row[0] = acc.ikey[g]
+		}
 		row[len(a.keys)] = int64(0)
 		for i, ag := range a.aggs {
 			v, err := ag.result(acc, g*na+i)
@@ -743,9 +904,9 @@ func (a *vecAggNode) result(st *vstate) (rowIter, error) {
 			}
 			row[len(a.keys)+1+i] = v
 		}
-		out = append(out, row)
+		out[g] = row
 	}
-	return &sliceIter{rows: out}, nil
+	return out, nil
 }
 
 func chunkLen(cols []*vcol) int {

@@ -309,15 +309,15 @@ func (v *vecFilterScan) openSource(ec *evalCtx) (rowIter, error) {
 // finish, adding the recorded values one by one. Decoding, filters, group
 // keys and every other aggregate run in parallel; only the additions are
 // sequential.
-func (a *vecAggNode) accumulateSource(ec *evalCtx, tabs []*joinTable) (*vstate, error) {
+func (a *vecAggNode) accumulateSource(ec *evalCtx, tabs []*joinTable) ([]*vstate, error) {
 	na := len(a.aggs)
 	if n, ok := a.countFromStats(ec); ok {
-		st := newVState(na)
+		st := a.newState()
 		g := st.acc.add(nil)
 		for i := range a.aggs {
 			st.acc.cnt[g*na+i] = n
 		}
-		return st, nil
+		return []*vstate{st}, nil
 	}
 	floatSum := false
 	for _, ag := range a.aggs {
@@ -325,11 +325,12 @@ func (a *vecAggNode) accumulateSource(ec *evalCtx, tabs []*joinTable) (*vstate, 
 	}
 	workers := scanWorkers()
 	if floatSum {
-		return a.accumulateInSplitOrder(ec, tabs, workers)
+		st, err := a.accumulateInSplitOrder(ec, tabs, workers)
+		return []*vstate{st}, err
 	}
 	states := make([]*vstate, workers)
 	for i := range states {
-		states[i] = newVState(na)
+		states[i] = a.newState()
 	}
 	err := eachSourceBatch(ec, a.scan, a.scan.src, workers, func(w, _ int, rb arrow.RecordBatch, cols []*vcol) error {
 		return a.accumulate(ec, states[w], nil, cols, 0, int(rb.NumRows()), tabs)
@@ -337,11 +338,7 @@ func (a *vecAggNode) accumulateSource(ec *evalCtx, tabs []*joinTable) (*vstate, 
 	if err != nil {
 		return nil, err
 	}
-	st := states[0]
-	for _, o := range states[1:] {
-		a.merge(st, o)
-	}
-	return st, nil
+	return a.mergeAll(states)
 }
 
 // accumulateInSplitOrder gives every split its own accumulators and folds
@@ -349,7 +346,7 @@ func (a *vecAggNode) accumulateSource(ec *evalCtx, tabs []*joinTable) (*vstate, 
 // before it are folded.
 func (a *vecAggNode) accumulateInSplitOrder(ec *evalCtx, tabs []*joinTable, workers int) (*vstate, error) {
 	na := len(a.aggs)
-	total := newVState(na)
+	total := a.newState()
 	var mu sync.Mutex
 	states := map[int]*vstate{} // by split, until folded
 	finished := map[int]bool{}
@@ -359,7 +356,7 @@ func (a *vecAggNode) accumulateInSplitOrder(ec *evalCtx, tabs []*joinTable, work
 		defer mu.Unlock()
 		st := states[split]
 		if st == nil {
-			st = newVState(na)
+			st = a.newState()
 			st.replay = true
 			states[split] = st
 		}

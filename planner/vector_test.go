@@ -79,6 +79,12 @@ func TestVectorizedMatchesRowEngine(t *testing.T) {
 		"SELECT k, s FROM big WHERE k = 5 AND s = 's5'",
 		"SELECT b, count(DISTINCT k), count(DISTINCT s), count(*) FROM big GROUP BY b",
 		"SELECT count(DISTINCT v % 1000) FROM big WHERE s LIKE '%1%'",
+		// Enough groups for the workers' states to be merged in parallel
+		// hash partitions (parallelMergeMin), keyed by one integer (with a
+		// NULL group) and by several columns.
+		"SELECT v, count(*), sum(k), min(s), max(f), count(DISTINCT k), avg(v) FROM big GROUP BY v",
+		"SELECT s, v % 100000, count(*), sum(v), max(k) FROM big GROUP BY s, v % 100000",
+		"SELECT v % 300000, sum(f), count(*) FROM big GROUP BY 1",
 	}
 	for _, q := range queries {
 		vec, verr := runAll(t, tables, q, nil)

@@ -399,3 +399,74 @@ func sameCell(x, y string) bool {
 	d := math.Abs(fx - fy)
 	return d <= 1e-9*math.Max(math.Abs(fx), math.Abs(fy)) || d < 1e-12
 }
+
+// Speedups is how much faster each system ran the suite with more threads.
+type Speedups struct {
+	From, To int // threads
+	// PerQuery[query][system] is the median at From over the median at To.
+	PerQuery map[string]map[string]float64 `json:"per_query"`
+	// Geomean[system] is over every query both runs measured; Splittable
+	// only over those that took at least SplittableMs at From (below that
+	// a query is a footer read or one row group, with nothing to split).
+	Geomean      map[string]float64 `json:"geomean"`
+	Splittable   map[string]float64 `json:"geomean_splittable"`
+	SplittableMs float64            `json:"splittable_ms"`
+}
+
+// Speedup compares two runs of the suite (fewer threads first) and prints
+// the per-query speedups and their geometric means.
+func Speedup(out io.Writer, base, more *Report) *Speedups {
+	sp := &Speedups{From: base.Threads, To: more.Threads, PerQuery: map[string]map[string]float64{},
+		Geomean: map[string]float64{}, Splittable: map[string]float64{}, SplittableMs: 50}
+	at := map[string]Result{}
+	for _, r := range more.Results {
+		at[r.Query] = r
+	}
+	var systems []string
+	type acc struct{ all, split []float64 }
+	logs := map[string]*acc{}
+	fmt.Fprintf(out, "speedup %d → %d threads:\n", base.Threads, more.Threads)
+	for _, r := range base.Results {
+		m, ok := at[r.Query]
+		if !ok {
+			continue
+		}
+		sp.PerQuery[r.Query] = map[string]float64{}
+		line := fmt.Sprintf("%-30s", r.Query)
+		for _, s := range []string{"sluice", "duckdb", "postgres"} {
+			a, b := r.Medians[s], m.Medians[s]
+			if a <= 0 || b <= 0 {
+				continue
+			}
+			if logs[s] == nil {
+				logs[s] = &acc{}
+				systems = append(systems, s)
+			}
+			x := a / b
+			sp.PerQuery[r.Query][s] = x
+			logs[s].all = append(logs[s].all, math.Log(x))
+			if a >= sp.SplittableMs {
+				logs[s].split = append(logs[s].split, math.Log(x))
+			}
+			line += fmt.Sprintf(" %s %5.2f", s, x)
+		}
+		fmt.Fprintln(out, line)
+	}
+	mean := func(l []float64) float64 {
+		s := 0.0
+		for _, x := range l {
+			s += x
+		}
+		return math.Exp(s / float64(len(l)))
+	}
+	for _, s := range systems {
+		sp.Geomean[s] = mean(logs[s].all)
+		line := fmt.Sprintf("geomean speedup %s: %.2f (all %d queries)", s, sp.Geomean[s], len(logs[s].all))
+		if n := len(logs[s].split); n > 0 {
+			sp.Splittable[s] = mean(logs[s].split)
+			line += fmt.Sprintf(", %.2f (%d queries of ≥ %.0f ms)", sp.Splittable[s], n, sp.SplittableMs)
+		}
+		fmt.Fprintln(out, line)
+	}
+	return sp
+}

@@ -3,6 +3,7 @@ package suite
 import (
 	"context"
 	"io"
+	"math"
 	"os"
 	"testing"
 )
@@ -34,5 +35,26 @@ func TestSuiteAnswersAgree(t *testing.T) {
 	}
 	if len(rep.Results) != 14 || !systems["duckdb"] || !systems["sluice"] {
 		t.Fatalf("ran %d queries on %v", len(rep.Results), systems)
+	}
+}
+
+// TestSpeedup checks the speedup arithmetic on two made-up runs.
+func TestSpeedup(t *testing.T) {
+	base := &Report{Threads: 1, Results: []Result{
+		{Query: "a", Medians: map[string]float64{"sluice": 400, "duckdb": 100}},
+		{Query: "b", Medians: map[string]float64{"sluice": 2, "duckdb": 2}},
+		{Query: "c", Medians: map[string]float64{"sluice": 90}}, // missing in the second run
+	}}
+	more := &Report{Threads: 2, Results: []Result{
+		{Query: "b", Medians: map[string]float64{"sluice": 2, "duckdb": 1}},
+		{Query: "a", Medians: map[string]float64{"sluice": 100, "duckdb": 100}},
+	}}
+	sp := Speedup(io.Discard, base, more)
+	near := func(x, want float64) bool { return x > want-1e-9 && x < want+1e-9 }
+	if !near(sp.PerQuery["a"]["sluice"], 4) || !near(sp.Geomean["sluice"], 2) || !near(sp.Splittable["sluice"], 4) {
+		t.Fatalf("sluice: %+v", sp)
+	}
+	if !near(sp.Geomean["duckdb"], math.Sqrt2) || !near(sp.Splittable["duckdb"], 1) || len(sp.PerQuery) != 2 {
+		t.Fatalf("duckdb: %+v", sp)
 	}
 }
