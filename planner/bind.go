@@ -171,6 +171,8 @@ func (b *binder) expr(e ast.Expr) (Expr, error) {
 		return b.arrayConstructor(x)
 	case *ast.Subscript:
 		return b.subscript(x)
+	case *ast.FieldSelect:
+		return b.fieldSelect(x)
 	case *ast.ArrayCmp:
 		return b.arrayCmp(x)
 	case *ast.Const:

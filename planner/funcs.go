@@ -177,7 +177,7 @@ func init() {
 // funcCall resolves a scalar function call by name and argument types.
 func (b *binder) funcCall(f *ast.FuncCall) (Expr, error) {
 	name := f.Name[len(f.Name)-1]
-	if len(f.Name) > 1 && f.Name[0] != "pg_catalog" {
+	if len(f.Name) > 1 && f.Name[0] != "pg_catalog" && !(f.Name[0] == "information_schema" && name == "_pg_expandarray") {
 		return nil, errAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s does not exist", strings.Join(f.Name, ".")), f.Pos)
 	}
 	if f.Over != nil {

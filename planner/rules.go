@@ -50,6 +50,12 @@ import (
 //	function in overflow or NULL handling; they share PostgreSQL's rules
 //	and the corpus compares both ways.
 //
+// join_order: an inner-join tree of three or more inputs written with a
+//
+//	cross product that some order avoids is rebuilt left-deep in a greedy
+//	order by estimated cardinality (join_order.go). Wrong for outer and
+//	lateral joins (their order is their meaning): they end the tree.
+//
 // build_side: an inner hash join builds its table on the smaller input
 //
 //	(estimated from table sizes), swapping the inputs and restoring the
@@ -69,7 +75,7 @@ type rule struct {
 }
 
 // ruleNames lists every rule in application order.
-var ruleNames = []string{"constant_folding", "decorrelate", "filter_pushdown", "scan_pushdown", "hash_join", "build_side", "topn", "vectorize"}
+var ruleNames = []string{"constant_folding", "decorrelate", "filter_pushdown", "scan_pushdown", "join_order", "hash_join", "build_side", "topn", "vectorize"}
 
 // RuleNames returns the rule names, for SET validation and SHOW.
 func RuleNames() []string { return append([]string(nil), ruleNames...) }
@@ -96,6 +102,7 @@ func applyRules(root node, disabled map[string]bool) (node, map[string]time.Dura
 	rules := []rule{
 		{"filter_pushdown", pushFilters},
 		{"scan_pushdown", pushScanPredicates},
+		{"join_order", orderJoins},
 		{"hash_join", func(n node) node { return mapNodes(n, planHashJoin) }},
 		{"build_side", func(n node) node { return mapNodes(n, chooseBuildSide) }},
 		{"topn", func(n node) node { return mapNodes(n, markTopN) }},

@@ -105,19 +105,7 @@ func outputRef(e ast.Expr, cols []Column) int {
 	return -1
 }
 
-func exprPos(e ast.Expr) int {
-	switch x := e.(type) {
-	case *ast.Const:
-		return x.Pos
-	case *ast.ColumnRef:
-		return x.Pos
-	case *ast.FuncCall:
-		return x.Pos
-	case *ast.BinaryExpr:
-		return x.Pos
-	}
-	return -1
-}
+func exprPos(e ast.Expr) int { return ast.PosOf(e) }
 
 func sortKeyOf(idx int, o *ast.OrderItem) sortKey {
 	nf := o.Desc
@@ -557,6 +545,8 @@ func columnName(e ast.Expr) string {
 		return "array"
 	case *ast.Subscript:
 		return columnName(x.X)
+	case *ast.FieldSelect:
+		return x.Field
 	case *ast.Coalesce:
 		return "coalesce"
 	case *ast.NullIf:

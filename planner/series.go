@@ -1,6 +1,8 @@
 package planner
 
 import (
+	"strings"
+
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -53,6 +55,9 @@ func (b *binder) tableFuncNoOrd(ft *ast.FuncTable) (node, []scopeCol, error) {
 	}
 	if name == "generate_subscripts" {
 		return b.generateSubscripts(ft)
+	}
+	if name == "_pg_expandarray" {
+		return b.expandArray(ft)
 	}
 	if name != "generate_series" {
 		return nil, nil, errAt(sqlerr.Unsupported("function %s in FROM is not supported yet", name), ft.Func.Pos)
@@ -288,4 +293,32 @@ func (s *subscriptsNode) open(ec *evalCtx) (rowIter, error) {
 		rows[i] = []types.Datum{k}
 	}
 	return &sliceIter{rows: rows}, nil
+}
+
+// expandArray is information_schema._pg_expandarray(anyarray): the
+// elements with their positions, as columns (x, n) — or, in a select
+// list, as one record value per element, whose fields clients read with
+// (…).x and (…).n (pgjdbc's getPrimaryKeys and getIndexInfo).
+func (b *binder) expandArray(ft *ast.FuncTable) (node, []scopeCol, error) {
+	if q := ft.Func.Name; len(q) == 1 || q[0] != "information_schema" {
+		return nil, nil, errAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s does not exist", strings.Join(q, ".")), ft.Func.Pos)
+	}
+	if len(ft.Func.Args) != 1 {
+		return nil, nil, errAt(sqlerr.New(sqlerr.UndefinedFunction, "function information_schema._pg_expandarray has the wrong number of arguments"), ft.Func.Pos)
+	}
+	arr, err := b.expr(ft.Func.Args[0])
+	if err != nil {
+		return nil, nil, err
+	}
+	et, ok := types.ElemOf(arr.Type())
+	if !ok {
+		return nil, nil, errAt(sqlerr.New(sqlerr.UndefinedFunction, "function information_schema._pg_expandarray(%s) does not exist", arr.Type()), ft.Func.Pos)
+	}
+	alias := "_pg_expandarray"
+	if ft.Alias != "" {
+		alias = ft.Alias
+	}
+	names := []string{"x", "n"}
+	copy(names, ft.ColAliases)
+	return &unnestNode{arg: arr, ordinal: true}, []scopeCol{{table: alias, name: names[0], t: et}, {table: alias, name: names[1], t: types.Int4}}, nil
 }

@@ -12,7 +12,12 @@ import (
 // padding with NULL. Each is bound as a FROM function whose arguments see
 // the current row as an enclosing level.
 
-type srfSet struct{ calls []node }
+type srfSet struct {
+	calls []node
+	// recs[k] is set when call k returns rows of several columns
+	// (information_schema._pg_expandarray): each row is one record value.
+	recs [][]types.Field
+}
 
 type srfRefExpr struct {
 	set *srfSet
@@ -25,7 +30,7 @@ func (e *srfRefExpr) Eval(_ *evalCtx, row []types.Datum) (types.Datum, error) {
 	return row[len(row)-len(e.set.calls)+e.k], nil
 }
 
-var selectListSRFs = map[string]bool{"unnest": true, "generate_series": true, "generate_subscripts": true}
+var selectListSRFs = map[string]bool{"unnest": true, "generate_series": true, "generate_subscripts": true, "_pg_expandarray": true}
 
 func (b *binder) srfCall(f *ast.FuncCall) (Expr, error) {
 	if b.srf == nil {
@@ -40,7 +45,16 @@ func (b *binder) srfCall(f *ast.FuncCall) (Expr, error) {
 		return nil, err
 	}
 	set.calls = append(set.calls, n)
-	return &srfRefExpr{set: set, k: len(set.calls) - 1, t: cols[0].t}, nil
+	t := cols[0].t
+	var rec []types.Field
+	if len(cols) > 1 {
+		for _, c := range cols {
+			rec = append(rec, types.Field{Name: c.name, Type: c.t})
+		}
+		t = types.RecordType(rec)
+	}
+	set.recs = append(set.recs, rec)
+	return &srfRefExpr{set: set, k: len(set.calls) - 1, t: t}, nil
 }
 
 type projectSetNode struct {
@@ -80,6 +94,10 @@ func (it *projectSetIter) next() ([]types.Datum, error) {
 				return nil, err
 			}
 			for _, r := range rows {
+				if rec := it.p.set.recs[k]; rec != nil {
+					it.vals[k] = append(it.vals[k], &types.Record{Fields: rec, Vals: r[:len(rec):len(rec)]})
+					continue
+				}
 				it.vals[k] = append(it.vals[k], r[0])
 			}
 			it.n = max(it.n, len(rows))
@@ -99,3 +117,23 @@ func (it *projectSetIter) next() ([]types.Datum, error) {
 }
 
 func (it *projectSetIter) close() { it.in.close() }
+
+// fieldSelect binds (x).field over a record value.
+func (b *binder) fieldSelect(x *ast.FieldSelect) (Expr, error) {
+	in, err := b.expr(x.X)
+	if err != nil {
+		return nil, err
+	}
+	fields, ok := types.RecordFields(in.Type())
+	if !ok && in.Type().OID != types.OIDRecord {
+		return nil, errAt(sqlerr.New(sqlerr.WrongObjectType, "column notation .%s applied to type %s, which is not a composite type", x.Field, in.Type()), x.Pos)
+	}
+	for i, f := range fields {
+		if f.Name == x.Field {
+			return &fnExpr{t: f.Type, args: []Expr{in}, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+				return a[0].(*types.Record).Vals[i], nil
+			}}, nil
+		}
+	}
+	return nil, errAt(sqlerr.New(sqlerr.UndefinedColumn, "could not identify column \"%s\" in record data type", x.Field), x.Pos)
+}

@@ -170,11 +170,13 @@ func (s *Server) serveConn(nc net.Conn) {
 	}
 	c.w.send(&pgproto3.BackendKeyData{ProcessID: c.key.PID, SecretKey: binary.BigEndian.AppendUint32(nil, c.key.Secret)})
 	c.w.send(&pgproto3.ReadyForQuery{TxStatus: 'I'})
+	// Registered before the client hears ReadyForQuery: from then on its
+	// pid may be cancelled or terminated by another session.
+	s.register(c)
+	defer s.unregister(c)
 	if err := c.w.Flush(); err != nil {
 		return
 	}
-	s.register(c)
-	defer s.unregister(c)
 	c.loop()
 }
 

@@ -681,7 +681,11 @@ func wireColumns(cols []planner.Column) []pgwire.Column {
 	}
 	out := make([]pgwire.Column, len(cols))
 	for i, c := range cols {
-		out[i] = pgwire.Column{Name: c.Name, TypeOID: c.Type.OID, TypeSize: c.Type.Size(), TypeMod: c.Type.Typmod}
+		mod := c.Type.Typmod
+		if c.Type.OID == types.OIDRecord {
+			mod = -1 // a record's typmod names its fields inside sluice only
+		}
+		out[i] = pgwire.Column{Name: c.Name, TypeOID: c.Type.OID, TypeSize: c.Type.Size(), TypeMod: mod}
 	}
 	return out
 }

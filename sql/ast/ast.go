@@ -293,25 +293,33 @@ type Between struct {
 	Pos       int
 }
 
-func (*Const) exprNode()      {}
-func (*Param) exprNode()      {}
-func (*ColumnRef) exprNode()  {}
-func (*FuncCall) exprNode()   {}
-func (*Cast) exprNode()       {}
-func (*BinaryExpr) exprNode() {}
-func (*UnaryExpr) exprNode()  {}
-func (*BoolExpr) exprNode()   {}
-func (*NullTest) exprNode()   {}
-func (*CaseExpr) exprNode()   {}
-func (*Coalesce) exprNode()   {}
-func (*NullIf) exprNode()     {}
-func (*MinMax) exprNode()     {}
-func (*InList) exprNode()     {}
-func (*Between) exprNode()    {}
-func (*SubLink) exprNode()    {}
-func (*ArrayExpr) exprNode()  {}
-func (*Subscript) exprNode()  {}
-func (*ArrayCmp) exprNode()   {}
+func (*Const) exprNode()       {}
+func (*Param) exprNode()       {}
+func (*ColumnRef) exprNode()   {}
+func (*FuncCall) exprNode()    {}
+func (*Cast) exprNode()        {}
+func (*BinaryExpr) exprNode()  {}
+func (*UnaryExpr) exprNode()   {}
+func (*BoolExpr) exprNode()    {}
+func (*NullTest) exprNode()    {}
+func (*CaseExpr) exprNode()    {}
+func (*Coalesce) exprNode()    {}
+func (*NullIf) exprNode()      {}
+func (*MinMax) exprNode()      {}
+func (*InList) exprNode()      {}
+func (*Between) exprNode()     {}
+func (*SubLink) exprNode()     {}
+func (*ArrayExpr) exprNode()   {}
+func (*Subscript) exprNode()   {}
+func (*ArrayCmp) exprNode()    {}
+func (*FieldSelect) exprNode() {}
+
+// FieldSelect is (X).Field: one field of a composite value.
+type FieldSelect struct {
+	X     Expr
+	Field string
+	Pos   int
+}
 
 // ArrayExpr is ARRAY[e1, e2, …].
 type ArrayExpr struct {

@@ -58,9 +58,31 @@ func Inspect(e Expr, fn func(Expr) bool) {
 		each(x.Elems...)
 	case *Subscript:
 		each(x.X, x.Index, x.Lo, x.Hi)
+	case *FieldSelect:
+		each(x.X)
 	case *ArrayCmp:
 		each(x.X, x.Array)
 	case *SubLink:
 		each(x.Test)
 	}
+}
+
+// PosOf is where an expression starts in the statement text, for errors
+// about it (-1: unknown).
+func PosOf(e Expr) int {
+	switch x := e.(type) {
+	case *Const:
+		return x.Pos
+	case *ColumnRef:
+		return x.Pos
+	case *FuncCall:
+		return x.Pos
+	case *BinaryExpr:
+		return x.Pos
+	case *FieldSelect:
+		return x.Pos
+	case *Subscript:
+		return PosOf(x.X)
+	}
+	return -1
 }

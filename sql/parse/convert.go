@@ -1165,7 +1165,11 @@ func (c *converter) expr(n *pg.Node) (ast.Expr, error) {
 		for _, ind := range x.AIndirection.Indirection {
 			ix := ind.GetAIndices()
 			if ix == nil {
-				return nil, c.unsupported(-1, "field selection from a composite value is not supported yet")
+				if name := ind.GetString_(); name != nil {
+					arg = &ast.FieldSelect{X: arg, Field: name.Sval, Pos: ast.PosOf(arg)}
+					continue
+				}
+				return nil, c.unsupported(-1, "(value).* is not supported yet")
 			}
 			sub := &ast.Subscript{X: arg, Slice: ix.IsSlice, Pos: -1}
 			if ix.IsSlice {

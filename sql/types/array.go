@@ -268,9 +268,13 @@ func parseArrayBinary(t Type, b []byte) (Datum, error) {
 }
 
 // compareArrays orders arrays element by element (NULL elements sort last).
-func compareArrays(a, b *Array) int {
-	for i := 0; i < len(a.Vals) && i < len(b.Vals); i++ {
-		x, y := a.Vals[i], b.Vals[i]
+func compareArrays(a, b *Array) int { return compareSeqs(a.Vals, b.Vals) }
+
+// compareSeqs orders two value lists element by element, NULL after every
+// value and a prefix before the longer list (arrays and records).
+func compareSeqs(a, b []Datum) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		x, y := a[i], b[i]
 		switch {
 		case x == nil && y == nil:
 			continue
@@ -283,5 +287,5 @@ func compareArrays(a, b *Array) int {
 			return c
 		}
 	}
-	return cmp3(int64(len(a.Vals)), int64(len(b.Vals)))
+	return cmp3(int64(len(a)), int64(len(b)))
 }

@@ -57,6 +57,13 @@ func DatumAt(arr arrow.Array, t Type, i int) Datum {
 		return u
 	case *array.Dictionary:
 		return DatumAt(a.Dictionary(), t, a.GetValueIndex(i))
+	case *array.Struct:
+		fields, _ := RecordFields(t)
+		r := &Record{Fields: fields, Vals: make([]Datum, len(fields))}
+		for j, f := range fields {
+			r.Vals[j] = DatumAt(a.Field(j), f.Type, i)
+		}
+		return r
 	case *array.List:
 		elem, _ := ElemOf(t)
 		start, end := a.ValueOffsets(i)
@@ -111,6 +118,12 @@ func AppendDatum(b array.Builder, t Type, d Datum) {
 	case *array.FixedSizeBinaryBuilder:
 		u := d.(UUID)
 		bb.Append(u[:])
+	case *array.StructBuilder:
+		bb.Append(true)
+		r := d.(*Record)
+		for j, f := range r.Fields {
+			AppendDatum(bb.FieldBuilder(j), f.Type, r.Vals[j])
+		}
 	case *array.ListBuilder:
 		elem, _ := ElemOf(t)
 		bb.Append(true)

@@ -27,6 +27,9 @@ func AppendBinary(buf []byte, t Type, d Datum) []byte {
 	if a, ok := d.(*Array); ok {
 		return appendArrayBinary(buf, a)
 	}
+	if r, ok := d.(*Record); ok {
+		return appendRecordBinary(buf, r)
+	}
 	switch t.OID {
 	case OIDBool:
 		if d.(bool) {
@@ -90,6 +93,8 @@ func ParseBinary(t Type, b []byte) (Datum, error) {
 		return nil
 	}
 	switch t.OID {
+	case OIDRecord:
+		return parseRecordBinary(t, b)
 	case OIDBool:
 		if err := need(1); err != nil {
 			return nil, err

@@ -109,6 +109,8 @@ func Compare(a, b Datum) int {
 		return strings.Compare(string(x[:]), string(y[:]))
 	case *Array:
 		return compareArrays(x, b.(*Array))
+	case *Record:
+		return compareRecords(x, b.(*Record))
 	}
 	panic(fmt.Sprintf("types.Compare: unsupported %T", a))
 }

@@ -100,6 +100,8 @@ func AppendText(buf []byte, t Type, d Datum, f *Format) []byte {
 		return append(buf, v.String()...)
 	case *Array:
 		return appendArrayText(buf, v, f)
+	case *Record:
+		return appendRecordText(buf, v, f)
 	}
 	return append(buf, "?"...)
 }

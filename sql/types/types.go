@@ -84,6 +84,7 @@ var descs = []Desc{
 	{OIDJSONB, "jsonb", "jsonb", -1, 'U', nil},
 	{OIDUnknown, "unknown", "unknown", -2, 'X', nil},
 	{OIDVoid, "void", "void", 4, 'P', nil},
+	{OIDRecord, "record", "record", -1, 'P', nil},
 	{OIDRegtype, "regtype", "regtype", 4, 'N', nil},
 	{OIDRegclass, "regclass", "regclass", 4, 'N', nil},
 	{OIDRegnamespace, "regnamespace", "regnamespace", 4, 'N', nil},
@@ -242,6 +243,14 @@ func ArrowType(t Type) arrow.DataType {
 		return arrow.FixedWidthTypes.MonthDayNanoInterval
 	case OIDUUID:
 		return &arrow.FixedSizeBinaryType{ByteWidth: 16}
+	case OIDRecord:
+		if fields, ok := RecordFields(t); ok {
+			fs := make([]arrow.Field, len(fields))
+			for i, f := range fields {
+				fs[i] = FieldFor(f.Name, f.Type)
+			}
+			return arrow.StructOf(fs...)
+		}
 	}
 	return arrow.BinaryTypes.String
 }
