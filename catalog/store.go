@@ -28,6 +28,14 @@ const (
 	View Kind = "view"
 )
 
+// ViewRef is a relation a view's query names: as written (schema may be
+// empty) and the relation it meant.
+type ViewRef struct {
+	Schema string `json:"schema,omitempty"`
+	Name   string `json:"name"`
+	ID     uint32 `json:"id"`
+}
+
 // Column is a column of a relation.
 type Column struct {
 	Name    string `json:"name"`
@@ -71,8 +79,12 @@ type Relation struct {
 	// day(ts)"): each partition value gets files of its own.
 	PartitionedBy string `json:"partitioned_by,omitempty"`
 
-	// Views: the defining query as written.
-	SQL string `json:"sql,omitempty"`
+	// Views: the defining query as written, and the relations it named,
+	// bound when the view was created: a view follows them through renames
+	// (as PostgreSQL's views hold OIDs), and dropping one drops or is
+	// blocked by the view.
+	SQL  string    `json:"sql,omitempty"`
+	Refs []ViewRef `json:"refs,omitempty"`
 
 	// Analyzed holds what ANALYZE measured, for the data version it read.
 	Analyzed *TableStats `json:"analyzed,omitempty"`

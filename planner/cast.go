@@ -56,6 +56,28 @@ func lookupCast(from, to types.Type, cc castCtx) (castFunc, bool) {
 	}
 	fr, tr := numRank(from.OID), numRank(to.OID)
 	switch {
+	case from.OID == types.OIDNodeTree && to.IsString():
+		// pg_node_tree is text to whoever reads it (implicitly).
+		return typmodCast(to, cc == castExplicit), true
+	case from.OID == types.OIDChar && to.IsString():
+		// "char" → text is implicit (so "char" = bpchar compares as text,
+		// as pg_constraint.contype = 'f'::char does in PostgreSQL); to the
+		// other string types by assignment.
+		if cc == castImplicit && to.OID != types.OIDText {
+			return nil, false
+		}
+		return typmodCast(to, cc == castExplicit), true
+	case from.IsString() && to.OID == types.OIDChar:
+		if cc == castImplicit {
+			return nil, false
+		}
+		return func(_ *evalCtx, d types.Datum) (types.Datum, error) {
+			s := d.(string)
+			if len(s) > 1 {
+				s = s[:1] // the first byte, as text → "char" keeps
+			}
+			return s, nil
+		}, true
 	case fr > 0 && tr > 0:
 		if tr < fr && cc == castImplicit {
 			return nil, false

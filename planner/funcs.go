@@ -299,12 +299,45 @@ func pickOverload(defs []funcDef, args []Expr) *funcDef {
 		}
 		return true
 	}
-	for _, exact := range []bool{true, false} {
-		for i := range defs {
-			if fits(&defs[i], exact) {
-				return &defs[i]
-			}
+	for i := range defs {
+		if fits(&defs[i], true) {
+			return &defs[i]
 		}
 	}
-	return nil
+	// Among the overloads implicit casts reach, PostgreSQL's rules: the
+	// most exact matches first, then the most preferred types of their
+	// category where an argument is converted (floor(bigint) takes
+	// floor(double precision), not floor(numeric)); ties go to the first.
+	var best *funcDef
+	bestExact, bestPref := -1, -1
+	for i := range defs {
+		d := &defs[i]
+		if !fits(d, false) {
+			continue
+		}
+		exact, pref := 0, 0
+		for j, a := range args {
+			want := d.args[min(j, len(d.args)-1)]
+			switch {
+			case a.Type().OID == want.OID:
+				exact++
+			case a.Type().OID != types.OIDUnknown && preferredType(want.OID):
+				pref++
+			}
+		}
+		if exact > bestExact || exact == bestExact && pref > bestPref {
+			best, bestExact, bestPref = d, exact, pref
+		}
+	}
+	return best
+}
+
+// preferredType reports whether t is its category's preferred type
+// (pg_type.typispreferred).
+func preferredType(t types.OID) bool {
+	switch t {
+	case types.OIDFloat8, types.OIDText, types.OIDTimestamptz, types.OIDInterval, types.OIDBool, types.OIDOid:
+		return true
+	}
+	return false
 }

@@ -35,9 +35,16 @@ func init() {
 		}
 		return false, nil
 	}})
-	for _, name := range []string{"pg_type_is_visible", "pg_function_is_visible"} {
-		reg(name, funcDef{args: []types.Type{O}, ret: B, strict: true, fn: func(*evalCtx, []types.Datum) (types.Datum, error) { return true, nil }})
-	}
+	reg("pg_function_is_visible", funcDef{args: []types.Type{O}, ret: B, strict: true, fn: func(*evalCtx, []types.Datum) (types.Datum, error) { return true, nil }})
+	reg("pg_type_is_visible", funcDef{args: []types.Type{O}, ret: B, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+		// Every type is in pg_catalog but information_schema's domains.
+		for _, d := range types.InfoSchemaDomains {
+			if int64(d.OID) == a[0].(int64) {
+				return false, nil
+			}
+		}
+		return true, nil
+	}})
 	reg("pg_encoding_to_char", funcDef{args: []types.Type{I4}, ret: types.Name, strict: true, pure: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
 		if a[0].(int64) == 6 {
 			return "UTF8", nil

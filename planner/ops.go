@@ -102,6 +102,17 @@ func (b *binder) binary(op string, l, r Expr, pos int) (Expr, error) {
 		return b.fold(e), nil
 	}
 	if isComparison(op) {
+		// "char" has only "char" = "char"; against another string type
+		// both sides go to text by their implicit casts, as in PostgreSQL.
+		if lt.OID == types.OIDChar && rt.IsString() || rt.OID == types.OIDChar && lt.IsString() {
+			var err error
+			if l, err = b.coerce(l, types.Text, "", pos); err != nil {
+				return nil, err
+			}
+			if r, err = b.coerce(r, types.Text, "", pos); err != nil {
+				return nil, err
+			}
+		}
 		args, t, err := b.commonExprs([]Expr{l, r}, op, pos)
 		if err != nil {
 			return nil, noOperator(op, lt, rt, pos)

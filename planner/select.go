@@ -522,6 +522,13 @@ func derivedScope(x *ast.SubqueryTable, cols []Column) ([]scopeCol, error) {
 	return sc, nil
 }
 
+// namedByCast reports whether e's column name would come from a cast's
+// type name: a cast over nothing that names a column more strongly.
+func namedByCast(e ast.Expr) bool {
+	c, ok := e.(*ast.Cast)
+	return ok && (namedByCast(c.X) || columnName(c.X) == "?column?")
+}
+
 // columnName is PostgreSQL's FigureColname for an unnamed select item.
 func columnName(e ast.Expr) string {
 	switch x := e.(type) {
@@ -535,8 +542,12 @@ func columnName(e ast.Expr) string {
 		}
 		return x.Name[len(x.Name)-1]
 	case *ast.Cast:
-		if n := columnName(x.X); n != "?column?" {
-			return n
+		// A cast's type names the column only weakly (FigureColname's
+		// strength 1): a name from below wins unless it too is a type name.
+		if !namedByCast(x.X) {
+			if n := columnName(x.X); n != "?column?" {
+				return n
+			}
 		}
 		return x.Type.Name
 	case *ast.CaseExpr:

@@ -60,7 +60,7 @@ func (b *binder) tableFuncNoOrd(ft *ast.FuncTable) (node, []scopeCol, error) {
 		return b.expandArray(ft)
 	}
 	if name != "generate_series" {
-		return nil, nil, errAt(sqlerr.Unsupported("function %s in FROM is not supported yet", name), ft.Func.Pos)
+		return b.scalarFuncTable(ft, name)
 	}
 	if len(ft.Func.Args) < 2 || len(ft.Func.Args) > 3 {
 		return nil, nil, errAt(sqlerr.New(sqlerr.UndefinedFunction, "function generate_series with %d arguments does not exist", len(ft.Func.Args)), ft.Func.Pos)
@@ -321,4 +321,28 @@ func (b *binder) expandArray(ft *ast.FuncTable) (node, []scopeCol, error) {
 	names := []string{"x", "n"}
 	copy(names, ft.ColAliases)
 	return &unnestNode{arg: arr, ordinal: true}, []scopeCol{{table: alias, name: names[0], t: et}, {table: alias, name: names[1], t: types.Int4}}, nil
+}
+
+// scalarFuncTable is a function returning one value used in FROM (FROM
+// string_to_array(…) s): one row, one column named after the alias or the
+// function.
+func (b *binder) scalarFuncTable(ft *ast.FuncTable, name string) (node, []scopeCol, error) {
+	if isAggregateName(name) && ft.Func.Over == nil {
+		return nil, nil, errAt(sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed in functions in FROM"), ft.Func.Pos)
+	}
+	e, err := b.expr(ft.Func)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, isSRF := e.(*srfRefExpr); isSRF {
+		return nil, nil, errAt(sqlerr.Unsupported("function %s in FROM is not supported yet", name), ft.Func.Pos)
+	}
+	alias, col := name, name
+	if ft.Alias != "" {
+		alias, col = ft.Alias, ft.Alias
+	}
+	if len(ft.ColAliases) > 0 {
+		col = ft.ColAliases[0]
+	}
+	return &projectNode{child: oneRow{}, exprs: []Expr{e}}, []scopeCol{{table: alias, name: col, t: e.Type()}}, nil
 }

@@ -53,13 +53,76 @@ func (t *SourceTable) Columns() []Column { return t.Cols }
 // Ident implements Relation.
 func (t *SourceTable) Ident() (string, string) { return t.Schema, t.Name }
 
-// ViewDef is a stored query, bound afresh wherever the view is used.
+// ViewDef is a stored query, bound afresh wherever the view is used. Refs
+// are the relations its query named when it was created: those names
+// resolve to the same relations (by OID) whatever they are called now.
 type ViewDef struct {
 	Schema string
 	Name   string
 	OID    types.OID
 	Cols   []Column // the names (and types at creation) of its columns
 	Query  *ast.Select
+	Refs   []ViewRef
+}
+
+// ViewRef is a relation a view's query names, as written, and its OID.
+type ViewRef struct {
+	Schema, Name string
+	OID          types.OID
+}
+
+// TablesByOID is implemented by Tables that can resolve a relation by OID
+// (nil when it no longer exists), which views need to follow renames.
+type TablesByOID interface {
+	RelationByOID(oid types.OID) (Relation, error)
+}
+
+// viewTables resolves the names inside a view's query: those it named at
+// creation by their OIDs, the rest through base.
+type viewTables struct {
+	base Tables
+	refs []ViewRef
+}
+
+func (v viewTables) unwrap() Tables { return v.base }
+
+func (v viewTables) Relation(schema, name string) (Relation, error) {
+	if byOID, ok := v.base.(TablesByOID); ok {
+		for _, r := range v.refs {
+			if r.Schema == schema && r.Name == name {
+				rel, err := byOID.RelationByOID(r.OID)
+				if err != nil || rel != nil {
+					return rel, err
+				}
+			}
+		}
+	}
+	return v.base.Relation(schema, name)
+}
+
+// recordingTables remembers the relations (with OIDs) a view's query names.
+type recordingTables struct {
+	base Tables
+	refs *[]ViewRef
+}
+
+func (r recordingTables) unwrap() Tables { return r.base }
+
+func (r recordingTables) Relation(schema, name string) (Relation, error) {
+	rel, err := r.base.Relation(schema, name)
+	var oid types.OID
+	switch x := rel.(type) {
+	case *SourceTable:
+		oid = x.OID
+	case *ViewDef:
+		oid = x.OID
+	}
+	if oid != 0 {
+		if s, _ := rel.Ident(); s != "pg_catalog" && s != "information_schema" && s != "sluice_catalog" {
+			*r.refs = append(*r.refs, ViewRef{Schema: schema, Name: name, OID: oid})
+		}
+	}
+	return rel, err
 }
 
 // Columns implements Relation.
@@ -69,10 +132,11 @@ func (v *ViewDef) Columns() []Column { return v.Cols }
 func (v *ViewDef) Ident() (string, string) { return v.Schema, v.Name }
 
 // BindView binds a view's query (to check it and learn its columns).
-func BindView(q *ast.Select, tables Tables) ([]Column, error) {
-	b := &binder{tables: tables, params: &[]types.Type{}, foldErr: new(error)}
+func BindView(q *ast.Select, tables Tables) ([]Column, []ViewRef, error) {
+	var refs []ViewRef
+	b := &binder{tables: recordingTables{base: tables, refs: &refs}, params: &[]types.Type{}, foldErr: new(error)}
 	_, cols, err := b.selectNode(q)
-	return cols, err
+	return cols, refs, err
 }
 
 // sourceScan reads a provider. used marks the columns the query reads (set
@@ -441,8 +505,17 @@ func (b *binder) relationScan(rel Relation, alias string, pos int) (node, []scop
 		}
 		return s, sc, nil
 	case *ViewDef:
-		// A view sees no enclosing query and no CTEs of its user.
-		inner := &binder{tables: b.tables, params: b.params, foldErr: b.foldErr, noFold: b.noFold, disabled: b.disabled}
+		// A view sees no enclosing query and no CTEs of its user, and the
+		// relations it named when created.
+		base := b.tables
+		for {
+			w, ok := base.(interface{ unwrap() Tables })
+			if !ok {
+				break
+			}
+			base = w.unwrap()
+		}
+		inner := &binder{tables: viewTables{base: base, refs: t.Refs}, params: b.params, foldErr: b.foldErr, noFold: b.noFold, disabled: b.disabled}
 		n, vcols, err := inner.selectNode(t.Query)
 		if err != nil {
 			return nil, nil, err

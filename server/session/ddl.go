@@ -2,6 +2,7 @@ package session
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -74,19 +75,39 @@ func (s *Session) dropObjects(x *ast.DropObjects) error {
 	return nil
 }
 
-// dependents lists the views whose stored query names relation r (a
-// textual check on the deparsed query: views are stored as SQL).
+// dependents lists the views that use relation r, directly or through
+// other views, in creation order: those whose bound references (Refs)
+// include it. Views stored before references were recorded fall back to a
+// textual check of their query.
 func dependents(st *catalog.State, r *catalog.Relation) []*catalog.Relation {
 	var out []*catalog.Relation
-	for _, v := range st.Sorted() {
-		if v.Kind != catalog.View || v.ID == r.ID {
-			continue
-		}
-		if mentions(v.SQL, r.Schema, r.Name) {
+	seen := map[uint32]bool{r.ID: true}
+	for queue := []*catalog.Relation{r}; len(queue) > 0; queue = queue[1:] {
+		x := queue[0]
+		for _, v := range st.Sorted() {
+			if v.Kind != catalog.View || seen[v.ID] || !uses(v, x) {
+				continue
+			}
+			seen[v.ID] = true
 			out = append(out, v)
+			queue = append(queue, v)
 		}
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
+}
+
+// uses reports whether view v's query names relation x.
+func uses(v, x *catalog.Relation) bool {
+	if v.Refs == nil {
+		return mentions(v.SQL, x.Schema, x.Name)
+	}
+	for _, ref := range v.Refs {
+		if ref.ID == x.ID {
+			return true
+		}
+	}
+	return false
 }
 
 // mentions reports whether SQL text names a relation as an identifier.
@@ -136,15 +157,21 @@ func (s *Session) dropRelation(r *catalog.Relation, want catalog.Kind, cascade b
 			what = "view"
 		}
 		var lines []string
-		for _, d := range deps {
-			lines = append(lines, fmt.Sprintf("view %s depends on %s %s", s.displayName(st, d), what, s.displayName(st, r)))
+		for i, d := range deps {
+			// What d uses directly: r, or a view that goes before it.
+			on := r
+			for _, x := range deps[:i] {
+				if !uses(d, r) && uses(d, x) {
+					on = x
+					break
+				}
+			}
+			lines = append(lines, fmt.Sprintf("view %s depends on %s %s", s.displayName(st, d), kindWord(on), s.displayName(st, on)))
 		}
 		return sqlerr.New(sqlerr.DependentObjectsStillExist, "cannot drop %s %s because other objects depend on it", what, s.displayName(st, r)).
 			WithDetail("%s", strings.Join(lines, "\n")).WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
 	}
-	for _, d := range deps {
-		s.notices = append(s.notices, notice(sqlerr.SuccessfulCompletion, "drop cascades to view %s", s.displayName(st, d)))
-	}
+	s.cascadeNotice(st, deps)
 	ids := []uint32{r.ID}
 	for _, d := range deps {
 		ids = append(ids, d.ID)
@@ -171,6 +198,22 @@ func (s *Session) dropRelation(r *catalog.Relation, want catalog.Kind, cascade b
 		})
 	}
 	return err
+}
+
+// cascadeNotice tells what a DROP … CASCADE takes with it, as PostgreSQL
+// does: one object by name, several counted with a line each in DETAIL.
+func (s *Session) cascadeNotice(st *catalog.State, objs []*catalog.Relation) {
+	switch {
+	case len(objs) == 1:
+		s.notices = append(s.notices, notice(sqlerr.SuccessfulCompletion, "drop cascades to %s %s", kindWord(objs[0]), s.displayName(st, objs[0])))
+	case len(objs) > 1:
+		var lines []string
+		for _, r := range objs {
+			lines = append(lines, fmt.Sprintf("drop cascades to %s %s", kindWord(r), s.displayName(st, r)))
+		}
+		s.notices = append(s.notices, sqlerr.Notice{Severity: sqlerr.SeverityNotice, Code: sqlerr.SuccessfulCompletion,
+			Message: fmt.Sprintf("drop cascades to %d other objects", len(objs)), Detail: strings.Join(lines, "\n")})
+	}
 }
 
 func (s *Session) dropSchema(name string, ifExists, cascade bool) error {
@@ -208,16 +251,7 @@ func (s *Session) dropSchema(name string, ifExists, cascade bool) error {
 		return sqlerr.New(sqlerr.DependentObjectsStillExist, "cannot drop schema %s because other objects depend on it", name).
 			WithDetail("%s", strings.Join(lines, "\n")).WithHint("Use DROP ... CASCADE to drop the dependent objects too.")
 	}
-	if len(members) == 1 {
-		s.notices = append(s.notices, notice(sqlerr.SuccessfulCompletion, "drop cascades to %s %s", kindWord(members[0]), s.displayName(st, members[0])))
-	} else if len(members) > 1 {
-		var lines []string
-		for _, r := range members {
-			lines = append(lines, fmt.Sprintf("drop cascades to %s %s", kindWord(r), s.displayName(st, r)))
-		}
-		s.notices = append(s.notices, sqlerr.Notice{Severity: sqlerr.SeverityNotice, Code: sqlerr.SuccessfulCompletion,
-			Message: fmt.Sprintf("drop cascades to %d other objects", len(members)), Detail: strings.Join(lines, "\n")})
-	}
+	s.cascadeNotice(st, members)
 	var dirs []string
 	err := s.catalogChange(func(st *catalog.State) error {
 		for k, r := range st.Relations {
@@ -263,9 +297,15 @@ func (s *Session) createView(x *ast.CreateView) error {
 	if err != nil {
 		return err
 	}
-	cols, err := planner.BindView(x.Query, s.tables())
+	cols, prefs, err := planner.BindView(x.Query, s.tables())
 	if err != nil {
 		return err
+	}
+	refs := []catalog.ViewRef{} // not nil: the view's references are known
+	for _, r := range prefs {
+		if !slices.ContainsFunc(refs, func(x catalog.ViewRef) bool { return x == catalog.ViewRef{Schema: r.Schema, Name: r.Name, ID: r.OID} }) {
+			refs = append(refs, catalog.ViewRef{Schema: r.Schema, Name: r.Name, ID: r.OID})
+		}
 	}
 	if len(x.Columns) > len(cols) {
 		return sqlerr.New(sqlerr.SyntaxError, "CREATE VIEW specifies more column names than columns")
@@ -309,12 +349,12 @@ func (s *Session) createView(x *ast.CreateView) error {
 			return sqlerr.New(sqlerr.DuplicateTable, "relation \"%s\" already exists", x.View.Name)
 		}
 		if cur != nil {
-			cur.Columns, cur.SQL = catalogCols(cols), sql
+			cur.Columns, cur.SQL, cur.Refs = catalogCols(cols), sql, refs
 			cur.Version++
 			return nil
 		}
 		st.Relations[catalog.Key(schema, x.View.Name)] = &catalog.Relation{ID: st.NewID(), Schema: schema, Name: x.View.Name,
-			Kind: catalog.View, Columns: catalogCols(cols), SQL: sql, Owner: s.user, Created: time.Now().UTC()}
+			Kind: catalog.View, Columns: catalogCols(cols), SQL: sql, Refs: refs, Owner: s.user, Created: time.Now().UTC()}
 		return nil
 	})
 }

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"fmt"
 	"reflect"
 	"sort"
 	"strconv"
@@ -88,6 +89,42 @@ func (s *Session) infoSchemaRelation(name string) planner.Relation {
 			spec = append(spec, n, tVarchar)
 		}
 		return mk(cols(spec...), s.infoColumns)
+	case "table_constraints":
+		spec := []any{}
+		for _, n := range []string{"constraint_catalog", "constraint_schema", "constraint_name", "table_catalog",
+			"table_schema", "table_name"} {
+			spec = append(spec, n, tName)
+		}
+		for _, n := range []string{"constraint_type", "is_deferrable", "initially_deferred", "enforced", "nulls_distinct"} {
+			spec = append(spec, n, tVarchar)
+		}
+		return mk(cols(spec...), func() [][]types.Datum {
+			// sluice has no keys; PostgreSQL lists each NOT NULL column as a
+			// CHECK constraint named <schema oid>_<table oid>_<attnum>_not_null.
+			st := s.catState()
+			var out [][]types.Datum
+			for _, r := range st.Sorted() {
+				if r.Kind == catalog.View {
+					continue
+				}
+				for i, c := range r.Columns {
+					if c.NotNull {
+						name := fmt.Sprintf("%d_%d_%d_not_null", schemaOID(st, r.Schema), r.ID, i+1)
+						out = append(out, []types.Datum{DatabaseName, r.Schema, name, DatabaseName, r.Schema, r.Name,
+							"CHECK", "NO", "NO", "YES", nil})
+					}
+				}
+			}
+			return out
+		})
+	case "key_column_usage":
+		spec := []any{}
+		for _, n := range []string{"constraint_catalog", "constraint_schema", "constraint_name", "table_catalog",
+			"table_schema", "table_name", "column_name"} {
+			spec = append(spec, n, tName)
+		}
+		spec = append(spec, "ordinal_position", tInt, "position_in_unique_constraint", tInt)
+		return mk(cols(spec...), none) // no keys
 	}
 	return nil
 }
@@ -101,9 +138,25 @@ func sortedSchemas(st *catalog.State) []*catalog.Namespace {
 	return out
 }
 
+// tempRelations are the session's temporary tables as catalog relations,
+// in schema pg_temp_1 (PostgreSQL numbers it by backend slot), for the
+// catalog views that list them.
+func (s *Session) tempRelations() []*catalog.Relation {
+	var out []*catalog.Relation
+	for _, t := range s.temp {
+		r := &catalog.Relation{ID: t.OID, Schema: "pg_temp_1", Name: t.Name, Kind: catalog.Managed}
+		for _, c := range t.Cols {
+			r.Columns = append(r.Columns, catalog.Column{Name: c.Name, TypeOID: c.Type.OID, Typmod: c.Type.Typmod, NotNull: c.NotNull})
+		}
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
 func (s *Session) infoColumns() [][]types.Datum {
 	var out [][]types.Datum
-	for _, r := range s.catState().Sorted() {
+	for _, r := range append(s.catState().Sorted(), s.tempRelations()...) {
 		updatable := "YES"
 		if r.Kind != catalog.Managed {
 			updatable = "NO"

@@ -268,7 +268,11 @@ func (s *Session) relation(r *catalog.Relation) (planner.Relation, error) {
 		if len(stmts) != 1 || !ok {
 			return nil, sqlerr.Internal("view %s.%s: stored query is not a SELECT", r.Schema, r.Name)
 		}
-		return &planner.ViewDef{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: cols, Query: sel}, nil
+		v := &planner.ViewDef{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: cols, Query: sel}
+		for _, ref := range r.Refs {
+			v.Refs = append(v.Refs, planner.ViewRef{Schema: ref.Schema, Name: ref.Name, OID: ref.ID})
+		}
+		return v, nil
 	}
 	return nil, sqlerr.Internal("catalog: unknown relation kind %q", r.Kind)
 }

@@ -23,6 +23,7 @@ const (
 	oidInfoSchema  = 13000 // PostgreSQL assigns it at initdb; any stable value will do
 	oidPgClass     = 1259
 	oidPgNamespace = 2615
+	oidPgRewrite   = 2618
 	oidDatabase    = 16384
 	oidHeapAM      = 2
 	oidBtreeAM     = 403
@@ -40,7 +41,7 @@ var (
 	tInt2Arr  = arrayOf(types.Int2)
 	tOidArr   = arrayOf(types.Oid)
 	tCharArr  = arrayOf(tChar)
-	tNodeTree = types.Text
+	tNodeTree = types.Type{OID: types.OIDNodeTree, Typmod: -1}
 	tXid      = types.Text
 	tACL      = arrayOf(types.Text)
 )
@@ -146,6 +147,41 @@ func (s *Session) catalogRelation(name string) planner.Relation {
 			}
 			return out
 		})
+	case "pg_matviews":
+		// sluice has no materialized views yet: present and empty.
+		return mk(cols("schemaname", tName, "matviewname", tName, "matviewowner", tName, "tablespace", tName,
+			"hasindexes", B, "ispopulated", B, "definition", tText), none)
+	case "pg_stat_user_tables":
+		I8, T := types.Int8, types.TimestamptzT
+		spec := []any{"relid", tOid, "schemaname", tName, "relname", tName}
+		for _, n := range []string{"seq_scan", "seq_tup_read", "idx_scan", "idx_tup_fetch", "n_tup_ins", "n_tup_upd",
+			"n_tup_del", "n_tup_hot_upd", "n_live_tup", "n_dead_tup", "n_mod_since_analyze", "n_ins_since_vacuum"} {
+			spec = append(spec, n, I8)
+		}
+		for _, n := range []string{"last_vacuum", "last_autovacuum", "last_analyze", "last_autoanalyze"} {
+			spec = append(spec, n, T)
+		}
+		for _, n := range []string{"vacuum_count", "autovacuum_count", "analyze_count", "autoanalyze_count"} {
+			spec = append(spec, n, I8)
+		}
+		return mk(cols(spec...), func() [][]types.Datum {
+			// One row per table; sluice keeps no access counters, so they
+			// are zero (idx_* NULL: there are no indexes), as for a table
+			// PostgreSQL has not scanned since its statistics were reset.
+			var out [][]types.Datum
+			for _, r := range s.catState().Sorted() {
+				if r.Kind == catalog.View {
+					continue
+				}
+				row := []types.Datum{int64(r.ID), r.Schema, r.Name, int64(0), int64(0), nil, nil}
+				for range 8 {
+					row = append(row, int64(0))
+				}
+				row = append(row, nil, nil, nil, nil, int64(0), int64(0), int64(0), int64(0))
+				out = append(out, row)
+			}
+			return out
+		})
 	case "pg_index":
 		return mk(cols("indexrelid", tOid, "indrelid", tOid, "indnatts", I2, "indnkeyatts", I2, "indisunique", B,
 			"indnullsnotdistinct", B, "indisprimary", B, "indisexclusion", B, "indimmediate", B, "indisclustered", B,
@@ -222,11 +258,40 @@ func (s *Session) catalogRelation(name string) planner.Relation {
 			"tgdeferrable", B, "tginitdeferred", B, "tgnargs", I2, "tgattr", tInt2Arr, "tgargs", types.Bytea,
 			"tgqual", tNodeTree, "tgoldtable", tName, "tgnewtable", tName), none)
 	case "pg_rewrite":
+		// A view is its _RETURN rule (ev_action, a node tree in PostgreSQL,
+		// is left NULL).
 		return mk(cols("oid", tOid, "rulename", tName, "ev_class", tOid, "ev_type", tChar, "ev_enabled", tChar,
-			"is_instead", B, "ev_qual", tNodeTree, "ev_action", tNodeTree), none)
+			"is_instead", B, "ev_qual", tNodeTree, "ev_action", tNodeTree), func() [][]types.Datum {
+			var out [][]types.Datum
+			for _, r := range s.catState().Sorted() {
+				if r.Kind == catalog.View {
+					out = append(out, []types.Datum{ruleOID(r), "_RETURN", int64(r.ID), "1", "O", true, "<>", nil})
+				}
+			}
+			return out
+		})
 	case "pg_depend":
+		// Relations depend on their schema; a view's rule on the view
+		// (internally) and on each relation the view uses (PostgreSQL
+		// records the columns used; here the whole relation, refobjsubid 0).
 		return mk(cols("classid", tOid, "objid", tOid, "objsubid", I4, "refclassid", tOid, "refobjid", tOid,
-			"refobjsubid", I4, "deptype", tChar), none)
+			"refobjsubid", I4, "deptype", tChar), func() [][]types.Datum {
+			st := s.catState()
+			var out [][]types.Datum
+			for _, r := range st.Sorted() {
+				out = append(out, []types.Datum{int64(oidPgClass), int64(r.ID), int64(0), int64(oidPgNamespace), schemaOID(st, r.Schema), int64(0), "n"})
+				if r.Kind != catalog.View {
+					continue
+				}
+				out = append(out, []types.Datum{int64(oidPgRewrite), ruleOID(r), int64(0), int64(oidPgClass), int64(r.ID), int64(0), "i"})
+				for _, ref := range r.Refs {
+					if st.ByID(ref.ID) != nil {
+						out = append(out, []types.Datum{int64(oidPgRewrite), ruleOID(r), int64(0), int64(oidPgClass), int64(ref.ID), int64(0), "n"})
+					}
+				}
+			}
+			return out
+		})
 	case "pg_sequence":
 		return mk(cols("seqrelid", tOid, "seqtypid", tOid, "seqstart", types.Int8, "seqincrement", types.Int8,
 			"seqmax", types.Int8, "seqmin", types.Int8, "seqcache", types.Int8, "seqcycle", B), none)
@@ -365,7 +430,7 @@ func typeLayout(t types.Type) (int64, bool, string, string) {
 
 func typeCollation(t types.Type) int64 {
 	switch t.OID {
-	case types.OIDText, types.OIDVarchar, types.OIDBpchar:
+	case types.OIDText, types.OIDVarchar, types.OIDBpchar, types.OIDNodeTree:
 		return collDefault
 	case types.OIDName:
 		return collC
@@ -401,6 +466,14 @@ func pgType() [][]types.Datum {
 			string(d.Category), preferred[d.OID], true, ",", int64(0), subscript, elem, arr, in, outp, recv,
 			send, int64(0), int64(0), int64(0), align, storage, false, int64(0), int64(-1), int64(0),
 			typeCollation(t), nil, nil, nil})
+	}
+	for _, d := range types.InfoSchemaDomains {
+		base, _ := types.Lookup(d.Base.OID)
+		ln, byval, align, storage := typeLayout(d.Base)
+		out = append(out, []types.Datum{int64(d.OID), d.Name, int64(oidInfoSchema), int64(10), ln, byval, "d",
+			string(base.Category), false, true, ",", int64(0), int64(0), int64(0), int64(0), int64(0), int64(0), int64(0),
+			int64(0), int64(0), int64(0), int64(0), align, storage, false, int64(d.Base.OID), int64(d.Base.Typmod), int64(0),
+			int64(d.Collation), nil, defaultOrNil(d.Default), nil})
 	}
 	return out
 }
@@ -549,6 +622,8 @@ var catalogOIDs = map[string]types.OID{
 	"pg_user":                  12014,
 	"pg_views":                 12028,
 	"pg_tables":                12033,
+	"pg_matviews":              12038,
+	"pg_stat_user_tables":      12161,
 }
 
 func pgProc() [][]types.Datum {
@@ -567,4 +642,14 @@ func pgProc() [][]types.Datum {
 			int64(0), int64(p.Ret.OID), args, nil, nil, nil, nil, nil, p.Name, nil, nil, nil, nil})
 	}
 	return out
+}
+
+// ruleOID numbers a view's _RETURN rule apart from relation OIDs.
+func ruleOID(view *catalog.Relation) int64 { return int64(1<<30 | view.ID) }
+
+func defaultOrNil(s string) types.Datum {
+	if s == "" {
+		return nil
+	}
+	return s
 }

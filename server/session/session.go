@@ -314,7 +314,9 @@ func (s *Session) env() *planner.Env {
 			}
 			ok := s.m.Signaler.Signal(uint32(pid), terminate)
 			if !ok {
-				return false, nil // PostgreSQL warns "PID %d is not a PostgreSQL backend process"
+				s.notices = append(s.notices, sqlerr.Notice{Severity: sqlerr.SeverityWarning, Code: "01000",
+					Message: fmt.Sprintf("PID %d is not a PostgreSQL backend process", pid)})
+				return false, nil
 			}
 			return true, nil
 		},
@@ -788,6 +790,14 @@ func (p *portal) colsOrPlan() []planner.Column {
 
 // sendRows streams up to maxRows rows (0 = all) of a query portal; more
 // reports whether rows remain.
+// flushNotices sends the notices statements have queued.
+func (s *Session) flushNotices(w *pgwire.ResultWriter) {
+	for _, n := range s.notices {
+		w.Notice(n)
+	}
+	s.notices = nil
+}
+
 func (s *Session) sendRows(ctx context.Context, p *portal, maxRows int, w *pgwire.ResultWriter) (int64, bool, error) {
 	if p.stream == nil && !p.done {
 		st, err := s.execute(ctx, p)
@@ -813,6 +823,7 @@ func (s *Session) sendRows(ctx context.Context, p *portal, maxRows int, w *pgwir
 				return n, false, nil
 			}
 			rb, err := p.stream.Next(ctx)
+			s.flushNotices(w) // raised while computing rows (pg_terminate_backend's WARNING)
 			if err == io.EOF {
 				p.done = true
 				p.stream.Close()

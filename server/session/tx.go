@@ -38,6 +38,16 @@ type sessionTables struct {
 	cat *catalog.State
 }
 
+// RelationByOID implements planner.TablesByOID (views follow the relations
+// they named by OID).
+func (t sessionTables) RelationByOID(oid types.OID) (planner.Relation, error) {
+	r := t.cat.ByID(uint32(oid))
+	if r == nil {
+		return nil, nil
+	}
+	return t.s.relation(r)
+}
+
 // Relation implements planner.Tables: temporary tables first (pg_temp is
 // implicitly first on the search path, as in PostgreSQL), then the path.
 func (t sessionTables) Relation(schema, name string) (planner.Relation, error) {

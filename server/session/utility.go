@@ -18,21 +18,22 @@ import (
 // ("" when it already wrote its own completion).
 func (s *Session) utility(ctx context.Context, p *portal, w *pgwire.ResultWriter, describe bool) (string, error) {
 	st := p.prep.stmt
-	defer func() {
-		for _, n := range s.notices {
-			w.Notice(n)
+	defer s.flushNotices(w)
+	switch st.AST.(type) {
+	case *ast.CreateTable, *ast.DropTable, *ast.CreateSchema, *ast.DropObjects, *ast.CreateView, *ast.Rename,
+		*ast.AlterColumns, *ast.Truncate, *ast.Comment:
+		// All CREATE, ALTER and DROP commands, COMMENT and TRUNCATE are
+		// refused in a read-only transaction (temporary objects included).
+		if v, _ := s.set.get("transaction_read_only"); v == "on" {
+			return "", sqlerr.New(sqlerr.ReadOnlySQLTransaction, "cannot execute %s in a read-only transaction", st.Tag)
 		}
-		s.notices = nil
-	}()
+	}
 	switch x := st.AST.(type) {
 	case *ast.Transaction:
 		return s.transaction(x, st.Tag, w)
 	case *ast.SetVar:
 		err := s.setVar(x)
-		for _, n := range s.notices {
-			w.Notice(n)
-		}
-		s.notices = nil
+		s.flushNotices(w)
 		return st.Tag, err
 	case *ast.ShowVar:
 		return s.show(x, w, p.formats, describe)

@@ -15,7 +15,7 @@ func HasBinary(t Type) bool {
 	switch t.OID {
 	case OIDBool, OIDInt2, OIDInt4, OIDInt8, OIDOid, OIDRegtype, OIDRegclass, OIDRegnamespace, OIDFloat4, OIDFloat8, OIDNumeric,
 		OIDText, OIDVarchar, OIDBpchar, OIDName, OIDBytea, OIDDate, OIDTimestamp,
-		OIDTimestamptz, OIDInterval, OIDUUID, OIDJSON, OIDJSONB, OIDUnknown, OIDRegproc, OIDChar:
+		OIDTimestamptz, OIDInterval, OIDUUID, OIDJSON, OIDJSONB, OIDUnknown, OIDRegproc, OIDChar, OIDNodeTree:
 		return true
 	}
 	return false

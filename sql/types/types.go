@@ -41,6 +41,7 @@ const (
 	OIDRegclass     OID = 2205
 	OIDRegnamespace OID = 4089
 	OIDRecord       OID = 2249
+	OIDNodeTree     OID = 194 // pg_node_tree: catalog expression trees (text here)
 )
 
 // Type is a PostgreSQL type with its modifier.
@@ -85,6 +86,7 @@ var descs = []Desc{
 	{OIDUnknown, "unknown", "unknown", -2, 'X', nil},
 	{OIDVoid, "void", "void", 4, 'P', nil},
 	{OIDRecord, "record", "record", -1, 'P', nil},
+	{OIDNodeTree, "pg_node_tree", "pg_node_tree", -1, 'Z', nil},
 	{OIDRegtype, "regtype", "regtype", 4, 'N', nil},
 	{OIDRegclass, "regclass", "regclass", 4, 'N', nil},
 	{OIDRegnamespace, "regnamespace", "regnamespace", 4, 'N', nil},
@@ -171,6 +173,11 @@ func (t Type) String() string {
 		if t.Typmod >= 4 {
 			m := t.Typmod - 4
 			return "numeric(" + strconv.Itoa(int(m>>16)) + "," + strconv.Itoa(int(m&0xffff)) + ")"
+		}
+	case OIDTimestamp, OIDTimestamptz:
+		if t.Typmod >= 0 {
+			name, zone, _ := strings.Cut(d.SQLName, " ")
+			return name + "(" + strconv.Itoa(int(t.Typmod)) + ") " + zone
 		}
 	}
 	return d.SQLName
@@ -302,6 +309,26 @@ func TypeOfField(f arrow.Field) Type {
 		return Type{OIDNumeric, ((dt.Precision << 16) | dt.Scale) + 4}
 	}
 	return Text
+}
+
+// Domain is a domain type: a base type under another name.
+type Domain struct {
+	OID       OID
+	Name      string
+	Base      Type
+	Default   string // typdefault ("" for none)
+	Collation OID
+}
+
+// InfoSchemaDomains are the domains of PostgreSQL 15's information_schema
+// (with its OIDs), which pg_type lists; sluice's information_schema
+// columns use their base types.
+var InfoSchemaDomains = []Domain{
+	{13221, "cardinal_number", Int4, "", 0},
+	{13224, "character_data", Varchar, "", 950},
+	{13226, "sql_identifier", Name, "", 950},
+	{13232, "time_stamp", Type{OIDTimestamptz, 2}, "CURRENT_TIMESTAMP(2)", 0},
+	{13234, "yes_or_no", Type{OIDVarchar, 7}, "", 950},
 }
 
 // All returns every type sluice knows (base types, then their arrays), for
