@@ -656,7 +656,7 @@ func commonType(es []Expr, what string, pos int) (types.Type, error) {
 }
 
 func isOidLike(o types.OID) bool {
-	return o == types.OIDOid || o == types.OIDRegclass || o == types.OIDRegtype || o == types.OIDRegnamespace
+	return o == types.OIDOid || o == types.OIDRegclass || o == types.OIDRegtype || o == types.OIDRegnamespace || o == types.OIDRegproc
 }
 
 func isDateTime(o types.OID) bool {

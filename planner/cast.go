@@ -132,8 +132,8 @@ func lookupCast(from, to types.Type, cc castCtx) (castFunc, bool) {
 		}, true
 	case from.OID == types.OIDInt4 && to.OID == types.OIDBool && cc == castExplicit:
 		return func(_ *evalCtx, d types.Datum) (types.Datum, error) { return d.(int64) != 0, nil }, true
-	case (from.OID == types.OIDOid || from.IsInteger()) && (to.OID == types.OIDRegtype || to.OID == types.OIDRegclass || to.OID == types.OIDRegnamespace),
-		(from.OID == types.OIDRegtype || from.OID == types.OIDRegclass || from.OID == types.OIDRegnamespace) && to.OID == types.OIDOid,
+	case (from.OID == types.OIDOid || from.IsInteger()) && (to.OID == types.OIDRegtype || to.OID == types.OIDRegclass || to.OID == types.OIDRegnamespace || to.OID == types.OIDRegproc),
+		(from.OID == types.OIDRegtype || from.OID == types.OIDRegclass || from.OID == types.OIDRegnamespace || from.OID == types.OIDRegproc) && to.OID == types.OIDOid,
 		from.IsInteger() && to.OID == types.OIDOid:
 		return toOid, true
 	case (from.OID == types.OIDRegtype || from.OID == types.OIDRegclass) && (to.OID == types.OIDInt8 || to.OID == types.OIDInt4 && cc != castImplicit):

@@ -95,6 +95,9 @@ func init() {
 	reg("pg_get_constraintdef", funcDef{args: []types.Type{O, B}, ret: T, strict: true, fn: none})
 	reg("pg_get_indexdef", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: none})
 	reg("pg_get_indexdef", funcDef{args: []types.Type{O, I4, B}, ret: T, strict: true, fn: none})
+	// sluice has no triggers: every OID names none (NULL, as for an unknown trigger).
+	reg("pg_get_triggerdef", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: none})
+	reg("pg_get_triggerdef", funcDef{args: []types.Type{O, B}, ret: T, strict: true, fn: none})
 	procText := func(f func(Proc) string) func(*evalCtx, []types.Datum) (types.Datum, error) {
 		return func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
 			if p, ok := procByOID(types.OID(a[0].(int64))); ok {

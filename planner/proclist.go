@@ -60,6 +60,23 @@ func argKey(ts []types.Type) string {
 	return b.String()
 }
 
+func init() {
+	types.ProcByName = func(name string) (types.OID, int) {
+		var oid types.OID
+		n := 0
+		for _, p := range procs() {
+			if p.Name == name {
+				oid, n = p.OID, n+1
+			}
+		}
+		return oid, n
+	}
+	types.ProcName = func(oid types.OID) (string, bool) {
+		p, ok := procByOID(oid)
+		return p.Name, ok
+	}
+}
+
 // Procs lists the functions and aggregates sluice has (pg_proc's rows).
 func Procs() []Proc { return procs() }
 

@@ -59,6 +59,25 @@ func (b *binder) tableFuncNoOrd(ft *ast.FuncTable) (node, []scopeCol, error) {
 	if name == "_pg_expandarray" {
 		return b.expandArray(ft)
 	}
+	if name == "pg_partition_ancestors" {
+		// No relation sluice has is a PostgreSQL partition or partitioned
+		// table (lake partitioning is inside one table), so no rows.
+		if len(ft.Func.Args) != 1 {
+			return nil, nil, errAt(sqlerr.New(sqlerr.UndefinedFunction, "function pg_partition_ancestors has the wrong number of arguments"), ft.Func.Pos)
+		}
+		arg, err := b.expr(ft.Func.Args[0])
+		if err != nil {
+			return nil, nil, err
+		}
+		if _, err := b.coerce(arg, types.Regclass, "argument", ft.Func.Pos); err != nil {
+			return nil, nil, err
+		}
+		alias := "pg_partition_ancestors"
+		if ft.Alias != "" {
+			alias = ft.Alias
+		}
+		return &valuesNode{}, []scopeCol{{table: alias, name: "relid", t: types.Regclass}}, nil
+	}
 	if name != "generate_series" {
 		return b.scalarFuncTable(ft, name)
 	}

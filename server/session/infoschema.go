@@ -125,8 +125,131 @@ func (s *Session) infoSchemaRelation(name string) planner.Relation {
 		}
 		spec = append(spec, "ordinal_position", tInt, "position_in_unique_constraint", tInt)
 		return mk(cols(spec...), none) // no keys
+	case "role_table_grants":
+		return mk(infoCols("grantor:sql_identifier,grantee:sql_identifier,table_catalog:sql_identifier,table_schema:sql_identifier,"+
+			"table_name:sql_identifier,privilege_type:character_data,is_grantable:yes_or_no,with_hierarchy:yes_or_no"), func() [][]types.Datum {
+			// An owner holds every table privilege and may grant it.
+			var out [][]types.Datum
+			for _, r := range s.catState().Sorted() {
+				owner := ownerName(r.Owner)
+				for _, p := range []string{"INSERT", "SELECT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"} {
+					hier := "NO"
+					if p == "SELECT" {
+						hier = "YES"
+					}
+					out = append(out, []types.Datum{owner, owner, DatabaseName, r.Schema, r.Name, p, "YES", hier})
+				}
+			}
+			return out
+		})
+	case "routines":
+		return mk(infoCols(routineCols), func() [][]types.Datum {
+			var out [][]types.Datum
+			for _, p := range planner.Procs() {
+				row := make([]types.Datum, 82)
+				copy(row, []types.Datum{DatabaseName, "pg_catalog", fmt.Sprintf("%s_%d", p.Name, p.OID), DatabaseName, "pg_catalog", p.Name})
+				if p.Kind == 'f' {
+					row[6] = "FUNCTION"
+					row[13] = sqlDataType(p.Ret)
+					row[28], row[29], row[30] = DatabaseName, "pg_catalog", udtName(p.Ret)
+				}
+				row[35] = "0"
+				row[36], row[37], row[39], row[40] = "EXTERNAL", p.Name, "INTERNAL", "GENERAL"
+				row[41], row[42], row[43] = yesNo(p.Volatile == 'i'), "MODIFIES", yesNo(p.Strict)
+				row[45], row[46], row[49], row[53], row[57] = "YES", int64(0), "INVOKER", "NO", "NO"
+				out = append(out, row)
+			}
+			return out
+		})
+	case "parameters":
+		return mk(infoCols(parameterCols), func() [][]types.Datum {
+			var out [][]types.Datum
+			for _, p := range planner.Procs() {
+				for i, t := range p.Args {
+					row := make([]types.Datum, 32)
+					copy(row, []types.Datum{DatabaseName, "pg_catalog", fmt.Sprintf("%s_%d", p.Name, p.OID), int64(i + 1), "IN", "NO", "NO", nil, sqlDataType(t)})
+					row[23], row[24], row[25], row[30] = DatabaseName, "pg_catalog", udtName(t), strconv.Itoa(i+1)
+					out = append(out, row)
+				}
+			}
+			return out
+		})
 	}
 	return nil
+}
+
+// routineCols and parameterCols are information_schema.routines' and
+// .parameters' columns (name:domain) in PostgreSQL 15's order.
+const (
+	routineCols = "specific_catalog:sql_identifier,specific_schema:sql_identifier,specific_name:sql_identifier," +
+		"routine_catalog:sql_identifier,routine_schema:sql_identifier,routine_name:sql_identifier,routine_type:character_data," +
+		"module_catalog:sql_identifier,module_schema:sql_identifier,module_name:sql_identifier,udt_catalog:sql_identifier," +
+		"udt_schema:sql_identifier,udt_name:sql_identifier,data_type:character_data,character_maximum_length:cardinal_number," +
+		"character_octet_length:cardinal_number,character_set_catalog:sql_identifier,character_set_schema:sql_identifier," +
+		"character_set_name:sql_identifier,collation_catalog:sql_identifier,collation_schema:sql_identifier," +
+		"collation_name:sql_identifier,numeric_precision:cardinal_number,numeric_precision_radix:cardinal_number," +
+		"numeric_scale:cardinal_number,datetime_precision:cardinal_number,interval_type:character_data," +
+		"interval_precision:cardinal_number,type_udt_catalog:sql_identifier,type_udt_schema:sql_identifier," +
+		"type_udt_name:sql_identifier,scope_catalog:sql_identifier,scope_schema:sql_identifier,scope_name:sql_identifier," +
+		"maximum_cardinality:cardinal_number,dtd_identifier:sql_identifier,routine_body:character_data," +
+		"routine_definition:character_data,external_name:character_data,external_language:character_data," +
+		"parameter_style:character_data,is_deterministic:yes_or_no,sql_data_access:character_data,is_null_call:yes_or_no," +
+		"sql_path:character_data,schema_level_routine:yes_or_no,max_dynamic_result_sets:cardinal_number," +
+		"is_user_defined_cast:yes_or_no,is_implicitly_invocable:yes_or_no,security_type:character_data," +
+		"to_sql_specific_catalog:sql_identifier,to_sql_specific_schema:sql_identifier,to_sql_specific_name:sql_identifier," +
+		"as_locator:yes_or_no,created:time_stamp,last_altered:time_stamp,new_savepoint_level:yes_or_no," +
+		"is_udt_dependent:yes_or_no,result_cast_from_data_type:character_data,result_cast_as_locator:yes_or_no," +
+		"result_cast_char_max_length:cardinal_number,result_cast_char_octet_length:cardinal_number,result_cast_char_set_catalog:sql_identifier," +
+		"result_cast_char_set_schema:sql_identifier,result_cast_char_set_name:sql_identifier,result_cast_collation_catalog:sql_identifier," +
+		"result_cast_collation_schema:sql_identifier,result_cast_collation_name:sql_identifier,result_cast_numeric_precision:cardinal_number," +
+		"result_cast_numeric_precision_radix:cardinal_number,result_cast_numeric_scale:cardinal_number," +
+		"result_cast_datetime_precision:cardinal_number,result_cast_interval_type:character_data,result_cast_interval_precision:cardinal_number," +
+		"result_cast_type_udt_catalog:sql_identifier,result_cast_type_udt_schema:sql_identifier,result_cast_type_udt_name:sql_identifier," +
+		"result_cast_scope_catalog:sql_identifier,result_cast_scope_schema:sql_identifier,result_cast_scope_name:sql_identifier," +
+		"result_cast_maximum_cardinality:cardinal_number,result_cast_dtd_identifier:sql_identifier"
+	parameterCols = "specific_catalog:sql_identifier,specific_schema:sql_identifier,specific_name:sql_identifier," +
+		"ordinal_position:cardinal_number,parameter_mode:character_data,is_result:yes_or_no,as_locator:yes_or_no," +
+		"parameter_name:sql_identifier,data_type:character_data,character_maximum_length:cardinal_number," +
+		"character_octet_length:cardinal_number,character_set_catalog:sql_identifier,character_set_schema:sql_identifier," +
+		"character_set_name:sql_identifier,collation_catalog:sql_identifier,collation_schema:sql_identifier," +
+		"collation_name:sql_identifier,numeric_precision:cardinal_number,numeric_precision_radix:cardinal_number," +
+		"numeric_scale:cardinal_number,datetime_precision:cardinal_number,interval_type:character_data," +
+		"interval_precision:cardinal_number,udt_catalog:sql_identifier,udt_schema:sql_identifier,udt_name:sql_identifier," +
+		"scope_catalog:sql_identifier,scope_schema:sql_identifier,scope_name:sql_identifier,maximum_cardinality:cardinal_number," +
+		"dtd_identifier:sql_identifier,parameter_default:character_data"
+)
+
+// infoCols turns "name:domain,…" into columns of the domains' base types
+// (sluice's information_schema has no domain types of its own).
+func infoCols(spec string) []connectors.Column {
+	var out []connectors.Column
+	for _, f := range strings.Split(spec, ",") {
+		name, dom, _ := strings.Cut(f, ":")
+		t := types.Text
+		for _, d := range types.InfoSchemaDomains {
+			if d.Name == dom {
+				t = d.Base
+				t.Typmod = -1
+			}
+		}
+		out = append(out, connectors.Column{Name: name, Type: t})
+	}
+	return out
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "YES"
+	}
+	return "NO"
+}
+
+// udtName is a type's pg_type name (information_schema's udt_name).
+func udtName(t types.Type) string {
+	if d, ok := types.Lookup(t.OID); ok {
+		return d.Name
+	}
+	return ""
 }
 
 func sortedSchemas(st *catalog.State) []*catalog.Namespace {

@@ -64,6 +64,11 @@ func AppendText(buf []byte, t Type, d Datum, f *Format) []byte {
 					return append(buf, name...)
 				}
 			}
+			if ProcName != nil {
+				if name, ok := ProcName(OID(v)); ok {
+					return append(buf, name...)
+				}
+			}
 		}
 		if t.OID == OIDRegnamespace && f != nil && f.Relations != nil {
 			if name, ok := f.Relations.NamespaceName(OID(v)); ok {
@@ -367,6 +372,15 @@ func ParseText(t Type, s string, f *Format) (Datum, error) {
 		name := strings.TrimPrefix(strings.TrimSpace(s), "pg_catalog.")
 		if oid, ok := ProcOIDs[name]; ok {
 			return int64(oid), nil
+		}
+		if ProcByName != nil {
+			oid, n := ProcByName(name)
+			switch {
+			case n == 1:
+				return int64(oid), nil
+			case n > 1:
+				return nil, sqlerr.New(sqlerr.AmbiguousFunction, "more than one function named \"%s\"", s)
+			}
 		}
 		if name == "-" {
 			return int64(0), nil

@@ -344,6 +344,14 @@ func All() []Desc {
 	return out
 }
 
+// ProcByName and ProcName resolve the functions the engine registers (its
+// pg_proc rows) for regproc input and output: the OID and how many
+// overloads carry the name. Set by the planner.
+var (
+	ProcByName func(name string) (OID, int)
+	ProcName   func(oid OID) (string, bool)
+)
+
 // ProcOIDs are the pg_proc OIDs (PostgreSQL 15's) of the few functions
 // clients name as regproc: the array I/O functions pg_type lists.
 var ProcOIDs = map[string]OID{
