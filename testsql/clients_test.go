@@ -233,7 +233,7 @@ func TestPgJDBC(t *testing.T) {
 	want := []string{
 		"product=PostgreSQL 15",
 		"row0=42,hi!,2.50,true", "row1=43,hi!,2.50,true", "row2=44,hi!,2.50,true",
-		"fetched=10,sum=55", "after_savepoint=1", "error=22012", "valid=true",
+		"fetched=10,sum=55", "after_savepoint=1", "error=22012", "timeout=57014", "valid=true",
 	}
 	got := strings.Split(strings.TrimSpace(out), "\n")
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
@@ -254,7 +254,7 @@ func TestPsycopg2(t *testing.T) {
 		t.Fatalf("%v: %s", err, out)
 	}
 	b, _ := json.Marshal(got)
-	want := `{"after_copy":[1,2,3,4],"copy_out":"id,name\n1,a\n2,\n","error":"22012","isolation":"read committed","named":[1,2,3,4,5],"params":[42,"it's","12.50"]}`
+	want := `{"after_copy":[1,2,3,4],"cancel":"57014","copy_out":"id,name\n1,a\n2,\n","error":"22012","isolation":"read committed","named":[1,2,3,4,5],"params":[42,"it's","12.50"]}`
 	if postgresReachable() {
 		if pg := oracleJSON(t, py, "clients/psycopg2_smoke.py"); pg != want {
 			t.Fatalf("PostgreSQL itself answers %s", pg)
@@ -371,8 +371,8 @@ func TestPgJDBCMetadata(t *testing.T) {
 func TestSQLAlchemyInspector(t *testing.T) {
 	clientCheck(t)
 	py := "/usr/bin/python3"
-	ok := exec.Command(py, "-c", "import sqlalchemy, psycopg2").Run() == nil
-	Need(t, ok, "SQLAlchemy and psycopg2 for /usr/bin/python3 (apt-get install python3-sqlalchemy python3-psycopg2)")
+	ok := exec.Command(py, "-c", "import sqlalchemy, psycopg2, pandas").Run() == nil
+	Need(t, ok, "SQLAlchemy, psycopg2 and pandas for /usr/bin/python3 (apt-get install python3-sqlalchemy python3-psycopg2 python3-pandas)")
 	Need(t, postgresReachable(), "PostgreSQL at "+PostgresAddr())
 	srv := Start(t)
 	schema := fmt.Sprintf("sa_%d", os.Getpid())

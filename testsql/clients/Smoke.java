@@ -1,8 +1,8 @@
 // pgjdbc smoke test, run with the JDK's source launcher:
 //   java -cp /usr/share/java/postgresql.jar Smoke.java URL USER PASSWORD
 // Prepared statements (server-side after the first use, binary transfer),
-// setFetchSize portals (Execute with max rows), savepoints and metadata
-// basics. Prints key=value lines that clients_test.go checks.
+// setFetchSize portals (Execute with max rows), savepoints, setQueryTimeout
+// (57014 through a CancelRequest) and metadata basics. Prints key=value lines that clients_test.go checks.
 import java.sql.*;
 import java.util.Properties;
 
@@ -55,6 +55,15 @@ public class Smoke {
                 st.executeQuery("SELECT 1/0");
             } catch (SQLException e) {
                 System.out.println("error=" + e.getSQLState());
+            }
+            // setQueryTimeout: pgjdbc sends a CancelRequest when the timer fires.
+            try (Statement st = c.createStatement()) {
+                st.setQueryTimeout(1);
+                long t0 = System.nanoTime();
+                st.executeQuery("SELECT pg_sleep(10)");
+                System.out.println("timeout=none");
+            } catch (SQLException e) {
+                System.out.println("timeout=" + e.getSQLState());
             }
             System.out.println("valid=" + c.isValid(2));
         }

@@ -1,13 +1,14 @@
 """psycopg2 smoke test (run with /usr/bin/python3, where Debian's psycopg2 lives).
 
 Client-side parameter interpolation, the implicit BEGIN, a server-side (named)
-cursor over DECLARE/FETCH, COPY through copy_expert and an error. Prints one
+cursor over DECLARE/FETCH, COPY through copy_expert, an error and a cancel. Prints one
 JSON line that clients_test.go checks.
 """
 import io
 import json
 import os
 import sys
+import threading
 
 import psycopg2
 
@@ -39,6 +40,15 @@ try:
     cur.execute("SELECT 1/0")
 except psycopg2.Error as e:
     out["error"] = e.pgcode
+conn.rollback()
+# conn.cancel() from another thread while a statement runs: a CancelRequest.
+timer = threading.Timer(0.5, conn.cancel)
+timer.start()
+try:
+    cur.execute("SELECT pg_sleep(10)")
+    out["cancel"] = "not cancelled"
+except psycopg2.Error as e:
+    out["cancel"] = e.pgcode
 conn.rollback()
 conn.close()
 print(json.dumps(out))

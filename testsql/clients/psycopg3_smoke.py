@@ -2,11 +2,12 @@
 
 Server-side parameters (the extended protocol with typed binds), binary
 results, a server-side cursor, COPY in and out, pipeline mode, a prepared
-statement past prepare_threshold, and an error. Prints one JSON line that
+statement past prepare_threshold, an error and a cancel. Prints one JSON line that
 clients_test.go compares with PostgreSQL's.
 """
 import json
 import os
+import threading
 
 import psycopg
 
@@ -45,5 +46,14 @@ with psycopg.connect(os.environ["DATABASE_URL"], prepare_threshold=1) as conn:
         cur.execute("SELECT 1/0")
     except psycopg.Error as e:
         out["error"] = e.sqlstate
+    conn.rollback()
+    # conn.cancel() from another thread while a statement runs.
+    timer = threading.Timer(0.5, conn.cancel)
+    timer.start()
+    try:
+        cur.execute("SELECT pg_sleep(10)")
+        out["cancel"] = "not cancelled"
+    except psycopg.Error as e:
+        out["cancel"] = e.sqlstate
     conn.rollback()
 print(json.dumps(out, sort_keys=True))

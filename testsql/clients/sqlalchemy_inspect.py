@@ -1,8 +1,9 @@
 """SQLAlchemy 1.4 Inspector over a fixture, the way BI tools and pandas
-reflect a database: python3 sqlalchemy_inspect.py URL SCHEMA.
+reflect a database, and pandas.read_sql of a query: python3 sqlalchemy_inspect.py URL SCHEMA.
 Prints one line per fact; clients_test.go compares sluice with PostgreSQL."""
 import sys
 
+import pandas as pd
 import sqlalchemy as sa
 
 url, schema = sys.argv[1], sys.argv[2]
@@ -31,5 +32,8 @@ with engine.connect() as c:
     print("rows", [tuple(str(v) for v in r) for r in rows])
     t = sa.Table("items", sa.MetaData(), autoload_with=c, schema=schema)
     print("reflected", [c.name for c in t.columns])
+    # pandas.read_sql, as notebooks and BI scripts load a query.
+    df = pd.read_sql(sa.text(f"SELECT id, code, price, seen FROM {schema}.items ORDER BY id"), c)
+    print("pandas", list(df.columns), [str(t) for t in df.dtypes], df.to_csv(index=False).replace("\n", "|"))
 with engine.begin() as c:
     c.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
