@@ -160,3 +160,10 @@ func BenchmarkCorrelatedAvg100K(b *testing.B) {
 	const n = 100_000
 	runBench(b, "SELECT count(*) FROM t a WHERE v > (SELECT avg(v) FROM t b WHERE b.k = a.k)", benchTables{"t": intTable(n, 16)}, 2*n)
 }
+
+// BenchmarkCorrelatedIn100K: v IN (SELECT … WHERE b.k = a.k), answered from
+// one run of the sub-query hashed into a set per key.
+func BenchmarkCorrelatedIn100K(b *testing.B) {
+	const n = 100_000
+	runBench(b, "SELECT count(*) FROM t a WHERE v + 1 IN (SELECT v FROM t b WHERE b.k = a.k)", benchTables{"t": intTable(n, 16)}, 2*n)
+}

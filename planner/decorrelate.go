@@ -225,6 +225,32 @@ func andAll(cs []ast.Expr) ast.Expr {
 	return &ast.BoolExpr{Op: ast.And, Args: cs, Pos: -1}
 }
 
+// standalone binds q, which must not reference any enclosing query, and
+// applies the rules; ok is false when it does reference one.
+func (b *binder) standalone(q *ast.Select) (node, []Column, bool) {
+	child := b.child()
+	child.outer = nil
+	root, cols, err := child.query(q)
+	if err != nil || child.correlated {
+		return nil, nil, false
+	}
+	root, _ = applyRules(root, b.disabled)
+	return root, cols, true
+}
+
+// keyed is sel without its correlating equalities (WHERE rest) and with
+// the inner keys, then extra, as its select list.
+func keyed(sel *ast.Select, innerKeys, rest []ast.Expr, extra ...*ast.Target) *ast.Select {
+	ns := *sel
+	ns.Targets, ns.OrderBy, ns.Distinct = nil, nil, false
+	for _, k := range innerKeys {
+		ns.Targets = append(ns.Targets, &ast.Target{Expr: k, Pos: -1})
+	}
+	ns.Targets = append(ns.Targets, extra...)
+	ns.Where = andAll(rest)
+	return &ns
+}
+
 // tryDecorrelateExists returns a hashed EXISTS when the sub-query allows it.
 func (b *binder) tryDecorrelateExists(x *ast.SubLink) (Expr, bool) {
 	sel := x.Query
@@ -240,19 +266,10 @@ func (b *binder) tryDecorrelateExists(x *ast.SubLink) (Expr, bool) {
 	if !ok {
 		return nil, false
 	}
-	ns := *sel
-	ns.Targets = nil
-	for _, k := range innerKeys {
-		ns.Targets = append(ns.Targets, &ast.Target{Expr: k, Pos: -1})
-	}
-	ns.Where = andAll(rest)
-	child := b.child()
-	child.outer = nil // must stand alone
-	root, cols, err := child.query(&ns)
-	if err != nil || child.correlated {
+	root, cols, ok := b.standalone(keyed(sel, innerKeys, rest))
+	if !ok {
 		return nil, false
 	}
-	root, _ = applyRules(root, b.disabled)
 	e := &existsHashExpr{root: root}
 	inner := make([]types.Type, len(cols))
 	for i, c := range cols {
@@ -359,31 +376,15 @@ func (b *binder) tryDecorrelateScalarAgg(x *ast.SubLink) (Expr, bool) {
 	if !ok {
 		return nil, false
 	}
-	bind := func(q *ast.Select) (node, []Column, bool) {
-		child := b.child()
-		child.outer = nil // must stand alone
-		root, cols, err := child.query(q)
-		if err != nil || child.correlated {
-			return nil, nil, false
-		}
-		root, _ = applyRules(root, b.disabled)
-		return root, cols, true
-	}
-	gs := *sel
-	gs.Targets, gs.GroupBy = nil, nil
-	for _, k := range innerKeys {
-		gs.Targets = append(gs.Targets, &ast.Target{Expr: k, Pos: -1})
-		gs.GroupBy = append(gs.GroupBy, k)
-	}
-	gs.Targets = append(gs.Targets, sel.Targets[0])
-	gs.Where = andAll(rest)
-	grouped, cols, ok := bind(&gs)
+	gs := keyed(sel, innerKeys, rest, sel.Targets[0])
+	gs.GroupBy = innerKeys
+	grouped, cols, ok := b.standalone(gs)
 	if !ok {
 		return nil, false
 	}
 	es := *sel
 	es.Where = &ast.Const{Kind: ast.ConstBool, Val: "f", Pos: -1}
-	empty, _, ok := bind(&es)
+	empty, _, ok := b.standalone(&es)
 	if !ok {
 		return nil, false
 	}
@@ -393,6 +394,120 @@ func (b *binder) tryDecorrelateScalarAgg(x *ast.SubLink) (Expr, bool) {
 	}
 	e := &scalarAggHashExpr{grouped: grouped, empty: empty, t: cols[len(innerKeys)].Type}
 	if e.keys.innerCast, e.keys.outerKeys, e.keys.keyTypes, ok = b.keyCasts(inner, outerKeys, true); !ok {
+		return nil, false
+	}
+	return e, true
+}
+
+// Decorrelation of x IN (SELECT y FROM … WHERE inner_expr = outer_expr AND
+// …), and x = ANY (…): the sub-query runs once per execution without the
+// correlating equalities, its y values gathered into one set per inner key;
+// each outer row looks up the set for its keys and answers with IN's
+// three-valued logic: no set (no inner row, or a NULL outer key, which "="
+// never matches) is false; then a NULL x is NULL; x in the set is true; a
+// NULL among the set's values makes a miss NULL; otherwise false. NOT IN is
+// NOT over it.
+type inHashExpr struct {
+	root node // [inner keys…, y]
+	keys hashKeys
+	test Expr    // x, over the outer row
+	eq   *fnExpr // x = y over the pair [x, y], operands coerced
+}
+
+type inSet struct {
+	vals    map[string]bool
+	hasNull bool
+}
+
+func (e *inHashExpr) Type() types.Type { return types.Bool }
+
+func (e *inHashExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
+	tab, ok := ec.cache[e].(map[string]*inSet)
+	if !ok {
+		rows, err := collect(ec.sub(nil), e.root)
+		if err != nil {
+			return nil, err
+		}
+		tab = map[string]*inSet{}
+		n := len(e.keys.innerCast)
+		pair := make([]types.Datum, 2)
+		yt := []types.Type{e.eq.args[1].Type()}
+		var buf []byte
+		var ferr error
+		err = e.keys.eachInner(ec, rows, func(key string, r []types.Datum) {
+			s := tab[key]
+			if s == nil {
+				s = &inSet{vals: map[string]bool{}}
+				tab[key] = s
+			}
+			pair[1] = r[n]
+			v, err := e.eq.args[1].Eval(ec, pair)
+			switch {
+			case err != nil:
+				ferr = err
+			case v == nil:
+				s.hasNull = true
+			default:
+				buf = appendKey(buf[:0], []types.Datum{v}, []int{0}, yt)
+				s.vals[string(buf)] = true
+			}
+		})
+		if err == nil {
+			err = ferr
+		}
+		if err != nil {
+			return nil, err
+		}
+		ec.cache[e] = tab
+	}
+	key, ok, err := e.keys.outer(ec, row)
+	if err != nil || !ok {
+		return false, err
+	}
+	s := tab[key]
+	if s == nil {
+		return false, nil
+	}
+	x, err := e.test.Eval(ec, row)
+	if err != nil || x == nil {
+		return nil, err
+	}
+	v, err := e.eq.args[0].Eval(ec, []types.Datum{x, nil})
+	if err != nil || v == nil {
+		return nil, err
+	}
+	if s.vals[string(appendKey(nil, []types.Datum{v}, []int{0}, []types.Type{e.eq.args[0].Type()}))] {
+		return true, nil
+	}
+	if s.hasNull {
+		return nil, nil
+	}
+	return false, nil
+}
+
+// tryDecorrelateIn returns a hashed correlated x = ANY (sub-query) when the
+// sub-query is a plain SELECT of one expression correlated only through
+// inner = outer equalities.
+func (b *binder) tryDecorrelateIn(x *ast.SubLink, test Expr, eq *fnExpr) (Expr, bool) {
+	sel := x.Query
+	if b.disabled["decorrelate"] || !plainSelect(sel) || len(sel.Targets) != 1 ||
+		containsAggregate(sel.Targets[0].Expr) || containsWindow(sel.Targets[0].Expr) {
+		return nil, false
+	}
+	innerKeys, outerKeys, rest, ok := b.correlationKeys(sel)
+	if !ok {
+		return nil, false
+	}
+	root, cols, ok := b.standalone(keyed(sel, innerKeys, rest, sel.Targets[0]))
+	if !ok {
+		return nil, false
+	}
+	inner := make([]types.Type, len(innerKeys))
+	for i := range inner {
+		inner[i] = cols[i].Type
+	}
+	e := &inHashExpr{root: root, test: test, eq: eq}
+	if e.keys.innerCast, e.keys.outerKeys, e.keys.keyTypes, ok = b.keyCasts(inner, outerKeys, false); !ok {
 		return nil, false
 	}
 	return e, true

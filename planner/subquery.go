@@ -180,6 +180,11 @@ func (b *binder) subLink(x *ast.SubLink) (Expr, error) {
 				return nil, err
 			}
 		}
+		if eq, isEq := cmp.(*fnExpr); isEq && eq.isEq && x.Kind == ast.AnySubLink && child.correlated {
+			if d, ok := b.tryDecorrelateIn(x, test, eq); ok {
+				return d, nil
+			}
+		}
 		e.test, e.cmp, e.t = test, cmp, types.Bool
 		return e, nil
 	}
