@@ -6,7 +6,6 @@ import (
 	"math"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/sluicedb/sluice/sql/sqlerr"
@@ -240,11 +239,11 @@ type vaccs struct {
 	isum []int64 // with ints
 	over []bool  // with ints: integer sum overflowed into dsum
 	dsum map[int]*types.Decimal
-	fsum []float64                   // with floats
-	seen []bool                      // with best
-	best []types.Datum               // with best: min/max
-	dist map[int]map[string]struct{} // count(DISTINCT …) value sets by accumulator
-	idst map[int]*i64map             // the same for integer arguments (no key encoding)
+	fsum []float64       // with floats
+	seen []bool          // with best
+	best []types.Datum   // with best: min/max
+	dist map[int]*strSet // count(DISTINCT …) value sets by accumulator
+	idst map[int]*i64map // the same for integer arguments (no key encoding)
 
 	intKeyed, ints, floats, bests bool
 }
@@ -341,7 +340,7 @@ type floatChunk struct {
 
 // newState is an empty state with the accumulator slices a's aggregates use.
 func (a *vecAggNode) newState() *vstate {
-	acc := &vaccs{na: len(a.aggs), intKeyed: a.intKey(), dsum: map[int]*types.Decimal{}, dist: map[int]map[string]struct{}{}, idst: map[int]*i64map{}}
+	acc := &vaccs{na: len(a.aggs), intKeyed: a.intKey(), dsum: map[int]*types.Decimal{}, dist: map[int]*strSet{}, idst: map[int]*i64map{}}
 	for _, ag := range a.aggs {
 		switch ag.name {
 		case "sum", "avg":
@@ -370,6 +369,7 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 	global := len(a.keys) == 0
 	var buf, dbuf []byte
 	var gids []int32
+	var strs []string // count(DISTINCT text) keys waiting for strSet.addBatch
 	keyCols := make([]*vcol, len(a.keys))
 	argCols := make([]*vcol, na)
 	return a.scan.selected(ec, rows, all, lo, hi, tabs, func(_ int, _ [][]types.Datum, cols []*vcol, sel []int32) error {
@@ -533,29 +533,41 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 					}
 					set := acc.dist[j]
 					if set == nil {
-						set = map[string]struct{}{}
+						set = newStrSet()
 						acc.dist[j] = set
 					}
 					// Text is its own key (NULLs never get here); other
 					// kinds are encoded. One aggregate's keys are all of
-					// one kind, so the two never meet in a set.
-					var dup bool
+					// one kind, so the two never meet in a set. The set
+					// copies keys into its arena: no batch stays alive.
+					if c.kind == vStr && global {
+						// One set: hash a block, load its slots, then probe.
+						if strs = append(strs, c.s[k]); len(strs) == touchBlock {
+							if err := addStrs(ec, set, strs); err != nil {
+								return err
+							}
+							strs = strs[:0]
+						}
+						continue
+					}
+					key := ""
 					if c.kind == vStr {
-						_, dup = set[c.s[k]]
+						key = c.s[k]
 					} else {
 						dbuf = appendVecKey(dbuf[:0], c, k)
-						_, dup = set[string(dbuf)]
+						key = string(dbuf)
 					}
-					if !dup {
-						key := string(dbuf) // copies: the set must not keep a batch alive
-						if c.kind == vStr {
-							key = strings.Clone(c.s[k])
-						}
-						if err := ec.mem.charge(int64(len(key)) + 48); err != nil {
+					if set.add(key) {
+						if err := ec.mem.charge(int64(len(key)) + 12); err != nil {
 							return err
 						}
-						set[key] = struct{}{}
 					}
+				}
+				if len(strs) > 0 {
+					if err := addStrs(ec, acc.dist[i], strs); err != nil {
+						return err
+					}
+					strs = strs[:0]
 				}
 			case (ag.name == "sum" || ag.name == "avg") && c.kind == vFloat && st.replay:
 				if st.floats == nil {
@@ -620,6 +632,13 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 		}
 		return nil
 	})
+}
+
+// addStrs adds a block of keys to a set and charges what the set grew by.
+func addStrs(ec *evalCtx, set *strSet, keys []string) error {
+	before := set.bytes()
+	set.addBatch(keys)
+	return ec.mem.charge(set.bytes() - before)
 }
 
 // sumInts adds the selected values to s; ok is false if the sum would
@@ -748,11 +767,11 @@ func (a *vecAggNode) mergePart(st, o *vstate, part, n int) []int {
 					}
 					o.acc.idst[k].each(func(v int64, _ int32) { st.acc.idst[j].put(v, 0) })
 				}
-				if len(o.acc.dist[k]) > 0 && st.acc.dist[j] == nil {
-					st.acc.dist[j] = map[string]struct{}{}
-				}
-				for v := range o.acc.dist[k] {
-					st.acc.dist[j][v] = struct{}{}
+				if o.acc.dist[k].len() > 0 {
+					if st.acc.dist[j] == nil {
+						st.acc.dist[j] = newStrSet()
+					}
+					o.acc.dist[k].each(func(v []byte) { st.acc.dist[j].add(string(v)) })
 				}
 			}
 		}
@@ -934,7 +953,7 @@ func (ag vecAgg) result(g *vaccs, j int) (types.Datum, error) {
 	case "count", "count_star":
 		return g.cnt[j], nil
 	case "count_distinct":
-		return int64(len(g.dist[j]) + g.idst[j].len()), nil
+		return int64(g.dist[j].len() + g.idst[j].len()), nil
 	case "min", "max":
 		if !g.seen[j] {
 			return nil, nil
