@@ -6,6 +6,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/sluicedb/sluice/sql/sqlerr"
@@ -325,6 +326,13 @@ type vstate struct {
 	// groups (-1: not seen yet); codeDict is the dictionary it is for.
 	codeGroup []int32
 	codeDict  []string
+	// The same for a coded text key beside an integer one: pairOrd maps
+	// codes of pairDict to the text's number, whose pairMaps entry maps
+	// the integer to its group.
+	pairDict  []string
+	pairOrd   []int32
+	pairByStr map[string]int32
+	pairMaps  []*i64map
 	acc       *vaccs
 	byStr     map[string]int
 	byInt     *i64map
@@ -408,6 +416,18 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 			st.enc = append(st.enc, string(buf))
 			return acc.add(keys), nil
 		}
+		// strGroup finds or makes the group whose encoded key is in buf.
+		strGroup := func(k int) (int, error) {
+			g, ok := st.byStr[string(buf)]
+			if !ok {
+				var err error
+				if g, err = newGroup(k); err != nil {
+					return 0, err
+				}
+				st.byStr[string(buf)] = g
+			}
+			return g, nil
+		}
 		// Pass 1: group numbers of the selected rows (global: all in group 0).
 		gids = slices.Grow(gids[:0], len(sel))
 		switch {
@@ -465,16 +485,55 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 					continue
 				}
 				buf = appendVecKey(buf[:0], kc, k)
-				g, ok := st.byStr[string(buf)]
-				if !ok {
-					var err error
-					if g, err = newGroup(k); err != nil {
-						return err
-					}
-					st.byStr[string(buf)] = g
+				g, err := strGroup(k)
+				if err != nil {
+					return err
 				}
 				if !kc.isNull(k) {
 					st.codeGroup[code] = int32(g)
+				}
+				gids = append(gids, int32(g))
+			}
+		case len(keyCols) == 2 && keyCols[0].codes != nil && (keyCols[1].kind == vInt || keyCols[1].kind == vTS) && keyCols[1].null == nil:
+			// A dictionary-coded text key and an integer one (GROUP BY
+			// region, date_trunc('day', ts)): the text's code picks a
+			// per-value integer map, so no row builds a composite key.
+			// New groups still get their encoded key (merges use it).
+			kc, ic := keyCols[0], keyCols[1]
+			if len(st.pairDict) != len(kc.dict) || len(kc.dict) > 0 && &st.pairDict[0] != &kc.dict[0] {
+				st.pairDict = kc.dict
+				st.pairOrd = slices.Repeat([]int32{-1}, len(kc.dict))
+			}
+			for _, r := range sel {
+				k := int(r)
+				var m *i64map
+				if !kc.isNull(k) {
+					ord := st.pairOrd[kc.codes[k]]
+					if ord < 0 {
+						o, seen := st.pairByStr[kc.dict[kc.codes[k]]]
+						if !seen {
+							if st.pairByStr == nil {
+								st.pairByStr = map[string]int32{}
+							}
+							o = int32(len(st.pairMaps))
+							st.pairByStr[strings.Clone(kc.dict[kc.codes[k]])] = o
+							st.pairMaps = append(st.pairMaps, newI64Map(0))
+						}
+						ord, st.pairOrd[kc.codes[k]] = o, o
+					}
+					m = st.pairMaps[ord]
+					if g, ok := m.get(ic.i[k]); ok {
+						gids = append(gids, g)
+						continue
+					}
+				}
+				buf = appendVecKey(appendVecKey(buf[:0], kc, k), ic, k)
+				g, err := strGroup(k)
+				if err != nil {
+					return err
+				}
+				if m != nil {
+					m.put(ic.i[k], int32(g))
 				}
 				gids = append(gids, int32(g))
 			}
@@ -485,13 +544,9 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 				for _, kc := range keyCols {
 					buf = appendVecKey(buf, kc, k)
 				}
-				g, ok := st.byStr[string(buf)]
-				if !ok {
-					var err error
-					if g, err = newGroup(k); err != nil {
-						return err
-					}
-					st.byStr[string(buf)] = g
+				g, err := strGroup(k)
+				if err != nil {
+					return err
 				}
 				gids = append(gids, int32(g))
 			}
