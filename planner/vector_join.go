@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"math"
 	"slices"
 
 	"github.com/sluicedb/sluice/sql/ast"
@@ -39,6 +40,52 @@ type joinTable struct {
 	next   []int32
 	strKey bool
 	dups   bool // some key has more than one build row (else next is all -1)
+	// dense, when set, replaces ints for integer keys that fill most of
+	// their range [lo, lo+len(dense)): the first build row of key k is
+	// dense[k-lo] (-1: none). A probe is one read of a 4-byte slot.
+	dense []int32
+	lo    int64
+	sink  int32 // touchDense's loads go here so the compiler keeps them
+}
+
+// touchDense loads the dense slots of a block of probe keys before the
+// probes that branch on them (as i64map.touch).
+func (t *joinTable) touchDense(keys []int64, sel []int32) {
+	var sink int32
+	for _, r := range sel {
+		if d := uint64(keys[r]) - uint64(t.lo); d < uint64(len(t.dense)) {
+			sink += t.dense[d]
+		}
+	}
+	t.sink = sink
+}
+
+// denseMax bounds a dense key table (64 M slots, 256 MB).
+const denseMax = 1 << 26
+
+// makeDense replaces t's integer hash table by a directly indexed array
+// when the keys' range is at most four times their number (plus slack).
+func (t *joinTable) makeDense(ec *evalCtx) error {
+	n := t.ints.len()
+	if n == 0 {
+		return nil
+	}
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	t.ints.each(func(k int64, _ int32) {
+		lo, hi = min(lo, k), max(hi, k)
+	})
+	d := uint64(hi) - uint64(lo) // the span less one; no overflow, as hi >= lo
+	if d >= uint64(4*n+4096) || d >= denseMax {
+		return nil
+	}
+	span := d + 1
+	if err := ec.mem.charge(4 * int64(span)); err != nil {
+		return err
+	}
+	t.dense, t.lo = slices.Repeat([]int32{-1}, int(span)), lo
+	t.ints.each(func(k int64, v int32) { t.dense[k-lo] = v })
+	t.ints = nil
+	return nil
 }
 
 // buildJoins collects every build input of the scan's joins.
@@ -86,6 +133,11 @@ func (v *vecFilterScan) buildJoins(ec *evalCtx) ([]*joinTable, error) {
 			}
 			t.dups = t.dups || t.next[r] >= 0
 		}
+		if !t.strKey {
+			if err := t.makeDense(ec); err != nil {
+				return nil, err
+			}
+		}
 		out[i] = t
 	}
 	return out, nil
@@ -102,8 +154,13 @@ func (v *vecFilterScan) joinChunk(tabs []*joinTable, cols []*vcol, sel []int32) 
 		}
 		pIdx, bIdx := make([]int32, 0, len(sel)), make([]int32, 0, len(sel))
 		for x, r := range sel {
-			if !t.strKey && x%touchBlock == 0 {
-				t.ints.touch(pk.i, sel[x:min(x+touchBlock, len(sel))])
+			if x%touchBlock == 0 {
+				switch blk := sel[x:min(x+touchBlock, len(sel))]; {
+				case t.ints != nil:
+					t.ints.touch(pk.i, blk)
+				case len(t.dense) >= touchMinSlots:
+					t.touchDense(pk.i, blk)
+				}
 			}
 			b := int32(-1)
 			switch {
@@ -111,6 +168,10 @@ func (v *vecFilterScan) joinChunk(tabs []*joinTable, cols []*vcol, sel []int32) 
 			case t.strKey:
 				if h, ok := t.strs[pk.s[r]]; ok {
 					b = h
+				}
+			case t.dense != nil:
+				if d := uint64(pk.i[r]) - uint64(t.lo); d < uint64(len(t.dense)) {
+					b = t.dense[d]
 				}
 			default:
 				b, _ = t.ints.get(pk.i[r])
