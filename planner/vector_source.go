@@ -324,7 +324,9 @@ func (a *vecAggNode) accumulateSource(ec *evalCtx, tabs []*joinTable) ([]*vstate
 		floatSum = floatSum || (ag.name == "sum" || ag.name == "avg") && ag.in.OID == types.OIDFloat8
 	}
 	workers := scanWorkers()
-	if floatSum {
+	if floatSum && workers > 1 {
+		// (One worker reads the splits in order: its sums add in scan
+		// order already, with nothing to record and replay.)
 		st, err := a.accumulateInSplitOrder(ec, tabs, workers)
 		return []*vstate{st}, err
 	}
