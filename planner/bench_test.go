@@ -167,3 +167,11 @@ func BenchmarkCorrelatedIn100K(b *testing.B) {
 	const n = 100_000
 	runBench(b, "SELECT count(*) FROM t a WHERE v + 1 IN (SELECT v FROM t b WHERE b.k = a.k)", benchTables{"t": intTable(n, 16)}, 2*n)
 }
+
+// BenchmarkRowHashJoin1MBuild: a join feeding a sort (the row engine's
+// hash join, one integer key, 1 M build rows).
+func BenchmarkRowHashJoin1MBuild(b *testing.B) {
+	const n = 1_000_000
+	t := intTable(n, n)
+	runBench(b, "SELECT a.v, b.k FROM t a JOIN t b ON a.k = b.v ORDER BY 1 DESC LIMIT 5", benchTables{"t": t}, 2*n)
+}

@@ -265,6 +265,17 @@ func (j *joinNode) open(ec *evalCtx) (rowIter, error) {
 		return nil, err
 	}
 	it := &joinIter{j: j, ec: ec, l: l, right: right, matched: make([]bool, len(right))}
+	if len(j.lkeys) == 1 && j.keyTypes[0].IsInteger() {
+		// One integer key: an integer (or dense) table instead of encoded
+		// keys in a string map.
+		t, err := intJoinTable(ec, right, func(r []types.Datum) (types.Datum, error) { return j.rkeys[0].Eval(ec, r) })
+		if err != nil {
+			l.close()
+			return nil, err
+		}
+		it.ints = t
+		return it, nil
+	}
 	if len(j.lkeys) > 0 {
 		it.table = map[string][]int{}
 		for i, row := range right {
@@ -305,6 +316,7 @@ type joinIter struct {
 	right   [][]types.Datum
 	matched []bool
 	table   map[string][]int
+	ints    *joinTable // one integer key: its rows by key
 	buf     []byte
 
 	cur      []types.Datum // current left row
@@ -336,7 +348,18 @@ func (it *joinIter) next() ([]types.Datum, error) {
 				break
 			}
 			it.cur, it.pos, it.curMatch = row, 0, false
-			if it.table != nil {
+			if it.ints != nil {
+				k, err := j.lkeys[0].Eval(it.ec, row)
+				if err != nil {
+					return nil, err
+				}
+				it.cands = it.cands[:0]
+				if k != nil {
+					for b := it.ints.first(k.(int64)); b >= 0; b = it.ints.next[b] {
+						it.cands = append(it.cands, int(b))
+					}
+				}
+			} else if it.table != nil {
 				key, null, err := evalKey(it.ec, j.lkeys, j.keyTypes, row, it.buf[:0])
 				if err != nil {
 					return nil, err
@@ -349,12 +372,12 @@ func (it *joinIter) next() ([]types.Datum, error) {
 			}
 		}
 		limit := len(it.right)
-		if it.table != nil {
+		if it.table != nil || it.ints != nil {
 			limit = len(it.cands)
 		}
 		for it.pos < limit {
 			ri := it.pos
-			if it.table != nil {
+			if it.table != nil || it.ints != nil {
 				ri = it.cands[it.pos]
 			}
 			it.pos++

@@ -60,6 +60,40 @@ func (t *joinTable) touchDense(keys []int64, sel []int32) {
 	t.sink = sink
 }
 
+// first is the first build row of integer key k (-1: none).
+func (t *joinTable) first(k int64) int32 {
+	if t.dense != nil {
+		if d := uint64(k) - uint64(t.lo); d < uint64(len(t.dense)) {
+			return t.dense[d]
+		}
+		return -1
+	}
+	b, _ := t.ints.get(k)
+	return b
+}
+
+// intJoinTable indexes build rows by an integer key: the first row of each
+// key, the following ones through next (in build order), dense when the
+// keys allow. key reads a row's key (nil: NULL, never matched).
+func intJoinTable(ec *evalCtx, rows [][]types.Datum, key func(r []types.Datum) (types.Datum, error)) (*joinTable, error) {
+	t := &joinTable{next: make([]int32, len(rows)), ints: newI64Map(len(rows))}
+	// Inserted last row first, so each key's chain lists its rows in
+	// build order.
+	for r := len(rows) - 1; r >= 0; r-- {
+		k, err := key(rows[r])
+		if err != nil {
+			return nil, err
+		}
+		t.next[r] = -1
+		if k == nil {
+			continue
+		}
+		t.next[r] = t.ints.put(k.(int64), int32(r))
+		t.dups = t.dups || t.next[r] >= 0
+	}
+	return t, t.makeDense(ec)
+}
+
 // denseMax bounds a dense key table (64 M slots, 256 MB).
 const denseMax = 1 << 26
 
@@ -99,43 +133,33 @@ func (v *vecFilterScan) buildJoins(ec *evalCtx) ([]*joinTable, error) {
 		if err := ec.mem.charge(int64(len(rows)) * 24); err != nil {
 			return nil, err
 		}
-		t := &joinTable{cols: rowVecs(rows, j.buildCols), next: make([]int32, len(rows))}
-		for _, c := range t.cols {
-			if c != nil && c.kind == vStr {
-				encodeDict(c)
-			}
-		}
 		kind, _ := vkindOf(j.buildKey.Type())
-		t.strKey = kind == vStr
-		if t.strKey {
-			t.strs = make(map[string]int32, len(rows))
-		} else {
-			t.ints = newI64Map(len(rows))
-		}
-		// Inserted last row first, so each key's chain lists its rows in
-		// build order.
-		for r := len(rows) - 1; r >= 0; r-- {
-			k, err := j.buildKey.Eval(ec, rows[r])
-			if err != nil {
-				return nil, err
-			}
-			t.next[r] = -1
-			if k == nil {
-				continue // NULL keys never match
-			}
-			if t.strKey {
+		var t *joinTable
+		if kind == vStr {
+			t = &joinTable{strKey: true, strs: make(map[string]int32, len(rows)), next: make([]int32, len(rows))}
+			// Last row first, so each key's chain lists its rows in build order.
+			for r := len(rows) - 1; r >= 0; r-- {
+				k, err := j.buildKey.Eval(ec, rows[r])
+				if err != nil {
+					return nil, err
+				}
+				t.next[r] = -1
+				if k == nil {
+					continue // NULL keys never match
+				}
 				if h, ok := t.strs[k.(string)]; ok {
 					t.next[r] = h
 				}
 				t.strs[k.(string)] = int32(r)
-			} else {
-				t.next[r] = t.ints.put(k.(int64), int32(r))
+				t.dups = t.dups || t.next[r] >= 0
 			}
-			t.dups = t.dups || t.next[r] >= 0
+		} else if t, err = intJoinTable(ec, rows, func(r []types.Datum) (types.Datum, error) { return j.buildKey.Eval(ec, r) }); err != nil {
+			return nil, err
 		}
-		if !t.strKey {
-			if err := t.makeDense(ec); err != nil {
-				return nil, err
+		t.cols = rowVecs(rows, j.buildCols)
+		for _, c := range t.cols {
+			if c != nil && c.kind == vStr {
+				encodeDict(c)
 			}
 		}
 		out[i] = t
@@ -169,12 +193,8 @@ func (v *vecFilterScan) joinChunk(tabs []*joinTable, cols []*vcol, sel []int32) 
 				if h, ok := t.strs[pk.s[r]]; ok {
 					b = h
 				}
-			case t.dense != nil:
-				if d := uint64(pk.i[r]) - uint64(t.lo); d < uint64(len(t.dense)) {
-					b = t.dense[d]
-				}
 			default:
-				b, _ = t.ints.get(pk.i[r])
+				b = t.first(pk.i[r])
 			}
 			if b < 0 {
 				if j.left {
