@@ -198,6 +198,14 @@ func (b *binder) expr(e ast.Expr) (Expr, error) {
 		}
 		return b.cast(inner, t, castExplicit, x.Pos)
 	case *ast.BinaryExpr:
+		lr, lok := x.L.(*ast.RowExpr)
+		rr, rok := x.R.(*ast.RowExpr)
+		if lok && rok {
+			return b.rowCompare(x.Op, lr, rr, x.Pos)
+		}
+		if lok || rok {
+			return nil, errAt(sqlerr.Unsupported("comparing a row constructor with a record value is not supported yet"), x.Pos)
+		}
 		l, r, err := b.pair(x.L, x.R)
 		if err != nil {
 			return nil, err
@@ -237,6 +245,9 @@ func (b *binder) expr(e ast.Expr) (Expr, error) {
 		}
 		return &boolExpr{and: x.Op == ast.And, args: args}, nil
 	case *ast.NullTest:
+		if r, ok := x.X.(*ast.RowExpr); ok {
+			return b.rowNullTest(r, x.Not, x.Pos)
+		}
 		inner, err := b.expr(x.X)
 		if err != nil {
 			return nil, err
@@ -279,6 +290,9 @@ func (b *binder) expr(e ast.Expr) (Expr, error) {
 		eq := &fnExpr{t: types.Bool, args: args, strict: true, fn: compareFn("=")}
 		return &caseExpr{t: t, conds: []Expr{eq}, res: []Expr{&constExpr{t: t}}, els: args[0]}, nil
 	case *ast.InList:
+		if _, ok := x.X.(*ast.RowExpr); ok {
+			return b.rowInList(x)
+		}
 		all := make([]Expr, 0, len(x.List)+1)
 		for _, a := range append([]ast.Expr{x.X}, x.List...) {
 			e, err := b.expr(a)
@@ -308,6 +322,8 @@ func (b *binder) expr(e ast.Expr) (Expr, error) {
 		return out, nil
 	case *ast.FuncCall:
 		return b.funcCall(x)
+	case *ast.RowExpr:
+		return b.rowValue(x)
 	}
 	return nil, sqlerr.Unsupported("expression %T is not supported yet", e)
 }

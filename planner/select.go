@@ -558,6 +558,8 @@ func columnName(e ast.Expr) string {
 		return columnName(x.X)
 	case *ast.FieldSelect:
 		return x.Field
+	case *ast.RowExpr:
+		return "row"
 	case *ast.Coalesce:
 		return "coalesce"
 	case *ast.NullIf:

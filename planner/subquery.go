@@ -156,6 +156,9 @@ func (b *binder) subLink(x *ast.SubLink) (Expr, error) {
 		e.t = cols[0].Type
 		return e, nil
 	case ast.AnySubLink, ast.AllSubLink:
+		if _, isRow := x.Test.(*ast.RowExpr); isRow {
+			return nil, errAt(sqlerr.Unsupported("row constructors compared with a sub-query are not supported yet"), x.Pos)
+		}
 		if len(cols) != 1 {
 			return nil, errAt(sqlerr.New(sqlerr.SyntaxError, "subquery has too many columns"), x.Pos)
 		}

@@ -33,6 +33,8 @@ func walkExpr(e Expr, fn func(Expr) bool) bool {
 		kids = x.args
 	case *inListExpr:
 		kids = append([]Expr{x.x}, x.list...)
+	case *rowValueExpr:
+		kids = x.args
 	default:
 		return false
 	}

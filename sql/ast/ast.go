@@ -313,6 +313,13 @@ func (*ArrayExpr) exprNode()   {}
 func (*Subscript) exprNode()   {}
 func (*ArrayCmp) exprNode()    {}
 func (*FieldSelect) exprNode() {}
+func (*RowExpr) exprNode()     {}
+
+// RowExpr is ROW(a, b, …) or (a, b, …): a row constructor.
+type RowExpr struct {
+	Args []Expr
+	Pos  int
+}
 
 // FieldSelect is (X).Field: one field of a composite value.
 type FieldSelect struct {

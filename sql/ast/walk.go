@@ -60,6 +60,8 @@ func Inspect(e Expr, fn func(Expr) bool) {
 		each(x.X, x.Index, x.Lo, x.Hi)
 	case *FieldSelect:
 		each(x.X)
+	case *RowExpr:
+		each(x.Args...)
 	case *ArrayCmp:
 		each(x.X, x.Array)
 	case *SubLink:

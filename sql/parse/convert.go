@@ -1192,7 +1192,11 @@ func (c *converter) expr(n *pg.Node) (ast.Expr, error) {
 		}
 		return &ast.FuncCall{Name: []string{"grouping"}, Args: args, Pos: c.loc(x.GroupingFunc.Location)}, nil
 	case *pg.Node_RowExpr:
-		return nil, c.unsupported(x.RowExpr.Location, "ROW constructors are not supported yet")
+		args, err := c.exprs(x.RowExpr.Args)
+		if err != nil {
+			return nil, err
+		}
+		return &ast.RowExpr{Args: args, Pos: c.loc(x.RowExpr.Location)}, nil
 	case *pg.Node_CollateClause:
 		// COLLATE "C"/pg_catalog.default: text compares bytewise already.
 		return c.expr(x.CollateClause.Arg)
