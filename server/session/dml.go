@@ -7,6 +7,7 @@ import (
 	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
+	"github.com/sluicedb/sluice/sql/types"
 )
 
 // DELETE and UPDATE rewrite the table (copy-on-write): the rows that stay,
@@ -17,17 +18,78 @@ import (
 
 // rewriteRows runs DELETE (set == nil) or UPDATE and returns the number of
 // rows deleted or updated.
-func (s *Session) rewriteRows(ctx context.Context, tn *ast.TableName, where ast.Expr, set []ast.SetClause) (int64, error) {
+func (s *Session) rewriteRows(ctx context.Context, tn *ast.TableName, where ast.Expr, set []ast.SetClause,
+	paramTypes []types.Type, params []types.Datum) (int64, error) {
 	if err := s.checkWritable(); err != nil {
 		return 0, err
 	}
-	target := &ast.TableName{Schema: tn.Schema, Name: tn.Name, Pos: tn.Pos}
-	rel, err := s.tables().Relation(tn.Schema, tn.Name)
+	d, err := s.planDML(tn, where, set, paramTypes)
 	if err != nil {
 		return 0, err
 	}
+	rel, lakeRel, ins := d.rel, d.lakeRel, d.ins
+	cplan, err := planner.BindQuery(d.count, ins.Params, s.tables())
+	if err != nil {
+		return 0, err
+	}
+	crow, err := planner.CollectRows(ctx, cplan, s.env(), params)
+	if err != nil {
+		return 0, err
+	}
+	touched := crow[0][0].(int64)
+	if lakeRel == nil {
+		mt := rel.(*planner.MemTable)
+		rows, err := ins.Rows(ctx, s.env(), params)
+		if err != nil {
+			return 0, err
+		}
+		s.undo = append(s.undo, undoEntry{table: mt, prevRows: mt.Snapshot(), replaced: true})
+		mt.Replace(rows)
+		return touched, nil
+	}
+	if touched == 0 {
+		return 0, nil
+	}
+	k, err := s.sinkFor(lakeRel)
+	if err != nil {
+		return 0, err
+	}
+	if err := ins.Each(ctx, s.env(), params, k.write); err != nil {
+		k.abort()
+		return 0, err
+	}
+	op := "delete"
+	if set != nil {
+		op = "overwrite"
+	}
+	base := lakeRel.Metadata
+	k.base = &base
+	if err := s.finishSink(k, lakeRel.ID, true, op); err != nil {
+		return 0, err
+	}
+	return touched, nil
+}
+
+// dmlPlan is an UPDATE or DELETE bound: the table's new contents as an
+// INSERT … SELECT over it (ins, whose Params are the statement's parameter
+// types) and the count of rows it touches (count, bound at execution).
+type dmlPlan struct {
+	rel     planner.Relation
+	lakeRel *catalog.Relation
+	ins     *planner.InsertPlan
+	count   *ast.Select
+}
+
+// planDML binds an UPDATE (set non-nil) or DELETE; paramTypes are the
+// client's ($n of unknown type are inferred).
+func (s *Session) planDML(tn *ast.TableName, where ast.Expr, set []ast.SetClause, paramTypes []types.Type) (*dmlPlan, error) {
+	target := &ast.TableName{Schema: tn.Schema, Name: tn.Name, Pos: tn.Pos}
+	rel, err := s.tables().Relation(tn.Schema, tn.Name)
+	if err != nil {
+		return nil, err
+	}
 	if rel == nil {
-		return 0, sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", relName(tn))
+		return nil, sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", relName(tn))
 	}
 	var lakeRel *catalog.Relation
 	switch rel.(type) {
@@ -37,10 +99,10 @@ func (s *Session) rewriteRows(ctx context.Context, tn *ast.TableName, where ast.
 			what = "update"
 		}
 		if lakeRel, err = s.managedTarget(tn, what); err != nil {
-			return 0, err
+			return nil, err
 		}
 	case *planner.ViewDef:
-		return 0, sqlerr.Unsupported("cannot change view \"%s\": views are not updatable", tn.Name)
+		return nil, sqlerr.Unsupported("cannot change view \"%s\": views are not updatable", tn.Name)
 	}
 	cols := rel.Columns()
 	// cond IS TRUE, as an expression over the table's row.
@@ -63,10 +125,10 @@ func (s *Session) rewriteRows(ctx context.Context, tn *ast.TableName, where ast.
 			}
 			if !found {
 				_, name := rel.Ident()
-				return 0, sqlerr.New(sqlerr.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", sc.Column, name)
+				return nil, sqlerr.New(sqlerr.UndefinedColumn, "column \"%s\" of relation \"%s\" does not exist", sc.Column, name)
 			}
 			if _, dup := byCol[sc.Column]; dup {
-				return 0, sqlerr.New(sqlerr.SyntaxError, "multiple assignments to same column \"%s\"", sc.Column)
+				return nil, sqlerr.New(sqlerr.SyntaxError, "multiple assignments to same column \"%s\"", sc.Column)
 			}
 			byCol[sc.Column] = sc.Value
 		}
@@ -78,54 +140,14 @@ func (s *Session) rewriteRows(ctx context.Context, tn *ast.TableName, where ast.
 			sel.Targets = append(sel.Targets, &ast.Target{Expr: e, Name: c.Name})
 		}
 	}
-	ins, err := planner.BindInsert(&ast.Insert{Table: target, Query: sel}, nil, s.tables())
+	ins, err := planner.BindInsert(&ast.Insert{Table: target, Query: sel}, paramTypes, s.tables())
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	if ins.Err != nil {
-		return 0, ins.Err
+		return nil, ins.Err
 	}
-	// How many rows the statement touches.
-	countSel := &ast.Select{From: []ast.TableRef{target}, Where: isTrue,
+	count := &ast.Select{From: []ast.TableRef{target}, Where: isTrue,
 		Targets: []*ast.Target{{Expr: &ast.FuncCall{Name: []string{"count"}, Star: true}}}}
-	cplan, err := planner.BindQuery(countSel, nil, s.tables())
-	if err != nil {
-		return 0, err
-	}
-	crow, err := planner.CollectRows(ctx, cplan, s.env(), nil)
-	if err != nil {
-		return 0, err
-	}
-	touched := crow[0][0].(int64)
-	if lakeRel == nil {
-		mt := rel.(*planner.MemTable)
-		rows, err := ins.Rows(ctx, s.env(), nil)
-		if err != nil {
-			return 0, err
-		}
-		s.undo = append(s.undo, undoEntry{table: mt, prevRows: mt.Snapshot(), replaced: true})
-		mt.Replace(rows)
-		return touched, nil
-	}
-	if touched == 0 {
-		return 0, nil
-	}
-	k, err := s.sinkFor(lakeRel)
-	if err != nil {
-		return 0, err
-	}
-	if err := ins.Each(ctx, s.env(), nil, k.write); err != nil {
-		k.abort()
-		return 0, err
-	}
-	op := "delete"
-	if set != nil {
-		op = "overwrite"
-	}
-	base := lakeRel.Metadata
-	k.base = &base
-	if err := s.finishSink(k, lakeRel.ID, true, op); err != nil {
-		return 0, err
-	}
-	return touched, nil
+	return &dmlPlan{rel: rel, lakeRel: lakeRel, ins: ins, count: count}, nil
 }

@@ -531,6 +531,22 @@ func (s *Session) prepare(st *parse.Statement, paramTypes []types.Type, sql stri
 			return nil, err
 		}
 		p.paramTypes = p.ins.Params
+	case *ast.Update, *ast.Delete:
+		// Bound once here for the parameter types; bound again when run.
+		var tn *ast.TableName
+		var where ast.Expr
+		var set []ast.SetClause
+		if u, ok := x.(*ast.Update); ok {
+			tn, where, set = u.Table, u.Where, u.Set
+		} else {
+			d := x.(*ast.Delete)
+			tn, where = d.Table, d.Where
+		}
+		d, err := s.planDML(tn, where, set, paramTypes)
+		if err != nil {
+			return nil, err
+		}
+		p.paramTypes = d.ins.Params
 	default:
 		for i, t := range p.paramTypes {
 			if t.OID == types.OIDUnknown {

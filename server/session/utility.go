@@ -66,19 +66,13 @@ func (s *Session) utility(ctx context.Context, p *portal, w *pgwire.ResultWriter
 	case *ast.Analyze:
 		return st.Tag, s.analyze(ctx, x)
 	case *ast.Delete:
-		if len(p.params) > 0 {
-			return "", sqlerr.Unsupported("parameters in DELETE are not supported yet")
-		}
-		n, err := s.rewriteRows(ctx, x.Table, x.Where, nil)
+		n, err := s.rewriteRows(ctx, x.Table, x.Where, nil, p.prep.paramTypes, p.params)
 		if err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("DELETE %d", n), nil
 	case *ast.Update:
-		if len(p.params) > 0 {
-			return "", sqlerr.Unsupported("parameters in UPDATE are not supported yet")
-		}
-		n, err := s.rewriteRows(ctx, x.Table, x.Where, x.Set)
+		n, err := s.rewriteRows(ctx, x.Table, x.Where, x.Set, p.prep.paramTypes, p.params)
 		if err != nil {
 			return "", err
 		}
