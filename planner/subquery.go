@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"fmt"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -13,8 +14,9 @@ type subLinkExpr struct {
 	kind       ast.SubLinkKind
 	root       node
 	width      int
-	test       Expr // ANY/ALL left operand, over the outer row
-	cmp        Expr // comparison over [test value, sub-query value] (ANY/ALL)
+	test       Expr   // ANY/ALL left operand, over the outer row
+	rowTests   []Expr // or a row constructor's fields: (a, b) IN (SELECT x, y …)
+	cmp        Expr   // comparison over [test value(s), sub-query value(s)] (ANY/ALL)
 	correlated bool
 	t          types.Type
 }
@@ -92,6 +94,9 @@ func (e *subLinkExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) 
 		return nil, sqlerr.New(sqlerr.CardinalityViolation, "more than one row returned by a subquery used as an expression")
 	}
 	// ANY / ALL with SQL's three-valued logic.
+	if e.rowTests != nil {
+		return e.rowAnyAll(ec, row)
+	}
 	lhs, err := e.test.Eval(ec, row)
 	if err != nil {
 		return nil, err
@@ -156,8 +161,8 @@ func (b *binder) subLink(x *ast.SubLink) (Expr, error) {
 		e.t = cols[0].Type
 		return e, nil
 	case ast.AnySubLink, ast.AllSubLink:
-		if _, isRow := x.Test.(*ast.RowExpr); isRow {
-			return nil, errAt(sqlerr.Unsupported("row constructors compared with a sub-query are not supported yet"), x.Pos)
+		if row, isRow := x.Test.(*ast.RowExpr); isRow {
+			return b.rowSubLink(e, x, row, cols)
 		}
 		if len(cols) != 1 {
 			return nil, errAt(sqlerr.New(sqlerr.SyntaxError, "subquery has too many columns"), x.Pos)
@@ -264,3 +269,73 @@ func (e *subLinkExpr) hashedAny(ec *evalCtx, row []types.Datum, lhs types.Datum,
 type hashKey struct{ e *subLinkExpr }
 
 func hashKeyOf(e *subLinkExpr) hashKey { return hashKey{e} }
+
+// rowSubLink binds (a, b, …) op ANY/ALL (SELECT x, y, …): the comparison is
+// the row-wise one (rows.go) over [a, b, …, x, y, …].
+func (b *binder) rowSubLink(e *subLinkExpr, x *ast.SubLink, row *ast.RowExpr, cols []Column) (Expr, error) {
+	if len(row.Args) != len(cols) {
+		return nil, errAt(sqlerr.New(sqlerr.SyntaxError, "subquery has too %s columns", map[bool]string{true: "many", false: "few"}[len(cols) > len(row.Args)]), x.Pos)
+	}
+	for _, a := range row.Args {
+		t, err := b.expr(a)
+		if err != nil {
+			return nil, err
+		}
+		e.rowTests = append(e.rowTests, t)
+	}
+	n := len(cols)
+	saved, savedAgg := b.scope, b.agg
+	b.scope, b.agg = nil, nil
+	var l, r ast.RowExpr
+	for i := range n {
+		b.scope = append(b.scope, scopeCol{name: fmt.Sprintf("lhs%d", i), t: e.rowTests[i].Type()})
+		l.Args = append(l.Args, &ast.ColumnRef{Names: []string{fmt.Sprintf("lhs%d", i)}, Pos: x.Pos})
+	}
+	for i, c := range cols {
+		b.scope = append(b.scope, scopeCol{name: fmt.Sprintf("rhs%d", i), t: c.Type})
+		r.Args = append(r.Args, &ast.ColumnRef{Names: []string{fmt.Sprintf("rhs%d", i)}, Pos: x.Pos})
+	}
+	cmp, err := b.rowCompare(x.Op, &l, &r, x.Pos)
+	b.scope, b.agg = saved, savedAgg
+	if err != nil {
+		return nil, err
+	}
+	e.cmp, e.t = cmp, types.Bool
+	return e, nil
+}
+
+// rowAnyAll evaluates a row ANY/ALL: true (false for ALL) at the first row
+// the comparison decides, NULL if some row gave NULL, else the other.
+func (e *subLinkExpr) rowAnyAll(ec *evalCtx, row []types.Datum) (types.Datum, error) {
+	tests := make([]types.Datum, len(e.rowTests), 2*len(e.rowTests))
+	for i, t := range e.rowTests {
+		v, err := t.Eval(ec, row)
+		if err != nil {
+			return nil, err
+		}
+		tests[i] = v
+	}
+	rows, err := e.subRows(ec, row, 0)
+	if err != nil {
+		return nil, err
+	}
+	any := e.kind == ast.AnySubLink
+	sawNull := false
+	for _, r := range rows {
+		v, err := e.cmp.Eval(ec, append(tests[:len(e.rowTests)], r...))
+		if err != nil {
+			return nil, err
+		}
+		if v == nil {
+			sawNull = true
+			continue
+		}
+		if v.(bool) == any {
+			return any, nil
+		}
+	}
+	if sawNull {
+		return nil, nil
+	}
+	return !any, nil
+}
