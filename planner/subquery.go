@@ -104,16 +104,25 @@ func (e *subLinkExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) 
 	if eq, ok := e.cmp.(*fnExpr); ok && eq.isEq && e.kind == ast.AnySubLink && !e.correlated {
 		return e.hashedAny(ec, row, lhs, eq)
 	}
+	pair := make([]types.Datum, 2)
+	return e.anyAll(ec, row, func(r []types.Datum) []types.Datum {
+		pair[0], pair[1] = lhs, r[0]
+		return pair
+	})
+}
+
+// anyAll runs the sub-query and compares each of its rows (arranged by
+// operands): true (false for ALL) at the first row the comparison
+// decides, NULL if some row gave NULL, else the other.
+func (e *subLinkExpr) anyAll(ec *evalCtx, row []types.Datum, operands func(r []types.Datum) []types.Datum) (types.Datum, error) {
 	rows, err := e.subRows(ec, row, 0)
 	if err != nil {
 		return nil, err
 	}
 	any := e.kind == ast.AnySubLink
 	sawNull := false
-	pair := make([]types.Datum, 2)
 	for _, r := range rows {
-		pair[0], pair[1] = lhs, r[0]
-		v, err := e.cmp.Eval(ec, pair)
+		v, err := e.cmp.Eval(ec, operands(r))
 		if err != nil {
 			return nil, err
 		}
@@ -304,10 +313,11 @@ func (b *binder) rowSubLink(e *subLinkExpr, x *ast.SubLink, row *ast.RowExpr, co
 	return e, nil
 }
 
-// rowAnyAll evaluates a row ANY/ALL: true (false for ALL) at the first row
-// the comparison decides, NULL if some row gave NULL, else the other.
+// rowAnyAll evaluates a row ANY/ALL over [the row's values, the
+// sub-query row].
 func (e *subLinkExpr) rowAnyAll(ec *evalCtx, row []types.Datum) (types.Datum, error) {
-	tests := make([]types.Datum, len(e.rowTests), 2*len(e.rowTests))
+	n := len(e.rowTests)
+	tests := make([]types.Datum, n, 2*n)
 	for i, t := range e.rowTests {
 		v, err := t.Eval(ec, row)
 		if err != nil {
@@ -315,27 +325,5 @@ func (e *subLinkExpr) rowAnyAll(ec *evalCtx, row []types.Datum) (types.Datum, er
 		}
 		tests[i] = v
 	}
-	rows, err := e.subRows(ec, row, 0)
-	if err != nil {
-		return nil, err
-	}
-	any := e.kind == ast.AnySubLink
-	sawNull := false
-	for _, r := range rows {
-		v, err := e.cmp.Eval(ec, append(tests[:len(e.rowTests)], r...))
-		if err != nil {
-			return nil, err
-		}
-		if v == nil {
-			sawNull = true
-			continue
-		}
-		if v.(bool) == any {
-			return any, nil
-		}
-	}
-	if sawNull {
-		return nil, nil
-	}
-	return !any, nil
+	return e.anyAll(ec, row, func(r []types.Datum) []types.Datum { return append(tests[:n], r...) })
 }
