@@ -38,6 +38,10 @@ type winCall struct {
 	agg       *aggDef // for aggregates used as window functions
 	filter    Expr
 	t         types.Type
+	// RANGE frames with offsets: the ORDER BY key as compared (dates as
+	// timestamps), and key ∓ offset for the frame's start and end.
+	rangeKey             Expr
+	rangeStart, rangeEnd Expr
 }
 
 // winSet collects a query level's window calls; their results are appended
@@ -81,8 +85,9 @@ func (b *binder) window(f *ast.FuncCall) (Expr, error) {
 	if fr&frameGroups != 0 && len(w.OrderBy) == 0 {
 		return nil, errAt(sqlerr.New(sqlerr.WindowingError, "GROUPS mode requires an ORDER BY clause"), f.Pos)
 	}
-	if fr&frameRange != 0 && fr&(frameStartOffsetPre|frameEndOffsetPre|frameStartOffsetFol|frameEndOffsetFol) != 0 {
-		return nil, errAt(sqlerr.Unsupported("RANGE frames with offsets are not supported yet"), f.Pos)
+	rangeOffsets := fr&frameRange != 0 && fr&(frameStartOffsetPre|frameEndOffsetPre|frameStartOffsetFol|frameEndOffsetFol) != 0
+	if rangeOffsets && len(w.OrderBy) != 1 {
+		return nil, errAt(sqlerr.New(sqlerr.WindowingError, "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column"), w.Pos)
 	}
 	for _, a := range f.Args {
 		if containsWindow(a) {
@@ -120,19 +125,25 @@ func (b *binder) window(f *ast.FuncCall) (Expr, error) {
 		call.order = append(call.order, e)
 		call.orderKey = append(call.orderKey, sortKeyOf(i, o))
 	}
-	for _, off := range []struct {
-		in  ast.Expr
-		out *Expr
-	}{{w.Start, &call.start}, {w.End, &call.end}} {
-		if off.in == nil {
-			continue
-		}
-		e, err := b.expr(off.in)
-		if err != nil {
+	if rangeOffsets {
+		if err := b.rangeFrame(call, w, f.Pos); err != nil {
 			return nil, err
 		}
-		if *off.out, err = b.coerceCtx(e, types.Int8, castAssignment, "frame offset", -1); err != nil {
-			return nil, err
+	} else {
+		for _, off := range []struct {
+			in  ast.Expr
+			out *Expr
+		}{{w.Start, &call.start}, {w.End, &call.end}} {
+			if off.in == nil {
+				continue
+			}
+			e, err := b.expr(off.in)
+			if err != nil {
+				return nil, err
+			}
+			if *off.out, err = b.coerceCtx(e, types.Int8, castAssignment, "frame offset", -1); err != nil {
+				return nil, err
+			}
 		}
 	}
 	var err error
@@ -427,7 +438,21 @@ func (c *winCall) partitionValues(ec *evalCtx, rows [][]types.Datum, idx []int, 
 			groupOf[i] = len(starts) - 1
 		}
 	}
+	var keys []types.Datum // RANGE with offsets: each position's key
+	if c.rangeKey != nil {
+		keys = make([]types.Datum, n)
+		for i := range keys {
+			v, err := c.rangeKey.Eval(ec, rows[idx[i]])
+			if err != nil {
+				return err
+			}
+			keys[i] = v
+		}
+	}
 	bounds := func(i int) (int, int, error) {
+		if keys != nil {
+			return c.rangeBounds(ec, rows[idx[i]], keys, i, groupStart, groupEnd)
+		}
 		lo, hi, err := c.frameBounds(ec, rows, idx, i, n, groupStart, groupEnd)
 		if err == nil && c.frame&frameGroups != 0 {
 			lo, hi, err = c.groupsBounds(ec, rows, idx, i, n, groupOf, starts, ends)

@@ -197,6 +197,7 @@ type Window struct {
 	OrderBy     []*OrderItem
 	Frame       int32 // FRAMEOPTION_* bits as PostgreSQL defines them
 	Start, End  Expr  // frame offsets
+	Pos         int
 }
 
 // Cast is CAST(X AS T) or X::T.

@@ -1013,7 +1013,7 @@ func (c *converter) expr(n *pg.Node) (ast.Expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			w := &ast.Window{Frame: over.FrameOptions}
+			w := &ast.Window{Frame: over.FrameOptions, Pos: c.loc(over.Location)}
 			if w.PartitionBy, err = c.exprs(over.PartitionClause); err != nil {
 				return nil, err
 			}
