@@ -163,7 +163,13 @@ func (g *gen) expr(typ string, depth int) string {
 			return g.pick("("+g.expr("int", d)+" IS DISTINCT FROM "+g.expr("int", d)+")",
 				"("+g.expr("int", d)+" = ANY(ARRAY["+g.lit("int")+", "+g.expr("int", d)+"]))",
 				"("+g.expr("text", d)+" <> ALL('{apple,kiwi}'::text[]))",
-				"(COALESCE("+g.expr("num", d)+", "+g.expr("int", d)+") > 1)")
+				"(COALESCE("+g.expr("num", d)+", "+g.expr("int", d)+") > 1)",
+				// Row constructors: pairwise comparisons, IN lists, IS NULL, and
+				// against a correlated sub-query.
+				"(("+g.expr("int", d)+", "+g.expr("text", d)+") "+g.pick("=", "<>", "<", "<=", ">", ">=")+" ("+g.lit("int")+", "+g.expr("text", d)+"))",
+				"(("+g.expr("int", d)+", "+g.expr("int", d)+") "+g.pick("", "NOT ")+"IN (("+g.lit("int")+", "+g.lit("int")+"), ("+g.expr("int", d)+", "+g.lit("int")+")))",
+				"(ROW("+g.expr("int", d)+", "+g.expr("text", d)+") IS "+g.pick("", "NOT ")+"NULL)",
+				"(("+g.col("int")+", "+g.lit("int")+") "+g.pick("", "NOT ")+"IN (SELECT x.a, x.b FROM t2 x WHERE x.f IS NOT FALSE))")
 		default:
 			return g.pick("EXISTS (SELECT 1 FROM t2 x WHERE x.a = "+g.col("int")+")", g.col("int")+" IN (SELECT x.a FROM t2 x WHERE x.f)",
 				"NOT EXISTS (SELECT 1 FROM t2 x WHERE x.a = "+g.col("int")+" + "+g.lit("int")+")",
@@ -221,11 +227,21 @@ func (g *gen) query() string {
 	if g.r.IntN(4) == 0 {
 		// A window function whose value does not depend on the order of ties.
 		part := g.expr(g.pick("int", "text", "bool"), 1)
-		ord := g.col(g.pick("int", "text", "date"))
+		ordType := g.pick("int", "text", "date")
+		ord := g.col(ordType)
 		w := g.pick("rank()", "dense_rank()", "count(*)", "sum("+g.col("int")+")", "max("+g.col("text")+")", "percent_rank()",
 			"min("+g.col("int")+")", "avg("+g.col("int")+")", "count("+g.col("text")+")")
 		frame := g.pick("", " RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING", " GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW", " GROUPS BETWEEN CURRENT ROW AND 2 FOLLOWING",
 			" RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING", " GROUPS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING", " RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW")
+		switch { // RANGE with offsets over the key's own kind of distance
+		case ordType == "int" && g.r.IntN(3) == 0:
+			frame = g.pick(" RANGE BETWEEN 2 PRECEDING AND 1 FOLLOWING", " RANGE BETWEEN CURRENT ROW AND 3 FOLLOWING", " RANGE BETWEEN 5 PRECEDING AND 2 PRECEDING")
+			if g.r.IntN(2) == 0 {
+				ord += " DESC"
+			}
+		case ordType == "date" && g.r.IntN(3) == 0:
+			frame = g.pick(" RANGE BETWEEN INTERVAL '3 days' PRECEDING AND CURRENT ROW", " RANGE BETWEEN INTERVAL '1 day' PRECEDING AND INTERVAL '2 days' FOLLOWING")
+		}
 		sel = append(sel, fmt.Sprintf("%s OVER (PARTITION BY %s ORDER BY %s%s) AS w", w, part, ord, frame))
 		n++
 	}
