@@ -252,6 +252,9 @@ func (b *binder) expr(e ast.Expr) (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
+		if inner.Type().OID == types.OIDRecord {
+			return &recordNullExpr{x: inner, not: x.Not}, nil
+		}
 		return &isNullExpr{x: inner, not: x.Not}, nil
 	case *ast.CaseExpr:
 		return b.caseExpr(x)
@@ -395,6 +398,12 @@ func (b *binder) constant(c *ast.Const) (Expr, error) {
 }
 
 func (b *binder) column(c *ast.ColumnRef) (Expr, error) {
+	if c.Star && len(c.Names) == 1 {
+		// t.* as a value (json_agg(t.*)): the whole row, as t.
+		if e, ok, err := b.wholeRow(c.Names[0], c.Pos); ok || err != nil {
+			return e, err
+		}
+	}
 	if c.Star {
 		return nil, errAt(sqlerr.Unsupported("* is only allowed in a select list"), c.Pos)
 	}
@@ -441,7 +450,42 @@ func (b *binder) column(c *ast.ColumnRef) (Expr, error) {
 		}
 		return nil, errAt(sqlerr.New(sqlerr.UndefinedTable, "missing FROM-clause entry for table \"%s\"", table), c.Pos)
 	}
+	if e, ok, err := b.wholeRow(name, c.Pos); ok || err != nil {
+		return e, err
+	}
 	return nil, errAt(sqlerr.New(sqlerr.UndefinedColumn, "column \"%s\" does not exist", name), c.Pos)
+}
+
+// wholeRow binds a reference to a FROM item by its name (SELECT t FROM t,
+// row_to_json(t)) as a record of its columns; ok is false when no FROM
+// item at any level has that name.
+func (b *binder) wholeRow(table string, pos int) (Expr, bool, error) {
+	for lvl := b; lvl != nil; lvl = lvl.outer {
+		var names []string
+		for _, sc := range lvl.inputScope() {
+			if sc.table == table {
+				names = append(names, sc.name)
+			}
+		}
+		if len(names) == 0 {
+			continue
+		}
+		row := &ast.RowExpr{Pos: pos}
+		for _, n := range names {
+			row.Args = append(row.Args, &ast.ColumnRef{Names: []string{table, n}, Pos: pos})
+		}
+		e, err := b.rowValue(row)
+		if err != nil {
+			return nil, true, err
+		}
+		rv := e.(*rowValueExpr)
+		for i, n := range names {
+			rv.fields[i].Name = n
+		}
+		rv.t = types.RecordType(rv.fields)
+		return rv, true, nil
+	}
+	return nil, false, nil
 }
 
 // inputScope is the scope column references resolve against: the FROM

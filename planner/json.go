@@ -165,15 +165,25 @@ func toJSONValue(t types.Type, d types.Datum, f *types.Format) any {
 		return out
 	case string:
 		if isJSON(t) {
-			j, err := decodeJSON(v)
-			if err == nil {
-				return j
-			}
+			// json(b) values nest as their own text (jsonb's normalized).
+			return json.RawMessage(v)
 		}
 		return v
 	case types.Timestamp:
-		s := types.TextOf(t, v, f)
-		return strings.Replace(s, " ", "T", 1)
+		s := strings.Replace(types.TextOf(t, v, f), " ", "T", 1)
+		if t.OID == types.OIDTimestamptz {
+			// ISO 8601 offsets carry minutes: +00 → +00:00.
+			if k := strings.LastIndexAny(s, "+-"); k > strings.IndexByte(s, 'T') && len(s)-k == 3 {
+				s += ":00"
+			}
+		}
+		return s
+	case *types.Record:
+		o := jsonObject{keys: make([]string, len(v.Fields)), vals: make([]any, len(v.Fields))}
+		for i, fd := range v.Fields {
+			o.keys[i], o.vals[i] = fd.Name, toJSONValue(fd.Type, v.Vals[i], f)
+		}
+		return o
 	}
 	return types.TextOf(t, d, f)
 }
@@ -181,11 +191,11 @@ func toJSONValue(t types.Type, d types.Datum, f *types.Format) any {
 // jsonFunc binds the JSON constructors by name.
 func (b *binder) jsonFunc(name string, args []Expr, pos int) (Expr, bool, error) {
 	switch name {
-	case "json_build_object", "jsonb_build_object", "json_build_array", "jsonb_build_array", "to_json", "to_jsonb", "json_typeof", "jsonb_typeof":
+	case "json_build_object", "jsonb_build_object", "json_build_array", "jsonb_build_array", "to_json", "to_jsonb", "json_typeof", "jsonb_typeof", "row_to_json":
 	default:
 		return nil, false, nil
 	}
-	jsonb := strings.HasPrefix(name, "jsonb")
+	jsonb := strings.HasPrefix(name, "jsonb") || name == "to_jsonb"
 	rt := types.JSON
 	if jsonb {
 		rt = types.JSONB
@@ -210,6 +220,12 @@ func (b *binder) jsonFunc(name string, args []Expr, pos int) (Expr, bool, error)
 			return encodeJSON(v, true)
 		}
 		return encodeJSONLoose(v)
+	}
+	compact := func(v any) string { // to_json: datum_to_json's compact form
+		if jsonb {
+			return encodeJSON(v, true)
+		}
+		return jsonCompact(v)
 	}
 	switch name {
 	case "json_build_object", "jsonb_build_object":
@@ -243,12 +259,19 @@ func (b *binder) jsonFunc(name string, args []Expr, pos int) (Expr, bool, error)
 			}
 			return render(out), nil
 		}}, true, nil
+	case "row_to_json":
+		if len(args) != 1 || args[0].Type().OID != types.OIDRecord {
+			return nil, false, nil
+		}
+		return &fnExpr{t: rt, args: args, strict: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+			return jsonCompact(toJSONValue(argTypes[0], a[0], ec.env.Format)), nil
+		}}, true, nil
 	case "to_json", "to_jsonb":
 		if len(args) != 1 {
 			return nil, false, nil
 		}
 		return &fnExpr{t: rt, args: args, strict: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
-			return render(toJSONValue(argTypes[0], a[0], ec.env.Format)), nil
+			return compact(toJSONValue(argTypes[0], a[0], ec.env.Format)), nil
 		}}, true, nil
 	case "json_typeof", "jsonb_typeof":
 		if len(args) != 1 || !isJSON(args[0].Type()) {
@@ -278,13 +301,14 @@ func (b *binder) jsonFunc(name string, args []Expr, pos int) (Expr, bool, error)
 }
 
 // encodeJSONLoose renders json (not jsonb) the way PostgreSQL's json
-// constructors do: ", " between array items.
+// constructors do: ", " between the top level's items and " : " after its
+// keys, each item itself in the compact form.
 func encodeJSONLoose(v any) string {
 	switch x := v.(type) {
 	case []any:
 		parts := make([]string, len(x))
 		for i, e := range x {
-			parts[i] = encodeJSONLoose(e)
+			parts[i] = jsonCompact(e)
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	case map[string]any:
@@ -294,20 +318,53 @@ func encodeJSONLoose(v any) string {
 		}
 		return jsonObjectLoose(keys, x)
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
-	return strings.TrimSuffix(buf.String(), "\n")
+	return jsonCompact(v)
 }
 
 // jsonObjectLoose is json_build_object's rendering: {"k" : v, …} in order.
 func jsonObjectLoose(keys []string, vals map[string]any) string {
 	parts := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = encodeJSONLoose(k) + " : " + encodeJSONLoose(vals[k])
+		parts[i] = jsonCompact(k) + " : " + jsonCompact(vals[k])
 	}
 	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// jsonObject is a JSON object whose keys keep their order: a record's
+// fields (row_to_json, to_json and json_agg of a row).
+type jsonObject struct {
+	keys []string
+	vals []any
+}
+
+// MarshalJSON renders the object compactly, keys in order (jsonb then
+// normalizes it like any object).
+func (o jsonObject) MarshalJSON() ([]byte, error) { return []byte(jsonCompact(o)), nil }
+
+// jsonCompact is PostgreSQL's datum_to_json form: no spaces, arrays and
+// objects nested as they are.
+func jsonCompact(v any) string {
+	switch x := v.(type) {
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = jsonCompact(e)
+		}
+		return "[" + strings.Join(parts, ",") + "]"
+	case jsonObject:
+		parts := make([]string, len(x.keys))
+		for i, k := range x.keys {
+			parts[i] = jsonCompact(k) + ":" + jsonCompact(x.vals[i])
+		}
+		return "{" + strings.Join(parts, ",") + "}"
+	case json.RawMessage:
+		return string(x)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	return strings.TrimSuffix(buf.String(), "\n")
 }
 
 // jsonAggState is json_agg / jsonb_agg.
@@ -332,5 +389,20 @@ func (s *jsonAggState) result() (types.Datum, error) {
 	if s.jsonb {
 		return encodeJSON(s.vals, true), nil
 	}
-	return encodeJSONLoose(s.vals), nil
+	// json_agg: ", " between elements, and a line break before each array
+	// or row after the first.
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, v := range s.vals {
+		if i > 0 {
+			b.WriteString(", ")
+			switch v.(type) {
+			case []any, jsonObject:
+				b.WriteString("\n ")
+			}
+		}
+		b.WriteString(jsonCompact(v))
+	}
+	b.WriteByte(']')
+	return b.String(), nil
 }

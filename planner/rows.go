@@ -133,3 +133,28 @@ func (e *rowValueExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error)
 	}
 	return &types.Record{Fields: e.fields, Vals: vals}, nil
 }
+
+// recordNullExpr is IS [NOT] NULL over a record value: true when every
+// field is NULL (IS NOT NULL: when none is), as for a row constructor.
+type recordNullExpr struct {
+	x   Expr
+	not bool
+}
+
+func (e *recordNullExpr) Type() types.Type { return types.Bool }
+
+func (e *recordNullExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
+	v, err := e.x.Eval(ec, row)
+	if err != nil {
+		return nil, err
+	}
+	if v == nil {
+		return !e.not, nil
+	}
+	for _, f := range v.(*types.Record).Vals {
+		if (f == nil) == e.not {
+			return false, nil
+		}
+	}
+	return true, nil
+}
