@@ -57,6 +57,9 @@ func (s *Session) infoSchemaRelation(name string) planner.Relation {
 				}
 				out = append(out, []types.Datum{DatabaseName, r.Schema, r.Name, kind, nil, nil, nil, nil, nil, ins, "NO", nil})
 			}
+			for _, r := range s.tempRelations() {
+				out = append(out, []types.Datum{DatabaseName, r.Schema, r.Name, "LOCAL TEMPORARY", nil, nil, nil, nil, nil, "YES", "NO", nil})
+			}
 			return out
 		})
 	case "views":

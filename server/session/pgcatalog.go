@@ -24,6 +24,7 @@ const (
 	oidPgClass     = 1259
 	oidPgNamespace = 2615
 	oidPgRewrite   = 2618
+	oidTempNS      = 99_999 // the session's pg_temp_1 (temporary tables count from 16384, catalog IDs from 100,000)
 	oidDatabase    = 16384
 	oidHeapAM      = 2
 	oidBtreeAM     = 403
@@ -356,20 +357,28 @@ func (s *Session) pgNamespace() [][]types.Datum {
 		}
 		out = append(out, []types.Datum{int64(ns.ID), ns.Name, owner, nil})
 	}
+	if len(s.temp) > 0 {
+		out = append(out, []types.Datum{int64(oidTempNS), "pg_temp_1", s.roleOID(s.user), nil})
+	}
 	return out
 }
 
 func (s *Session) pgClass() [][]types.Datum {
 	st := s.catState()
 	var out [][]types.Datum
-	for _, r := range st.Sorted() {
+	temps := s.tempRelations()
+	for i, r := range append(st.Sorted(), temps...) {
 		kind, am, rules, ident := "r", int64(oidHeapAM), false, "d"
 		if r.Kind == catalog.View {
 			kind, am, rules, ident = "v", 0, true, "n"
 		}
-		out = append(out, []types.Datum{int64(r.ID), r.Name, schemaOID(st, r.Schema), int64(0), int64(0),
-			s.roleOID(r.Owner), am, int64(r.ID), int64(0), int64(0), float64(-1), int64(0), int64(0), false, false,
-			"p", kind, int64(len(r.Columns)), int64(0), rules, false, false, false, false, true, ident, false,
+		ns, owner, persistence := schemaOID(st, r.Schema), s.roleOID(r.Owner), "p"
+		if i >= len(st.Sorted()) {
+			ns, owner, persistence = int64(oidTempNS), s.roleOID(s.user), "t"
+		}
+		out = append(out, []types.Datum{int64(r.ID), r.Name, ns, int64(0), int64(0),
+			owner, am, int64(r.ID), int64(0), int64(0), float64(-1), int64(0), int64(0), false, false,
+			persistence, kind, int64(len(r.Columns)), int64(0), rules, false, false, false, false, true, ident, false,
 			int64(0), "0", "1", nil, nil, nil})
 	}
 	return out
@@ -377,7 +386,7 @@ func (s *Session) pgClass() [][]types.Datum {
 
 func (s *Session) pgAttribute() [][]types.Datum {
 	var out [][]types.Datum
-	for _, r := range s.catState().Sorted() {
+	for _, r := range append(s.catState().Sorted(), s.tempRelations()...) {
 		for i, c := range r.Columns {
 			t := types.Type{OID: c.TypeOID, Typmod: c.Typmod}
 			ln, byval, align, storage := typeLayout(t)
@@ -521,6 +530,11 @@ func (c catalogInfo) RoleName(oid types.OID) (string, bool) {
 }
 
 func (c catalogInfo) RelationVisible(oid types.OID) bool {
+	for _, t := range c.s.temp {
+		if t.OID == oid {
+			return true // pg_temp comes first on the search path
+		}
+	}
 	r := c.s.catState().ByID(oid)
 	if r == nil {
 		return false
