@@ -43,11 +43,14 @@ type binder struct {
 	keepUnknown bool
 	noFold      bool            // the constant_folding rule is disabled
 	disabled    map[string]bool // rewrite rules turned off (sub-plans get the same rules)
+	// paramVals, for a custom plan, are the bound parameters' values: $n
+	// binds as a constant (so pruning and kernels see it).
+	paramVals []types.Datum
 }
 
 // child returns a binder for a sub-query of b.
 func (b *binder) child() *binder {
-	return &binder{tables: b.tables, params: b.params, foldErr: b.foldErr, outer: b, ctes: b.ctes, noFold: b.noFold, disabled: b.disabled}
+	return &binder{tables: b.tables, params: b.params, foldErr: b.foldErr, outer: b, ctes: b.ctes, noFold: b.noFold, disabled: b.disabled, paramVals: b.paramVals}
 }
 
 // fold evaluates an immutable function of constants at bind time, as
@@ -183,6 +186,9 @@ func (b *binder) expr(e ast.Expr) (Expr, error) {
 		}
 		for len(*b.params) < x.N {
 			*b.params = append(*b.params, types.Unknown)
+		}
+		if t := (*b.params)[x.N-1]; x.N <= len(b.paramVals) && t.OID != types.OIDUnknown {
+			return &constExpr{t: t, v: b.paramVals[x.N-1]}, nil
 		}
 		return &paramExpr{n: x.N - 1, types: b.params}, nil
 	case *ast.ColumnRef:

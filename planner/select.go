@@ -33,6 +33,22 @@ func BindQueryOpts(sel *ast.Select, paramTypes []types.Type, tables Tables, disa
 	return &Plan{Columns: cols, Params: params, root: root, Err: foldErr, RuleTimes: times}, nil
 }
 
+// BindQueryCustom binds a prepared query for one execution, its
+// parameters' values standing in as constants: a custom plan, as
+// PostgreSQL makes for parameterized statements, so that row-group pruning
+// and vectorized kernels see the values. paramTypes are the statement's.
+func BindQueryCustom(sel *ast.Select, paramTypes []types.Type, vals []types.Datum, tables Tables, disabled map[string]bool) (*Plan, error) {
+	params := append([]types.Type(nil), paramTypes...)
+	var foldErr error
+	b := &binder{tables: tables, params: &params, foldErr: &foldErr, noFold: disabled["constant_folding"], disabled: disabled, paramVals: vals}
+	root, cols, err := b.query(sel)
+	if err != nil {
+		return nil, err
+	}
+	root, times := applyRules(root, disabled)
+	return &Plan{Columns: cols, Params: params, root: root, Err: foldErr, RuleTimes: times}, nil
+}
+
 // query binds any query expression: WITH, set operations, VALUES, SELECT.
 func (b *binder) query(sel *ast.Select) (node, []Column, error) {
 	if len(sel.With) > 0 {

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2" // DuckDB, in this module only
@@ -129,6 +131,9 @@ type Config struct {
 	Out       io.Writer
 	SkipDuck  bool
 	QueryName string // only queries whose name contains it
+	// PointReads is how long each system runs the point-read workload
+	// (default 2 s; negative: skipped).
+	PointReads time.Duration
 }
 
 // Result is a query's figures.
@@ -141,11 +146,14 @@ type Result struct {
 
 // Report is a whole run.
 type Report struct {
-	Rows      int64              `json:"rows"`
-	Threads   int                `json:"threads"`
-	Results   []Result           `json:"results"`
-	Geomeans  map[string]float64 `json:"geomean_ratio"` // sluice/duckdb, sluice/postgres
-	Extras    map[string]float64 `json:"extras_ms"`
+	Rows     int64              `json:"rows"`
+	Threads  int                `json:"threads"`
+	Results  []Result           `json:"results"`
+	Geomeans map[string]float64 `json:"geomean_ratio"` // sluice/duckdb, sluice/postgres
+	Extras   map[string]float64 `json:"extras_ms"`
+	// QPS is point reads per second by system (pgbench-style: 4
+	// connections, a prepared lookup of a random dim_user key).
+	QPS       map[string]float64 `json:"point_read_qps"`
 	Machine   string             `json:"machine"`
 	StartedAt time.Time          `json:"started_at"`
 }
@@ -234,7 +242,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			s.close()
 		}
 	}()
-	rep := &Report{Rows: cfg.Rows, Threads: cfg.Threads, Geomeans: map[string]float64{}, Extras: map[string]float64{},
+	rep := &Report{Rows: cfg.Rows, Threads: cfg.Threads, Geomeans: map[string]float64{}, Extras: map[string]float64{}, QPS: map[string]float64{},
 		Machine: fmt.Sprintf("%s/%s, %d CPUs", runtime.GOOS, runtime.GOARCH, runtime.NumCPU()), StartedAt: t0}
 	for _, q := range Queries(cfg.Rows) {
 		if cfg.QueryName != "" && !strings.Contains(q.Name, cfg.QueryName) {
@@ -299,6 +307,30 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			ts = append(ts, float64(time.Since(t).Microseconds())/1000)
 		}
 		rep.Extras["select1_"+s.name()] = median(ts)
+	}
+	// Point reads, pgbench-style: sluice prunes to one row group of the
+	// Parquet file; PostgreSQL reads its index.
+	if cfg.PointReads >= 0 {
+		d := cfg.PointReads
+		if d == 0 {
+			d = 2 * time.Second
+		}
+		targets := []struct{ name, url, table string }{{"sluice", srv.URL("sluice", ""), "dim_user"}}
+		for _, s := range systems {
+			if s.name() == "postgres" {
+				targets = append(targets, struct{ name, url, table string }{"postgres", cfg.Postgres, cfg.PGSchema + ".dim_user"})
+			}
+		}
+		var line []string
+		for _, tg := range targets {
+			qps, err := pointReads(ctx, tg.url, "SELECT segment, signup FROM "+tg.table+" WHERE user_id = $1", 4, d)
+			if err != nil {
+				return nil, fmt.Errorf("%s point reads: %w", tg.name, err)
+			}
+			rep.QPS[tg.name] = qps
+			line = append(line, fmt.Sprintf("%s %.0f/s", tg.name, qps))
+		}
+		fmt.Fprintf(out, "point reads (4 connections, prepared, random key): %s\n", strings.Join(line, ", "))
 	}
 	// A result-cache hit of q06 on sluice.
 	if _, err := sl.query(ctx, "SET sluice.result_cache = on"); err == nil {
@@ -469,4 +501,48 @@ func Speedup(out io.Writer, base, more *Report) *Speedups {
 		fmt.Fprintln(out, line)
 	}
 	return sp
+}
+
+// pointReads runs a pgbench-style workload: clients connections, each
+// executing a prepared statement with a random key in [0, DimRows) for d;
+// it returns the queries completed per second.
+func pointReads(ctx context.Context, url, sql string, clients int, d time.Duration) (float64, error) {
+	var done atomic.Int64
+	errs := make(chan error, clients)
+	deadline := time.Now().Add(d)
+	for c := 0; c < clients; c++ {
+		go func(c int) {
+			conn, err := pgconn.Connect(ctx, url)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer conn.Close(ctx)
+			if _, err := conn.Prepare(ctx, "pr", sql, nil); err != nil {
+				errs <- err
+				return
+			}
+			rng := rand.New(rand.NewPCG(uint64(c), 7))
+			for time.Now().Before(deadline) {
+				key := []byte(strconv.Itoa(rng.IntN(DimRows)))
+				res := conn.ExecPrepared(ctx, "pr", [][]byte{key}, nil, nil).Read()
+				if res.Err != nil {
+					errs <- res.Err
+					return
+				}
+				if len(res.Rows) != 1 {
+					errs <- fmt.Errorf("key %s: %d rows", key, len(res.Rows))
+					return
+				}
+				done.Add(1)
+			}
+			errs <- nil
+		}(c)
+	}
+	for c := 0; c < clients; c++ {
+		if err := <-errs; err != nil {
+			return 0, err
+		}
+	}
+	return float64(done.Load()) / d.Seconds(), nil
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"testing"
+	"time"
 )
 
 // TestSuiteAnswersAgree runs the whole suite on a small fact table: every
@@ -13,7 +14,8 @@ import (
 // reachable; under CI=true it must be). Timings are printed, not checked.
 func TestSuiteAnswersAgree(t *testing.T) {
 	pg := "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	cfg := Config{Rows: 100_000, Threads: 2, Runs: 1, DataDir: t.TempDir(), Postgres: pg, PGSchema: "sluice_bench_test", Out: io.Discard}
+	cfg := Config{Rows: 100_000, Threads: 2, Runs: 1, DataDir: t.TempDir(), Postgres: pg, PGSchema: "sluice_bench_test", Out: io.Discard,
+		PointReads: 300 * time.Millisecond}
 	if testing.Verbose() {
 		cfg.Out = os.Stdout
 	}
@@ -32,6 +34,9 @@ func TestSuiteAnswersAgree(t *testing.T) {
 	}
 	if !systems["postgres"] && os.Getenv("CI") != "" {
 		t.Fatal("PostgreSQL was not reachable: the suite ran without its oracle")
+	}
+	if rep.QPS["sluice"] <= 0 || systems["postgres"] && rep.QPS["postgres"] <= 0 {
+		t.Errorf("point reads: %v", rep.QPS)
 	}
 	if len(rep.Results) != 14 || !systems["duckdb"] || !systems["sluice"] {
 		t.Fatalf("ran %d queries on %v", len(rep.Results), systems)

@@ -19,14 +19,18 @@ import (
 // equal result is there, else from the plan (recording the result for the
 // cache when it is cacheable).
 func (s *Session) execute(ctx context.Context, p *portal) (connectors.RecordStream, error) {
+	plan := p.plan
+	if plan == nil {
+		plan = p.prep.plan
+	}
 	key, ok := s.resultKey(p)
 	if !ok {
-		return p.prep.plan.Execute(ctx, s.env(), p.params)
+		return plan.Execute(ctx, s.env(), p.params)
 	}
 	if e, hit := s.m.Results.Get(key); hit {
 		return &replayStream{e: e}, nil
 	}
-	st, err := p.prep.plan.Execute(ctx, s.env(), p.params)
+	st, err := plan.Execute(ctx, s.env(), p.params)
 	if err != nil {
 		return nil, err
 	}

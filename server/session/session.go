@@ -50,6 +50,7 @@ func (p *prepared) planErr() error {
 type portal struct {
 	name    string
 	prep    *prepared
+	plan    *planner.Plan // the plan to run: prep's, or a custom one for params
 	params  []types.Datum
 	formats []int16
 	cursor  bool // created by DECLARE
@@ -620,7 +621,19 @@ func (s *Session) Bind(ctx context.Context, portalName, stmtName string, pformat
 			return err
 		}
 		s.beginImplicit()
-		s.portals[portalName] = &portal{name: portalName, prep: prep, params: vals, formats: rformats}
+		pt := &portal{name: portalName, prep: prep, params: vals, formats: rformats, plan: prep.plan}
+		if prep.stmt != nil && prep.plan != nil && len(vals) > 0 {
+			// A custom plan for these values (PostgreSQL makes them too):
+			// pruning and kernels see the parameters as constants. The
+			// generic plan stays the fallback.
+			if sel, ok := prep.stmt.AST.(*ast.Select); ok {
+				custom, err := planner.BindQueryCustom(sel, prep.paramTypes, vals, s.tables(), s.disabledRules())
+				if err == nil && len(custom.Columns) == len(prep.plan.Columns) {
+					pt.plan = custom
+				}
+			}
+		}
+		s.portals[portalName] = pt
 		return nil
 	})
 }
