@@ -339,7 +339,7 @@ func vectorizeJoin(j *joinNode, preds []Expr) *vecFilterScan {
 	// What this join reads, besides the aggregation: its conditions and
 	// its probe key (and what the joins below read).
 	reads := append(append(slices.Clone(probe.joinExprs), conds...), lk)
-	out := &vecFilterScan{t: probe.t, src: probe.src, preds: probe.preds, joins: append(slices.Clone(probe.joins), vj),
+	out := &vecFilterScan{t: probe.t, src: probe.src, preds: probe.preds, fails: probe.fails, joins: append(slices.Clone(probe.joins), vj),
 		joinSpace: space, joinExprs: reads}
 	return out
 }

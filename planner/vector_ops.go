@@ -57,6 +57,9 @@ type vecFilterScan struct {
 	joinSpace []Column
 	joinExprs []Expr
 	used      []bool
+	// fails[i]: preds[i] may raise an error (it then sees only the rows
+	// the filters before it kept).
+	fails []bool
 }
 
 // space is the columns the expressions over this scan's rows refer to.
@@ -106,7 +109,23 @@ func (v *vecFilterScan) selected(ec *evalCtx, rows [][]types.Datum, all []*vcol,
 		for k := range sel {
 			sel[k] = int32(k)
 		}
-		for _, p := range v.preds {
+		for pi, p := range v.preds {
+			if pi < len(v.fails) && v.fails[pi] && len(sel) < n {
+				// Only the rows still selected may reach a kernel that can fail.
+				cc, _ := compact(cols, sel)
+				out, err := p(cc, len(sel))
+				if err != nil {
+					return err
+				}
+				keep := sel[:0]
+				for j, k := range sel {
+					if out.b[j] && !out.isNull(j) {
+						keep = append(keep, k)
+					}
+				}
+				sel = keep
+				continue
+			}
 			out, err := p(cols, n)
 			if err != nil {
 				return err
@@ -224,6 +243,9 @@ type vecAggNode struct {
 	kt   []types.Type
 	aggs []vecAgg
 	orig *aggNode // what EXPLAIN and rules-off runs see
+	// compactArgs: a key or argument may fail, so it is evaluated over the
+	// selected rows only (compact) when a filter dropped some.
+	compactArgs bool
 }
 
 // vaccs holds every group's accumulators in flat slices indexed by
@@ -381,6 +403,9 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 	keyCols := make([]*vcol, len(a.keys))
 	argCols := make([]*vcol, na)
 	return a.scan.selected(ec, rows, all, lo, hi, tabs, func(_ int, _ [][]types.Datum, cols []*vcol, sel []int32) error {
+		if a.compactArgs && len(sel) < chunkLen(cols) {
+			cols, sel = compact(cols, sel)
+		}
 		rowsN := chunkLen(cols)
 		for i, k := range a.keys {
 			c, err := k(cols, rowsN)
@@ -1109,38 +1134,81 @@ func vectorizeInput(n node, joins bool) *vecFilterScan {
 				return nil
 			}
 			// already vectorized below: merge
-			out := &vecFilterScan{t: x.t, src: x.src, preds: append([]vexpr(nil), x.preds...)}
-			for _, p := range preds {
-				c, ok := compileVec(p, x.tableCols())
-				if !ok {
-					return nil
-				}
-				out.preds = append(out.preds, c)
+			out := &vecFilterScan{t: x.t, src: x.src, preds: slices.Clone(x.preds), fails: slices.Clone(x.fails)}
+			if !out.addPreds(preds, x.tableCols()) {
+				return nil
 			}
 			return out
 		case *sourceScan:
 			out := &vecFilterScan{src: x}
-			for _, p := range preds {
-				c, ok := compileVec(p, x.t.Cols)
-				if !ok {
-					return nil
-				}
-				out.preds = append(out.preds, c)
+			if !out.addPreds(preds, x.t.Cols) {
+				return nil
 			}
 			return out
 		case *memScan:
 			out := &vecFilterScan{t: x.t}
-			for _, p := range preds {
-				c, ok := compileVec(p, x.t.Cols)
-				if !ok {
-					return nil
-				}
-				out.preds = append(out.preds, c)
+			if !out.addPreds(preds, x.t.Cols) {
+				return nil
 			}
 			return out
 		}
 		return nil
 	}
+}
+
+// addPreds compiles filter predicates conjunct by conjunct, in order: each
+// narrows the selection before the next is evaluated, and one that can
+// fail (mayFail) sees only the rows still selected — so WHERE a <> 0 AND
+// 10 / a > 2 divides only where a <> 0, as the row engine does.
+func (v *vecFilterScan) addPreds(preds []Expr, cols []Column) bool {
+	for _, p := range preds {
+		for _, c := range andArgs(p) {
+			k, ok := compileVec(c, cols)
+			if !ok {
+				return false
+			}
+			v.preds = append(v.preds, k)
+			v.fails = append(v.fails, mayFail(c))
+		}
+	}
+	return true
+}
+
+// mayFail reports whether evaluating e can raise an error for some row:
+// arithmetic (overflow, division by zero), casts and function calls. Such
+// kernels are run only over the rows still selected.
+func mayFail(e Expr) bool {
+	fails := false
+	ok := walkExpr(e, func(x Expr) bool {
+		switch f := x.(type) {
+		case *fnExpr:
+			switch f.op {
+			case "=", "<>", "!=", "<", ">", "<=", ">=":
+			default:
+				fails = true
+			}
+		case *castExpr:
+			fails = true
+		}
+		return !fails
+	})
+	return fails || !ok
+}
+
+// compact gathers a chunk's selected rows, for kernels that may fail: the
+// selection becomes 0, 1, ….
+func compact(cols []*vcol, sel []int32) ([]*vcol, []int32) {
+	out := make([]*vcol, len(cols))
+	for i, c := range cols {
+		if c != nil {
+			out[i] = gather(c, sel)
+		}
+	}
+	ns := make([]int32, len(sel))
+	for i := range ns {
+		ns[i] = int32(i)
+	}
+	return out, ns
 }
 
 func vectorizeAgg(a *aggNode) node {
@@ -1239,6 +1307,9 @@ func vectorizeAgg(a *aggNode) node {
 			return nil
 		}
 		out.aggs = append(out.aggs, va)
+	}
+	for _, e := range exprs {
+		out.compactArgs = out.compactArgs || mayFail(e)
 	}
 	return out
 }
