@@ -28,7 +28,8 @@ type vecJoin struct {
 	buildKey  Expr     // over the build input's rows
 	left      bool     // LEFT JOIN: unmatched probe rows stay, build columns NULL
 	width     int      // width of the space before this join
-	post      []vexpr  // further conditions over the joined space (inner joins)
+	post      []vexpr  // further conditions over the joined space (inner joins), conjunct by conjunct
+	postFails []bool   // post[i] may fail (narrow)
 }
 
 // joinTable is a build input in vectors, with a hash table from its key
@@ -225,18 +226,8 @@ func (v *vecFilterScan) joinChunk(tabs []*joinTable, cols []*vcol, sel []int32) 
 		for k := range sel {
 			sel[k] = int32(k)
 		}
-		for _, p := range j.post {
-			pv, err := p(out, m)
-			if err != nil {
-				return nil, nil, err
-			}
-			keep := sel[:0]
-			for _, k := range sel {
-				if pv.b[k] && !pv.isNull(int(k)) {
-					keep = append(keep, k)
-				}
-			}
-			sel = keep
+		if sel, err = narrow(out, m, sel, j.post, j.postFails); err != nil {
+			return nil, nil, err
 		}
 		cols = out
 	}
@@ -329,12 +320,15 @@ func vectorizeJoin(j *joinNode, preds []Expr) *vecFilterScan {
 	space := append(append([]Column(nil), probe.space()...), buildCols...)
 	vj := &vecJoin{build: j.right, buildCols: buildCols, probeKey: pk, buildKey: rk, left: j.kind == ast.LeftJoin, width: j.leftWidth}
 	conds := append(residual, preds...)
-	for _, c := range conds {
-		p, ok := compileVec(c, space)
-		if !ok {
-			return nil
+	for _, cond := range conds {
+		for _, c := range andArgs(cond) {
+			p, ok := compileVec(c, space)
+			if !ok {
+				return nil
+			}
+			vj.post = append(vj.post, p)
+			vj.postFails = append(vj.postFails, mayFail(c))
 		}
-		vj.post = append(vj.post, p)
 	}
 	// What this join reads, besides the aggregation: its conditions and
 	// its probe key (and what the joins below read).

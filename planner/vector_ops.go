@@ -109,34 +109,9 @@ func (v *vecFilterScan) selected(ec *evalCtx, rows [][]types.Datum, all []*vcol,
 		for k := range sel {
 			sel[k] = int32(k)
 		}
-		for pi, p := range v.preds {
-			if pi < len(v.fails) && v.fails[pi] && len(sel) < n {
-				// Only the rows still selected may reach a kernel that can fail.
-				cc, _ := compact(cols, sel)
-				out, err := p(cc, len(sel))
-				if err != nil {
-					return err
-				}
-				keep := sel[:0]
-				for j, k := range sel {
-					if out.b[j] && !out.isNull(j) {
-						keep = append(keep, k)
-					}
-				}
-				sel = keep
-				continue
-			}
-			out, err := p(cols, n)
-			if err != nil {
-				return err
-			}
-			keep := sel[:0]
-			for _, k := range sel {
-				if out.b[k] && !out.isNull(int(k)) {
-					keep = append(keep, k)
-				}
-			}
-			sel = keep
+		var err error
+		if sel, err = narrow(cols, n, sel, v.preds, v.fails); err != nil {
+			return err
 		}
 		if len(v.joins) > 0 {
 			jc, js, err := v.joinChunk(tabs, cols, sel)
@@ -1154,6 +1129,34 @@ func vectorizeInput(n node, joins bool) *vecFilterScan {
 		}
 		return nil
 	}
+}
+
+// narrow keeps the positions of sel where each predicate in turn is true.
+// A predicate that may fail (fails[i]) sees only the rows still selected,
+// gathered into a compact chunk; the others run over the whole chunk of n
+// rows (only the selected positions are read).
+func narrow(cols []*vcol, n int, sel []int32, preds []vexpr, fails []bool) ([]int32, error) {
+	for pi, p := range preds {
+		at := func(j int, k int32) int { return int(k) }
+		evalCols, evalN := cols, n
+		if pi < len(fails) && fails[pi] && len(sel) < n {
+			evalCols, _ = compact(cols, sel)
+			evalN = len(sel)
+			at = func(j int, _ int32) int { return j }
+		}
+		out, err := p(evalCols, evalN)
+		if err != nil {
+			return nil, err
+		}
+		keep := sel[:0]
+		for j, k := range sel {
+			if x := at(j, k); out.b[x] && !out.isNull(x) {
+				keep = append(keep, k)
+			}
+		}
+		sel = keep
+	}
+	return sel, nil
 }
 
 // addPreds compiles filter predicates conjunct by conjunct, in order: each
