@@ -320,15 +320,8 @@ func vectorizeJoin(j *joinNode, preds []Expr) *vecFilterScan {
 	space := append(append([]Column(nil), probe.space()...), buildCols...)
 	vj := &vecJoin{build: j.right, buildCols: buildCols, probeKey: pk, buildKey: rk, left: j.kind == ast.LeftJoin, width: j.leftWidth}
 	conds := append(residual, preds...)
-	for _, cond := range conds {
-		for _, c := range andArgs(cond) {
-			p, ok := compileVec(c, space)
-			if !ok {
-				return nil
-			}
-			vj.post = append(vj.post, p)
-			vj.postFails = append(vj.postFails, mayFail(c))
-		}
+	if vj.post, vj.postFails, ok = compileConjuncts(conds, space); !ok {
+		return nil
 	}
 	// What this join reads, besides the aggregation: its conditions and
 	// its probe key (and what the joins below read).

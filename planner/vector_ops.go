@@ -1159,22 +1159,30 @@ func narrow(cols []*vcol, n int, sel []int32, preds []vexpr, fails []bool) ([]in
 	return sel, nil
 }
 
-// addPreds compiles filter predicates conjunct by conjunct, in order: each
-// narrows the selection before the next is evaluated, and one that can
-// fail (mayFail) sees only the rows still selected — so WHERE a <> 0 AND
-// 10 / a > 2 divides only where a <> 0, as the row engine does.
+// addPreds adds filter predicates to the scan (compileConjuncts).
 func (v *vecFilterScan) addPreds(preds []Expr, cols []Column) bool {
+	ks, fails, ok := compileConjuncts(preds, cols)
+	v.preds, v.fails = append(v.preds, ks...), append(v.fails, fails...)
+	return ok
+}
+
+// compileConjuncts compiles predicates conjunct by conjunct, in order:
+// each narrows the selection before the next is evaluated, and one that
+// can fail (mayFail) sees only the rows still selected — so WHERE a <> 0
+// AND 10 / a > 2 divides only where a <> 0, as the row engine does.
+func compileConjuncts(preds []Expr, cols []Column) ([]vexpr, []bool, bool) {
+	var ks []vexpr
+	var fails []bool
 	for _, p := range preds {
 		for _, c := range andArgs(p) {
 			k, ok := compileVec(c, cols)
 			if !ok {
-				return false
+				return nil, nil, false
 			}
-			v.preds = append(v.preds, k)
-			v.fails = append(v.fails, mayFail(c))
+			ks, fails = append(ks, k), append(fails, mayFail(c))
 		}
 	}
-	return true
+	return ks, fails, true
 }
 
 // mayFail reports whether evaluating e can raise an error for some row:
