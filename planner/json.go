@@ -215,12 +215,6 @@ func (b *binder) jsonFunc(name string, args []Expr, pos int) (Expr, bool, error)
 		}
 	}
 	argTypes := exprTypes(args)
-	render := func(v any) string {
-		if jsonb {
-			return encodeJSON(v, true)
-		}
-		return encodeJSONLoose(v)
-	}
 	compact := func(v any) string { // to_json: datum_to_json's compact form
 		if jsonb {
 			return encodeJSON(v, true)
@@ -257,7 +251,10 @@ func (b *binder) jsonFunc(name string, args []Expr, pos int) (Expr, bool, error)
 			for i, v := range a {
 				out[i] = toJSONValue(argTypes[i], v, ec.env.Format)
 			}
-			return render(out), nil
+			if jsonb {
+				return encodeJSON(out, true), nil
+			}
+			return jsonArrayLoose(out), nil
 		}}, true, nil
 	case "row_to_json":
 		if len(args) != 1 || args[0].Type().OID != types.OIDRecord {
@@ -300,25 +297,14 @@ func (b *binder) jsonFunc(name string, args []Expr, pos int) (Expr, bool, error)
 	return nil, false, nil
 }
 
-// encodeJSONLoose renders json (not jsonb) the way PostgreSQL's json
-// constructors do: ", " between the top level's items and " : " after its
-// keys, each item itself in the compact form.
-func encodeJSONLoose(v any) string {
-	switch x := v.(type) {
-	case []any:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			parts[i] = jsonCompact(e)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		return jsonObjectLoose(keys, x)
+// jsonArrayLoose is json_build_array's rendering: ", " between the items,
+// each item itself in the compact form.
+func jsonArrayLoose(x []any) string {
+	parts := make([]string, len(x))
+	for i, e := range x {
+		parts[i] = jsonCompact(e)
 	}
-	return jsonCompact(v)
+	return "[" + strings.Join(parts, ", ") + "]"
 }
 
 // jsonObjectLoose is json_build_object's rendering: {"k" : v, …} in order.
