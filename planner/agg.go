@@ -3,7 +3,6 @@ package planner
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 
 	"github.com/sluicedb/sluice/sql/ast"
@@ -843,7 +842,7 @@ func feedBuffered(c *aggCall, st aggState, rows [][]types.Datum) error {
 			keys[i] = k
 			keys[i].idx = na + k.idx
 		}
-		sort.SliceStable(rows, func(i, j int) bool { return lessRow(rows[i], rows[j], keys) })
+		sortRows(rows, keys)
 	}
 	var seen map[string]bool
 	if c.distinct {

@@ -238,23 +238,43 @@ func collect(ec *evalCtx, n node) ([][]types.Datum, error) {
 		return nil, err
 	}
 	defer it.close()
+	// Rows gather in chunks of growing size and are copied into one slice
+	// at the end: growing one slice by doubling would copy every row
+	// pointer about twice more, under the GC's write barriers.
+	var chunks [][][]types.Datum
 	var rows [][]types.Datum
+	total := 0
 	for {
 		r, err := it.next()
 		if err != nil {
 			return nil, err
 		}
 		if r == nil {
-			return rows, nil
+			break
 		}
 		if err := ec.keep(r); err != nil {
 			return nil, err
 		}
+		if len(rows) == cap(rows) {
+			if len(rows) > 0 {
+				chunks = append(chunks, rows)
+			}
+			rows = make([][]types.Datum, 0, min(max(2*len(rows), 64), 1<<16))
+		}
 		rows = append(rows, r)
-		if len(rows)%1024 == 0 {
+		total++
+		if total%1024 == 0 {
 			if err := ec.ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
 	}
+	if len(chunks) == 0 {
+		return rows, nil
+	}
+	out := make([][]types.Datum, 0, total)
+	for _, c := range chunks {
+		out = append(out, c...)
+	}
+	return append(out, rows...), nil
 }

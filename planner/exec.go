@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"cmp"
 	"container/heap"
 	"context"
 	"encoding/binary"
@@ -289,108 +288,13 @@ func (s *sortNode) open(ec *evalCtx) (rowIter, error) {
 	return &sliceIter{rows: rows}, nil
 }
 
-// sortRows sorts stably by keys: pattern-defeating quicksort over
-// (keys, original position), which is stable and O(n log n), unlike the
-// in-place merge of sort.SliceStable. A single integer or text key is
-// compared without going through interfaces.
+// sortRows sorts stably by keys (see sortPerm).
 func sortRows(rows [][]types.Datum, keys []sortKey) {
-	if len(keys) == 1 && sortSingleKey(rows, keys[0]) {
-		return
+	perm := sortPerm(rows, keys)
+	orig := slices.Clone(rows)
+	for i, p := range perm {
+		rows[i] = orig[p]
 	}
-	type item struct {
-		row []types.Datum
-		pos int
-	}
-	items := make([]item, len(rows))
-	for i, r := range rows {
-		items[i] = item{r, i}
-	}
-	slices.SortFunc(items, func(a, b item) int {
-		if c := compareRows(a.row, b.row, keys); c != 0 {
-			return c
-		}
-		return a.pos - b.pos
-	})
-	for i := range items {
-		rows[i] = items[i].row
-	}
-}
-
-// sortSingleKey sorts by one int64 or string key with typed comparisons;
-// it reports false (doing nothing) for other key types.
-func sortSingleKey(rows [][]types.Datum, k sortKey) bool {
-	kind := 0 // 1 int64, 2 string
-	for _, r := range rows {
-		switch r[k.idx].(type) {
-		case nil:
-			continue
-		case int64:
-			kind = 1
-		case string:
-			kind = 2
-		default:
-			return false
-		}
-		break
-	}
-	if kind == 0 {
-		return false
-	}
-	type item struct {
-		i    int64
-		s    string
-		null bool
-		pos  int
-		row  []types.Datum
-	}
-	items := make([]item, len(rows))
-	for p, r := range rows {
-		it := item{pos: p, row: r}
-		switch v := r[k.idx].(type) {
-		case nil:
-			it.null = true
-		case int64:
-			if kind != 1 {
-				return false
-			}
-			it.i = v
-		case string:
-			if kind != 2 {
-				return false
-			}
-			it.s = v
-		}
-		items[p] = it
-	}
-	nullCmp := 1 // NULLs last
-	if k.nullsFirst {
-		nullCmp = -1
-	}
-	slices.SortFunc(items, func(a, b item) int {
-		var c int
-		switch {
-		case a.null && b.null:
-		case a.null:
-			return nullCmp
-		case b.null:
-			return -nullCmp
-		case kind == 1:
-			c = cmp.Compare(a.i, b.i)
-		default:
-			c = strings.Compare(a.s, b.s)
-		}
-		if k.desc {
-			c = -c
-		}
-		if c != 0 {
-			return c
-		}
-		return a.pos - b.pos
-	})
-	for i := range items {
-		rows[i] = items[i].row
-	}
-	return true
 }
 
 // compareRows is lessRow's three-way form.

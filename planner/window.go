@@ -256,7 +256,8 @@ func (c *winCall) compute(ec *evalCtx, rows, out [][]types.Datum, col int) error
 	es := make([]entry, len(rows))
 	np := len(c.partition)
 	for i, r := range rows {
-		e := entry{i: i, part: make([]types.Datum, np), ord: make([]types.Datum, len(c.order))}
+		kr := make([]types.Datum, np+len(c.order)) // partition keys, then order keys
+		e := entry{i: i, part: kr[:np], ord: kr[np:]}
 		for j, p := range c.partition {
 			v, err := p.Eval(ec, r)
 			if err != nil {
@@ -277,16 +278,21 @@ func (c *winCall) compute(ec *evalCtx, rows, out [][]types.Datum, col int) error
 	for j := range partKeys {
 		partKeys[j] = sortKey{idx: j}
 	}
-	// Stable by the input position, which breaks every tie.
-	slices.SortFunc(es, func(a, b entry) int {
-		if c := compareRows(a.part, b.part, partKeys); c != 0 {
-			return c
-		}
-		if c := compareRows(a.ord, b.ord, c.orderKey); c != 0 {
-			return c
-		}
-		return a.i - b.i
-	})
+	// Partition keys, then order keys; stable, so input order breaks ties.
+	keys := slices.Clone(partKeys)
+	for _, k := range c.orderKey {
+		k.idx += np
+		keys = append(keys, k)
+	}
+	keyRows := make([][]types.Datum, len(es))
+	for i, e := range es {
+		keyRows[i] = e.part[:np+len(e.ord)]
+	}
+	sorted := make([]entry, len(es))
+	for i, p := range sortPerm(keyRows, keys) {
+		sorted[i] = es[p]
+	}
+	es = sorted
 	samePart := func(a, b int) bool { return compareRows(es[a].part, es[b].part, partKeys) == 0 }
 	peer := func(a, b int) bool { return compareRows(es[a].ord, es[b].ord, c.orderKey) == 0 }
 	for start := 0; start < len(es); {
