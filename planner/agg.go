@@ -289,10 +289,11 @@ func resolveAggregate(b *binder, name string, call *aggCall, f *ast.FuncCall) (*
 		if _, err := one(); err != nil {
 			return nil, err
 		}
-		var err error
-		if call.args[0], err = b.coerce(call.args[0], types.Bool, "argument", f.Pos); err != nil {
+		arg, err := b.coerce(call.args[0], types.Bool, "argument", f.Pos)
+		if err != nil {
 			return nil, noFn()
 		}
+		call.args[0] = arg
 		call.t = types.Bool
 		and := name != "bool_or"
 		inst.make = func() aggState { return &boolAggState{and: and} }

@@ -205,12 +205,32 @@ func (f *filterNode) open(ec *evalCtx) (rowIter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &filterIter{c: c, pred: f.pred, ec: ec}, nil
+	return &filterIter{c: c, conj: filterConjuncts(f.pred), ec: ec}, nil
+}
+
+// filterConjuncts splits a filter into its AND-ed conjuncts, those holding
+// a sub-query (or anything walkExpr cannot see into) last, as PostgreSQL
+// orders quals by cost: a row that a cheap conjunct rejects never runs
+// the sub-query. SQL leaves the order of evaluation open.
+func filterConjuncts(pred Expr) []Expr {
+	b, ok := pred.(*boolExpr)
+	if !ok || !b.and {
+		return []Expr{pred}
+	}
+	var cheap, costly []Expr
+	for _, a := range b.args {
+		if walkExpr(a, func(Expr) bool { return true }) {
+			cheap = append(cheap, a)
+		} else {
+			costly = append(costly, a)
+		}
+	}
+	return append(cheap, costly...)
 }
 
 type filterIter struct {
 	c    rowIter
-	pred Expr
+	conj []Expr // a row passes when every one is true
 	ec   *evalCtx
 }
 
@@ -220,11 +240,19 @@ func (it *filterIter) next() ([]types.Datum, error) {
 		if row == nil || err != nil {
 			return nil, err
 		}
-		v, err := it.pred.Eval(it.ec, row)
-		if err != nil {
-			return nil, err
+		pass := true
+		for _, e := range it.conj {
+			// NULL rejects the row as false does: no need to look further.
+			v, err := e.Eval(it.ec, row)
+			if err != nil {
+				return nil, err
+			}
+			if v == nil || !v.(bool) {
+				pass = false
+				break
+			}
 		}
-		if v != nil && v.(bool) {
+		if pass {
 			return row, nil
 		}
 		if err := it.ec.ctx.Err(); err != nil {

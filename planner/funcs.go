@@ -18,6 +18,7 @@ type funcDef struct {
 	strict   bool
 	volatile bool
 	pure     bool // immutable: folded at bind time when its arguments are constants
+	keyword  bool // SQL syntax only (CURRENT_DATE): not in pg_proc, not callable as name()
 	fn       func(ec *evalCtx, a []types.Datum) (types.Datum, error)
 	// vec, if set, returns a column kernel for a call with these bound
 	// arguments (constant ones baked in), or nil when it has none.
@@ -36,7 +37,6 @@ func init() {
 	T, I4, I8, F8, B := types.Text, types.Int4, types.Int8, types.Float8, types.Bool
 	reg("version", funcDef{ret: T, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) { return ec.env.Version, nil }})
 	reg("current_database", funcDef{ret: types.Name, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) { return ec.env.Database, nil }})
-	reg("current_catalog", funcDef{ret: types.Name, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) { return ec.env.Database, nil }})
 	reg("current_user", funcDef{ret: types.Name, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) { return ec.env.User, nil }})
 	reg("session_user", funcDef{ret: types.Name, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) { return ec.env.SessionUser, nil }})
 	reg("current_schema", funcDef{ret: types.Name, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) {
@@ -94,11 +94,11 @@ func init() {
 	reg("clock_timestamp", funcDef{ret: types.TimestamptzT, volatile: true, fn: func(*evalCtx, []types.Datum) (types.Datum, error) {
 		return types.TimestampOf(time.Now()), nil
 	}})
-	reg("localtimestamp", funcDef{ret: types.TimestampT, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) {
+	reg("localtimestamp", funcDef{ret: types.TimestampT, keyword: true, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) {
 		t := ec.env.TxStart.In(locOf(ec))
 		return types.TimestampOf(time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)), nil
 	}})
-	reg("current_date", funcDef{ret: types.DateT, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) {
+	reg("current_date", funcDef{ret: types.DateT, keyword: true, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) {
 		t := ec.env.TxStart.In(locOf(ec))
 		return types.Date(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).Unix() / 86400), nil
 	}})
@@ -253,7 +253,7 @@ func (b *binder) funcCall(f *ast.FuncCall) (Expr, error) {
 	}
 	defs, ok := funcs[name]
 	if ok {
-		if d := pickOverload(defs, args); d != nil {
+		if d := pickOverload(defs, args); d != nil && (!d.keyword || f.Label != "") {
 			for i := range args {
 				want := d.args[min(i, len(d.args)-1)]
 				var err error

@@ -130,7 +130,33 @@ func init() {
 	pureFn("substr", []types.Type{T, I4, I4}, T, func(a []types.Datum) (types.Datum, error) {
 		return substr(a[0].(string), a[1].(int64), a[2].(int64), true)
 	})
-	funcs["substring"] = funcs["substr"]
+	// substring(s FROM pattern) is a regular expression; substring(s
+	// SIMILAR pattern ESCAPE e) a SIMILAR TO pattern. Listed before the
+	// integer forms: untyped literals resolve to text, as in PostgreSQL.
+	pureFn("substring", []types.Type{T, T}, T, func(a []types.Datum) (types.Datum, error) {
+		re, _, err := pgRegex(a[1].(string), "", false)
+		if err != nil {
+			return nil, err
+		}
+		return regexSubstring(re, a[0].(string)), nil
+	})
+	pureFn("substring", []types.Type{T, T, T}, T, func(a []types.Datum) (types.Datum, error) {
+		re, err := similarSubstringRegex(a[1].(string), a[2].(string))
+		if err != nil {
+			return nil, err
+		}
+		return regexSubstring(re, a[0].(string)), nil
+	})
+	funcs["substring"] = append(funcs["substring"], funcs["substr"]...)
+	similarEscape := func(a []types.Datum) (types.Datum, error) {
+		esc := `\`
+		if len(a) > 1 {
+			esc = a[1].(string)
+		}
+		return similarToRegex(a[0].(string), esc, false)
+	}
+	pureFn("similar_to_escape", []types.Type{T}, T, similarEscape)
+	pureFn("similar_to_escape", []types.Type{T, T}, T, similarEscape)
 	pureFn("strpos", []types.Type{T, T}, I4, func(a []types.Datum) (types.Datum, error) {
 		i := strings.Index(a[0].(string), a[1].(string))
 		if i < 0 {
@@ -478,26 +504,10 @@ func quoteLiteral(s string) string {
 	return `'` + strings.ReplaceAll(s, `'`, `''`) + `'`
 }
 
-// compileRegex compiles a POSIX-style pattern with PostgreSQL flags (i, g).
+// compileRegex compiles a pattern with PostgreSQL's flags, g included
+// (see pgRegex).
 func compileRegex(pat, flags string) (*regexp.Regexp, bool, error) {
-	global := false
-	prefix := ""
-	for _, f := range flags {
-		switch f {
-		case 'g':
-			global = true
-		case 'i':
-			prefix = "(?i)"
-		case 'c':
-		default:
-			return nil, false, sqlerr.New(sqlerr.InvalidParameterValue, "invalid regular expression option: \"%c\"", f)
-		}
-	}
-	re, err := regexp.Compile(prefix + pat)
-	if err != nil {
-		return nil, false, sqlerr.New(sqlerr.InvalidRegularExpression, "invalid regular expression: %v", err)
-	}
-	return re, global, nil
+	return pgRegex(pat, flags, true)
 }
 
 // convertReplacement turns PostgreSQL's \1 and & references into Go's ${1}.

@@ -421,12 +421,17 @@ func (b *binder) match(op string, l, r Expr, pos int) (Expr, error) {
 	fold := strings.HasSuffix(op, "*")
 	like := strings.Contains(op, "~~")
 	compile := func(pat string) (*regexp.Regexp, error) {
-		src := pat
-		if like {
-			var err error
-			if src, err = likeToRegexp(pat); err != nil {
-				return nil, err
+		if !like {
+			flags := ""
+			if fold {
+				flags = "i"
 			}
+			re, _, err := pgRegex(pat, flags, false)
+			return re, err
+		}
+		src, err := likeToRegexp(pat)
+		if err != nil {
+			return nil, err
 		}
 		if fold {
 			src = "(?i)" + src

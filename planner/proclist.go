@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
@@ -24,6 +25,9 @@ var procList = func() []Proc {
 	var out []Proc
 	for name, defs := range funcs {
 		for _, d := range defs {
+			if d.keyword {
+				continue
+			}
 			vol := byte('s')
 			switch {
 			case d.pure:
@@ -34,9 +38,7 @@ var procList = func() []Proc {
 			out = append(out, Proc{Name: name, Args: d.args, Ret: d.ret, Kind: 'f', Strict: d.strict, Volatile: vol, Variadic: d.variadic})
 		}
 	}
-	for name := range aggDefs {
-		out = append(out, Proc{Name: name, Kind: 'a', Volatile: 'i'})
-	}
+	out = append(out, aggregateProcs()...)
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Name != out[j].Name {
 			return out[i].Name < out[j].Name
@@ -100,4 +102,114 @@ func procArgs(p Proc) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// Operator is one binary operator sluice resolves, for pg_operator.
+type Operator struct {
+	OID                 types.OID
+	Name                string
+	Left, Right, Result types.Type
+}
+
+// Operators lists the binary operators sluice's operator resolution accepts
+// over the built-in base types (and int4[], text[]): every operator name
+// for every pair of operand types of one category (numbers with numbers,
+// strings with strings …), plus pairs with a date/time or interval side
+// (date + integer, timestamp - interval, interval * float8) and json(b)
+// with any right operand (->, ->>, #>, #>>). Pairs that
+// PostgreSQL serves through an implicit cast (integer + double precision)
+// are listed as operators of their own. The list is read off the binder,
+// so it is what sluice actually answers.
+func Operators() []Operator { return operators() }
+
+var operators = sync.OnceValue(func() []Operator {
+	names := []string{"+", "-", "*", "/", "%", "^", "=", "<>", "<", "<=", ">", ">=", "||",
+		"~~", "!~~", "~~*", "!~~*", "~", "!~", "~*", "!~*", "->", "->>", "#>", "#>>", "@>", "<@", "&&"}
+	ts := probeTypes()
+	category := func(t types.Type) byte {
+		if t.IsArray() {
+			return 'A'
+		}
+		if d, ok := types.Lookup(t.OID); ok {
+			return d.Category
+		}
+		return 0
+	}
+	var out []Operator
+	for _, op := range names {
+		for _, l := range ts {
+			for _, r := range ts {
+				cl, cr := category(l), category(r)
+				json := l.OID == types.OIDJSON || l.OID == types.OIDJSONB // -> ->> #> #> take text or int
+				if l != r && cl != cr && cl != 'D' && cr != 'D' && cl != 'T' && cr != 'T' && !json {
+					continue
+				}
+				var params []types.Type
+				b := &binder{params: &params, foldErr: new(error), noFold: true}
+				e, err := b.binary(op, &colExpr{idx: 0, t: l}, &colExpr{idx: 1, t: r}, 0)
+				if err != nil {
+					continue
+				}
+				out = append(out, Operator{Name: op, Left: l, Right: r, Result: e.Type()})
+			}
+		}
+	}
+	// OIDs above the procedures' (stable for a given build).
+	for i := range out {
+		out[i].OID = types.OID(60000 + i)
+	}
+	return out
+})
+
+// probeTypes are the operand types pg_proc's aggregate rows and pg_operator
+// are read off for: the built-in base types and two array types.
+func probeTypes() []types.Type {
+	ts := []types.Type{types.Bool, types.Int2, types.Int4, types.Int8, types.Float4, types.Float8, types.Numeric,
+		types.Text, types.Varchar, types.Name, types.DateT, types.TimestampT, types.TimestamptzT, types.IntervalT,
+		types.Bytea, types.UUIDT, types.JSON, types.JSONB, types.Oid}
+	for _, e := range []types.Type{types.Int4, types.Text} {
+		if at, ok := types.ArrayOf(e); ok {
+			ts = append(ts, at)
+		}
+	}
+	return ts
+}
+
+// aggregateProcs lists each aggregate once per argument type the binder
+// accepts for it (string_agg with two), with the result type it gives;
+// count as PostgreSQL lists it, count() for count(*) and count("any"). Ordered-set aggregates
+// (percentile_cont, percentile_disc, mode) take their argument in WITHIN
+// GROUP and are listed once, without argument types.
+func aggregateProcs() []Proc {
+	var out []Proc
+	probe := func(name string, args ...types.Type) {
+		call := &aggCall{}
+		for i, t := range args {
+			call.args = append(call.args, &colExpr{idx: i, t: t})
+		}
+		var params []types.Type
+		b := &binder{params: &params, foldErr: new(error), noFold: true}
+		if _, err := resolveAggregate(b, name, call, &ast.FuncCall{}); err == nil {
+			out = append(out, Proc{Name: name, Args: args, Ret: call.t, Kind: 'a', Volatile: 'i'})
+		}
+	}
+	for name := range aggDefs {
+		switch name {
+		case "percentile_cont", "percentile_disc", "mode":
+			out = append(out, Proc{Name: name, Kind: 'a', Volatile: 'i'})
+			continue
+		case "count":
+			out = append(out, Proc{Name: name, Ret: types.Int8, Kind: 'a', Volatile: 'i'},
+				Proc{Name: name, Args: []types.Type{{OID: types.OIDAny, Typmod: -1}}, Ret: types.Int8, Kind: 'a', Volatile: 'i'})
+			continue
+		case "string_agg":
+			probe(name, types.Text, types.Text)
+			probe(name, types.Bytea, types.Bytea)
+			continue
+		}
+		for _, t := range probeTypes() {
+			probe(name, t)
+		}
+	}
+	return out
 }

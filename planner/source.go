@@ -232,7 +232,18 @@ func (it *scanIter) start() {
 			it.wg.Add(1)
 			go func(i int, sp connectors.Split) {
 				defer it.wg.Done()
-				rows, err := it.readSplit(ctx, sp)
+				var rows [][]types.Datum
+				err := func() (err error) {
+					// A panic in a provider or a kernel fails this query
+					// (XX000), not the process.
+					defer func() {
+						if r := recover(); r != nil {
+							err = recovered(r)
+						}
+					}()
+					rows, err = it.readSplit(ctx, sp)
+					return err
+				}()
 				it.results[i] <- splitRows{rows, err}
 			}(i, sp)
 		}

@@ -240,6 +240,10 @@ func (s *Session) catalogRelation(name string) planner.Relation {
 			"pronargs", I2, "pronargdefaults", I2, "prorettype", tOid, "proargtypes", tOidArr, "proallargtypes", tOidArr,
 			"proargmodes", tCharArr, "proargnames", tTextArr, "proargdefaults", tNodeTree, "protrftypes", tOidArr,
 			"prosrc", tText, "probin", tText, "prosqlbody", tNodeTree, "proconfig", tTextArr, "proacl", tACL), pgProc)
+	case "pg_operator":
+		return mk(cols("oid", tOid, "oprname", tName, "oprnamespace", tOid, "oprowner", tOid, "oprkind", tChar,
+			"oprcanmerge", B, "oprcanhash", B, "oprleft", tOid, "oprright", tOid, "oprresult", tOid, "oprcom", tOid,
+			"oprnegate", tOid, "oprcode", tRegproc, "oprrest", tRegproc, "oprjoin", tRegproc), pgOperator)
 	case "pg_policy":
 		return mk(cols("oid", tOid, "polname", tName, "polrelid", tOid, "polcmd", tChar, "polpermissive", B,
 			"polroles", tOidArr, "polqual", tNodeTree, "polwithcheck", tNodeTree), none)
@@ -476,6 +480,12 @@ func pgType() [][]types.Datum {
 			send, int64(0), int64(0), int64(0), align, storage, false, int64(0), int64(-1), int64(0),
 			typeCollation(t), nil, nil, nil})
 	}
+	for _, p := range types.PseudoTypes {
+		out = append(out, []types.Datum{int64(p.OID), p.Name, int64(oidPgCatalog), int64(10), int64(p.Len), p.Len > 0,
+			"p", "P", false, true, ",", int64(0), int64(0), int64(0), int64(0), int64(0), int64(0), int64(0),
+			int64(0), int64(0), int64(0), int64(0), p.Align, p.Storage, false, int64(0), int64(-1), int64(0),
+			int64(0), nil, nil, nil})
+	}
 	for _, d := range types.InfoSchemaDomains {
 		base, _ := types.Lookup(d.Base.OID)
 		ln, byval, align, storage := typeLayout(d.Base)
@@ -612,6 +622,7 @@ var catalogOIDs = map[string]types.OID{
 	"pg_settings":              12104,
 	"pg_attribute":             1249,
 	"pg_proc":                  1255,
+	"pg_operator":              2617,
 	"pg_class":                 1259,
 	"pg_attrdef":               2604,
 	"pg_constraint":            2606,
@@ -654,6 +665,43 @@ func pgProc() [][]types.Datum {
 		out = append(out, []types.Datum{int64(p.OID), p.Name, int64(oidPgCatalog), int64(10), int64(12), float64(1), float64(0),
 			variadic, int64(0), string(p.Kind), false, false, p.Strict, false, string(p.Volatile), "s", int64(len(p.Args)),
 			int64(0), int64(p.Ret.OID), args, nil, nil, nil, nil, nil, p.Name, nil, nil, nil, nil})
+	}
+	return out
+}
+
+// pgOperator is pg_operator: the binary operators the planner resolves,
+// with commutators and negators linked where both exist. No operator has a
+// pg_proc function of its own (oprcode 0, shown as "-").
+func pgOperator() [][]types.Datum {
+	ops := planner.Operators()
+	type sig struct {
+		name string
+		l, r types.OID
+	}
+	byName := make(map[sig]types.OID, len(ops))
+	for _, o := range ops {
+		byName[sig{o.Name, o.Left.OID, o.Right.OID}] = o.OID
+	}
+	commutator := map[string]string{"=": "=", "<>": "<>", "<": ">", ">": "<", "<=": ">=", ">=": "<=", "+": "+", "*": "*", "&&": "&&", "@>": "<@", "<@": "@>"}
+	negator := map[string]string{"=": "<>", "<>": "=", "<": ">=", ">=": "<", ">": "<=", "<=": ">",
+		"~~": "!~~", "!~~": "~~", "~~*": "!~~*", "!~~*": "~~*", "~": "!~", "!~": "~", "~*": "!~*", "!~*": "~*"}
+	link := func(m map[string]string, o planner.Operator, swap bool) int64 {
+		name, ok := m[o.Name]
+		if !ok {
+			return 0
+		}
+		l, r := o.Left.OID, o.Right.OID
+		if swap {
+			l, r = r, l
+		}
+		return int64(byName[sig{name, l, r}])
+	}
+	out := make([][]types.Datum, 0, len(ops))
+	for _, o := range ops {
+		isEq := o.Name == "="
+		out = append(out, []types.Datum{int64(o.OID), o.Name, int64(oidPgCatalog), int64(10), "b",
+			isEq && o.Left == o.Right, isEq && o.Left == o.Right, int64(o.Left.OID), int64(o.Right.OID), int64(o.Result.OID),
+			link(commutator, o, true), link(negator, o, false), int64(0), int64(0), int64(0)})
 	}
 	return out
 }

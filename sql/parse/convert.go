@@ -1304,7 +1304,8 @@ func (c *converter) aexpr(a *pg.A_Expr) (ast.Expr, error) {
 			return nil, err
 		}
 		return &ast.InList{X: l, List: list, Not: op == "<>", Pos: pos}, nil
-	case pg.A_Expr_Kind_AEXPR_LIKE, pg.A_Expr_Kind_AEXPR_ILIKE:
+	case pg.A_Expr_Kind_AEXPR_LIKE, pg.A_Expr_Kind_AEXPR_ILIKE, pg.A_Expr_Kind_AEXPR_SIMILAR:
+		// x SIMILAR TO p arrives as x ~ similar_to_escape(p), as in PostgreSQL.
 		r, err := c.expr(a.Rexpr)
 		if err != nil {
 			return nil, err

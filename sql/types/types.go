@@ -138,9 +138,51 @@ var (
 
 // Lookup returns the description of a type OID.
 func Lookup(oid OID) (*Desc, bool) {
-	d, ok := byOID[oid]
+	if d, ok := byOID[oid]; ok {
+		return d, true
+	}
+	d, ok := pseudoByOID[oid]
 	return d, ok
 }
+
+// PseudoType is one of PostgreSQL 15's pseudo-types sluice has no values
+// of (void, unknown and record are types of their own). They are in
+// pg_type, and Lookup knows them so that signatures such as count("any")
+// print, but no SQL name resolves to them.
+type PseudoType struct {
+	OID            OID
+	Name           string
+	Len            int16
+	Align, Storage string
+}
+
+// OIDAny is the pseudo-type "any" (count("any")).
+const OIDAny OID = 2276
+
+// PseudoTypes lists the pseudo-types in OID order.
+var PseudoTypes = []PseudoType{
+	{32, "pg_ddl_command", 8, "d", "p"}, {269, "table_am_handler", 4, "i", "p"}, {325, "index_am_handler", 4, "i", "p"},
+	{2275, "cstring", -2, "c", "p"}, {OIDAny, "any", 4, "i", "p"}, {2277, "anyarray", -1, "d", "x"},
+	{2279, "trigger", 4, "i", "p"}, {2280, "language_handler", 4, "i", "p"}, {2281, "internal", 8, "d", "p"},
+	{2283, "anyelement", 4, "i", "p"}, {2776, "anynonarray", 4, "i", "p"}, {3115, "fdw_handler", 4, "i", "p"},
+	{3310, "tsm_handler", 4, "i", "p"}, {3500, "anyenum", 4, "i", "p"}, {3831, "anyrange", -1, "d", "x"},
+	{3838, "event_trigger", 4, "i", "p"}, {4537, "anymultirange", -1, "d", "x"},
+	{4538, "anycompatiblemultirange", -1, "d", "x"}, {5077, "anycompatible", 4, "i", "p"},
+	{5078, "anycompatiblearray", -1, "d", "x"}, {5079, "anycompatiblenonarray", 4, "i", "p"},
+	{5080, "anycompatiblerange", -1, "d", "x"},
+}
+
+var pseudoByOID = func() map[OID]*Desc {
+	m := make(map[OID]*Desc, len(PseudoTypes))
+	for _, p := range PseudoTypes {
+		sql := p.Name
+		if sql == "any" {
+			sql = `"any"` // a reserved word: format_type quotes it
+		}
+		m[p.OID] = &Desc{OID: p.OID, Name: p.Name, SQLName: sql, Len: p.Len, Category: 'P'}
+	}
+	return m
+}()
 
 // LookupName resolves a type name as written in SQL (lower case, without
 // schema): "int4", "integer", "double precision", "timestamptz"…
@@ -152,7 +194,7 @@ func LookupName(name string) (*Desc, bool) {
 
 // Desc returns t's description; unknown OIDs describe as "unknown".
 func (t Type) Desc() *Desc {
-	if d, ok := byOID[t.OID]; ok {
+	if d, ok := Lookup(t.OID); ok {
 		return d
 	}
 	return byOID[OIDUnknown]
