@@ -60,7 +60,19 @@ func (b *binder) child() *binder {
 // if it ever runs.
 func (b *binder) fold(e Expr) Expr {
 	f, ok := e.(*fnExpr)
-	if !ok || !f.pure || b.noFold {
+	if !ok || b.noFold {
+		return e
+	}
+	// A strict function of a constant NULL is NULL, whatever its
+	// volatility (PostgreSQL's eval_const_expressions does the same).
+	if f.strict {
+		for _, a := range f.args {
+			if c, isConst := a.(*constExpr); isConst && c.v == nil {
+				return &constExpr{t: f.t}
+			}
+		}
+	}
+	if !f.pure {
 		return e
 	}
 	for _, a := range f.args {
@@ -76,6 +88,33 @@ func (b *binder) fold(e Expr) Expr {
 		return e
 	}
 	return &constExpr{t: f.t, v: v}
+}
+
+// foldBool simplifies AND/OR over constants: a FALSE argument makes AND
+// FALSE (TRUE makes OR TRUE), TRUE arguments of AND (FALSE of OR) drop
+// out, and what is left of one argument is that argument. A constant NULL
+// stays: NULL AND x depends on x.
+func (b *binder) foldBool(e *boolExpr) Expr {
+	if b.noFold {
+		return e
+	}
+	var kept []Expr
+	for _, a := range e.args {
+		c, isConst := a.(*constExpr)
+		switch {
+		case !isConst || c.v == nil:
+			kept = append(kept, a)
+		case c.v.(bool) != e.and:
+			return &constExpr{t: types.Bool, v: !e.and}
+		}
+	}
+	switch len(kept) {
+	case 0:
+		return &constExpr{t: types.Bool, v: e.and}
+	case 1:
+		return kept[0]
+	}
+	return &boolExpr{and: e.and, args: kept}
 }
 
 func (b *binder) foldCast(c *castExpr) Expr {
@@ -249,7 +288,7 @@ func (b *binder) expr(e ast.Expr) (Expr, error) {
 		if x.Op == ast.Not {
 			return &notExpr{x: args[0]}, nil
 		}
-		return &boolExpr{and: x.Op == ast.And, args: args}, nil
+		return b.foldBool(&boolExpr{and: x.Op == ast.And, args: args}), nil
 	case *ast.NullTest:
 		if r, ok := x.X.(*ast.RowExpr); ok {
 			return b.rowNullTest(r, x.Not, x.Pos)

@@ -201,11 +201,32 @@ type filterNode struct {
 }
 
 func (f *filterNode) open(ec *evalCtx) (rowIter, error) {
+	if neverTrue(f.pred) {
+		// No row can pass: the input is not run at all (PostgreSQL's
+		// one-time filter).
+		return &sliceIter{}, nil
+	}
+	conj := filterConjuncts(f.pred)
 	c, err := openNode(ec, f.child)
 	if err != nil {
 		return nil, err
 	}
-	return &filterIter{c: c, conj: filterConjuncts(f.pred), ec: ec}, nil
+	return &filterIter{c: c, conj: conj, ec: ec}, nil
+}
+
+// neverTrue reports whether a filter or join condition can never be true:
+// it, or one of its AND-ed conjuncts, is a constant FALSE or NULL.
+func neverTrue(pred Expr) bool {
+	conj := []Expr{pred}
+	if b, ok := pred.(*boolExpr); ok && b.and {
+		conj = b.args
+	}
+	for _, e := range conj {
+		if c, ok := e.(*constExpr); ok && (c.v == nil || !c.v.(bool)) {
+			return true
+		}
+	}
+	return false
 }
 
 // filterConjuncts splits a filter into its AND-ed conjuncts, those holding
@@ -228,6 +249,21 @@ func filterConjuncts(pred Expr) []Expr {
 	return append(cheap, costly...)
 }
 
+// allTrue evaluates conjuncts in order and stops at the first that is not
+// true: in WHERE and ON, NULL rejects a row as FALSE does.
+func allTrue(ec *evalCtx, conj []Expr, row []types.Datum) (bool, error) {
+	for _, e := range conj {
+		v, err := e.Eval(ec, row)
+		if err != nil {
+			return false, err
+		}
+		if v == nil || !v.(bool) {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
 type filterIter struct {
 	c    rowIter
 	conj []Expr // a row passes when every one is true
@@ -240,17 +276,9 @@ func (it *filterIter) next() ([]types.Datum, error) {
 		if row == nil || err != nil {
 			return nil, err
 		}
-		pass := true
-		for _, e := range it.conj {
-			// NULL rejects the row as false does: no need to look further.
-			v, err := e.Eval(it.ec, row)
-			if err != nil {
-				return nil, err
-			}
-			if v == nil || !v.(bool) {
-				pass = false
-				break
-			}
+		pass, err := allTrue(it.ec, it.conj, row)
+		if err != nil {
+			return nil, err
 		}
 		if pass {
 			return row, nil

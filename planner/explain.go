@@ -25,7 +25,7 @@ type nodeStats struct {
 // openNode opens a child operator, instrumenting it under EXPLAIN ANALYZE.
 func openNode(ec *evalCtx, n node) (rowIter, error) {
 	if ec.stats == nil {
-		return n.open(ec)
+		return openMemo(ec, n)
 	}
 	st := ec.stats[n]
 	if st == nil {
@@ -34,7 +34,7 @@ func openNode(ec *evalCtx, n node) (rowIter, error) {
 	}
 	st.loops++
 	t0 := time.Now()
-	it, err := n.open(ec)
+	it, err := openMemo(ec, n)
 	st.dur += time.Since(t0)
 	if err != nil {
 		return nil, err

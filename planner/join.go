@@ -255,16 +255,47 @@ func (j *joinNode) open(ec *evalCtx) (rowIter, error) {
 	if j.lateral {
 		return (&lateralJoinNode{left: j.left, right: j.right, kind: j.kind, cond: j.cond, leftWidth: j.leftWidth, rightWidth: j.rightWidth}).open(ec)
 	}
-	l, err := openNode(ec, j.left)
-	if err != nil {
-		return nil, err
+	// A condition that is constant FALSE or NULL matches nothing (as
+	// PostgreSQL's planner sees, which then runs no input it needs not):
+	// an inner join is empty, a left join only pads its left rows, a
+	// right join only its right rows.
+	never := j.cond != nil && neverTrue(j.cond)
+	if never && (j.kind == ast.InnerJoin || j.kind == ast.CrossJoin) {
+		return &sliceIter{}, nil
 	}
-	right, err := collect(ec, j.right)
-	if err != nil {
-		l.close()
-		return nil, err
+	var l rowIter = &sliceIter{}
+	if !never || j.kind != ast.RightJoin {
+		var err error
+		if l, err = openNode(ec, j.left); err != nil {
+			return nil, err
+		}
+		// No left row: an inner or left join is empty without reading
+		// the right input.
+		first, err := l.next()
+		if err != nil {
+			l.close()
+			return nil, err
+		}
+		if first == nil && j.kind != ast.RightJoin && j.kind != ast.FullJoin {
+			l.close()
+			return &sliceIter{}, nil
+		}
+		if first != nil {
+			l = &chainIter{first: [][]types.Datum{first}, rest: l}
+		}
+	}
+	var right [][]types.Datum
+	if !never || j.kind != ast.LeftJoin {
+		var err error
+		if right, err = collect(ec, j.right); err != nil {
+			l.close()
+			return nil, err
+		}
 	}
 	it := &joinIter{j: j, ec: ec, l: l, right: right, matched: make([]bool, len(right))}
+	if j.cond != nil {
+		it.conds = filterConjuncts(j.cond)
+	}
 	if len(j.lkeys) == 1 && j.keyTypes[0].IsInteger() {
 		// One integer key: an integer (or dense) table instead of encoded
 		// keys in a string map.
@@ -319,6 +350,7 @@ type joinIter struct {
 	ints    *joinTable // one integer key: its rows by key
 	buf     []byte
 
+	conds    []Expr        // the condition's conjuncts, cheap ones first
 	cur      []types.Datum // current left row
 	cands    []int         // candidate right rows for cur
 	pos      int
@@ -387,14 +419,12 @@ func (it *joinIter) next() ([]types.Datum, error) {
 				}
 			}
 			row := it.concat(it.cur, it.right[ri])
-			if j.cond != nil {
-				v, err := j.cond.Eval(it.ec, row)
-				if err != nil {
-					return nil, err
-				}
-				if v == nil || !v.(bool) {
-					continue
-				}
+			ok, err := allTrue(it.ec, it.conds, row)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				continue
 			}
 			it.curMatch = true
 			it.matched[ri] = true

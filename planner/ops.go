@@ -487,7 +487,7 @@ func (b *binder) match(op string, l, r Expr, pos int) (Expr, error) {
 			}
 		}
 	}
-	return out, nil
+	return b.fold(out), nil
 }
 
 // simpleLike returns a matcher for LIKE patterns that are a literal with

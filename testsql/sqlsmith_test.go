@@ -70,7 +70,7 @@ func TestSqlsmith(t *testing.T) {
 		}
 	}
 
-	const queries = 400
+	const queries = 2000
 	target := fmt.Sprintf("host=127.0.0.1 port=%d user=sluice dbname=sluice", srv.Port)
 	logTo := "host=127.0.0.1 port=5432 user=postgres dbname=test options=-csearch_path=sqlsmith_log"
 	cmd := exec.CommandContext(ctx, "sqlsmith", "--target="+target, "--log-to="+logTo,

@@ -1,0 +1,94 @@
+package planner
+
+import "github.com/sluicedb/sluice/sql/types"
+
+// Scans inside correlated sub-queries and LATERAL.
+//
+// A correlated sub-query (or the right side of a LATERAL join) is run once
+// per outer row, and the scans in it are opened each time, though a scan's
+// rows cannot depend on the outer row: its pushed-down predicates and
+// vector filters hold only columns and constants. openMemo keeps the rows
+// of such a scan the first time it is opened within one execution and
+// replays them afterwards (PostgreSQL keeps the inner side of a nested
+// loop in a Materialize node for the same reason). A lake table would
+// otherwise be listed, opened and decoded again for every outer row. Scans
+// of more than memoMaxRows rows are not kept: they stream each time.
+
+const memoMaxRows = 100_000
+
+type memoKey struct{ n node }
+
+// memoTooBig marks a scan found too large to keep.
+type memoTooBig struct{}
+
+// openMemo opens n, through the per-execution memo when n is a scan opened
+// for an outer row.
+func openMemo(ec *evalCtx, n node) (rowIter, error) {
+	if len(ec.outer) == 0 || ec.cache == nil || !memoizable(n) {
+		return n.open(ec)
+	}
+	key := memoKey{n}
+	switch v := ec.cache[key].(type) {
+	case [][]types.Datum:
+		return &sliceIter{rows: v}, nil
+	case memoTooBig:
+		return n.open(ec)
+	}
+	it, err := n.open(ec)
+	if err != nil {
+		return nil, err
+	}
+	var rows [][]types.Datum
+	for {
+		r, err := it.next()
+		if err != nil {
+			it.close()
+			return nil, err
+		}
+		if r == nil {
+			break
+		}
+		if len(rows) == memoMaxRows {
+			ec.cache[key] = memoTooBig{}
+			return &chainIter{first: rows, rest: it}, nil
+		}
+		if err := ec.keep(r); err != nil {
+			it.close()
+			return nil, err
+		}
+		rows = append(rows, r)
+	}
+	it.close()
+	ec.cache[key] = rows
+	return &sliceIter{rows: rows}, nil
+}
+
+// memoizable reports whether n's rows cannot depend on the outer row: a
+// provider scan (its predicates are constants) or a vectorized filter scan
+// without joins (kernels compile only columns and constants).
+func memoizable(n node) bool {
+	switch x := n.(type) {
+	case *sourceScan:
+		return true
+	case *vecFilterScan:
+		return len(x.joins) == 0
+	}
+	return false
+}
+
+// chainIter yields the rows already read, then the rest of the input.
+type chainIter struct {
+	first [][]types.Datum
+	i     int
+	rest  rowIter
+}
+
+func (c *chainIter) next() ([]types.Datum, error) {
+	if c.i < len(c.first) {
+		c.i++
+		return c.first[c.i-1], nil
+	}
+	return c.rest.next()
+}
+
+func (c *chainIter) close() { c.rest.close() }
