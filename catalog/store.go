@@ -42,6 +42,8 @@ type Column struct {
 	TypeOID uint32 `json:"type"`
 	Typmod  int32  `json:"typmod"`
 	NotNull bool   `json:"not_null,omitempty"`
+	// Default is the DEFAULT expression's SQL text, "" when none.
+	Default string `json:"default,omitempty"`
 	// Physical is the column's name inside data files when it differs.
 	Physical string `json:"physical,omitempty"`
 	Comment  string `json:"comment,omitempty"`

@@ -13,6 +13,9 @@ type Column struct {
 	Name    string
 	Type    types.Type
 	NotNull bool
+	// Default is the DEFAULT expression's SQL text ("" when none), as
+	// PostgreSQL displays it (pg_get_expr, column_default).
+	Default string
 }
 
 // Tables resolves table names for the binder.

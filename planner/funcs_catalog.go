@@ -89,8 +89,10 @@ func init() {
 	// No column defaults, constraints or indexes exist yet: their
 	// definitions are NULL, as for an OID that names nothing.
 	none := func(*evalCtx, []types.Datum) (types.Datum, error) { return nil, nil }
-	reg("pg_get_expr", funcDef{args: []types.Type{T, O}, ret: T, strict: true, fn: none})
-	reg("pg_get_expr", funcDef{args: []types.Type{T, O, B}, ret: T, strict: true, fn: none})
+	// pg_get_expr: sluice's node trees (pg_attrdef.adbin) are SQL text already.
+	nodeText := func(_ *evalCtx, a []types.Datum) (types.Datum, error) { return a[0], nil }
+	reg("pg_get_expr", funcDef{args: []types.Type{T, O}, ret: T, strict: true, fn: nodeText})
+	reg("pg_get_expr", funcDef{args: []types.Type{T, O, B}, ret: T, strict: true, fn: nodeText})
 	reg("pg_get_constraintdef", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: none})
 	reg("pg_get_constraintdef", funcDef{args: []types.Type{O, B}, ret: T, strict: true, fn: none})
 	reg("pg_get_indexdef", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: none})

@@ -3,13 +3,16 @@ package planner
 import (
 	"context"
 	"io"
+	"math"
 	"strconv"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/sluicedb/sluice/sql/ast"
+	"github.com/sluicedb/sluice/sql/parse"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
@@ -22,7 +25,10 @@ type InsertPlan struct {
 	src    *Plan
 	colMap []int // target column index for each source column
 	casts  []Expr
-	Err    error // constant-folding error, reported at Bind (see Plan.Err)
+	// defaults fill the columns no source column goes to (DEFAULT
+	// expressions, evaluated per row; columns without one stay NULL).
+	defaults map[int]Expr
+	Err      error // constant-folding error, reported at Bind (see Plan.Err)
 }
 
 // BindInsert binds INSERT INTO t [(cols)] query.
@@ -58,11 +64,17 @@ func BindInsert(ins *ast.Insert, paramTypes []types.Type, tables Tables) (*Inser
 			}
 			rows[i] = make([]Expr, len(r))
 			for j, e := range r {
+				tc := tcols[colMap[j]]
+				if _, isDefault := e.(*ast.Default); isDefault {
+					if rows[i][j], err = b.columnDefault(tc); err != nil {
+						return nil, err
+					}
+					continue
+				}
 				be, err := b.expr(e)
 				if err != nil {
 					return nil, err
 				}
-				tc := tcols[colMap[j]]
 				if rows[i][j], err = b.coerceCtx(be, tc.Type, castAssignment, "column \""+tc.Name+"\"", -1); err != nil {
 					return nil, assignErr(err, tc, be)
 				}
@@ -71,6 +83,9 @@ func BindInsert(ins *ast.Insert, paramTypes []types.Type, tables Tables) (*Inser
 		root = &valuesNode{rows: rows}
 		for j := range ins.Query.Values[0] {
 			cols = append(cols, tcols[colMap[j]])
+		}
+		if len(cols) == 0 {
+			cols = []Column{} // DEFAULT VALUES
 		}
 	} else if root, cols, err = b.selectNode(ins.Query); err != nil {
 		return nil, err
@@ -88,12 +103,25 @@ func BindInsert(ins *ast.Insert, paramTypes []types.Type, tables Tables) (*Inser
 		}
 		casts[i] = e
 	}
+	defaults := map[int]Expr{}
+	mapped := make([]bool, len(tcols))
+	for _, c := range colMap {
+		mapped[c] = true
+	}
+	for i, tc := range tcols {
+		if !mapped[i] && tc.Default != "" {
+			if defaults[i], err = b.columnDefault(tc); err != nil {
+				return nil, err
+			}
+		}
+	}
 	for i, p := range params {
 		if p.OID == types.OIDUnknown {
 			params[i] = types.Text
 		}
 	}
-	return &InsertPlan{Table: rel, Params: params, src: &Plan{Columns: cols, Params: params, root: root, Err: foldErr}, colMap: colMap, casts: casts, Err: foldErr}, nil
+	return &InsertPlan{Table: rel, Params: params, src: &Plan{Columns: cols, Params: params, root: root, Err: foldErr},
+		colMap: colMap, casts: casts, defaults: defaults, Err: foldErr}, nil
 }
 
 func assignErr(err error, tc Column, e Expr) error {
@@ -145,6 +173,13 @@ func (p *InsertPlan) Each(ctx context.Context, env *Env, params []types.Datum, f
 					return err
 				}
 				full[p.colMap[i]] = v
+			}
+			for i, d := range p.defaults {
+				v, err := d.Eval(ec, nil)
+				if err != nil {
+					return err
+				}
+				full[i] = v
 			}
 			if err := checkNotNull(cols, name, full); err != nil {
 				return err
@@ -303,3 +338,129 @@ func EvalConstants(ctx context.Context, exprs []ast.Expr, want []types.Type, env
 	}
 	return out, nil
 }
+
+// columnDefault binds a column's DEFAULT expression, cast to its type by
+// assignment (a typed NULL when it has none).
+func (b *binder) columnDefault(c Column) (Expr, error) {
+	if c.Default == "" {
+		return &constExpr{t: c.Type}, nil
+	}
+	e, err := ParseDefault(c.Default)
+	if err != nil {
+		return nil, err
+	}
+	return b.defaultExpr(e, c)
+}
+
+// defaultExpr binds a DEFAULT expression for column c: no column
+// references or sub-queries (0A000, as PostgreSQL), cast to c's type.
+func (b *binder) defaultExpr(e ast.Expr, c Column) (Expr, error) {
+	var params []types.Type
+	db := &binder{tables: noTables{}, params: &params, foldErr: b.foldErr}
+	be, err := db.expr(e)
+	if err != nil {
+		switch sqlerr.From(err).Code {
+		case sqlerr.UndefinedColumn:
+			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "cannot use column reference in DEFAULT expression")
+		case sqlerr.UndefinedTable:
+			return nil, sqlerr.New(sqlerr.FeatureNotSupported, "cannot use subquery in DEFAULT expression")
+		}
+		return nil, err
+	}
+	if !walkExpr(be, func(Expr) bool { return true }) {
+		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "cannot use subquery in DEFAULT expression")
+	}
+	if len(params) > 0 {
+		return nil, sqlerr.New(sqlerr.UndefinedParameter, "there is no parameter $1")
+	}
+	return b.coerceCtx(be, c.Type, castAssignment, "column \""+c.Name+"\"", -1)
+}
+
+// ParseDefault parses a DEFAULT expression's text.
+func ParseDefault(text string) (ast.Expr, error) {
+	stmts, err := parse.Parse("SELECT " + text)
+	if err != nil {
+		return nil, err
+	}
+	sel, ok := stmts[0].AST.(*ast.Select)
+	if len(stmts) != 1 || !ok || len(sel.Targets) != 1 {
+		return nil, sqlerr.Internal("malformed DEFAULT expression %q", text)
+	}
+	return sel.Targets[0].Expr, nil
+}
+
+// CheckDefault validates a column's DEFAULT expression at CREATE TABLE and
+// returns the text PostgreSQL would display for it (pg_get_expr,
+// column_default); "" for DEFAULT NULL, which PostgreSQL does not keep.
+// Literals are shown as PostgreSQL's ruleutils shows constants: a number
+// as written unless negative ('-1'::integer), a string literal as the
+// column type's value ('x'::text, 7 for an integer column, true).
+// Other expressions are shown as pg_query deparses them, which can differ
+// from PostgreSQL's spelling in parentheses and casts ((1 + 1) there).
+func CheckDefault(e ast.Expr, text string, c Column) (string, error) {
+	var params []types.Type
+	b := &binder{params: &params, foldErr: new(error)}
+	be, err := b.defaultExpr(e, c)
+	if err != nil {
+		return "", err
+	}
+	k, isConst := e.(*ast.Const)
+	if !isConst {
+		switch x := e.(type) {
+		case *ast.FuncCall:
+			if x.Label != "" && len(x.Args) == 0 {
+				return strings.ToUpper(text), nil // CURRENT_TIMESTAMP, CURRENT_DATE, …
+			}
+		case *ast.BinaryExpr:
+			return "(" + text + ")", nil // ruleutils parenthesizes an operator
+		}
+		return text, nil
+	}
+	switch k.Kind {
+	case ast.ConstNull:
+		return "", nil
+	case ast.ConstInt, ast.ConstNumeric:
+		if !strings.HasPrefix(k.Val, "-") {
+			return text, nil
+		}
+		val, t := k.Val, "numeric"
+		if d, err := types.ParseDecimal(k.Val); err == nil && k.Kind == ast.ConstNumeric {
+			val = d.String() // -1.5e3 is shown as -1500
+		}
+		if k.Kind == ast.ConstInt {
+			t = "integer"
+			if n, err := strconv.ParseInt(k.Val, 10, 64); err == nil && (n < math.MinInt32) {
+				t = "bigint"
+			}
+		}
+		return "'" + val + "'::" + t, nil
+	case ast.ConstString:
+		v, ok := be.(*constExpr)
+		if !ok || v.v == nil {
+			return text, nil
+		}
+		out := types.TextOf(c.Type, v.v, &types.Format{})
+		switch c.Type.OID {
+		case types.OIDInt4:
+			if !strings.HasPrefix(out, "-") {
+				return out, nil
+			}
+		case types.OIDBool:
+			if out == "t" {
+				return "true", nil
+			}
+			return "false", nil
+		case types.OIDNumeric:
+			if c.Type.Typmod < 0 && !strings.HasPrefix(out, "-") && strings.ContainsAny(out, ".eE") {
+				return out, nil
+			}
+		}
+		return "'" + strings.ReplaceAll(out, "'", "''") + "'::" + types.Type{OID: c.Type.OID, Typmod: -1}.String(), nil
+	}
+	return text, nil
+}
+
+// noTables resolves no table (a DEFAULT expression sees none).
+type noTables struct{}
+
+func (noTables) Relation(string, string) (Relation, error) { return nil, nil }

@@ -17,16 +17,37 @@ import (
 // files that hold affected rows is the next step.
 
 // rewriteRows runs DELETE (set == nil) or UPDATE and returns the number of
-// rows deleted or updated.
+// rows deleted or updated; with returning, also those rows (the deleted
+// rows, the new versions of the updated ones), read in the same snapshot
+// before the rewrite.
 func (s *Session) rewriteRows(ctx context.Context, tn *ast.TableName, where ast.Expr, set []ast.SetClause,
-	paramTypes []types.Type, params []types.Datum) (int64, error) {
+	paramTypes []types.Type, params []types.Datum, returning bool) (int64, [][]types.Datum, error) {
 	if err := s.checkWritable(); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	d, err := s.planDML(tn, where, set, paramTypes)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
+	ins := d.ins
+	var affected [][]types.Datum
+	if returning {
+		// Through an INSERT plan (not run) for the assignment casts the
+		// rewrite applies: RETURNING shows the values as stored.
+		target := &ast.TableName{Schema: tn.Schema, Name: tn.Name, Pos: tn.Pos}
+		aplan, err := planner.BindInsert(&ast.Insert{Table: target, Query: d.affected}, ins.Params, s.tables())
+		if err != nil {
+			return 0, nil, err
+		}
+		if affected, err = aplan.Rows(ctx, s.env(), params); err != nil {
+			return 0, nil, err
+		}
+	}
+	n, err := s.rewrite(ctx, d, set != nil, params)
+	return n, affected, err
+}
+
+func (s *Session) rewrite(ctx context.Context, d *dmlPlan, update bool, params []types.Datum) (int64, error) {
 	rel, lakeRel, ins := d.rel, d.lakeRel, d.ins
 	cplan, err := planner.BindQuery(d.count, ins.Params, s.tables())
 	if err != nil {
@@ -59,7 +80,7 @@ func (s *Session) rewriteRows(ctx context.Context, tn *ast.TableName, where ast.
 		return 0, err
 	}
 	op := "delete"
-	if set != nil {
+	if update {
 		op = "overwrite"
 	}
 	base := lakeRel.Metadata
@@ -74,10 +95,11 @@ func (s *Session) rewriteRows(ctx context.Context, tn *ast.TableName, where ast.
 // INSERT … SELECT over it (ins, whose Params are the statement's parameter
 // types) and the count of rows it touches (count, bound at execution).
 type dmlPlan struct {
-	rel     planner.Relation
-	lakeRel *catalog.Relation
-	ins     *planner.InsertPlan
-	count   *ast.Select
+	rel      planner.Relation
+	lakeRel  *catalog.Relation
+	ins      *planner.InsertPlan
+	count    *ast.Select
+	affected *ast.Select // the rows deleted, or the updated rows' new versions (RETURNING)
 }
 
 // planDML binds an UPDATE (set non-nil) or DELETE; paramTypes are the
@@ -134,6 +156,16 @@ func (s *Session) planDML(tn *ast.TableName, where ast.Expr, set []ast.SetClause
 		}
 		for _, c := range cols {
 			e := ast.Expr(&ast.ColumnRef{Names: []string{c.Name}})
+			if _, isDefault := byCol[c.Name].(*ast.Default); isDefault {
+				// SET col = DEFAULT: the column's default, or NULL.
+				var d ast.Expr = &ast.Const{Kind: ast.ConstNull}
+				if c.Default != "" {
+					if d, err = planner.ParseDefault(c.Default); err != nil {
+						return nil, err
+					}
+				}
+				byCol[c.Name] = d
+			}
 			if v, ok := byCol[c.Name]; ok {
 				e = &ast.CaseExpr{Whens: []ast.When{{Cond: isTrue, Result: v}}, Else: e}
 			}
@@ -149,5 +181,6 @@ func (s *Session) planDML(tn *ast.TableName, where ast.Expr, set []ast.SetClause
 	}
 	count := &ast.Select{From: []ast.TableRef{target}, Where: isTrue,
 		Targets: []*ast.Target{{Expr: &ast.FuncCall{Name: []string{"count"}, Star: true}}}}
-	return &dmlPlan{rel: rel, lakeRel: lakeRel, ins: ins, count: count}, nil
+	affected := &ast.Select{From: []ast.TableRef{target}, Where: isTrue, Targets: sel.Targets}
+	return &dmlPlan{rel: rel, lakeRel: lakeRel, ins: ins, count: count, affected: affected}, nil
 }

@@ -272,7 +272,7 @@ func (s *Session) tempRelations() []*catalog.Relation {
 	for _, t := range s.temp {
 		r := &catalog.Relation{ID: t.OID, Schema: "pg_temp_1", Name: t.Name, Kind: catalog.Managed}
 		for _, c := range t.Cols {
-			r.Columns = append(r.Columns, catalog.Column{Name: c.Name, TypeOID: c.Type.OID, Typmod: c.Type.Typmod, NotNull: c.NotNull})
+			r.Columns = append(r.Columns, catalog.Column{Name: c.Name, TypeOID: c.Type.OID, Typmod: c.Type.Typmod, NotNull: c.NotNull, Default: c.Default})
 		}
 		out = append(out, r)
 	}
@@ -293,7 +293,7 @@ func (s *Session) infoColumns() [][]types.Datum {
 			if c.NotNull {
 				nullable = "NO"
 			}
-			row := []types.Datum{DatabaseName, r.Schema, r.Name, c.Name, int64(i + 1), nil, nullable, sqlDataType(t)}
+			row := []types.Datum{DatabaseName, r.Schema, r.Name, c.Name, int64(i + 1), defaultOrNil(c.Default), nullable, sqlDataType(t)}
 			row = append(row, typeFacts(t)...)
 			udt := ""
 			if d, ok := types.Lookup(t.OID); ok {

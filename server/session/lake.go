@@ -280,7 +280,7 @@ func (s *Session) relation(r *catalog.Relation) (planner.Relation, error) {
 func plannerCols(cs []catalog.Column) []planner.Column {
 	out := make([]planner.Column, len(cs))
 	for i, c := range cs {
-		out[i] = planner.Column{Name: c.Name, Type: types.Type{OID: c.TypeOID, Typmod: c.Typmod}, NotNull: c.NotNull}
+		out[i] = planner.Column{Name: c.Name, Type: types.Type{OID: c.TypeOID, Typmod: c.Typmod}, NotNull: c.NotNull, Default: c.Default}
 	}
 	return out
 }
@@ -305,7 +305,7 @@ func lakeCols(cs []catalog.Column) []lake.Column {
 func catalogCols(cs []planner.Column) []catalog.Column {
 	out := make([]catalog.Column, len(cs))
 	for i, c := range cs {
-		out[i] = catalog.Column{Name: c.Name, TypeOID: c.Type.OID, Typmod: c.Type.Typmod, NotNull: c.NotNull}
+		out[i] = catalog.Column{Name: c.Name, TypeOID: c.Type.OID, Typmod: c.Type.Typmod, NotNull: c.NotNull, Default: c.Default}
 	}
 	return out
 }
@@ -390,26 +390,34 @@ func (s *Session) managedTarget(tn *ast.TableName, what string) (*catalog.Relati
 }
 
 // insertLake runs a bound INSERT into a managed table.
-func (s *Session) insertLake(ctx context.Context, p *portal, t *planner.SourceTable) (int64, error) {
+func (s *Session) insertLake(ctx context.Context, p *portal, t *planner.SourceTable) (int64, [][]types.Datum, error) {
 	r, err := s.managedTarget(&ast.TableName{Schema: t.Schema, Name: t.Name}, "insert into")
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if err := s.checkWritable(); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	k, err := s.sinkFor(r)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	if err := p.prep.ins.Each(ctx, s.env(), p.params, k.write); err != nil {
+	var written [][]types.Datum // kept for RETURNING only
+	write := k.write
+	if p.prep.ret != nil {
+		write = func(rows [][]types.Datum) error {
+			written = append(written, rows...)
+			return k.write(rows)
+		}
+	}
+	if err := p.prep.ins.Each(ctx, s.env(), p.params, write); err != nil {
 		k.abort()
-		return 0, err
+		return 0, nil, err
 	}
 	if err := s.finishSink(k, r.ID, false, "append"); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	return k.n, nil
+	return k.n, written, nil
 }
 
 // createDurableTable runs CREATE TABLE (managed or external) and CREATE
@@ -437,11 +445,11 @@ func (s *Session) createDurableTable(ctx context.Context, x *ast.CreateTable, ta
 		if c.Type == nil {
 			continue
 		}
-		t, err := planner.TypeOf(c.Type)
+		col, err := columnOf(c)
 		if err != nil {
 			return "", err
 		}
-		cols = append(cols, planner.Column{Name: c.Name, Type: t, NotNull: c.NotNull})
+		cols = append(cols, col)
 	}
 	if err := checkDupColumns(cols); err != nil {
 		return "", err

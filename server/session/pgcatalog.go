@@ -195,7 +195,19 @@ func (s *Session) catalogRelation(name string) planner.Relation {
 			"coninhcount", I4, "connoinherit", B, "conkey", tInt2Arr, "confkey", tInt2Arr, "conpfeqop", tOidArr,
 			"conppeqop", tOidArr, "conffeqop", tOidArr, "confdelsetcols", tInt2Arr, "conexclop", tOidArr, "conbin", tNodeTree), none)
 	case "pg_attrdef":
-		return mk(cols("oid", tOid, "adrelid", tOid, "adnum", I2, "adbin", tNodeTree), none)
+		// adbin holds the expression's SQL text (sluice's node trees are
+		// text); pg_get_expr returns it.
+		return mk(cols("oid", tOid, "adrelid", tOid, "adnum", I2, "adbin", tNodeTree), func() [][]types.Datum {
+			var out [][]types.Datum
+			for _, r := range append(s.catState().Sorted(), s.tempRelations()...) {
+				for i, c := range r.Columns {
+					if c.Default != "" {
+						out = append(out, []types.Datum{int64(attrdefOID(r, i)), int64(r.ID), int64(i + 1), c.Default})
+					}
+				}
+			}
+			return out
+		})
 	case "pg_inherits":
 		return mk(cols("inhrelid", tOid, "inhparent", tOid, "inhseqno", I4, "inhdetachpending", B), none)
 	case "pg_enum":
@@ -399,7 +411,7 @@ func (s *Session) pgAttribute() [][]types.Datum {
 				ndims = 1
 			}
 			out = append(out, []types.Datum{int64(r.ID), c.Name, int64(c.TypeOID), int64(-1), ln, int64(i + 1), ndims,
-				int64(-1), int64(c.Typmod), byval, align, storage, "", c.NotNull, false, false, "", "", false, true,
+				int64(-1), int64(c.Typmod), byval, align, storage, "", c.NotNull, c.Default != "", false, "", "", false, true,
 				int64(0), typeCollation(t), nil, nil, nil, nil})
 		}
 	}
@@ -704,6 +716,11 @@ func pgOperator() [][]types.Datum {
 			link(commutator, o, true), link(negator, o, false), int64(0), int64(0), int64(0)})
 	}
 	return out
+}
+
+// attrdefOID numbers a column default apart from relation and rule OIDs.
+func attrdefOID(r *catalog.Relation, col int) int64 {
+	return int64(2<<30) | int64(r.ID)<<10 | int64(col)
 }
 
 // ruleOID numbers a view's _RETURN rule apart from relation OIDs.

@@ -28,9 +28,10 @@ type prepared struct {
 	sql        string
 	stmt       *parse.Statement // nil for an empty query
 	paramTypes []types.Type
-	plan       *planner.Plan       // SELECT/VALUES
-	ins        *planner.InsertPlan // INSERT
-	fromSQL    bool                // created by SQL PREPARE
+	plan       *planner.Plan          // SELECT/VALUES
+	ins        *planner.InsertPlan    // INSERT
+	ret        *planner.ReturningPlan // INSERT/UPDATE/DELETE … RETURNING
+	fromSQL    bool                   // created by SQL PREPARE
 	created    time.Time
 	cat        *catalog.State // the catalog state the plan was bound against
 }
@@ -532,22 +533,33 @@ func (s *Session) prepare(st *parse.Statement, paramTypes []types.Type, sql stri
 			return nil, err
 		}
 		p.paramTypes = p.ins.Params
+		if len(x.Returning) > 0 {
+			if p.ret, err = planner.BindReturning(x.Table, p.ins.Table, x.Returning, p.paramTypes, s.tables()); err != nil {
+				return nil, err
+			}
+		}
 	case *ast.Update, *ast.Delete:
 		// Bound once here for the parameter types; bound again when run.
 		var tn *ast.TableName
 		var where ast.Expr
 		var set []ast.SetClause
+		var returning []*ast.Target
 		if u, ok := x.(*ast.Update); ok {
-			tn, where, set = u.Table, u.Where, u.Set
+			tn, where, set, returning = u.Table, u.Where, u.Set, u.Returning
 		} else {
 			d := x.(*ast.Delete)
-			tn, where = d.Table, d.Where
+			tn, where, returning = d.Table, d.Where, d.Returning
 		}
 		d, err := s.planDML(tn, where, set, paramTypes)
 		if err != nil {
 			return nil, err
 		}
 		p.paramTypes = d.ins.Params
+		if len(returning) > 0 {
+			if p.ret, err = planner.BindReturning(tn, d.rel, returning, p.paramTypes, s.tables()); err != nil {
+				return nil, err
+			}
+		}
 	default:
 		for i, t := range p.paramTypes {
 			if t.OID == types.OIDUnknown {
@@ -681,6 +693,9 @@ func (s *Session) resultColumns(prep *prepared) ([]planner.Column, error) {
 			return []planner.Column{}, nil
 		}
 		return prep.plan.Columns, nil
+	}
+	if prep.ret != nil {
+		return prep.ret.Columns, nil
 	}
 	switch x := prep.stmt.AST.(type) {
 	case *ast.ShowVar:

@@ -38,8 +38,11 @@ func (s *Session) utility(ctx context.Context, p *portal, w *pgwire.ResultWriter
 	case *ast.ShowVar:
 		return s.show(x, w, p.formats, describe)
 	case *ast.Insert:
-		n, err := s.insert(ctx, p)
+		n, rows, err := s.insert(ctx, p)
 		if err != nil {
+			return "", err
+		}
+		if err := s.sendReturning(ctx, p, rows, w, describe); err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("INSERT 0 %d", n), nil
@@ -66,14 +69,20 @@ func (s *Session) utility(ctx context.Context, p *portal, w *pgwire.ResultWriter
 	case *ast.Analyze:
 		return st.Tag, s.analyze(ctx, x)
 	case *ast.Delete:
-		n, err := s.rewriteRows(ctx, x.Table, x.Where, nil, p.prep.paramTypes, p.params)
+		n, rows, err := s.rewriteRows(ctx, x.Table, x.Where, nil, p.prep.paramTypes, p.params, p.prep.ret != nil)
 		if err != nil {
+			return "", err
+		}
+		if err := s.sendReturning(ctx, p, rows, w, describe); err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("DELETE %d", n), nil
 	case *ast.Update:
-		n, err := s.rewriteRows(ctx, x.Table, x.Where, x.Set, p.prep.paramTypes, p.params)
+		n, rows, err := s.rewriteRows(ctx, x.Table, x.Where, x.Set, p.prep.paramTypes, p.params, p.prep.ret != nil)
 		if err != nil {
+			return "", err
+		}
+		if err := s.sendReturning(ctx, p, rows, w, describe); err != nil {
 			return "", err
 		}
 		return fmt.Sprintf("UPDATE %d", n), nil
@@ -311,25 +320,44 @@ func (s *Session) sendDatumRows(cols []planner.Column, rows [][]types.Datum, w *
 	return w.WriteBatch(rb, 0, int(rb.NumRows()))
 }
 
-func (s *Session) insert(ctx context.Context, p *portal) (int64, error) {
+// insert runs INSERT; with RETURNING it also returns the rows written.
+func (s *Session) insert(ctx context.Context, p *portal) (int64, [][]types.Datum, error) {
 	ins := p.prep.ins
 	if st, ok := ins.Table.(*planner.SourceTable); ok {
 		return s.insertLake(ctx, p, st)
 	}
 	mt := ins.Table.(*planner.MemTable)
 	if t := s.temp[mt.Name]; t != mt {
-		return 0, sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", mt.Name)
+		return 0, nil, sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", mt.Name)
 	}
 	if err := s.checkWritable(); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	rows, err := ins.Rows(ctx, s.env(), p.params)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	s.undo = append(s.undo, undoEntry{table: mt, prevLen: mt.Len()})
 	mt.Append(rows)
-	return int64(len(rows)), nil
+	n := int64(len(rows))
+	if p.prep.ret == nil {
+		rows = nil
+	}
+	return n, rows, nil
+}
+
+// sendReturning sends the RETURNING rows of an INSERT, UPDATE or DELETE
+// (nothing when it has no RETURNING list).
+func (s *Session) sendReturning(ctx context.Context, p *portal, written [][]types.Datum, w *pgwire.ResultWriter, describe bool) error {
+	ret := p.prep.ret
+	if ret == nil {
+		return nil
+	}
+	rows, err := ret.Rows(ctx, s.env(), p.params, written)
+	if err != nil {
+		return err
+	}
+	return s.sendDatumRows(ret.Columns, rows, w, p.formats, describe)
 }
 
 func (s *Session) checkWritable() error {
@@ -377,11 +405,11 @@ func (s *Session) createTable(ctx context.Context, x *ast.CreateTable, tag strin
 			return "", sqlerr.New(sqlerr.DuplicateColumn, "column \"%s\" specified more than once", c.Name)
 		}
 		seen[c.Name] = true
-		t, err := planner.TypeOf(c.Type)
+		col, err := columnOf(c)
 		if err != nil {
 			return "", err
 		}
-		cols[i] = planner.Column{Name: c.Name, Type: t, NotNull: c.NotNull}
+		cols[i] = col
 	}
 	t := planner.NewMemTable("pg_temp", x.Table.Name, cols)
 	t.OID = s.nextRelOID()
@@ -685,4 +713,21 @@ func (s *Session) explain(ctx context.Context, x *ast.Explain, p *portal, w *pgw
 		return "", err
 	}
 	return "EXPLAIN", nil
+}
+
+// columnOf is a CREATE TABLE column definition as a planner column, its
+// DEFAULT checked (no column references, no sub-queries, castable to the
+// column's type) and kept as PostgreSQL displays it.
+func columnOf(c ast.ColumnDef) (planner.Column, error) {
+	t, err := planner.TypeOf(c.Type)
+	if err != nil {
+		return planner.Column{}, err
+	}
+	col := planner.Column{Name: c.Name, Type: t, NotNull: c.NotNull}
+	if c.Default != nil {
+		if col.Default, err = planner.CheckDefault(c.Default, c.DefaultSQL, col); err != nil {
+			return planner.Column{}, err
+		}
+	}
+	return col, nil
 }

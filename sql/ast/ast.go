@@ -162,6 +162,10 @@ type Const struct {
 	Pos  int
 }
 
+// Default is the keyword DEFAULT as a value: in INSERT … VALUES and
+// UPDATE … SET col = DEFAULT, the column's default.
+type Default struct{ Pos int }
+
 // Param is $N (1-based).
 type Param struct {
 	N   int
@@ -295,6 +299,7 @@ type Between struct {
 }
 
 func (*Const) exprNode()       {}
+func (*Default) exprNode()     {}
 func (*Param) exprNode()       {}
 func (*ColumnRef) exprNode()   {}
 func (*FuncCall) exprNode()    {}

@@ -157,6 +157,10 @@ type ColumnDef struct {
 	Name    string
 	Type    *TypeName
 	NotNull bool
+	// Default is the DEFAULT expression (nil when none); DefaultSQL its
+	// text, deparsed.
+	Default    Expr
+	DefaultSQL string
 }
 
 // CreateTable is CREATE [TEMP] TABLE … [AS query].
@@ -178,9 +182,10 @@ type DropTable struct {
 
 // Insert is INSERT INTO table [(cols)] query.
 type Insert struct {
-	Table   *TableName
-	Columns []string
-	Query   *Select
+	Table     *TableName
+	Columns   []string
+	Query     *Select
+	Returning []*Target // RETURNING list; nil when absent
 }
 
 // Explain is EXPLAIN [options] stmt.
@@ -281,15 +286,17 @@ func (*Analyze) stmtNode() {}
 
 // Delete is DELETE FROM table [WHERE cond].
 type Delete struct {
-	Table *TableName
-	Where Expr
+	Table     *TableName
+	Where     Expr
+	Returning []*Target
 }
 
 // Update is UPDATE table SET col = expr, … [WHERE cond].
 type Update struct {
-	Table *TableName
-	Set   []SetClause
-	Where Expr
+	Table     *TableName
+	Set       []SetClause
+	Where     Expr
+	Returning []*Target
 }
 
 // SetClause is one col = expr of an UPDATE.

@@ -242,10 +242,14 @@ func (c *converter) stmt(n *pg.Node) (ast.Stmt, string, error) {
 		return out, "VACUUM", nil
 	case *pg.Node_DeleteStmt:
 		d := x.DeleteStmt
-		if len(d.UsingClause) > 0 || len(d.ReturningList) > 0 || d.WithClause != nil {
-			return nil, "", c.unsupported(-1, "DELETE with USING, RETURNING or WITH is not supported yet")
+		if len(d.UsingClause) > 0 || d.WithClause != nil {
+			return nil, "", c.unsupported(-1, "DELETE with USING or WITH is not supported yet")
 		}
 		out := &ast.Delete{Table: c.rangeVar(d.Relation)}
+		var err error
+		if out.Returning, err = c.targetList(d.ReturningList); err != nil {
+			return nil, "", err
+		}
 		if d.WhereClause != nil {
 			w, err := c.expr(d.WhereClause)
 			if err != nil {
@@ -256,10 +260,14 @@ func (c *converter) stmt(n *pg.Node) (ast.Stmt, string, error) {
 		return out, "DELETE", nil
 	case *pg.Node_UpdateStmt:
 		u := x.UpdateStmt
-		if len(u.FromClause) > 0 || len(u.ReturningList) > 0 || u.WithClause != nil {
-			return nil, "", c.unsupported(-1, "UPDATE with FROM, RETURNING or WITH is not supported yet")
+		if len(u.FromClause) > 0 || u.WithClause != nil {
+			return nil, "", c.unsupported(-1, "UPDATE with FROM or WITH is not supported yet")
 		}
 		out := &ast.Update{Table: c.rangeVar(u.Relation)}
+		var err error
+		if out.Returning, err = c.targetList(u.ReturningList); err != nil {
+			return nil, "", err
+		}
 		for _, t := range u.TargetList {
 			rt := t.GetResTarget()
 			if len(rt.Indirection) > 0 {
@@ -522,9 +530,28 @@ func (c *converter) createTable(cs *pg.CreateStmt) (ast.Stmt, string, error) {
 		}
 		col := ast.ColumnDef{Name: cd.Colname, Type: tn, NotNull: cd.IsNotNull}
 		for _, k := range cd.Constraints {
-			if con := k.GetConstraint(); con != nil && con.Contype == pg.ConstrType_CONSTR_NOTNULL {
-				col.NotNull = true
+			con := k.GetConstraint()
+			if con == nil {
+				continue
 			}
+			switch con.Contype {
+			case pg.ConstrType_CONSTR_NOTNULL:
+				col.NotNull = true
+			case pg.ConstrType_CONSTR_DEFAULT:
+				if col.Default, err = c.expr(con.RawExpr); err != nil {
+					return nil, "", err
+				}
+				if col.DefaultSQL, err = c.deparseExpr(con.RawExpr); err != nil {
+					return nil, "", err
+				}
+			case pg.ConstrType_CONSTR_CHECK:
+				// Not enforced would mean rows PostgreSQL refuses are kept.
+				return nil, "", c.unsupported(con.Location, "CHECK constraints are not supported yet")
+			case pg.ConstrType_CONSTR_GENERATED, pg.ConstrType_CONSTR_IDENTITY:
+				return nil, "", c.unsupported(con.Location, "generated and identity columns are not supported yet")
+			}
+			// PRIMARY KEY, UNIQUE and REFERENCES are accepted and not
+			// enforced (informational, as in most analytical systems).
 		}
 		out.Columns = append(out.Columns, col)
 	}
@@ -536,15 +563,21 @@ func (c *converter) createTable(cs *pg.CreateStmt) (ast.Stmt, string, error) {
 }
 
 func (c *converter) insert(is *pg.InsertStmt) (ast.Stmt, string, error) {
-	if is.OnConflictClause != nil || len(is.ReturningList) > 0 || is.WithClause != nil {
-		return nil, "", c.unsupported(-1, "INSERT with ON CONFLICT, RETURNING or WITH is not supported yet")
+	if is.OnConflictClause != nil || is.WithClause != nil {
+		return nil, "", c.unsupported(-1, "INSERT with ON CONFLICT or WITH is not supported yet")
 	}
 	out := &ast.Insert{Table: c.rangeVar(is.Relation)}
+	var err error
+	if out.Returning, err = c.targetList(is.ReturningList); err != nil {
+		return nil, "", err
+	}
 	for _, col := range is.Cols {
 		out.Columns = append(out.Columns, col.GetResTarget().Name)
 	}
 	if is.SelectStmt == nil {
-		return nil, "", c.unsupported(-1, "INSERT … DEFAULT VALUES is not supported yet")
+		// DEFAULT VALUES: one row of defaults.
+		out.Query = &ast.Select{Values: [][]ast.Expr{{}}}
+		return out, "INSERT", nil
 	}
 	q, err := c.selectStmt(is.SelectStmt.GetSelectStmt())
 	if err != nil {
@@ -552,6 +585,20 @@ func (c *converter) insert(is *pg.InsertStmt) (ast.Stmt, string, error) {
 	}
 	out.Query = q
 	return out, "INSERT", nil
+}
+
+// targetList converts a SELECT list or a RETURNING list.
+func (c *converter) targetList(list []*pg.Node) ([]*ast.Target, error) {
+	var out []*ast.Target
+	for _, t := range list {
+		rt := t.GetResTarget()
+		e, err := c.expr(rt.Val)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &ast.Target{Expr: e, Name: rt.Name, Pos: c.loc(rt.Location)})
+	}
+	return out, nil
 }
 
 func (c *converter) rangeVar(r *pg.RangeVar) *ast.TableName {
@@ -640,14 +687,11 @@ func (c *converter) selectStmt(s *pg.SelectStmt) (*ast.Select, error) {
 			out.DistinctOn = on
 		}
 	}
-	for _, t := range s.TargetList {
-		rt := t.GetResTarget()
-		e, err := c.expr(rt.Val)
-		if err != nil {
-			return nil, err
-		}
-		out.Targets = append(out.Targets, &ast.Target{Expr: e, Name: rt.Name, Pos: c.loc(rt.Location)})
+	targets, err := c.targetList(s.TargetList)
+	if err != nil {
+		return nil, err
 	}
+	out.Targets = targets
 	for _, f := range s.FromClause {
 		tr, err := c.tableRef(f)
 		if err != nil {
@@ -655,7 +699,6 @@ func (c *converter) selectStmt(s *pg.SelectStmt) (*ast.Select, error) {
 		}
 		out.From = append(out.From, tr)
 	}
-	var err error
 	if s.WhereClause != nil {
 		if out.Where, err = c.expr(s.WhereClause); err != nil {
 			return nil, err
@@ -968,6 +1011,8 @@ func (c *converter) expr(n *pg.Node) (ast.Expr, error) {
 		return c.aconst(x.AConst), nil
 	case *pg.Node_ParamRef:
 		return &ast.Param{N: int(x.ParamRef.Number), Pos: c.loc(x.ParamRef.Location)}, nil
+	case *pg.Node_SetToDefault:
+		return &ast.Default{Pos: c.loc(x.SetToDefault.Location)}, nil
 	case *pg.Node_ColumnRef:
 		cr := &ast.ColumnRef{Pos: c.loc(x.ColumnRef.Location)}
 		for _, f := range x.ColumnRef.Fields {
@@ -1398,6 +1443,19 @@ func (c *converter) createView(v *pg.ViewStmt) (ast.Stmt, string, error) {
 		out.Columns = append(out.Columns, a.GetString_().Sval)
 	}
 	return out, "CREATE VIEW", nil
+}
+
+// deparseExpr is an expression's SQL text as pg_query prints it.
+func (c *converter) deparseExpr(e *pg.Node) (string, error) {
+	sel := &pg.Node{Node: &pg.Node_SelectStmt{SelectStmt: &pg.SelectStmt{
+		TargetList: []*pg.Node{{Node: &pg.Node_ResTarget{ResTarget: &pg.ResTarget{Val: e}}}},
+		Op:         pg.SetOperation_SETOP_NONE,
+	}}}
+	text, err := pg.Deparse(&pg.ParseResult{Version: c.version, Stmts: []*pg.RawStmt{{Stmt: sel}}})
+	if err != nil {
+		return "", sqlerr.New(sqlerr.InternalError, "could not deparse an expression: %v", err)
+	}
+	return strings.TrimPrefix(text, "SELECT "), nil
 }
 
 func (c *converter) rename(r *pg.RenameStmt) (ast.Stmt, string, error) {
