@@ -191,9 +191,20 @@ func (p *InsertPlan) Each(ctx context.Context, env *Env, params []types.Datum, f
 }
 
 // CoerceRow converts text fields (COPY FROM) to a table's column types.
-func CoerceRow(t Relation, cols []int, fields []*string, f *types.Format) ([]types.Datum, error) {
+// Columns cols does not name take their defaults (d, from BindDefaults;
+// nil when none has one).
+func CoerceRow(t Relation, cols []int, fields []*string, f *types.Format, d *Defaults) ([]types.Datum, error) {
 	tc := t.Columns()
 	row := make([]types.Datum, len(tc))
+	if d != nil {
+		for i, e := range d.exprs {
+			v, err := e.Eval(d.ec, nil)
+			if err != nil {
+				return nil, err
+			}
+			row[i] = v
+		}
+	}
 	for i, ci := range cols {
 		if fields[i] == nil {
 			continue
@@ -464,3 +475,36 @@ func CheckDefault(e ast.Expr, text string, c Column) (string, error) {
 type noTables struct{}
 
 func (noTables) Relation(string, string) (Relation, error) { return nil, nil }
+
+// Defaults are the DEFAULT expressions of the columns a COPY FROM leaves
+// out, bound once and evaluated for each row.
+type Defaults struct {
+	exprs map[int]Expr
+	ec    *evalCtx
+}
+
+// BindDefaults binds the defaults of t's columns that cols does not list;
+// nil when none has a default.
+func BindDefaults(ctx context.Context, env *Env, t Relation, cols []int) (*Defaults, error) {
+	listed := map[int]bool{}
+	for _, c := range cols {
+		listed[c] = true
+	}
+	var params []types.Type
+	b := &binder{params: &params, foldErr: new(error)}
+	d := &Defaults{exprs: map[int]Expr{}, ec: newEvalCtx(ctx, env, nil)}
+	for i, c := range t.Columns() {
+		if listed[i] || c.Default == "" {
+			continue
+		}
+		e, err := b.columnDefault(c)
+		if err != nil {
+			return nil, err
+		}
+		d.exprs[i] = e
+	}
+	if len(d.exprs) == 0 {
+		return nil, nil
+	}
+	return d, nil
+}

@@ -246,6 +246,10 @@ func (s *Session) copyIn(ctx context.Context, x *ast.Copy, opts copyOpts, w *pgw
 	if err != nil {
 		return "", err
 	}
+	defaults, err := planner.BindDefaults(ctx, s.env(), t, cols)
+	if err != nil {
+		return "", err
+	}
 	r, err := w.CopyIn(len(cols))
 	if err != nil {
 		return "", err
@@ -283,7 +287,7 @@ func (s *Session) copyIn(ctx context.Context, x *ast.Copy, opts copyOpts, w *pgw
 			firstErr = copyContext(firstErr, tname, lineNo)
 			continue
 		}
-		row, err := planner.CoerceRow(t, cols, rec, f)
+		row, err := planner.CoerceRow(t, cols, rec, f, defaults)
 		if err != nil {
 			firstErr = copyContext(err, tname, lineNo)
 			continue
