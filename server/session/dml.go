@@ -20,12 +20,13 @@ import (
 // rows deleted or updated; with returning, also those rows (the deleted
 // rows, the new versions of the updated ones), read in the same snapshot
 // before the rewrite.
-func (s *Session) rewriteRows(ctx context.Context, tn *ast.TableName, where ast.Expr, set []ast.SetClause,
-	paramTypes []types.Type, params []types.Datum, returning bool) (int64, [][]types.Datum, error) {
+func (s *Session) rewriteRows(ctx context.Context, st dmlStmt, paramTypes []types.Type, params []types.Datum,
+	returning bool) (int64, [][]types.Datum, error) {
 	if err := s.checkWritable(); err != nil {
 		return 0, nil, err
 	}
-	d, err := s.planDML(tn, where, set, paramTypes)
+	tn := st.table
+	d, err := s.planDML(st, paramTypes)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -43,7 +44,7 @@ func (s *Session) rewriteRows(ctx context.Context, tn *ast.TableName, where ast.
 			return 0, nil, err
 		}
 	}
-	n, err := s.rewrite(ctx, d, set != nil, params)
+	n, err := s.rewrite(ctx, d, st.set != nil, params)
 	return n, affected, err
 }
 
@@ -104,8 +105,62 @@ type dmlPlan struct {
 
 // planDML binds an UPDATE (set non-nil) or DELETE; paramTypes are the
 // client's ($n of unknown type are inferred).
-func (s *Session) planDML(tn *ast.TableName, where ast.Expr, set []ast.SetClause, paramTypes []types.Type) (*dmlPlan, error) {
-	target := &ast.TableName{Schema: tn.Schema, Name: tn.Name, Pos: tn.Pos}
+// dmlStmt is an UPDATE (set non-nil) or DELETE.
+type dmlStmt struct {
+	table     *ast.TableName
+	where     ast.Expr
+	set       []ast.SetClause
+	from      []ast.TableRef // UPDATE … FROM, DELETE … USING
+	returning []*ast.Target
+}
+
+// errReturningFrom: RETURNING may name the FROM/USING tables' columns in
+// PostgreSQL; sluice evaluates RETURNING over the target's rows only.
+var errReturningFrom = sqlerr.Unsupported("RETURNING together with UPDATE … FROM or DELETE … USING is not supported yet")
+
+func dmlOf(x ast.Stmt) dmlStmt {
+	if u, ok := x.(*ast.Update); ok {
+		return dmlStmt{table: u.Table, where: u.Where, set: u.Set, from: u.From, returning: u.Returning}
+	}
+	d := x.(*ast.Delete)
+	return dmlStmt{table: d.Table, where: d.Where, from: d.Using, returning: d.Returning}
+}
+
+// withoutFrom rewrites UPDATE … FROM and DELETE … USING over the target
+// alone: the condition becomes EXISTS (SELECT 1 FROM <from> WHERE cond)
+// and each SET value (SELECT value FROM <from> WHERE cond LIMIT 1) — the
+// target row is changed when some row of the FROM list joins it, and takes
+// its values from one such row (PostgreSQL leaves which one unspecified
+// when several join).
+func (st dmlStmt) withoutFrom() dmlStmt {
+	if len(st.from) == 0 {
+		return st
+	}
+	one := &ast.Const{Kind: ast.ConstInt, Val: "1"}
+	out := st
+	out.from = nil
+	out.where = &ast.SubLink{Kind: ast.ExistsSubLink, Query: &ast.Select{
+		Targets: []*ast.Target{{Expr: one}}, From: st.from, Where: st.where}}
+	if st.set != nil {
+		out.set = make([]ast.SetClause, len(st.set))
+		for i, sc := range st.set {
+			out.set[i] = sc
+			if _, isDefault := sc.Value.(*ast.Default); !isDefault {
+				out.set[i].Value = &ast.SubLink{Kind: ast.ExprSubLink, Query: &ast.Select{
+					Targets: []*ast.Target{{Expr: sc.Value}}, From: st.from, Where: st.where, Limit: one}}
+			}
+		}
+	}
+	return out
+}
+
+func (s *Session) planDML(st dmlStmt, paramTypes []types.Type) (*dmlPlan, error) {
+	if len(st.from) > 0 && len(st.returning) > 0 {
+		return nil, errReturningFrom
+	}
+	st = st.withoutFrom()
+	tn, where, set := st.table, st.where, st.set
+	target := &ast.TableName{Schema: tn.Schema, Name: tn.Name, Alias: tn.Alias, Pos: tn.Pos}
 	rel, err := s.tables().Relation(tn.Schema, tn.Name)
 	if err != nil {
 		return nil, err

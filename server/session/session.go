@@ -540,23 +540,14 @@ func (s *Session) prepare(st *parse.Statement, paramTypes []types.Type, sql stri
 		}
 	case *ast.Update, *ast.Delete:
 		// Bound once here for the parameter types; bound again when run.
-		var tn *ast.TableName
-		var where ast.Expr
-		var set []ast.SetClause
-		var returning []*ast.Target
-		if u, ok := x.(*ast.Update); ok {
-			tn, where, set, returning = u.Table, u.Where, u.Set, u.Returning
-		} else {
-			d := x.(*ast.Delete)
-			tn, where, returning = d.Table, d.Where, d.Returning
-		}
-		d, err := s.planDML(tn, where, set, paramTypes)
+		st := dmlOf(x)
+		d, err := s.planDML(st, paramTypes)
 		if err != nil {
 			return nil, err
 		}
 		p.paramTypes = d.ins.Params
-		if len(returning) > 0 {
-			if p.ret, err = planner.BindReturning(tn, d.rel, returning, p.paramTypes, s.tables()); err != nil {
+		if len(st.returning) > 0 {
+			if p.ret, err = planner.BindReturning(st.table, d.rel, st.returning, p.paramTypes, s.tables()); err != nil {
 				return nil, err
 			}
 		}

@@ -69,7 +69,7 @@ func (s *Session) utility(ctx context.Context, p *portal, w *pgwire.ResultWriter
 	case *ast.Analyze:
 		return st.Tag, s.analyze(ctx, x)
 	case *ast.Delete:
-		n, rows, err := s.rewriteRows(ctx, x.Table, x.Where, nil, p.prep.paramTypes, p.params, p.prep.ret != nil)
+		n, rows, err := s.rewriteRows(ctx, dmlOf(x), p.prep.paramTypes, p.params, p.prep.ret != nil)
 		if err != nil {
 			return "", err
 		}
@@ -78,7 +78,7 @@ func (s *Session) utility(ctx context.Context, p *portal, w *pgwire.ResultWriter
 		}
 		return fmt.Sprintf("DELETE %d", n), nil
 	case *ast.Update:
-		n, rows, err := s.rewriteRows(ctx, x.Table, x.Where, x.Set, p.prep.paramTypes, p.params, p.prep.ret != nil)
+		n, rows, err := s.rewriteRows(ctx, dmlOf(x), p.prep.paramTypes, p.params, p.prep.ret != nil)
 		if err != nil {
 			return "", err
 		}

@@ -287,6 +287,7 @@ func (*Analyze) stmtNode() {}
 // Delete is DELETE FROM table [WHERE cond].
 type Delete struct {
 	Table     *TableName
+	Using     []TableRef // DELETE … USING
 	Where     Expr
 	Returning []*Target
 }
@@ -295,6 +296,7 @@ type Delete struct {
 type Update struct {
 	Table     *TableName
 	Set       []SetClause
+	From      []TableRef // UPDATE … FROM
 	Where     Expr
 	Returning []*Target
 }

@@ -242,11 +242,14 @@ func (c *converter) stmt(n *pg.Node) (ast.Stmt, string, error) {
 		return out, "VACUUM", nil
 	case *pg.Node_DeleteStmt:
 		d := x.DeleteStmt
-		if len(d.UsingClause) > 0 || d.WithClause != nil {
-			return nil, "", c.unsupported(-1, "DELETE with USING or WITH is not supported yet")
+		if d.WithClause != nil {
+			return nil, "", c.unsupported(-1, "DELETE with WITH is not supported yet")
 		}
 		out := &ast.Delete{Table: c.rangeVar(d.Relation)}
 		var err error
+		if out.Using, err = c.tableRefs(d.UsingClause); err != nil {
+			return nil, "", err
+		}
 		if out.Returning, err = c.targetList(d.ReturningList); err != nil {
 			return nil, "", err
 		}
@@ -260,11 +263,14 @@ func (c *converter) stmt(n *pg.Node) (ast.Stmt, string, error) {
 		return out, "DELETE", nil
 	case *pg.Node_UpdateStmt:
 		u := x.UpdateStmt
-		if len(u.FromClause) > 0 || u.WithClause != nil {
-			return nil, "", c.unsupported(-1, "UPDATE with FROM or WITH is not supported yet")
+		if u.WithClause != nil {
+			return nil, "", c.unsupported(-1, "UPDATE with WITH is not supported yet")
 		}
 		out := &ast.Update{Table: c.rangeVar(u.Relation)}
 		var err error
+		if out.From, err = c.tableRefs(u.FromClause); err != nil {
+			return nil, "", err
+		}
 		if out.Returning, err = c.targetList(u.ReturningList); err != nil {
 			return nil, "", err
 		}
@@ -587,6 +593,19 @@ func (c *converter) insert(is *pg.InsertStmt) (ast.Stmt, string, error) {
 	return out, "INSERT", nil
 }
 
+// tableRefs converts a FROM list (or UPDATE's FROM, DELETE's USING).
+func (c *converter) tableRefs(list []*pg.Node) ([]ast.TableRef, error) {
+	var out []ast.TableRef
+	for _, f := range list {
+		tr, err := c.tableRef(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, tr)
+	}
+	return out, nil
+}
+
 // targetList converts a SELECT list or a RETURNING list.
 func (c *converter) targetList(list []*pg.Node) ([]*ast.Target, error) {
 	var out []*ast.Target
@@ -692,12 +711,8 @@ func (c *converter) selectStmt(s *pg.SelectStmt) (*ast.Select, error) {
 		return nil, err
 	}
 	out.Targets = targets
-	for _, f := range s.FromClause {
-		tr, err := c.tableRef(f)
-		if err != nil {
-			return nil, err
-		}
-		out.From = append(out.From, tr)
+	if out.From, err = c.tableRefs(s.FromClause); err != nil {
+		return nil, err
 	}
 	if s.WhereClause != nil {
 		if out.Where, err = c.expr(s.WhereClause); err != nil {
