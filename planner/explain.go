@@ -113,6 +113,8 @@ func describeOne(n node) string {
 		return "Function Scan on generate_subscripts"
 	case *filterNode:
 		return "Filter"
+	case *sampleNode:
+		return "Sample (" + x.method + ")"
 	case *projectNode:
 		return fmt.Sprintf("Project (%d columns)", len(x.exprs))
 	case *sortNode:

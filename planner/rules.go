@@ -139,6 +139,8 @@ func children(n node) []node {
 	switch x := n.(type) {
 	case *filterNode:
 		return []node{x.child}
+	case *sampleNode:
+		return []node{x.child}
 	case *projectNode:
 		return []node{x.child}
 	case *sortNode:
@@ -169,6 +171,10 @@ func children(n node) []node {
 func withChildren(n node, k []node) node {
 	switch x := n.(type) {
 	case *filterNode:
+		c := *x
+		c.child = k[0]
+		return &c
+	case *sampleNode:
 		c := *x
 		c.child = k[0]
 		return &c

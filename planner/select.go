@@ -487,6 +487,8 @@ func (b *binder) fromItem(tr ast.TableRef) (node, []scopeCol, error) {
 			return nil, nil, errAt(sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", name), x.Pos)
 		}
 		return b.relationScan(rel, alias, x.Pos)
+	case *ast.SampleTable:
+		return b.sampleTable(x)
 	case *ast.SubqueryTable:
 		// A derived table sees enclosing levels, not its FROM siblings.
 		inner := b.child()

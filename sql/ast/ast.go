@@ -97,6 +97,15 @@ type SubLink struct {
 	Pos   int
 }
 
+// SampleTable is table TABLESAMPLE method (args) [REPEATABLE (seed)].
+type SampleTable struct {
+	Table      *TableName
+	Method     string
+	Args       []Expr
+	Repeatable Expr // nil when absent
+	Pos        int
+}
+
 // Target is one item of a select list.
 type Target struct {
 	Expr Expr
@@ -361,4 +370,5 @@ type ArrayCmp struct {
 func (*TableName) tableNode()     {}
 func (*FuncTable) tableNode()     {}
 func (*SubqueryTable) tableNode() {}
+func (*SampleTable) tableNode()   {}
 func (*JoinTable) tableNode()     {}

@@ -927,6 +927,26 @@ func (c *converter) tableRef(n *pg.Node) (ast.TableRef, error) {
 		}
 		alias, cols := aliasOf(rf.Alias)
 		return &ast.FuncTable{Func: fc, Alias: alias, ColAliases: cols, Ordinality: rf.Ordinality}, nil
+	case *pg.Node_RangeTableSample:
+		ts := x.RangeTableSample
+		rv := ts.Relation.GetRangeVar()
+		if rv == nil {
+			return nil, c.unsupported(ts.Location, "TABLESAMPLE is supported on tables only")
+		}
+		out := &ast.SampleTable{Table: c.rangeVar(rv), Pos: c.loc(ts.Location)}
+		for _, m := range ts.Method {
+			out.Method = m.GetString_().Sval
+		}
+		var err error
+		if out.Args, err = c.exprs(ts.Args); err != nil {
+			return nil, err
+		}
+		if ts.Repeatable != nil {
+			if out.Repeatable, err = c.expr(ts.Repeatable); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
 	case *pg.Node_RangeSubselect:
 		rs := x.RangeSubselect
 		q, err := c.selectStmt(rs.Subquery.GetSelectStmt())

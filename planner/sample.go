@@ -1,0 +1,118 @@
+package planner
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"github.com/sluicedb/sluice/sql/ast"
+	"github.com/sluicedb/sluice/sql/sqlerr"
+	"github.com/sluicedb/sluice/sql/types"
+)
+
+// TABLESAMPLE BERNOULLI (p) and SYSTEM (p) [REPEATABLE (seed)].
+//
+// Both keep each row with probability p/100. PostgreSQL's SYSTEM samples
+// whole pages, which sluice's files do not have; sampling rows instead
+// gives the same expected size with less clustering. With REPEATABLE the
+// same seed selects the same rows of the same data (not the rows
+// PostgreSQL would select).
+
+const (
+	errInvalidTablesampleArgument   = sqlerr.Code("2202H")
+	errInvalidTablesampleRepeatable = sqlerr.Code("2202G")
+)
+
+type sampleNode struct {
+	child  node
+	method string
+	pct    Expr // float4
+	seed   Expr // float8, nil without REPEATABLE
+}
+
+func (b *binder) sampleTable(x *ast.SampleTable) (node, []scopeCol, error) {
+	method := x.Method
+	if method != "bernoulli" && method != "system" {
+		return nil, nil, errAt(sqlerr.New(sqlerr.UndefinedObject, "tablesample method %s does not exist", method), x.Pos)
+	}
+	if len(x.Args) != 1 {
+		return nil, nil, errAt(sqlerr.New(errInvalidTablesampleArgument, "tablesample method %s requires 1 argument, not %d", method, len(x.Args)), x.Pos)
+	}
+	n, cols, err := b.fromItem(x.Table)
+	if err != nil {
+		return nil, nil, err
+	}
+	arg, err := b.expr(x.Args[0])
+	if err != nil {
+		return nil, nil, err
+	}
+	out := &sampleNode{child: n, method: method}
+	if out.pct, err = b.coerce(arg, types.Float4, "argument", x.Pos); err != nil {
+		return nil, nil, err
+	}
+	if x.Repeatable != nil {
+		seed, err := b.expr(x.Repeatable)
+		if err != nil {
+			return nil, nil, err
+		}
+		if out.seed, err = b.coerce(seed, types.Float8, "argument", x.Pos); err != nil {
+			return nil, nil, err
+		}
+	}
+	return out, cols, nil
+}
+
+func (s *sampleNode) open(ec *evalCtx) (rowIter, error) {
+	v, err := s.pct.Eval(ec, nil)
+	if err != nil {
+		return nil, err
+	}
+	if v == nil {
+		return nil, sqlerr.New(errInvalidTablesampleArgument, "TABLESAMPLE parameter cannot be null")
+	}
+	pct := v.(float64)
+	if math.IsNaN(pct) || pct < 0 || pct > 100 {
+		return nil, sqlerr.New(errInvalidTablesampleArgument, "sample percentage must be between 0 and 100")
+	}
+	var rng *rand.Rand
+	if s.seed != nil {
+		sv, err := s.seed.Eval(ec, nil)
+		if err != nil {
+			return nil, err
+		}
+		if sv == nil {
+			return nil, sqlerr.New(errInvalidTablesampleRepeatable, "TABLESAMPLE REPEATABLE parameter cannot be null")
+		}
+		bits := math.Float64bits(sv.(float64))
+		rng = rand.New(rand.NewPCG(bits, bits^0x9e3779b97f4a7c15))
+	} else {
+		rng = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	}
+	if pct == 0 {
+		return &sliceIter{}, nil
+	}
+	c, err := openNode(ec, s.child)
+	if err != nil {
+		return nil, err
+	}
+	return &sampleIter{c: c, keep: pct / 100, rng: rng}, nil
+}
+
+type sampleIter struct {
+	c    rowIter
+	keep float64
+	rng  *rand.Rand
+}
+
+func (it *sampleIter) next() ([]types.Datum, error) {
+	for {
+		row, err := it.c.next()
+		if row == nil || err != nil {
+			return row, err
+		}
+		if it.keep >= 1 || it.rng.Float64() < it.keep {
+			return row, nil
+		}
+	}
+}
+
+func (it *sampleIter) close() { it.c.close() }
