@@ -87,7 +87,7 @@ func BindInsert(ins *ast.Insert, paramTypes []types.Type, tables Tables) (*Inser
 		if len(cols) == 0 {
 			cols = []Column{} // DEFAULT VALUES
 		}
-	} else if root, cols, err = b.selectNode(ins.Query); err != nil {
+	} else if root, cols, err = b.query(ins.Query); err != nil { // set operations and WITH included
 		return nil, err
 	}
 	if len(cols) > len(colMap) {

@@ -68,6 +68,12 @@ func (s *Session) utility(ctx context.Context, p *portal, w *pgwire.ResultWriter
 		return st.Tag, s.vacuum(x)
 	case *ast.Analyze:
 		return st.Tag, s.analyze(ctx, x)
+	case *ast.Merge:
+		n, err := s.merge(ctx, x, p.prep.paramTypes, p.params)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("MERGE %d", n), nil
 	case *ast.Delete:
 		n, rows, err := s.rewriteRows(ctx, dmlOf(x), p.prep.paramTypes, p.params, p.prep.ret != nil)
 		if err != nil {

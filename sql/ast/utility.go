@@ -334,3 +334,32 @@ func (*Truncate) stmtNode()     {}
 func (*Comment) stmtNode()      {}
 func (*Vacuum) stmtNode()       {}
 func (*Delete) stmtNode()       {}
+
+// Merge is MERGE INTO target USING source ON cond WHEN … THEN …, kept as
+// SQL text (deparsed): it runs as queries built over that text.
+type Merge struct {
+	Target *TableName
+	Source string // the FROM item, with its alias
+	// SourceAlias is the name the source is known by in On and the clauses.
+	SourceAlias string
+	On          string
+	Clauses     []MergeClause
+}
+
+// MergeClause is one WHEN [NOT] MATCHED [AND cond] THEN action.
+type MergeClause struct {
+	Matched bool
+	Cond    string // "" when absent
+	Action  string // "update", "delete", "insert" or "nothing"
+	Set     []MergeSet
+	Columns []string // INSERT's column list (nil: all, in order)
+	Values  []string // INSERT's values ("DEFAULT" for DEFAULT; nil: DEFAULT VALUES)
+}
+
+// MergeSet is one col = value of a MERGE UPDATE.
+type MergeSet struct {
+	Column string
+	Value  string // "DEFAULT" for DEFAULT
+}
+
+func (*Merge) stmtNode() {}
