@@ -65,9 +65,11 @@ func (s *Session) merge(ctx context.Context, m *ast.Merge, paramTypes []types.Ty
 	if tn.Alias != "" {
 		alias = tn.Alias
 	}
-	a, sa := quoteIdent(alias), quoteIdent(m.SourceAlias)
+	a := quoteIdent(alias)
 	tt := fmt.Sprintf("(SELECT row_number() OVER () AS %s, * FROM %s) AS %s", mergeRN, target, a)
-	ss := fmt.Sprintf("(SELECT true AS %s, * FROM %s) AS %s", mergeMarker, m.Source, sa)
+	// The source keeps its own names (a table, a sub-query, a join…);
+	// a one-row marker joined to it tells matched rows in the LEFT JOIN.
+	ss := fmt.Sprintf("(%s CROSS JOIN (SELECT true AS %s) AS %s)", m.Source, mergeMarker, mergeMarker)
 	on := "(" + m.On + ")"
 	cond := func(c ast.MergeClause) string {
 		if c.Cond == "" {
@@ -89,7 +91,7 @@ func (s *Session) merge(ctx context.Context, m *ast.Merge, paramTypes []types.Ty
 	for i, c := range m.Clauses {
 		n := fmt.Sprint(i + 1)
 		if c.Matched {
-			fmt.Fprintf(&matched, " WHEN %s.%s AND %s THEN %s", sa, mergeMarker, cond(c), n)
+			fmt.Fprintf(&matched, " WHEN %s.%s AND %s THEN %s", mergeMarker, mergeMarker, cond(c), n)
 			if c.Action == "update" || c.Action == "delete" {
 				updDel = append(updDel, n)
 			}

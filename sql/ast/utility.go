@@ -338,12 +338,10 @@ func (*Delete) stmtNode()       {}
 // Merge is MERGE INTO target USING source ON cond WHEN … THEN …, kept as
 // SQL text (deparsed): it runs as queries built over that text.
 type Merge struct {
-	Target *TableName
-	Source string // the FROM item, with its alias
-	// SourceAlias is the name the source is known by in On and the clauses.
-	SourceAlias string
-	On          string
-	Clauses     []MergeClause
+	Target  *TableName
+	Source  string // the FROM item (a table, sub-query, join …), aliases included
+	On      string
+	Clauses []MergeClause
 }
 
 // MergeClause is one WHEN [NOT] MATCHED [AND cond] THEN action.

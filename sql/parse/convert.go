@@ -1597,20 +1597,6 @@ func (c *converter) merge(m *pg.MergeStmt) (ast.Stmt, string, error) {
 	if out.Source, err = c.deparseFrom(m.SourceRelation); err != nil {
 		return nil, "", err
 	}
-	switch src := m.SourceRelation.Node.(type) {
-	case *pg.Node_RangeVar:
-		out.SourceAlias = src.RangeVar.Relname
-		if src.RangeVar.Alias != nil {
-			out.SourceAlias = src.RangeVar.Alias.Aliasname
-		}
-	case *pg.Node_RangeSubselect:
-		if src.RangeSubselect.Alias != nil {
-			out.SourceAlias = src.RangeSubselect.Alias.Aliasname
-		}
-	}
-	if out.SourceAlias == "" {
-		return nil, "", c.unsupported(-1, "MERGE's source must be a table or an aliased sub-query")
-	}
 	if out.On, err = c.deparseExpr(m.JoinCondition); err != nil {
 		return nil, "", err
 	}
