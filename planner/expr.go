@@ -57,7 +57,7 @@ type evalCtx struct {
 
 // sub returns the context for evaluating a sub-query of the current row.
 func (ec *evalCtx) sub(row []types.Datum) *evalCtx {
-	return &evalCtx{ctx: ec.ctx, env: ec.env, params: ec.params, outer: append(ec.outer[:len(ec.outer):len(ec.outer)], row), cache: ec.cache, mem: ec.mem, stats: ec.stats}
+	return &evalCtx{ctx: ec.ctx, env: ec.env, params: ec.params, outer: append(ec.outer[:len(ec.outer):len(ec.outer)], row), cache: ec.cache, mem: ec.mem.scope(), stats: ec.stats}
 }
 
 // Expr is a bound, typed scalar expression.

@@ -515,6 +515,7 @@ type lateralIter struct {
 	l       rowIter
 	cur     []types.Datum
 	right   [][]types.Datum
+	scope   *memAccount // what the current right rows are charged to
 	pos     int
 	matched bool
 }
@@ -527,7 +528,12 @@ func (it *lateralIter) next() ([]types.Datum, error) {
 			if err != nil || row == nil {
 				return nil, err
 			}
-			if it.right, err = collect(it.ec.sub(row), j.right); err != nil {
+			// The previous left row's right rows are dropped: give back
+			// what they were charged.
+			it.scope.release()
+			sec := it.ec.sub(row)
+			it.scope = sec.mem
+			if it.right, err = collect(sec, j.right); err != nil {
 				return nil, err
 			}
 			it.cur, it.pos, it.matched = row, 0, false

@@ -15,11 +15,36 @@ import (
 type memAccount struct {
 	limit int64        // 0: unlimited
 	used  atomic.Int64 // charged concurrently by parallel workers
+	// parent: this account is a scope of the query's (one run of a
+	// correlated sub-query or of LATERAL's right side); its charges count
+	// against the parent and are given back together by release.
+	parent *memAccount
+}
+
+// scope returns an account whose charges count against m and can be
+// given back at once (release) when what they paid for is dropped.
+func (m *memAccount) scope() *memAccount {
+	if m == nil {
+		return nil
+	}
+	return &memAccount{parent: m}
+}
+
+// release gives back everything charged to a scope.
+func (m *memAccount) release() {
+	if m == nil || m.parent == nil {
+		return
+	}
+	_ = m.parent.charge(-m.used.Swap(0))
 }
 
 func (m *memAccount) charge(n int64) error {
 	if m == nil {
 		return nil
+	}
+	if m.parent != nil {
+		m.used.Add(n)
+		return m.parent.charge(n)
 	}
 	used := m.used.Add(n)
 	if m.limit > 0 && used > m.limit {

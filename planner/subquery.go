@@ -31,6 +31,11 @@ func (e *subLinkExpr) subRows(ec *evalCtx, row []types.Datum, limit int) ([][]ty
 		}
 	}
 	sec := ec.sub(row)
+	if e.correlated {
+		// What this run held is dropped with it (only up to limit rows
+		// are returned); an uncorrelated result is cached and stays charged.
+		defer sec.mem.release()
+	}
 	it, err := openNode(sec, e.root)
 	if err != nil {
 		return nil, err
