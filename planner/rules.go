@@ -75,7 +75,7 @@ type rule struct {
 }
 
 // ruleNames lists every rule in application order.
-var ruleNames = []string{"constant_folding", "decorrelate", "filter_pushdown", "scan_pushdown", "join_order", "hash_join", "build_side", "topn", "vectorize"}
+var ruleNames = []string{"constant_folding", "decorrelate", "filter_pushdown", "scan_pushdown", "join_order", "hash_join", "build_side", "topn", "prune_outputs", "vectorize"}
 
 // RuleNames returns the rule names, for SET validation and SHOW.
 func RuleNames() []string { return append([]string(nil), ruleNames...) }
@@ -106,6 +106,7 @@ func applyRules(root node, disabled map[string]bool) (node, map[string]time.Dura
 		{"hash_join", func(n node) node { return mapNodes(n, planHashJoin) }},
 		{"build_side", func(n node) node { return mapNodes(n, chooseBuildSide) }},
 		{"topn", func(n node) node { return mapNodes(n, markTopN) }},
+		{"prune_outputs", func(n node) node { return mapNodes(n, pruneOutputs) }},
 		{"vectorize", vectorize},
 	}
 	times := map[string]time.Duration{}
