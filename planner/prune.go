@@ -1,7 +1,7 @@
 package planner
 
 // pruneOutputs is the prune_outputs rule: an aggregation over a projection
-// often reads only some of its columns — BI tools count a query's rows as
+// (possibly through a filter) often reads only some of its columns — BI tools count a query's rows as
 // SELECT count(*) FROM (<query>) AS source — and the others need not be
 // computed. Each column the aggregation does not read, whose expression is
 // immutable and holds no sub-query, becomes a typed NULL (positions stay,
@@ -12,12 +12,22 @@ func pruneOutputs(n node) node {
 	if !ok {
 		return n
 	}
-	p, ok := a.child.(*projectNode)
+	// Directly above the projection, or with a filter between (WHERE on
+	// the sub-query's columns): the filter's reads count too.
+	f, _ := a.child.(*filterNode)
+	below := a.child
+	if f != nil {
+		below = f.child
+	}
+	p, ok := below.(*projectNode)
 	if !ok {
 		return n
 	}
 	ac := a.ctx
 	reads := append([]Expr(nil), ac.groups...)
+	if f != nil {
+		reads = append(reads, f.pred)
+	}
 	for _, c := range ac.aggs {
 		reads = append(reads, c.args...)
 		reads = append(reads, c.order...)
@@ -56,6 +66,11 @@ func pruneOutputs(n node) node {
 	np.exprs = out
 	na := *a
 	na.child = &np
+	if f != nil {
+		nf := *f
+		nf.child = &np
+		na.child = &nf
+	}
 	return &na
 }
 
