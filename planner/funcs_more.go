@@ -42,7 +42,7 @@ func init() {
 			return nil, sqlerr.New(sqlerr.InvalidParameterValue, "regexp_match() does not support the \"global\" option").
 				WithHint("Use the regexp_matches function instead.")
 		}
-		re, _, err := compileRegex(a[1].(string), flags)
+		re, _, err := pgRegex(a[1].(string), flags, false)
 		if err != nil {
 			return nil, err
 		}

@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -326,7 +325,7 @@ func init() {
 		if len(a) > 3 {
 			flags = a[3].(string)
 		}
-		re, global, err := compileRegex(a[1].(string), flags)
+		re, global, err := pgRegex(a[1].(string), flags, true)
 		if err != nil {
 			return nil, err
 		}
@@ -502,12 +501,6 @@ func quoteLiteral(s string) string {
 		return `E'` + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), `'`, `''`) + `'`
 	}
 	return `'` + strings.ReplaceAll(s, `'`, `''`) + `'`
-}
-
-// compileRegex compiles a pattern with PostgreSQL's flags, g included
-// (see pgRegex).
-func compileRegex(pat, flags string) (*regexp.Regexp, bool, error) {
-	return pgRegex(pat, flags, true)
 }
 
 // convertReplacement turns PostgreSQL's \1 and & references into Go's ${1}.

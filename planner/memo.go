@@ -12,7 +12,10 @@ import "github.com/sluicedb/sluice/sql/types"
 // replays them afterwards (PostgreSQL keeps the inner side of a nested
 // loop in a Materialize node for the same reason). A lake table would
 // otherwise be listed, opened and decoded again for every outer row. Scans
-// of more than memoMaxRows rows are not kept: they stream each time.
+// of more than memoMaxRows rows are not kept: they stream each time. The
+// kept rows are charged to the memory scope of the run that first read
+// them, which gives the charge back when it ends; what the memo holds is
+// thus not counted afterwards (at most memoMaxRows rows per scan).
 
 const memoMaxRows = 100_000
 

@@ -17,11 +17,6 @@ import (
 // same seed selects the same rows of the same data (not the rows
 // PostgreSQL would select).
 
-const (
-	errInvalidTablesampleArgument   = sqlerr.Code("2202H")
-	errInvalidTablesampleRepeatable = sqlerr.Code("2202G")
-)
-
 type sampleNode struct {
 	child  node
 	method string
@@ -35,7 +30,7 @@ func (b *binder) sampleTable(x *ast.SampleTable) (node, []scopeCol, error) {
 		return nil, nil, errAt(sqlerr.New(sqlerr.UndefinedObject, "tablesample method %s does not exist", method), x.Pos)
 	}
 	if len(x.Args) != 1 {
-		return nil, nil, errAt(sqlerr.New(errInvalidTablesampleArgument, "tablesample method %s requires 1 argument, not %d", method, len(x.Args)), x.Pos)
+		return nil, nil, errAt(sqlerr.New(sqlerr.InvalidTablesampleArgument, "tablesample method %s requires 1 argument, not %d", method, len(x.Args)), x.Pos)
 	}
 	n, cols, err := b.fromItem(x.Table)
 	if err != nil {
@@ -67,11 +62,11 @@ func (s *sampleNode) open(ec *evalCtx) (rowIter, error) {
 		return nil, err
 	}
 	if v == nil {
-		return nil, sqlerr.New(errInvalidTablesampleArgument, "TABLESAMPLE parameter cannot be null")
+		return nil, sqlerr.New(sqlerr.InvalidTablesampleArgument, "TABLESAMPLE parameter cannot be null")
 	}
 	pct := v.(float64)
 	if math.IsNaN(pct) || pct < 0 || pct > 100 {
-		return nil, sqlerr.New(errInvalidTablesampleArgument, "sample percentage must be between 0 and 100")
+		return nil, sqlerr.New(sqlerr.InvalidTablesampleArgument, "sample percentage must be between 0 and 100")
 	}
 	var rng *rand.Rand
 	if s.seed != nil {
@@ -80,7 +75,7 @@ func (s *sampleNode) open(ec *evalCtx) (rowIter, error) {
 			return nil, err
 		}
 		if sv == nil {
-			return nil, sqlerr.New(errInvalidTablesampleRepeatable, "TABLESAMPLE REPEATABLE parameter cannot be null")
+			return nil, sqlerr.New(sqlerr.InvalidTablesampleRepeat, "TABLESAMPLE REPEATABLE parameter cannot be null")
 		}
 		bits := math.Float64bits(sv.(float64))
 		rng = rand.New(rand.NewPCG(bits, bits^0x9e3779b97f4a7c15))

@@ -81,6 +81,8 @@ const (
 	InvalidArgumentForLogarithm     Code = "2201E"
 	SubstringError                  Code = "22011"
 	InvalidRegularExpression        Code = "2201B"
+	InvalidTablesampleArgument      Code = "2202H"
+	InvalidTablesampleRepeat        Code = "2202G"
 	DuplicateAlias                  Code = "42712"
 	InvalidRecursion                Code = "42P19"
 	IntervalFieldOverflow           Code = "22015"
