@@ -77,7 +77,12 @@ func (p *Plan) ExplainAnalyze(ctx context.Context, env *Env, params []types.Datu
 // Execute runs the plan with parameter values (already decoded to Datums of
 // Params' types) and returns its rows as Arrow batches.
 func (p *Plan) Execute(ctx context.Context, env *Env, params []types.Datum) (connectors.RecordStream, error) {
+	return p.execute(ctx, env, params, &pinSet{})
+}
+
+func (p *Plan) execute(ctx context.Context, env *Env, params []types.Datum, pins *pinSet) (connectors.RecordStream, error) {
 	ec := newEvalCtx(ctx, env, params)
+	ec.pins = pins
 	it, err := openNode(ec, p.root)
 	if err != nil {
 		return nil, err

@@ -53,11 +53,12 @@ type evalCtx struct {
 	mem    *memAccount         // the query's memory budget, shared by sub-queries
 	stats  map[node]*nodeStats // EXPLAIN ANALYZE figures, nil otherwise
 	stack  []types.Datum       // argument stack of fnExpr (not shared between goroutines)
+	pins   *pinSet             // the providers this execution reads
 }
 
 // sub returns the context for evaluating a sub-query of the current row.
 func (ec *evalCtx) sub(row []types.Datum) *evalCtx {
-	return &evalCtx{ctx: ec.ctx, env: ec.env, params: ec.params, outer: append(ec.outer[:len(ec.outer):len(ec.outer)], row), cache: ec.cache, mem: ec.mem.scope(), stats: ec.stats}
+	return &evalCtx{ctx: ec.ctx, env: ec.env, params: ec.params, outer: append(ec.outer[:len(ec.outer):len(ec.outer)], row), cache: ec.cache, mem: ec.mem.scope(), stats: ec.stats, pins: ec.pins}
 }
 
 // Expr is a bound, typed scalar expression.
@@ -337,7 +338,7 @@ func (e *inListExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
 
 // newEvalCtx starts one execution.
 func newEvalCtx(ctx context.Context, env *Env, params []types.Datum) *evalCtx {
-	ec := &evalCtx{ctx: ctx, env: env, params: params, cache: map[any]any{}, mem: &memAccount{}}
+	ec := &evalCtx{ctx: ctx, env: env, params: params, cache: map[any]any{}, mem: &memAccount{}, pins: &pinSet{}}
 	if env != nil {
 		ec.mem.limit = env.MemoryLimit
 	}

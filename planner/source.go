@@ -38,6 +38,11 @@ type SourceTable struct {
 	OID      types.OID
 	Cols     []Column
 	Provider connectors.Provider
+	// Current, when set, returns a provider of the table's data as it is
+	// now; each execution calls it once (see Pin) and reads only what it
+	// returned. Nil when Provider's data can only change through a catalog
+	// commit, which re-binds the plans that read it.
+	Current func(ctx context.Context) (connectors.Provider, error)
 	// Volatile marks data that changes without a new version (system
 	// views computed when scanned): never cached.
 	Volatile bool
@@ -161,11 +166,15 @@ func (s *sourceScan) columns() []int {
 
 func (s *sourceScan) open(ec *evalCtx) (rowIter, error) {
 	req := connectors.ScanRequest{Columns: s.columns(), Preds: s.preds, Limit: -1}
+	prov, err := ec.provider(s.t)
+	if err != nil {
+		return nil, err
+	}
 	var release func()
-	if p, ok := s.t.Provider.(interface{ Pin() func() }); ok {
+	if p, ok := prov.(interface{ Pin() func() }); ok {
 		release = p.Pin()
 	}
-	splits, ps, err := s.t.Provider.Splits(ec.ctx, req)
+	splits, ps, err := prov.Splits(ec.ctx, req)
 	if err != nil {
 		if release != nil {
 			release()
@@ -175,7 +184,7 @@ func (s *sourceScan) open(ec *evalCtx) (rowIter, error) {
 	if st := ec.stats[s]; st != nil {
 		st.extra = []string{pruneLine(ps)}
 	}
-	return &scanIter{s: s, ec: ec, req: req, splits: splits, width: len(s.t.Cols), release: release}, nil
+	return &scanIter{s: s, prov: prov, ec: ec, req: req, splits: splits, width: len(s.t.Cols), release: release}, nil
 }
 
 // scanIter turns the provider's batches into rows. Splits are read and
@@ -184,6 +193,7 @@ func (s *sourceScan) open(ec *evalCtx) (rowIter, error) {
 // order does not depend on timing.
 type scanIter struct {
 	s       *sourceScan
+	prov    connectors.Provider // pinned for this execution
 	ec      *evalCtx
 	req     connectors.ScanRequest
 	splits  []connectors.Split
@@ -280,7 +290,7 @@ func (it *scanIter) next() ([]types.Datum, error) {
 
 // readSplit reads one split and converts its batches to rows.
 func (it *scanIter) readSplit(ctx context.Context, sp connectors.Split) ([][]types.Datum, error) {
-	st, err := it.s.t.Provider.Open(ctx, sp, it.req)
+	st, err := it.prov.Open(ctx, sp, it.req)
 	if err != nil {
 		return nil, err
 	}

@@ -149,10 +149,14 @@ func dictCodes(idx arrow.Array, codes []int32) bool {
 func eachSourceBatch(ec *evalCtx, shown node, s *sourceScan, workers int,
 	fn func(w, split int, rb arrow.RecordBatch, cols []*vcol) error, splitDone func(split int) error) error {
 	req := connectors.ScanRequest{Columns: s.columns(), Preds: s.preds, Limit: -1}
-	if p, ok := s.t.Provider.(interface{ Pin() func() }); ok {
+	prov, err := ec.provider(s.t)
+	if err != nil {
+		return err
+	}
+	if p, ok := prov.(interface{ Pin() func() }); ok {
 		defer p.Pin()()
 	}
-	splits, ps, err := s.t.Provider.Splits(ec.ctx, req)
+	splits, ps, err := prov.Splits(ec.ctx, req)
 	if err != nil {
 		return err
 	}
@@ -189,7 +193,7 @@ func eachSourceBatch(ec *evalCtx, shown node, s *sourceScan, workers int,
 				}
 			}()
 			for j := range next {
-				err := readBatches(ctx, s, j.sp, req, func(rb arrow.RecordBatch) error {
+				err := readBatches(ctx, prov, j.sp, req, func(rb arrow.RecordBatch) error {
 					scanned.Add(rb.NumRows())
 					return fn(w, j.i, rb, batchCols(rb, req, s.t.Cols))
 				})
@@ -222,8 +226,8 @@ feed:
 	return ec.ctx.Err()
 }
 
-func readBatches(ctx context.Context, s *sourceScan, sp connectors.Split, req connectors.ScanRequest, fn func(arrow.RecordBatch) error) error {
-	st, err := s.t.Provider.Open(ctx, sp, req)
+func readBatches(ctx context.Context, prov connectors.Provider, sp connectors.Split, req connectors.ScanRequest, fn func(arrow.RecordBatch) error) error {
+	st, err := prov.Open(ctx, sp, req)
 	if err != nil {
 		return err
 	}
@@ -410,7 +414,11 @@ func (a *vecAggNode) countFromStats(ec *evalCtx) (int64, bool) {
 			return 0, false
 		}
 	}
-	st, err := src.t.Provider.Stats(ec.ctx)
+	prov, err := ec.provider(src.t)
+	if err != nil {
+		return 0, false
+	}
+	st, err := prov.Stats(ec.ctx)
 	if err != nil || !st.Exact || st.Rows < 0 {
 		return 0, false
 	}

@@ -63,6 +63,17 @@ func startChild(t *testing.T, bin, dir string) *child {
 	return nil
 }
 
+// buildSluice builds the real binary into a temporary directory.
+func buildSluice(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "sluice")
+	build := exec.Command("go", "build", "-o", bin, "github.com/sluicedb/sluice/cmd/sluice")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
 func (c *child) url() string { return "postgres://sluice@" + c.addr + "/sluice?sslmode=disable" }
 
 func (c *child) kill9() {
@@ -93,11 +104,7 @@ func TestKillDuringInsert(t *testing.T) {
 	if testing.Short() {
 		t.Skip("kill -9 rounds are skipped in -short mode")
 	}
-	bin := filepath.Join(t.TempDir(), "sluice")
-	build := exec.Command("go", "build", "-o", bin, "github.com/sluicedb/sluice/cmd/sluice")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildSluice(t)
 	dir := t.TempDir()
 	ctx := context.Background()
 	rng := rand.New(rand.NewSource(time.Now().UnixNano()))

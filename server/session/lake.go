@@ -246,19 +246,25 @@ func (s *Session) relation(r *catalog.Relation) (planner.Relation, error) {
 		t.SetDistinct(analyzedDistinct(r, t.Version()))
 		return &planner.SourceTable{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: cols, DefVersion: r.Version, Provider: t}, nil
 	case catalog.External:
-		if r.Format == "iceberg" {
-			t, err := lake.OpenIceberg(context.Background(), r.Location, connCols(r.Columns))
+		// Files under an external location (or another engine's Iceberg
+		// commits) change without a catalog commit: each execution pins
+		// the table as it is then (SourceTable.Current).
+		open := func(ctx context.Context) (connectors.Provider, error) {
+			if r.Format == "iceberg" {
+				return lake.OpenIceberg(ctx, r.Location, connCols(r.Columns))
+			}
+			t, err := lake.OpenExternal(r.Location, lake.S3OptionsFrom(r.Options), connCols(r.Columns), r.PartCols)
 			if err != nil {
 				return nil, err
 			}
-			return &planner.SourceTable{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: cols, DefVersion: r.Version, Provider: t}, nil
+			t.SetDistinct(analyzedDistinct(r, t.Version()))
+			return t, nil
 		}
-		t, err := lake.OpenExternal(r.Location, lake.S3OptionsFrom(r.Options), connCols(r.Columns), r.PartCols)
+		t, err := open(context.Background())
 		if err != nil {
 			return nil, err
 		}
-		t.SetDistinct(analyzedDistinct(r, t.Version()))
-		return &planner.SourceTable{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: cols, DefVersion: r.Version, Provider: t}, nil
+		return &planner.SourceTable{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: cols, DefVersion: r.Version, Provider: t, Current: open}, nil
 	case catalog.View:
 		stmts, err := parse.Parse(r.SQL)
 		if err != nil {

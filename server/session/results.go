@@ -23,14 +23,20 @@ func (s *Session) execute(ctx context.Context, p *portal) (connectors.RecordStre
 	if plan == nil {
 		plan = p.prep.plan
 	}
-	key, ok := s.resultKey(p)
+	// Every source is pinned once for this execution: the cache key names
+	// the versions pinned, and a miss computes from exactly those.
+	pinned, err := plan.Pin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key, ok := s.resultKey(p, pinned)
 	if !ok {
-		return plan.Execute(ctx, s.env(), p.params)
+		return pinned.Execute(ctx, s.env(), p.params)
 	}
 	if e, hit := s.m.Results.Get(key); hit {
 		return &replayStream{e: e}, nil
 	}
-	st, err := plan.Execute(ctx, s.env(), p.params)
+	st, err := pinned.Execute(ctx, s.env(), p.params)
 	if err != nil {
 		return nil, err
 	}
@@ -39,13 +45,12 @@ func (s *Session) execute(ctx context.Context, p *portal) (connectors.RecordStre
 
 // resultKey is the cache key of a portal's result, if it may be cached:
 // the statement, parameters, role, the settings that change evaluation,
-// and the version of every table read.
-func (s *Session) resultKey(p *portal) (string, bool) {
+// and the version pinned for every table read.
+func (s *Session) resultKey(p *portal, pinned *planner.Pinned) (string, bool) {
 	if v, _ := s.set.get("sluice.result_cache"); v != "on" || s.m.Results == nil {
 		return "", false
 	}
-	srcs, ok := p.prep.plan.CacheInputs()
-	if !ok {
+	if _, ok := p.prep.plan.CacheInputs(); !ok {
 		return "", false
 	}
 	var b strings.Builder
@@ -66,13 +71,13 @@ func (s *Session) resultKey(p *portal) (string, bool) {
 		}
 		b.WriteString(types.TextOf(p.prep.paramTypes[i], v, f))
 	}
-	for _, t := range srcs {
+	for _, src := range pinned.Sources() {
 		b.WriteString("\x00@")
-		b.WriteString(strconv.FormatUint(uint64(t.OID), 10))
+		b.WriteString(strconv.FormatUint(uint64(src.Table.OID), 10))
 		b.WriteString(".")
-		b.WriteString(strconv.FormatInt(t.DefVersion, 10))
+		b.WriteString(strconv.FormatInt(src.Table.DefVersion, 10))
 		b.WriteString(":")
-		b.WriteString(t.Provider.Version())
+		b.WriteString(src.Provider.Version())
 	}
 	for _, c := range p.prep.plan.Columns {
 		b.WriteString("\x00#")
