@@ -60,16 +60,17 @@ func (p *Plan) ExplainAnalyze(ctx context.Context, env *Env, params []types.Datu
 	if err != nil {
 		return nil, err
 	}
-	defer it.close()
 	for {
 		row, err := it.next()
 		if err != nil {
+			it.close()
 			return nil, err
 		}
 		if row == nil {
 			break
 		}
 	}
+	it.close() // operators report some figures (splits read) when closed
 	lines := p.explain(ec.stats, false)
 	return append(lines, fmt.Sprintf("Execution Time: %.3f ms", float64(time.Since(t0).Microseconds())/1000)), nil
 }
@@ -445,6 +446,7 @@ func (l *limitNode) open(ec *evalCtx) (rowIter, error) {
 type limitIter struct {
 	c          rowIter
 	left, skip int64
+	closed     bool
 }
 
 func (it *limitIter) next() ([]types.Datum, error) {
@@ -461,10 +463,21 @@ func (it *limitIter) next() ([]types.Datum, error) {
 	row, err := it.c.next()
 	if row != nil && it.left > 0 {
 		it.left--
+		if it.left == 0 {
+			// Done: stop the input now (scans reading ahead, sub-queries),
+			// not when the consumer gets round to closing.
+			it.close()
+		}
 	}
 	return row, err
 }
-func (it *limitIter) close() { it.c.close() }
+
+func (it *limitIter) close() {
+	if !it.closed {
+		it.closed = true
+		it.c.close()
+	}
+}
 
 // distinctNode passes the first row of each distinct key (the columns idx).
 type distinctNode struct {

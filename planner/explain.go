@@ -20,6 +20,9 @@ type nodeStats struct {
 	loops int64
 	dur   time.Duration
 	extra []string // detail lines (a scan's pruning)
+	// splitsRead counts the splits (row groups of a lake table) a scan
+	// began to read, over all its loops.
+	splitsRead int64
 }
 
 // openNode opens a child operator, instrumenting it under EXPLAIN ANALYZE.
@@ -201,6 +204,9 @@ func (p *Plan) explain(stats map[node]*nodeStats, costs bool) []string {
 			}
 			for _, e := range st.extra {
 				lines = append(lines, pad+e)
+			}
+			if st.splitsRead > 0 {
+				lines = append(lines, fmt.Sprintf("%sSplits Read: %d", pad, st.splitsRead))
 			}
 		}
 		if seen[n] {

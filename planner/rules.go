@@ -69,13 +69,21 @@ import (
 //	worse than k values already seen are dropped before they are
 //	materialized (ties and NULLs kept). Wrong if a dropped row could still
 //	be among the first k, which strictly worse rows cannot.
+//
+// scan_limit: LIMIT (and OFFSET) over a provider's scan, with only
+//
+//	projections between them, tells the scan how many rows the query can
+//	take: it reads only the splits whose row counts cover them, instead of
+//	decoding row groups ahead on every core. Wrong with a filter, a join or
+//	an aggregation between them (the scan's rows are not the limit's rows):
+//	those keep reading everything.
 type rule struct {
 	name  string
 	apply func(n node) node
 }
 
 // ruleNames lists every rule in application order.
-var ruleNames = []string{"constant_folding", "decorrelate", "filter_pushdown", "scan_pushdown", "join_order", "hash_join", "build_side", "topn", "prune_outputs", "vectorize"}
+var ruleNames = []string{"constant_folding", "decorrelate", "filter_pushdown", "scan_pushdown", "join_order", "hash_join", "build_side", "topn", "scan_limit", "prune_outputs", "vectorize"}
 
 // RuleNames returns the rule names, for SET validation and SHOW.
 func RuleNames() []string { return append([]string(nil), ruleNames...) }
@@ -106,6 +114,7 @@ func applyRules(root node, disabled map[string]bool) (node, map[string]time.Dura
 		{"hash_join", func(n node) node { return mapNodes(n, planHashJoin) }},
 		{"build_side", func(n node) node { return mapNodes(n, chooseBuildSide) }},
 		{"topn", func(n node) node { return mapNodes(n, markTopN) }},
+		{"scan_limit", func(n node) node { return mapNodes(n, limitScan) }},
 		{"prune_outputs", func(n node) node { return mapNodes(n, pruneOutputs) }},
 		{"vectorize", vectorize},
 	}
@@ -242,6 +251,40 @@ func markTopN(n node) node {
 		}
 	}
 	return n
+}
+
+// limitScan hands a LIMIT's count and offset to the provider scan below
+// it, through projections only (rule scan_limit).
+func limitScan(n node) node {
+	l, ok := n.(*limitNode)
+	if !ok || l.limit == nil {
+		return n
+	}
+	var chain []*projectNode
+	c := l.child
+	for {
+		p, ok := c.(*projectNode)
+		if !ok {
+			break
+		}
+		chain = append(chain, p)
+		c = p.child
+	}
+	s, ok := c.(*sourceScan)
+	if !ok || s.limit != nil {
+		return n
+	}
+	ns := *s
+	ns.limit, ns.offset = l.limit, l.offset
+	var out node = &ns
+	for i := len(chain) - 1; i >= 0; i-- {
+		p := *chain[i]
+		p.child = out
+		out = &p
+	}
+	nl := *l
+	nl.child = out
+	return &nl
 }
 
 // pushFilters moves single-side conjuncts of a filter directly over an

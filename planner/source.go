@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/sluicedb/sluice/connectors"
 	"github.com/sluicedb/sluice/sql/ast"
@@ -147,11 +148,16 @@ func BindView(q *ast.Select, tables Tables) ([]Column, []ViewRef, error) {
 // sourceScan reads a provider. used marks the columns the query reads (set
 // while binding); the others stay NULL in its rows and are never read.
 // preds are the pushed-down predicates (the filters above stay unless the
-// provider answered Exact, in which case the rule removed them).
+// provider answered Exact, in which case the rule removed them). limit,
+// when set (rule scan_limit), is how many rows the query can take from the
+// scan (a LIMIT's count plus its offset, evaluated at open): only the
+// splits that cover that many rows are read.
 type sourceScan struct {
-	t     *SourceTable
-	used  []bool
-	preds []connectors.Predicate
+	t      *SourceTable
+	used   []bool
+	preds  []connectors.Predicate
+	limit  Expr
+	offset Expr
 }
 
 func (s *sourceScan) columns() []int {
@@ -164,8 +170,24 @@ func (s *sourceScan) columns() []int {
 	return out
 }
 
+// rowLimit evaluates the scan's limit: -1 when it reads everything (no
+// limit, or a count that is NULL or fails: the limit operator above
+// reports the error).
+func (s *sourceScan) rowLimit(ec *evalCtx) int64 {
+	if s.limit == nil {
+		return -1
+	}
+	n, ok1 := evalCount(ec, s.limit)
+	off, ok2 := evalCount(ec, s.offset)
+	if !ok1 || !ok2 || n < 0 || off < 0 {
+		return -1
+	}
+	return n + off
+}
+
 func (s *sourceScan) open(ec *evalCtx) (rowIter, error) {
-	req := connectors.ScanRequest{Columns: s.columns(), Preds: s.preds, Limit: -1}
+	limit := s.rowLimit(ec)
+	req := connectors.ScanRequest{Columns: s.columns(), Preds: s.preds, Limit: limit}
 	prov, err := ec.provider(s.t)
 	if err != nil {
 		return nil, err
@@ -181,38 +203,77 @@ func (s *sourceScan) open(ec *evalCtx) (rowIter, error) {
 		}
 		return nil, err
 	}
+	if limit >= 0 {
+		splits = coveringSplits(splits, limit)
+	}
+	width := len(s.t.Cols)
+	read := func(ctx context.Context, sp connectors.Split) ([][]types.Datum, error) {
+		return readSplitRows(ctx, prov, sp, req, s.t.Cols, width)
+	}
+	it := newScanIter(ec, splits, read, scanWorkers(), release)
 	if st := ec.stats[s]; st != nil {
 		st.extra = []string{pruneLine(ps)}
+		it.st = st
 	}
-	return &scanIter{s: s, prov: prov, ec: ec, req: req, splits: splits, width: len(s.t.Cols), release: release}, nil
+	return it, nil
 }
 
-// scanIter turns the provider's batches into rows. Splits are read and
-// converted ahead by up to scanWorkers goroutines (row groups decode in
-// parallel on all cores), and handed out in split order, so a scan's row
-// order does not depend on timing.
+// coveringSplits keeps the first splits whose rows add up to limit; a
+// split of unknown size (Rows() <= 0) may hold them all.
+func coveringSplits(splits []connectors.Split, limit int64) []connectors.Split {
+	var rows int64
+	for i, sp := range splits {
+		if rows >= limit {
+			return splits[:i]
+		}
+		n := sp.Rows()
+		if n <= 0 {
+			return splits
+		}
+		rows += n
+	}
+	return splits
+}
+
+// scanIter hands out the rows of a provider's splits, in split order,
+// while up to window splits are read and converted ahead by goroutines
+// (row groups decode in parallel on all cores), so a scan's row order does
+// not depend on timing. With ramp, the window starts at one split and
+// doubles with every split consumed: a consumer that stops early (LIMIT, an
+// EXISTS) reads little, a full scan soon runs on every core. A split's
+// rows are charged to the query's memory budget while they wait.
 type scanIter struct {
-	s       *sourceScan
-	prov    connectors.Provider // pinned for this execution
 	ec      *evalCtx
-	req     connectors.ScanRequest
 	splits  []connectors.Split
-	width   int
+	read    func(ctx context.Context, sp connectors.Split) ([][]types.Datum, error)
+	workers int  // the widest window
+	ramp    bool // start with a window of one split
+	st      *nodeStats
+	release func()
+
 	results []chan splitRows // one per split, in order
 	next_   int              // the split being consumed
 	rows    [][]types.Datum
+	held    int64 // bytes of rows charged
 	pos     int
-	release func()
-	tokens  chan struct{}
+	window  int
+	credits chan struct{} // one per split that may start
+	opened  atomic.Int64  // splits whose reading began
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	started bool
 }
 
-// splitRows is one split's rows (or the error that stopped it).
+func newScanIter(ec *evalCtx, splits []connectors.Split, read func(context.Context, connectors.Split) ([][]types.Datum, error), workers int, release func()) *scanIter {
+	return &scanIter{ec: ec, splits: splits, read: read, workers: max(1, workers), release: release}
+}
+
+// splitRows is one split's rows (or the error that stopped it) and the
+// bytes charged for them.
 type splitRows struct {
-	rows [][]types.Datum
-	err  error
+	rows  [][]types.Datum
+	bytes int64
+	err   error
 }
 
 // scanWorkers is how many splits are decoded at once: one per core the
@@ -227,38 +288,54 @@ func (it *scanIter) start() {
 	for i := range it.results {
 		it.results[i] = make(chan splitRows, 1)
 	}
-	// A token per worker: split i starts only when a worker is free and
-	// at most scanWorkers splits are decoded but not yet consumed.
-	tokens := make(chan struct{}, max(1, scanWorkers()))
+	// A credit per split that may be read ahead of the consumer; the
+	// channel holds every credit ever given, so giving never blocks.
+	it.credits = make(chan struct{}, len(it.splits)+it.workers)
+	it.window = it.workers
+	if it.ramp {
+		it.window = 1
+	}
+	for range it.window {
+		it.credits <- struct{}{}
+	}
 	it.wg.Add(1)
 	go func() {
 		defer it.wg.Done()
 		for i, sp := range it.splits {
 			select {
-			case tokens <- struct{}{}:
+			case <-it.credits:
 			case <-ctx.Done():
 				return
 			}
+			if ctx.Err() != nil {
+				return
+			}
+			it.opened.Add(1)
 			it.wg.Add(1)
 			go func(i int, sp connectors.Split) {
 				defer it.wg.Done()
-				var rows [][]types.Datum
-				err := func() (err error) {
+				var r splitRows
+				r.err = func() (err error) {
 					// A panic in a provider or a kernel fails this query
 					// (XX000), not the process.
 					defer func() {
-						if r := recover(); r != nil {
-							err = recovered(r)
+						if rec := recover(); rec != nil {
+							err = recovered(rec)
 						}
 					}()
-					rows, err = it.readSplit(ctx, sp)
+					r.rows, err = it.read(ctx, sp)
 					return err
 				}()
-				it.results[i] <- splitRows{rows, err}
+				if r.err == nil {
+					for _, row := range r.rows {
+						r.bytes += rowBytes(row)
+					}
+					r.err = it.ec.mem.charge(r.bytes)
+				}
+				it.results[i] <- r
 			}(i, sp)
 		}
 	}()
-	it.tokens = tokens
 }
 
 func (it *scanIter) next() ([]types.Datum, error) {
@@ -266,6 +343,7 @@ func (it *scanIter) next() ([]types.Datum, error) {
 		it.start()
 	}
 	for it.pos >= len(it.rows) {
+		it.drop()
 		if it.next_ >= len(it.splits) {
 			return nil, nil
 		}
@@ -275,12 +353,22 @@ func (it *scanIter) next() ([]types.Datum, error) {
 		case <-it.ec.ctx.Done():
 			return nil, it.ec.ctx.Err()
 		}
-		<-it.tokens // the consumed split frees a worker
 		it.next_++
+		// The received split frees its place; a ramping window grows.
+		give := 1
+		if it.window < it.workers {
+			grow := min(it.window, it.workers-it.window)
+			it.window += grow
+			give += grow
+		}
+		for range give {
+			it.credits <- struct{}{}
+		}
 		if r.err != nil {
+			_ = it.ec.mem.charge(-r.bytes)
 			return nil, r.err
 		}
-		it.rows, it.pos = r.rows, 0
+		it.rows, it.pos, it.held = r.rows, 0, r.bytes
 	}
 	r := it.rows[it.pos]
 	it.rows[it.pos] = nil
@@ -288,9 +376,19 @@ func (it *scanIter) next() ([]types.Datum, error) {
 	return r, nil
 }
 
-// readSplit reads one split and converts its batches to rows.
-func (it *scanIter) readSplit(ctx context.Context, sp connectors.Split) ([][]types.Datum, error) {
-	st, err := it.prov.Open(ctx, sp, it.req)
+// drop gives back the charge of the rows handed out.
+func (it *scanIter) drop() {
+	if it.held != 0 {
+		_ = it.ec.mem.charge(-it.held)
+		it.held = 0
+	}
+	it.rows = nil
+}
+
+// readSplitRows reads one split and converts its batches to rows of the
+// table's width (unread columns stay NULL).
+func readSplitRows(ctx context.Context, prov connectors.Provider, sp connectors.Split, req connectors.ScanRequest, cols []Column, width int) ([][]types.Datum, error) {
+	st, err := prov.Open(ctx, sp, req)
 	if err != nil {
 		return nil, err
 	}
@@ -309,14 +407,14 @@ func (it *scanIter) readSplit(ctx context.Context, sp connectors.Split) ([][]typ
 		}
 		n := int(rb.NumRows())
 		// One backing array for the batch's rows: fewer allocations.
-		cells := make([]types.Datum, n*it.width)
+		cells := make([]types.Datum, n*width)
 		base := len(out)
 		for r := 0; r < n; r++ {
-			out = append(out, cells[r*it.width:(r+1)*it.width:(r+1)*it.width])
+			out = append(out, cells[r*width:(r+1)*width:(r+1)*width])
 		}
-		for c, col := range it.req.Columns {
+		for c, col := range req.Columns {
 			arr := rb.Column(c)
-			t := it.s.t.Cols[col].Type
+			t := cols[col].Type
 			for r := 0; r < n; r++ {
 				out[base+r][col] = types.DatumAt(arr, t, r)
 			}
@@ -330,6 +428,18 @@ func (it *scanIter) close() {
 		it.cancel()
 		it.wg.Wait()
 		it.cancel = nil
+		// Splits read ahead and never consumed give their charge back.
+		for i := it.next_; i < len(it.results); i++ {
+			select {
+			case r := <-it.results[i]:
+				_ = it.ec.mem.charge(-r.bytes)
+			default:
+			}
+		}
+	}
+	it.drop()
+	if it.st != nil {
+		it.st.splitsRead += it.opened.Swap(0)
 	}
 	if it.release != nil {
 		it.release()

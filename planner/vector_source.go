@@ -3,8 +3,6 @@ package planner
 import (
 	"context"
 	"io"
-	"maps"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -267,41 +265,56 @@ func materialize(rb arrow.RecordBatch, req connectors.ScanRequest, tcols []Colum
 	return rows
 }
 
-// openSource runs a vectorized filter over a provider's scan, one worker
-// per core; each split's passing rows are kept apart and concatenated in
-// split order.
+// openSource runs a vectorized filter over a provider's scan. Splits are
+// filtered ahead of the consumer on up to one worker per core and their
+// passing rows handed out in split order as they come (scanIter): a LIMIT
+// or an EXISTS above stops the scan after the splits it needed, and the
+// rows waiting are charged to the query's memory budget.
 func (v *vecFilterScan) openSource(ec *evalCtx) (rowIter, error) {
-	req := connectors.ScanRequest{Columns: v.src.columns(), Limit: -1}
-	var mu sync.Mutex
-	bySplit := map[int][][]types.Datum{}
-	err := eachSourceBatch(ec, v, v.src, scanWorkers(), func(_, split int, rb arrow.RecordBatch, cols []*vcol) error {
-		n := int(rb.NumRows())
-		return v.selected(ec, nil, cols, 0, n, nil, func(base int, _ [][]types.Datum, _ []*vcol, sel []int32) error {
-			// selected works in vecChunk slices of the batch; its positions
-			// are relative to the slice, which starts at base.
-			if len(sel) == 0 {
-				return nil
-			}
-			abs := make([]int32, len(sel))
-			for i, k := range sel {
-				abs[i] = k + int32(base)
-			}
-			rows := materialize(rb, req, v.src.t.Cols, abs)
-			mu.Lock()
-			bySplit[split] = append(bySplit[split], rows...)
-			mu.Unlock()
-			return nil
-		})
-	}, nil)
+	s := v.src
+	req := connectors.ScanRequest{Columns: s.columns(), Preds: s.preds, Limit: -1}
+	prov, err := ec.provider(s.t)
 	if err != nil {
 		return nil, err
 	}
-	splits := slices.Sorted(maps.Keys(bySplit))
-	var out [][]types.Datum
-	for _, sp := range splits {
-		out = append(out, bySplit[sp]...)
+	var release func()
+	if p, ok := prov.(interface{ Pin() func() }); ok {
+		release = p.Pin()
 	}
-	return &sliceIter{rows: out}, nil
+	splits, ps, err := prov.Splits(ec.ctx, req)
+	if err != nil {
+		if release != nil {
+			release()
+		}
+		return nil, err
+	}
+	read := func(ctx context.Context, sp connectors.Split) ([][]types.Datum, error) {
+		var out [][]types.Datum
+		err := readBatches(ctx, prov, sp, req, func(rb arrow.RecordBatch) error {
+			n := int(rb.NumRows())
+			return v.selected(ec, nil, batchCols(rb, req, s.t.Cols), 0, n, nil, func(base int, _ [][]types.Datum, _ []*vcol, sel []int32) error {
+				// selected works in vecChunk slices of the batch; its
+				// positions are relative to the slice, which starts at base.
+				if len(sel) == 0 {
+					return nil
+				}
+				abs := make([]int32, len(sel))
+				for i, k := range sel {
+					abs[i] = k + int32(base)
+				}
+				out = append(out, materialize(rb, req, s.t.Cols, abs)...)
+				return nil
+			})
+		})
+		return out, err
+	}
+	it := newScanIter(ec, splits, read, scanWorkers(), release)
+	it.ramp = true
+	if st := ec.stats[v]; st != nil {
+		st.extra = []string{pruneLine(ps)}
+		it.st = st
+	}
+	return it, nil
 }
 
 // accumulateSource folds a provider's batches into accumulators, one set

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -115,4 +117,52 @@ func textRowsSimple(t *testing.T, conn *pgx.Conn, q string) []string {
 		}
 	}
 	return out
+}
+
+var splitsRead = regexp.MustCompile(`Splits Read: (\d+)`)
+
+// readSplits runs EXPLAIN ANALYZE and returns how many splits (row
+// groups) the scan began to read.
+func readSplits(t *testing.T, c *pgx.Conn, q string) int {
+	t.Helper()
+	plan := strings.Join(textRows(t, c, "EXPLAIN ANALYZE "+q), "\n")
+	m := splitsRead.FindStringSubmatch(plan)
+	if m == nil {
+		t.Fatalf("no split count in\n%s", plan)
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+// TestLimitStopsScan checks that a LIMIT over an external table's scan
+// reads only the row groups it needs, with and without a filter between
+// them, and that the rows are the right ones across row-group boundaries
+// (lake files hold 122,880-row groups).
+func TestLimitStopsScan(t *testing.T) {
+	sl, _, _ := lakeConns(t)
+	dir := t.TempDir()
+	const rows = 122_880*6 + 17
+	writeIDs(t, dir, 0, rows-1)
+	mustExec(t, sl, fmt.Sprintf("CREATE TABLE lim WITH (location = 'file://%s', format = 'parquet')", dir))
+	if n := readSplits(t, sl, "SELECT * FROM lim LIMIT 1"); n > 1 {
+		t.Errorf("SELECT * FROM lim LIMIT 1 read %d row groups, want 1", n)
+	}
+	if n := readSplits(t, sl, "SELECT id + 1 FROM lim LIMIT 2 OFFSET 122879"); n != 2 {
+		t.Errorf("LIMIT 2 OFFSET 122879 read %d row groups, want 2", n)
+	}
+	// A filter between: the scan streams, its window of splits read ahead
+	// growing from one.
+	if n := readSplits(t, sl, "SELECT * FROM lim WHERE id % 2 = 1 LIMIT 1"); n > 3 {
+		t.Errorf("a filtered LIMIT 1 read %d of 7 row groups", n)
+	}
+	for q, want := range map[string]string{
+		"SELECT id FROM lim LIMIT 3 OFFSET 122879":                              "122879,122880,122881",
+		"SELECT id FROM lim WHERE id % 1000 = 7 LIMIT 2 OFFSET 245":             "245007,246007",
+		"SELECT id FROM lim LIMIT 2 OFFSET " + strconv.Itoa(rows-1):             strconv.Itoa(rows - 1),
+		"SELECT count(*) FROM (SELECT id FROM lim WHERE id > 5 LIMIT 300000) s": "300000",
+	} {
+		if got := strings.Join(textRows(t, sl, q), ","); got != want {
+			t.Errorf("%s: %s, want %s", q, got, want)
+		}
+	}
 }
