@@ -185,22 +185,31 @@ func (s *sourceScan) rowLimit(ec *evalCtx) int64 {
 	return n + off
 }
 
-func (s *sourceScan) open(ec *evalCtx) (rowIter, error) {
-	limit := s.rowLimit(ec)
-	req := connectors.ScanRequest{Columns: s.columns(), Preds: s.preds, Limit: limit}
+// splits pins the scan's provider for this execution and lists the
+// splits a request reads; release (never nil) lets go of the files they
+// name once the scan is done (VACUUM keeps them until then).
+func (s *sourceScan) splits(ec *evalCtx, req connectors.ScanRequest) (connectors.Provider, []connectors.Split, connectors.PruneStats, func(), error) {
 	prov, err := ec.provider(s.t)
 	if err != nil {
-		return nil, err
+		return nil, nil, connectors.PruneStats{}, nil, err
 	}
-	var release func()
+	release := func() {}
 	if p, ok := prov.(interface{ Pin() func() }); ok {
 		release = p.Pin()
 	}
 	splits, ps, err := prov.Splits(ec.ctx, req)
 	if err != nil {
-		if release != nil {
-			release()
-		}
+		release()
+		return nil, nil, ps, nil, err
+	}
+	return prov, splits, ps, release, nil
+}
+
+func (s *sourceScan) open(ec *evalCtx) (rowIter, error) {
+	limit := s.rowLimit(ec)
+	req := connectors.ScanRequest{Columns: s.columns(), Preds: s.preds, Limit: limit}
+	prov, splits, ps, release, err := s.splits(ec, req)
+	if err != nil {
 		return nil, err
 	}
 	if limit >= 0 {
@@ -443,7 +452,7 @@ func (it *scanIter) close() {
 	}
 	if it.release != nil {
 		it.release()
-		it.release = nil
+		it.release = nil // close may run twice
 	}
 }
 

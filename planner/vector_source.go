@@ -147,17 +147,11 @@ func dictCodes(idx arrow.Array, codes []int32) bool {
 func eachSourceBatch(ec *evalCtx, shown node, s *sourceScan, workers int,
 	fn func(w, split int, rb arrow.RecordBatch, cols []*vcol) error, splitDone func(split int) error) error {
 	req := connectors.ScanRequest{Columns: s.columns(), Preds: s.preds, Limit: -1}
-	prov, err := ec.provider(s.t)
+	prov, splits, ps, release, err := s.splits(ec, req)
 	if err != nil {
 		return err
 	}
-	if p, ok := prov.(interface{ Pin() func() }); ok {
-		defer p.Pin()()
-	}
-	splits, ps, err := prov.Splits(ec.ctx, req)
-	if err != nil {
-		return err
-	}
+	defer release()
 	var scanned atomic.Int64
 	if ec.stats != nil {
 		// EXPLAIN ANALYZE: the vectorized scan node reports the rows it
@@ -273,19 +267,8 @@ func materialize(rb arrow.RecordBatch, req connectors.ScanRequest, tcols []Colum
 func (v *vecFilterScan) openSource(ec *evalCtx) (rowIter, error) {
 	s := v.src
 	req := connectors.ScanRequest{Columns: s.columns(), Preds: s.preds, Limit: -1}
-	prov, err := ec.provider(s.t)
+	prov, splits, ps, release, err := s.splits(ec, req)
 	if err != nil {
-		return nil, err
-	}
-	var release func()
-	if p, ok := prov.(interface{ Pin() func() }); ok {
-		release = p.Pin()
-	}
-	splits, ps, err := prov.Splits(ec.ctx, req)
-	if err != nil {
-		if release != nil {
-			release()
-		}
 		return nil, err
 	}
 	read := func(ctx context.Context, sp connectors.Split) ([][]types.Datum, error) {
