@@ -610,8 +610,8 @@ func (s *Session) alterColumns(x *ast.AlterColumns) error {
 	if r.Kind == catalog.View {
 		return sqlerr.New(sqlerr.WrongObjectType, "\"%s\" is not a table", r.Name)
 	}
-	if r.Kind == catalog.External {
-		return sqlerr.Unsupported("cannot add or drop columns of external table \"%s\": its files define them", r.Name)
+	if err := writeTarget(r, "add or drop columns of"); err != nil {
+		return err
 	}
 	if parts, _ := partitioning(r.Columns, r.PartitionedBy); len(parts) > 0 {
 		for _, c := range x.Cmds {

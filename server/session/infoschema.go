@@ -48,13 +48,8 @@ func (s *Session) infoSchemaRelation(name string) planner.Relation {
 			"is_typed", tVarchar, "commit_action", tVarchar), func() [][]types.Datum {
 			var out [][]types.Datum
 			for _, r := range s.catState().Sorted() {
-				kind, ins := "BASE TABLE", "YES"
-				switch r.Kind {
-				case catalog.View:
-					kind, ins = "VIEW", "NO"
-				case catalog.External:
-					ins = "NO"
-				}
+				k := kindOf(r)
+				kind, ins := k.tableType, yesNo(k.writable)
 				out = append(out, []types.Datum{DatabaseName, r.Schema, r.Name, kind, nil, nil, nil, nil, nil, ins, "NO", nil})
 			}
 			for _, r := range s.tempRelations() {
@@ -68,7 +63,7 @@ func (s *Session) infoSchemaRelation(name string) planner.Relation {
 			"is_trigger_deletable", tVarchar, "is_trigger_insertable_into", tVarchar), func() [][]types.Datum {
 			var out [][]types.Datum
 			for _, r := range s.catState().Sorted() {
-				if r.Kind == catalog.View {
+				if relkind(r) == "v" {
 					out = append(out, []types.Datum{DatabaseName, r.Schema, r.Name, viewDefinition(r), "NONE", "NO", "NO", "NO", "NO", "NO"})
 				}
 			}
@@ -107,7 +102,7 @@ func (s *Session) infoSchemaRelation(name string) planner.Relation {
 			st := s.catState()
 			var out [][]types.Datum
 			for _, r := range st.Sorted() {
-				if r.Kind == catalog.View {
+				if relkind(r) == "v" {
 					continue
 				}
 				for i, c := range r.Columns {
@@ -283,10 +278,7 @@ func (s *Session) tempRelations() []*catalog.Relation {
 func (s *Session) infoColumns() [][]types.Datum {
 	var out [][]types.Datum
 	for _, r := range append(s.catState().Sorted(), s.tempRelations()...) {
-		updatable := "YES"
-		if r.Kind != catalog.Managed {
-			updatable = "NO"
-		}
+		updatable := yesNo(kindOf(r).writable)
 		for i, c := range r.Columns {
 			t := types.Type{OID: c.TypeOID, Typmod: c.Typmod}
 			nullable := "YES"

@@ -13,7 +13,6 @@ import (
 	"github.com/sluicedb/sluice/connectors/lake"
 	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/sql/ast"
-	"github.com/sluicedb/sluice/sql/parse"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
@@ -232,57 +231,6 @@ func relName(tn *ast.TableName) string {
 	return tn.Name
 }
 
-// relation turns a catalog relation into what the planner scans.
-func (s *Session) relation(r *catalog.Relation) (planner.Relation, error) {
-	cols := plannerCols(r.Columns)
-	switch r.Kind {
-	case catalog.Managed:
-		dir := s.tableDir(r)
-		snap, err := lake.LoadSnapshot(dir, r.Metadata)
-		if err != nil {
-			return nil, err
-		}
-		t := snap.Table(dir, lakeCols(r.Columns))
-		t.SetDistinct(analyzedDistinct(r, t.Version()))
-		return &planner.SourceTable{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: cols, DefVersion: r.Version, Provider: t}, nil
-	case catalog.External:
-		// Files under an external location (or another engine's Iceberg
-		// commits) change without a catalog commit: each execution pins
-		// the table as it is then (SourceTable.Current).
-		open := func(ctx context.Context) (connectors.Provider, error) {
-			if r.Format == "iceberg" {
-				return lake.OpenIceberg(ctx, r.Location, connCols(r.Columns))
-			}
-			t, err := lake.OpenExternal(r.Location, lake.S3OptionsFrom(r.Options), connCols(r.Columns), r.PartCols)
-			if err != nil {
-				return nil, err
-			}
-			t.SetDistinct(analyzedDistinct(r, t.Version()))
-			return t, nil
-		}
-		t, err := open(context.Background())
-		if err != nil {
-			return nil, err
-		}
-		return &planner.SourceTable{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: cols, DefVersion: r.Version, Provider: t, Current: open}, nil
-	case catalog.View:
-		stmts, err := parse.Parse(r.SQL)
-		if err != nil {
-			return nil, err
-		}
-		sel, ok := stmts[0].AST.(*ast.Select)
-		if len(stmts) != 1 || !ok {
-			return nil, sqlerr.Internal("view %s.%s: stored query is not a SELECT", r.Schema, r.Name)
-		}
-		v := &planner.ViewDef{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: cols, Query: sel}
-		for _, ref := range r.Refs {
-			v.Refs = append(v.Refs, planner.ViewRef{Schema: ref.Schema, Name: ref.Name, OID: ref.ID})
-		}
-		return v, nil
-	}
-	return nil, sqlerr.Internal("catalog: unknown relation kind %q", r.Kind)
-}
-
 func plannerCols(cs []catalog.Column) []planner.Column {
 	out := make([]planner.Column, len(cs))
 	for i, c := range cs {
@@ -385,12 +333,8 @@ func (s *Session) managedTarget(tn *ast.TableName, what string) (*catalog.Relati
 	if r == nil {
 		return nil, sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", relName(tn))
 	}
-	switch r.Kind {
-	case catalog.View:
-		return nil, sqlerr.New(sqlerr.WrongObjectType, "cannot %s view \"%s\"", what, r.Name)
-	case catalog.External:
-		return nil, sqlerr.Unsupported("cannot %s external table \"%s\": its files belong to their writer", what, r.Name).
-			WithHint("Write to a managed table (CREATE TABLE without a location).")
+	if err := writeTarget(r, what); err != nil {
+		return nil, err
 	}
 	return r, s.needWarehouse()
 }
@@ -460,9 +404,12 @@ func (s *Session) createDurableTable(ctx context.Context, x *ast.CreateTable, ta
 	if err := checkDupColumns(cols); err != nil {
 		return "", err
 	}
-	if loc, ok := x.Options["location"]; ok {
-		return s.createExternal(rel, cols, x, loc, tag)
-	}
+	return createKind(x).create(ctx, s, rel, cols, x, tag)
+}
+
+// createManaged creates a managed table (CREATE TABLE without a location,
+// CREATE TABLE AS).
+func (s *Session) createManaged(ctx context.Context, rel *catalog.Relation, cols []planner.Column, x *ast.CreateTable, tag string) (string, error) {
 	for k, v := range x.Options {
 		if k != "partitioned_by" {
 			return "", sqlerr.New(sqlerr.InvalidParameterValue, "unrecognized parameter \"%s\"", k)
@@ -476,6 +423,7 @@ func (s *Session) createDurableTable(ctx context.Context, x *ast.CreateTable, ta
 	create := func(rows int64, k *rowSink) (string, error) {
 		var files []*lake.DataFile
 		if k != nil {
+			var err error
 			if files, err = k.close(); err != nil {
 				k.abort()
 				return "", err
@@ -523,7 +471,7 @@ func (s *Session) createDurableTable(ctx context.Context, x *ast.CreateTable, ta
 		return "", err
 	}
 	rel.ID = id
-	rel.Dir = filepath.Join(schema, fmt.Sprintf("%s_%d", x.Table.Name, id))
+	rel.Dir = filepath.Join(rel.Schema, fmt.Sprintf("%s_%d", x.Table.Name, id))
 	if x.AsQuery == nil {
 		if len(cols) == 0 {
 			return "", sqlerr.Unsupported("tables without columns are not supported")

@@ -132,7 +132,7 @@ func (s *Session) catalogRelation(name string) planner.Relation {
 			"hasindexes", B, "hasrules", B, "hastriggers", B, "rowsecurity", B), func() [][]types.Datum {
 			var out [][]types.Datum
 			for _, r := range s.catState().Sorted() {
-				if r.Kind != catalog.View {
+				if relkind(r) == "r" {
 					out = append(out, []types.Datum{r.Schema, r.Name, ownerName(r.Owner), nil, false, false, false, false})
 				}
 			}
@@ -142,7 +142,7 @@ func (s *Session) catalogRelation(name string) planner.Relation {
 		return mk(cols("schemaname", tName, "viewname", tName, "viewowner", tName, "definition", tText), func() [][]types.Datum {
 			var out [][]types.Datum
 			for _, r := range s.catState().Sorted() {
-				if r.Kind == catalog.View {
+				if relkind(r) == "v" {
 					out = append(out, []types.Datum{r.Schema, r.Name, ownerName(r.Owner), viewDefinition(r)})
 				}
 			}
@@ -171,7 +171,7 @@ func (s *Session) catalogRelation(name string) planner.Relation {
 			// PostgreSQL has not scanned since its statistics were reset.
 			var out [][]types.Datum
 			for _, r := range s.catState().Sorted() {
-				if r.Kind == catalog.View {
+				if !hasStorage(r) {
 					continue
 				}
 				row := []types.Datum{int64(r.ID), r.Schema, r.Name, int64(0), int64(0), nil, nil}
@@ -281,7 +281,7 @@ func (s *Session) catalogRelation(name string) planner.Relation {
 			"is_instead", B, "ev_qual", tNodeTree, "ev_action", tNodeTree), func() [][]types.Datum {
 			var out [][]types.Datum
 			for _, r := range s.catState().Sorted() {
-				if r.Kind == catalog.View {
+				if relkind(r) == "v" {
 					out = append(out, []types.Datum{ruleOID(r), "_RETURN", int64(r.ID), "1", "O", true, "<>", nil})
 				}
 			}
@@ -297,7 +297,7 @@ func (s *Session) catalogRelation(name string) planner.Relation {
 			var out [][]types.Datum
 			for _, r := range st.Sorted() {
 				out = append(out, []types.Datum{int64(oidPgClass), int64(r.ID), int64(0), int64(oidPgNamespace), schemaOID(st, r.Schema), int64(0), "n"})
-				if r.Kind != catalog.View {
+				if relkind(r) != "v" {
 					continue
 				}
 				out = append(out, []types.Datum{int64(oidPgRewrite), ruleOID(r), int64(0), int64(oidPgClass), int64(r.ID), int64(0), "i"})
@@ -384,10 +384,16 @@ func (s *Session) pgClass() [][]types.Datum {
 	var out [][]types.Datum
 	temps := s.tempRelations()
 	for i, r := range append(st.Sorted(), temps...) {
-		kind, am, rules, ident := "r", int64(oidHeapAM), false, "d"
-		if r.Kind == catalog.View {
-			kind, am, rules, ident = "v", 0, true, "n"
+		// As PostgreSQL: relations with storage have the heap access
+		// method, views a _RETURN rule; only tables replicate by default.
+		kind, am, ident := relkind(r), int64(0), "n"
+		if hasStorage(r) {
+			am = int64(oidHeapAM)
 		}
+		if kind == "r" {
+			ident = "d"
+		}
+		rules := kind == "v"
 		ns, owner, persistence := schemaOID(st, r.Schema), s.roleOID(r.Owner), "p"
 		if i >= len(st.Sorted()) {
 			ns, owner, persistence = int64(oidTempNS), s.roleOID(s.user), "t"
@@ -591,7 +597,7 @@ func (c catalogInfo) Description(obj types.OID, cat string, sub int32) (string, 
 
 func (c catalogInfo) ViewDef(oid types.OID) (string, bool) {
 	r := c.s.catState().ByID(oid)
-	if r == nil || r.Kind != catalog.View {
+	if r == nil || relkind(r) != "v" {
 		return "", false
 	}
 	return viewDefinition(r), true
@@ -610,7 +616,7 @@ func (c catalogInfo) SearchPath() []string {
 
 func (c catalogInfo) RelationSize(oid types.OID) int64 {
 	r := c.s.catState().ByID(oid)
-	if r == nil || r.Kind == catalog.View {
+	if r == nil || !hasStorage(r) {
 		return 0
 	}
 	rel, err := c.s.relation(r)
