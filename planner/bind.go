@@ -144,9 +144,9 @@ func errAt(e *sqlerr.Error, pos int) *sqlerr.Error {
 }
 
 // typeOf resolves a written type name.
-func typeOf(tn *ast.TypeName) (types.Type, error) {
+func typeOfName(tn *ast.TypeName) (types.Type, error) {
 	if tn.Array {
-		et, err := typeOf(&ast.TypeName{Name: tn.Name, Mods: tn.Mods, Pos: tn.Pos})
+		et, err := typeOfName(&ast.TypeName{Name: tn.Name, Mods: tn.Mods, Pos: tn.Pos})
 		if err != nil {
 			return et, err
 		}
@@ -237,7 +237,7 @@ func (b *binder) expr(e ast.Expr) (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		t, err := typeOf(x.Type)
+		t, err := typeOfName(x.Type)
 		if err != nil {
 			return nil, err
 		}

@@ -91,9 +91,7 @@ func relName(r Relation) string {
 }
 
 // ColumnIndexes maps column names to positions; no names means all columns.
-func ColumnIndexes(t Relation, names []string) ([]int, error) { return columnIndexes(t, names) }
-
-func columnIndexes(rel Relation, names []string) ([]int, error) {
+func ColumnIndexes(rel Relation, names []string) ([]int, error) {
 	cols := rel.Columns()
 	if len(names) == 0 {
 		out := make([]int, len(cols))

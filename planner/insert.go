@@ -45,7 +45,7 @@ func BindInsert(ins *ast.Insert, paramTypes []types.Type, tables Tables) (*Inser
 		return nil, errAt(sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", ins.Table.Name), ins.Table.Pos)
 	}
 	tcols := rel.Columns()
-	colMap, err := columnIndexes(rel, ins.Columns)
+	colMap, err := ColumnIndexes(rel, ins.Columns)
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +244,7 @@ func Drain(ctx context.Context, p *Plan, env *Env, params []types.Datum) (int64,
 }
 
 // TypeOf resolves a written type name (for CREATE TABLE and PREPARE).
-func TypeOf(tn *ast.TypeName) (types.Type, error) { return typeOf(tn) }
+func TypeOf(tn *ast.TypeName) (types.Type, error) { return typeOfName(tn) }
 
 // EachRow runs a plan and hands its rows to fn in chunks (streaming: a
 // CREATE TABLE AS of millions of rows never holds them all).
