@@ -304,24 +304,31 @@ func embeddedIdent(e ast.Expr) *ast.Ident {
 	}
 }
 
-// checkUnkeyed: an unkeyed struct literal of a struct declared in another
-// target needs all its fields exported.
-func (t *Tool) checkUnkeyed(u *Unit, lit *ast.CompositeLit, need func(types.Object, token.Pos)) {
+// unkeyedStruct returns the struct type of a non-empty literal written
+// without field keys.
+func (t *Tool) unkeyedStruct(lit *ast.CompositeLit) (*types.Struct, bool) {
 	if len(lit.Elts) == 0 {
-		return
+		return nil, false
 	}
 	if _, ok := lit.Elts[0].(*ast.KeyValueExpr); ok {
-		return
+		return nil, false
 	}
 	tv, ok := t.info.Types[lit]
 	if !ok || tv.Type == nil {
-		return
+		return nil, false
 	}
 	typ := tv.Type
 	if p, ok := typ.Underlying().(*types.Pointer); ok {
 		typ = p.Elem()
 	}
 	st, ok := typ.Underlying().(*types.Struct)
+	return st, ok
+}
+
+// checkUnkeyed: an unkeyed struct literal of a struct declared in another
+// target needs all its fields exported.
+func (t *Tool) checkUnkeyed(u *Unit, lit *ast.CompositeLit, need func(types.Object, token.Pos)) {
+	st, ok := t.unkeyedStruct(lit)
 	if !ok {
 		return
 	}

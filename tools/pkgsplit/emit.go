@@ -141,21 +141,7 @@ func (t *Tool) collectEdits() {
 // keyLiteral turns an unkeyed literal of a struct declared in another target
 // into a keyed one (go vet's composites check flags unkeyed imported structs).
 func (t *Tool) keyLiteral(u *Unit, lit *ast.CompositeLit) {
-	if len(lit.Elts) == 0 {
-		return
-	}
-	if _, ok := lit.Elts[0].(*ast.KeyValueExpr); ok {
-		return
-	}
-	tv, ok := t.info.Types[lit]
-	if !ok || tv.Type == nil {
-		return
-	}
-	typ := tv.Type
-	if p, ok := typ.Underlying().(*types.Pointer); ok {
-		typ = p.Elem()
-	}
-	st, ok := typ.Underlying().(*types.Struct)
+	st, ok := t.unkeyedStruct(lit)
 	if !ok || st.NumFields() != len(lit.Elts) {
 		return
 	}
