@@ -1,7 +1,6 @@
 package planner
 
 import (
-	"fmt"
 	"math"
 	"strings"
 
@@ -10,41 +9,41 @@ import (
 	"github.com/sluicedb/sluice/sql/types"
 )
 
-// aggCtx is the binding state above a GROUP BY: expressions there see a row
+// AggCtx is the binding state above a GROUP BY: expressions there see a row
 // of [group keys…, aggregate results…].
 // Rows above it are [group keys…, grouping-set number, aggregate results…].
-type aggCtx struct {
-	input    []scopeCol // the FROM scope
-	groups   []Expr     // bound over input
-	groupKey []string   // ast keys of the GROUP BY expressions
-	groupCol map[int]int
-	sets     [][]int // grouping sets as indexes into groups (one set with all when plain GROUP BY)
-	aggs     []*aggCall
-	node     *aggNode
+type AggCtx struct {
+	Input    []ScopeCol // the FROM scope
+	Groups   []Expr     // bound over input
+	GroupKey []string   // ast keys of the GROUP BY expressions
+	GroupCol map[int]int
+	Sets     [][]int // grouping sets as indexes into groups (one set with all when plain GROUP BY)
+	Aggs     []*AggCall
+	Node     *AggNode
 }
 
-// aggCall is one aggregate call: its function, inputs and modifiers.
-type aggCall struct {
-	def      *aggDef
-	args     []Expr // over the input row
-	distinct bool
-	filter   Expr
-	order    []Expr
-	orderKey []sortKey
-	t        types.Type
+// AggCall is one aggregate call: its function, inputs and modifiers.
+type AggCall struct {
+	Def      *AggDef
+	Args     []Expr // over the input row
+	Distinct bool
+	Filter   Expr
+	Order    []Expr
+	OrderKey []SortKey
+	T        types.Type
 }
 
-func isAggregateName(name string) bool {
+func IsAggregateName(name string) bool {
 	_, ok := aggDefs[name]
 	return ok
 }
 
-// containsAggregate reports whether an expression calls an aggregate at this
+// ContainsAggregate reports whether an expression calls an aggregate at this
 // query level (not inside a sub-query).
-func containsAggregate(e ast.Expr) bool {
+func ContainsAggregate(e ast.Expr) bool {
 	found := false
 	ast.Inspect(e, func(x ast.Expr) bool {
-		if f, ok := x.(*ast.FuncCall); ok && f.Over == nil && isAggregateName(f.Name[len(f.Name)-1]) {
+		if f, ok := x.(*ast.FuncCall); ok && f.Over == nil && IsAggregateName(f.Name[len(f.Name)-1]) {
 			found = true
 		}
 		return !found
@@ -52,214 +51,80 @@ func containsAggregate(e ast.Expr) bool {
 	return found
 }
 
-// beginGrouping binds GROUP BY and switches the binder to post-aggregate
-// mode; it returns the aggregate node (whose aggregates fill in as the
-// outputs are bound).
-func (b *binder) beginGrouping(src node, sel *ast.Select) (node, error) {
-	ac := &aggCtx{input: b.scope, groupCol: map[int]int{}}
-	for _, g := range sel.GroupBy {
-		g, err := b.resolveGroupItem(g, sel)
-		if err != nil {
-			return nil, err
-		}
-		if containsAggregate(g) {
-			return nil, sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed in GROUP BY")
-		}
-		e, err := b.expr(g)
-		if err != nil {
-			return nil, err
-		}
-		if isUnknown(e) {
-			if e, err = b.coerce(e, types.Text, "", -1); err != nil {
-				return nil, err
-			}
-		}
-		if c, ok := e.(*colExpr); ok {
-			if _, dup := ac.groupCol[c.idx]; !dup {
-				ac.groupCol[c.idx] = len(ac.groups)
-			}
-		}
-		ac.groups = append(ac.groups, e)
-		ac.groupKey = append(ac.groupKey, ast.Key(g))
-	}
-	if sel.GroupingSets == nil {
-		ac.sets = [][]int{seq(len(ac.groups))}
-	} else {
-		for _, set := range sel.GroupingSets {
-			var idx []int
-			for _, e := range set {
-				r, err := b.resolveGroupItem(e, sel)
-				if err != nil {
-					return nil, err
-				}
-				k := ast.Key(r)
-				for i, gk := range ac.groupKey {
-					if gk == k {
-						idx = append(idx, i)
-						break
-					}
-				}
-			}
-			ac.sets = append(ac.sets, idx)
-		}
-	}
-	ac.node = &aggNode{child: src, ctx: ac}
-	b.agg = ac
-	return ac.node, nil
-}
-
-// resolveGroupItem maps GROUP BY 2 and GROUP BY output_alias to the select
-// item they name, as PostgreSQL does.
-func (b *binder) resolveGroupItem(g ast.Expr, sel *ast.Select) (ast.Expr, error) {
-	if c, ok := g.(*ast.Const); ok && c.Kind == ast.ConstInt {
-		n := 0
-		fmt.Sscan(c.Val, &n)
-		if n < 1 || n > len(sel.Targets) {
-			return nil, errAt(sqlerr.New(sqlerr.InvalidColumnReference, "GROUP BY position %d is not in select list", n), c.Pos)
-		}
-		return sel.Targets[n-1].Expr, nil
-	}
-	if cr, ok := g.(*ast.ColumnRef); ok && len(cr.Names) == 1 && !cr.Star {
-		if idx, _ := b.lookup("", cr.Names[0], cr.Pos); idx < 0 {
-			for _, t := range sel.Targets {
-				if t.Name == cr.Names[0] {
-					return t.Expr, nil
-				}
-			}
-		}
-	}
-	return g, nil
-}
-
-// aggregate binds an aggregate call above a GROUP BY.
-func (b *binder) aggregate(f *ast.FuncCall) (Expr, error) {
-	ac := b.agg
-	name := f.Name[len(f.Name)-1]
-	// Arguments are bound over the input row, outside post-aggregate mode.
-	b.agg = nil
-	defer func() { b.agg = ac }()
-	for _, a := range f.Args {
-		if containsAggregate(a) {
-			return nil, errAt(sqlerr.New(sqlerr.GroupingError, "aggregate function calls cannot be nested"), f.Pos)
-		}
-	}
-	call := &aggCall{distinct: f.Distinct}
-	if f.WithinGroup || name == "percentile_cont" || name == "percentile_disc" || name == "mode" {
-		b.agg = ac
-		return b.orderedSetAggregate(name, f)
-	}
-	for _, a := range f.Args {
-		e, err := b.expr(a)
-		if err != nil {
-			return nil, err
-		}
-		call.args = append(call.args, e)
-	}
-	if f.Star {
-		if name != "count" {
-			return nil, errAt(sqlerr.New(sqlerr.WrongObjectType, "%s(*) specified, but %s is not an aggregate function", name, name), f.Pos)
-		}
-		call.args = nil
-	}
-	def, err := resolveAggregate(b, name, call, f)
-	if err != nil {
-		return nil, err
-	}
-	call.def = def
-	if f.Filter != nil {
-		flt, err := b.expr(f.Filter)
-		if err != nil {
-			return nil, err
-		}
-		if call.filter, err = b.coerce(flt, types.Bool, "argument of FILTER", f.Pos); err != nil {
-			return nil, err
-		}
-	}
-	for i, o := range f.OrderBy {
-		e, err := b.expr(o.Expr)
-		if err != nil {
-			return nil, err
-		}
-		if isUnknown(e) {
-			if e, err = b.coerce(e, types.Text, "", -1); err != nil {
-				return nil, err
-			}
-		}
-		call.order = append(call.order, e)
-		call.orderKey = append(call.orderKey, sortKeyOf(i, o))
-	}
-	if call.distinct && len(call.order) > 0 {
-		// PostgreSQL requires ORDER BY items of a DISTINCT aggregate to be its arguments.
-		for _, o := range f.OrderBy {
-			found := false
-			for _, a := range f.Args {
-				if ast.Key(a) == ast.Key(o.Expr) {
-					found = true
-				}
-			}
-			if !found {
-				return nil, errAt(sqlerr.New(sqlerr.InvalidColumnReference, "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list"), f.Pos)
-			}
-		}
-	}
-	ac.aggs = append(ac.aggs, call)
-	return &colExpr{idx: len(ac.groups) + 1 + len(ac.aggs) - 1, t: call.t}, nil
-}
-
-// aggState accumulates one aggregate for one group.
-type aggState interface {
+// AggState accumulates one aggregate for one group.
+type AggState interface {
 	add(args []types.Datum) error
 	result() (types.Datum, error)
 }
 
-// aggDef is a resolved aggregate: its name and state constructor.
-type aggDef struct {
-	name string
-	make func() aggState
+// AggDef is a resolved aggregate: its name and state constructor.
+type AggDef struct {
+	Name string
+	Make func() AggState
 }
 
-var aggDefs = map[string]*aggDef{}
+var aggDefs = map[string]*AggDef{}
 
 func init() {
 	for _, n := range []string{"percentile_cont", "percentile_disc", "mode", "json_agg", "jsonb_agg", "count", "sum", "avg", "min", "max", "bool_and", "bool_or", "every", "string_agg",
 		"stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop"} {
-		aggDefs[n] = &aggDef{name: n}
+		aggDefs[n] = &AggDef{Name: n}
 	}
-	aggDefs["array_agg"] = &aggDef{name: "array_agg"}
+	aggDefs["array_agg"] = &AggDef{Name: "array_agg"}
 }
 
-func resolveAggregate(b *binder, name string, call *aggCall, f *ast.FuncCall) (*aggDef, error) {
+// coerceFunc converts an argument to a type as implicit coercion does
+// (the binder's coerce; castOnly where no binder exists).
+type coerceFunc func(e Expr, t types.Type, what string, pos int) (Expr, error)
+
+// castOnly coerces an already typed expression through the implicit cast
+// table, without folding or parameter typing: what pg_proc's probe of
+// aggregate signatures needs (its arguments are typed columns).
+func castOnly(e Expr, t types.Type, what string, pos int) (Expr, error) {
+	if e.Type() == t {
+		return e, nil
+	}
+	fn, ok := LookupCast(e.Type(), t, CastImplicit)
+	if !ok {
+		return nil, sqlerr.New(sqlerr.DatatypeMismatch, "%s must be type %s, not type %s", what, t, e.Type())
+	}
+	return &CastExpr{X: e, To: t, Fn: fn}, nil
+}
+
+// ResolveAggregate picks the aggregate named name for call's arguments,
+// coercing them with coerce, and sets the call's result type.
+func ResolveAggregate(coerce coerceFunc, name string, call *AggCall, f *ast.FuncCall) (*AggDef, error) {
 	argTypes := func() string {
 		var s []string
-		for _, a := range call.args {
+		for _, a := range call.Args {
 			s = append(s, a.Type().String())
 		}
 		return strings.Join(s, ", ")
 	}
 	noFn := func() error {
-		return errAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s(%s) does not exist", name, argTypes()).
+		return ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s(%s) does not exist", name, argTypes()).
 			WithHint("No function matches the given name and argument types. You might need to add explicit type casts."), f.Pos)
 	}
 	one := func() (types.Type, error) {
-		if len(call.args) != 1 {
+		if len(call.Args) != 1 {
 			return types.Type{}, noFn()
 		}
-		if isUnknown(call.args[0]) {
+		if IsUnknown(call.Args[0]) {
 			var err error
-			if call.args[0], err = b.coerce(call.args[0], types.Text, "", f.Pos); err != nil {
+			if call.Args[0], err = coerce(call.Args[0], types.Text, "", f.Pos); err != nil {
 				return types.Type{}, err
 			}
 		}
-		return call.args[0].Type(), nil
+		return call.Args[0].Type(), nil
 	}
-	inst := &aggDef{name: name}
+	inst := &AggDef{Name: name}
 	switch name {
 	case "count":
-		if len(call.args) > 1 {
+		if len(call.Args) > 1 {
 			return nil, noFn()
 		}
-		call.t = types.Int8
-		inst.make = func() aggState { return &countState{} }
+		call.T = types.Int8
+		inst.Make = func() AggState { return &countState{} }
 	case "sum", "avg":
 		t, err := one()
 		if err != nil {
@@ -270,10 +135,10 @@ func resolveAggregate(b *binder, name string, call *aggCall, f *ast.FuncCall) (*
 		default:
 			return nil, noFn()
 		}
-		call.t = sumType(name, t)
+		call.T = sumType(name, t)
 		avg := name == "avg"
 		in := t
-		inst.make = func() aggState { return &sumState{in: in, out: call.t, avg: avg} }
+		inst.Make = func() AggState { return &sumState{in: in, out: call.T, avg: avg} }
 	case "min", "max":
 		t, err := one()
 		if err != nil {
@@ -282,37 +147,37 @@ func resolveAggregate(b *binder, name string, call *aggCall, f *ast.FuncCall) (*
 		if t.OID == types.OIDJSON || t.OID == types.OIDBool {
 			return nil, noFn() // PostgreSQL has no min/max for json or boolean
 		}
-		call.t = t
+		call.T = t
 		isMax := name == "max"
-		inst.make = func() aggState { return &minMaxState{max: isMax} }
+		inst.Make = func() AggState { return &minMaxState{max: isMax} }
 	case "bool_and", "bool_or", "every":
 		if _, err := one(); err != nil {
 			return nil, err
 		}
-		arg, err := b.coerce(call.args[0], types.Bool, "argument", f.Pos)
+		arg, err := coerce(call.Args[0], types.Bool, "argument", f.Pos)
 		if err != nil {
 			return nil, noFn()
 		}
-		call.args[0] = arg
-		call.t = types.Bool
+		call.Args[0] = arg
+		call.T = types.Bool
 		and := name != "bool_or"
-		inst.make = func() aggState { return &boolAggState{and: and} }
+		inst.Make = func() AggState { return &boolAggState{and: and} }
 	case "string_agg":
-		if len(call.args) != 2 {
+		if len(call.Args) != 2 {
 			return nil, noFn()
 		}
-		for i := range call.args {
-			if isUnknown(call.args[i]) || call.args[i].Type().IsString() {
+		for i := range call.Args {
+			if IsUnknown(call.Args[i]) || call.Args[i].Type().IsString() {
 				var err error
-				if call.args[i], err = b.coerce(call.args[i], types.Text, "argument", f.Pos); err != nil {
+				if call.Args[i], err = coerce(call.Args[i], types.Text, "argument", f.Pos); err != nil {
 					return nil, err
 				}
-			} else if call.args[i].Type().OID != types.OIDBytea {
+			} else if call.Args[i].Type().OID != types.OIDBytea {
 				return nil, noFn()
 			}
 		}
-		call.t = call.args[0].Type()
-		inst.make = func() aggState { return &stringAggState{} }
+		call.T = call.Args[0].Type()
+		inst.Make = func() AggState { return &stringAggState{} }
 	case "stddev", "stddev_samp", "stddev_pop", "variance", "var_samp", "var_pop":
 		t, err := one()
 		if err != nil {
@@ -320,33 +185,33 @@ func resolveAggregate(b *binder, name string, call *aggCall, f *ast.FuncCall) (*
 		}
 		if t.IsInteger() || t.OID == types.OIDNumeric {
 			// Exact numeric variance, as PostgreSQL computes it.
-			call.t = types.Numeric
+			call.T = types.Numeric
 			pop := strings.HasSuffix(name, "_pop")
 			sqrt := strings.HasPrefix(name, "stddev")
-			inst.make = func() aggState { return &numVarState{pop: pop, sqrt: sqrt} }
+			inst.Make = func() AggState { return &numVarState{pop: pop, sqrt: sqrt} }
 			return inst, nil
 		}
 		if t.OID != types.OIDFloat8 && t.OID != types.OIDFloat4 {
 			return nil, noFn()
 		}
-		if call.args[0], err = b.coerce(call.args[0], types.Float8, "argument", f.Pos); err != nil {
+		if call.Args[0], err = coerce(call.Args[0], types.Float8, "argument", f.Pos); err != nil {
 			return nil, err
 		}
-		call.t = types.Float8
+		call.T = types.Float8
 		pop := strings.HasSuffix(name, "_pop")
 		sqrt := strings.HasPrefix(name, "stddev")
-		inst.make = func() aggState { return &varState{pop: pop, sqrt: sqrt} }
+		inst.Make = func() AggState { return &varState{pop: pop, sqrt: sqrt} }
 	case "json_agg", "jsonb_agg":
 		t, err := one()
 		if err != nil {
 			return nil, err
 		}
 		jb := name == "jsonb_agg"
-		call.t = types.JSON
+		call.T = types.JSON
 		if jb {
-			call.t = types.JSONB
+			call.T = types.JSONB
 		}
-		inst.make = func() aggState { return &jsonAggState{t: t, jsonb: jb} }
+		inst.Make = func() AggState { return &jsonAggState{t: t, jsonb: jb} }
 	case "array_agg":
 		t, err := one()
 		if err != nil {
@@ -354,10 +219,10 @@ func resolveAggregate(b *binder, name string, call *aggCall, f *ast.FuncCall) (*
 		}
 		at, ok := types.ArrayOf(t)
 		if !ok {
-			return nil, errAt(sqlerr.Unsupported("array_agg over %s is not supported", t), f.Pos)
+			return nil, ErrAt(sqlerr.Unsupported("array_agg over %s is not supported", t), f.Pos)
 		}
-		call.t = at
-		inst.make = func() aggState { return &arrayAggState{elem: t} }
+		call.T = at
+		inst.Make = func() AggState { return &arrayAggState{elem: t} }
 	default:
 		return nil, noFn()
 	}
@@ -628,22 +493,22 @@ func (s *varState) result() (types.Datum, error) {
 	return v, nil
 }
 
-// aggNode groups its input and computes aggregates; its rows are [group
+// AggNode groups its input and computes aggregates; its rows are [group
 // keys…, aggregate results…].
-type aggNode struct {
-	child node
-	ctx   *aggCtx
+type AggNode struct {
+	Child Node
+	Ctx   *AggCtx
 }
 
 type groupState struct {
 	keys   []types.Datum
-	states []aggState
+	states []AggState
 	bufs   [][][]types.Datum // buffered argument rows for DISTINCT/ORDER BY aggregates
 }
 
-func (a *aggNode) open(ec *evalCtx) (rowIter, error) {
-	ac := a.ctx
-	in, err := openNode(ec, a.child)
+func (a *AggNode) open(ec *EvalCtx) (rowIter, error) {
+	ac := a.Ctx
+	in, err := openNode(ec, a.Child)
 	if err != nil {
 		return nil, err
 	}
@@ -652,21 +517,21 @@ func (a *aggNode) open(ec *evalCtx) (rowIter, error) {
 		groups map[string]*groupState
 		order  []*groupState
 	}
-	sets := make([]setState, len(ac.sets))
+	sets := make([]setState, len(ac.Sets))
 	for i := range sets {
 		sets[i].groups = map[string]*groupState{}
 	}
-	keyTypes := exprTypes(ac.groups)
+	keyTypes := ExprTypes(ac.Groups)
 	var buf []byte
 	newGroup := func(keys []types.Datum) *groupState {
-		g := &groupState{keys: keys, states: make([]aggState, len(ac.aggs)), bufs: make([][][]types.Datum, len(ac.aggs))}
-		for i, c := range ac.aggs {
-			g.states[i] = c.def.make()
+		g := &groupState{keys: keys, states: make([]AggState, len(ac.Aggs)), bufs: make([][][]types.Datum, len(ac.Aggs))}
+		for i, c := range ac.Aggs {
+			g.states[i] = c.Def.Make()
 		}
 		return g
 	}
 	n := 0
-	all := make([]types.Datum, len(ac.groups))
+	all := make([]types.Datum, len(ac.Groups))
 	for {
 		row, err := in.next()
 		if err != nil {
@@ -680,22 +545,22 @@ func (a *aggNode) open(ec *evalCtx) (rowIter, error) {
 				return nil, err
 			}
 		}
-		for i, g := range ac.groups {
+		for i, g := range ac.Groups {
 			if all[i], err = g.Eval(ec, row); err != nil {
 				return nil, err
 			}
 		}
 		var args [][]types.Datum // per aggregate, evaluated once for all sets
-		for si, set := range ac.sets {
+		for si, set := range ac.Sets {
 			buf = appendKey(buf[:0], all, set, keyTypes)
 			st := &sets[si]
 			g, ok := st.groups[string(buf)]
 			if !ok {
-				keys := make([]types.Datum, len(ac.groups))
+				keys := make([]types.Datum, len(ac.Groups))
 				for _, i := range set {
 					keys[i] = all[i]
 				}
-				if err := ec.mem.charge(rowBytes(keys) + int64(len(buf)) + 64*int64(len(ac.aggs)+1)); err != nil {
+				if err := ec.mem.charge(rowBytes(keys) + int64(len(buf)) + 64*int64(len(ac.Aggs)+1)); err != nil {
 					return nil, err
 				}
 				g = newGroup(keys)
@@ -707,11 +572,11 @@ func (a *aggNode) open(ec *evalCtx) (rowIter, error) {
 					return nil, err
 				}
 			}
-			for i, c := range ac.aggs {
+			for i, c := range ac.Aggs {
 				if args[i] == nil {
 					continue // filtered out
 				}
-				if c.distinct || len(c.order) > 0 {
+				if c.Distinct || len(c.Order) > 0 {
 					if err := ec.keep(args[i]); err != nil {
 						return nil, err
 					}
@@ -725,17 +590,17 @@ func (a *aggNode) open(ec *evalCtx) (rowIter, error) {
 		}
 	}
 	var out [][]types.Datum
-	for si, set := range ac.sets {
+	for si, set := range ac.Sets {
 		order := sets[si].order
 		if len(set) == 0 && len(order) == 0 {
-			order = append(order, newGroup(make([]types.Datum, len(ac.groups)))) // an aggregate over no rows still yields one row
+			order = append(order, newGroup(make([]types.Datum, len(ac.Groups)))) // an aggregate over no rows still yields one row
 		}
 		for _, g := range order {
-			row := make([]types.Datum, len(ac.groups)+1+len(ac.aggs))
+			row := make([]types.Datum, len(ac.Groups)+1+len(ac.Aggs))
 			copy(row, g.keys)
-			row[len(ac.groups)] = int64(si)
-			for i, c := range ac.aggs {
-				if c.distinct || len(c.order) > 0 {
+			row[len(ac.Groups)] = int64(si)
+			for i, c := range ac.Aggs {
+				if c.Distinct || len(c.Order) > 0 {
 					if err := feedBuffered(c, g.states[i], g.bufs[i]); err != nil {
 						return nil, err
 					}
@@ -744,7 +609,7 @@ func (a *aggNode) open(ec *evalCtx) (rowIter, error) {
 				if err != nil {
 					return nil, err
 				}
-				row[len(ac.groups)+1+i] = v
+				row[len(ac.Groups)+1+i] = v
 			}
 			out = append(out, row)
 		}
@@ -754,11 +619,11 @@ func (a *aggNode) open(ec *evalCtx) (rowIter, error) {
 
 // evalArgs evaluates each aggregate's arguments (and ORDER BY values) for a
 // row; a nil entry means the FILTER rejected the row.
-func (a *aggNode) evalArgs(ec *evalCtx, row []types.Datum) ([][]types.Datum, error) {
-	out := make([][]types.Datum, len(a.ctx.aggs))
-	for i, c := range a.ctx.aggs {
-		if c.filter != nil {
-			v, err := c.filter.Eval(ec, row)
+func (a *AggNode) evalArgs(ec *EvalCtx, row []types.Datum) ([][]types.Datum, error) {
+	out := make([][]types.Datum, len(a.Ctx.Aggs))
+	for i, c := range a.Ctx.Aggs {
+		if c.Filter != nil {
+			v, err := c.Filter.Eval(ec, row)
 			if err != nil {
 				return nil, err
 			}
@@ -766,15 +631,15 @@ func (a *aggNode) evalArgs(ec *evalCtx, row []types.Datum) ([][]types.Datum, err
 				continue
 			}
 		}
-		args := make([]types.Datum, len(c.args), len(c.args)+len(c.order))
-		for j, e := range c.args {
+		args := make([]types.Datum, len(c.Args), len(c.Args)+len(c.Order))
+		for j, e := range c.Args {
 			v, err := e.Eval(ec, row)
 			if err != nil {
 				return nil, err
 			}
 			args[j] = v
 		}
-		for _, o := range c.order {
+		for _, o := range c.Order {
 			v, err := o.Eval(ec, row)
 			if err != nil {
 				return nil, err
@@ -786,18 +651,18 @@ func (a *aggNode) evalArgs(ec *evalCtx, row []types.Datum) ([][]types.Datum, err
 	return out, nil
 }
 
-// groupingExpr is grouping(a, b, …): bit i (from the right) is 1 when
+// GroupingExpr is grouping(a, b, …): bit i (from the right) is 1 when
 // argument i is not grouped in the current grouping set.
-type groupingExpr struct {
-	ac   *aggCtx
-	args []int
+type GroupingExpr struct {
+	Ac   *AggCtx
+	Args []int
 }
 
-func (e *groupingExpr) Type() types.Type { return types.Int4 }
-func (e *groupingExpr) Eval(_ *evalCtx, row []types.Datum) (types.Datum, error) {
-	set := e.ac.sets[row[len(e.ac.groups)].(int64)]
+func (e *GroupingExpr) Type() types.Type { return types.Int4 }
+func (e *GroupingExpr) Eval(_ *EvalCtx, row []types.Datum) (types.Datum, error) {
+	set := e.Ac.Sets[row[len(e.Ac.Groups)].(int64)]
 	var bits int64
-	for _, g := range e.args {
+	for _, g := range e.Args {
 		in := false
 		for _, s := range set {
 			if s == g {
@@ -812,53 +677,31 @@ func (e *groupingExpr) Eval(_ *evalCtx, row []types.Datum) (types.Datum, error) 
 	return bits, nil
 }
 
-// grouping binds grouping(…) above a GROUP BY.
-func (b *binder) grouping(f *ast.FuncCall) (Expr, error) {
-	if b.agg == nil {
-		return nil, errAt(sqlerr.New(sqlerr.GroupingError, "arguments to GROUPING must be grouping expressions of the associated query level"), f.Pos)
-	}
-	e := &groupingExpr{ac: b.agg}
-	for _, a := range f.Args {
-		k := ast.Key(a)
-		found := -1
-		for i, gk := range b.agg.groupKey {
-			if gk == k {
-				found = i
-			}
-		}
-		if found < 0 {
-			return nil, errAt(sqlerr.New(sqlerr.GroupingError, "arguments to GROUPING must be grouping expressions of the associated query level"), f.Pos)
-		}
-		e.args = append(e.args, found)
-	}
-	return e, nil
-}
-
 // feedBuffered sorts and de-duplicates buffered argument rows, then feeds them.
-func feedBuffered(c *aggCall, st aggState, rows [][]types.Datum) error {
-	na := len(c.args)
-	if len(c.order) > 0 {
-		keys := make([]sortKey, len(c.orderKey))
-		for i, k := range c.orderKey {
+func feedBuffered(c *AggCall, st AggState, rows [][]types.Datum) error {
+	na := len(c.Args)
+	if len(c.Order) > 0 {
+		keys := make([]SortKey, len(c.OrderKey))
+		for i, k := range c.OrderKey {
 			keys[i] = k
-			keys[i].idx = na + k.idx
+			keys[i].Idx = na + k.Idx
 		}
 		sortRows(rows, keys)
 	}
 	var seen map[string]bool
-	if c.distinct {
+	if c.Distinct {
 		seen = map[string]bool{}
 	}
-	ts := exprTypes(c.args)
+	ts := ExprTypes(c.Args)
 	var buf []byte
 	for _, r := range rows {
-		if c.distinct {
-			if c.def.name != "count" || na > 0 {
+		if c.Distinct {
+			if c.Def.Name != "count" || na > 0 {
 				if r[0] == nil {
 					continue // DISTINCT aggregates skip NULL inputs
 				}
 			}
-			buf = appendKey(buf[:0], r, seq(na), ts)
+			buf = appendKey(buf[:0], r, Seq(na), ts)
 			if seen[string(buf)] {
 				continue
 			}
@@ -871,76 +714,15 @@ func feedBuffered(c *aggCall, st aggState, rows [][]types.Datum) error {
 	return nil
 }
 
-// orderedSetAggregate binds percentile_cont, percentile_disc and mode with
-// their WITHIN GROUP (ORDER BY …) input.
-func (b *binder) orderedSetAggregate(name string, f *ast.FuncCall) (Expr, error) {
-	ac := b.agg
-	if !f.WithinGroup {
-		return nil, errAt(sqlerr.New(sqlerr.WrongObjectType, "WITHIN GROUP is required for ordered-set aggregate %s", name), f.Pos)
-	}
-	if len(f.OrderBy) != 1 {
-		return nil, errAt(sqlerr.Unsupported("ordered-set aggregates over several ORDER BY items are not supported yet"), f.Pos)
-	}
-	wantArgs := 1
-	if name == "mode" {
-		wantArgs = 0
-	}
-	if len(f.Args) != wantArgs {
-		return nil, errAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s has the wrong number of arguments", name), f.Pos)
-	}
-	b.agg = nil
-	defer func() { b.agg = ac }()
-	x, err := b.expr(f.OrderBy[0].Expr)
-	if err != nil {
-		return nil, err
-	}
-	call := &aggCall{order: []Expr{x}, orderKey: []sortKey{sortKeyOf(0, f.OrderBy[0])}}
-	call.args = []Expr{x}
-	switch name {
-	case "percentile_cont":
-		if x.Type().OID == types.OIDInterval {
-			return nil, errAt(sqlerr.Unsupported("percentile_cont over interval is not supported yet"), f.Pos)
-		}
-		if call.args[0], err = b.coerce(x, types.Float8, "argument", f.Pos); err != nil {
-			return nil, err
-		}
-		call.order[0] = call.args[0]
-		call.t = types.Float8
-	default:
-		if isUnknown(x) {
-			if x, err = b.coerce(x, types.Text, "", f.Pos); err != nil {
-				return nil, err
-			}
-			call.args[0], call.order[0] = x, x
-		}
-		call.t = x.Type()
-	}
-	if name != "mode" {
-		frac, err := b.expr(f.Args[0])
-		if err != nil {
-			return nil, err
-		}
-		if frac, err = b.coerce(frac, types.Float8, "argument", f.Pos); err != nil {
-			return nil, err
-		}
-		call.args = append(call.args, frac)
-	}
-	cont := name == "percentile_cont"
-	isMode := name == "mode"
-	call.def = &aggDef{name: name, make: func() aggState { return &orderedSetState{cont: cont, mode: isMode} }}
-	ac.aggs = append(ac.aggs, call)
-	return &colExpr{idx: len(ac.groups) + 1 + len(ac.aggs) - 1, t: call.t}, nil
-}
-
-// orderedSetState receives its input already sorted (see feedBuffered).
-type orderedSetState struct {
-	cont, mode bool
+// OrderedSetState receives its input already sorted (see feedBuffered).
+type OrderedSetState struct {
+	Cont, Mode bool
 	vals       []types.Datum
 	frac       types.Datum
 	fracSet    bool
 }
 
-func (s *orderedSetState) add(args []types.Datum) error {
+func (s *OrderedSetState) add(args []types.Datum) error {
 	if len(args) > 1 && !s.fracSet {
 		s.frac, s.fracSet = args[1], true
 	}
@@ -950,11 +732,11 @@ func (s *orderedSetState) add(args []types.Datum) error {
 	return nil
 }
 
-func (s *orderedSetState) result() (types.Datum, error) {
+func (s *OrderedSetState) result() (types.Datum, error) {
 	if len(s.vals) == 0 {
 		return nil, nil
 	}
-	if s.mode {
+	if s.Mode {
 		best, bestN, n := s.vals[0], 0, 0
 		for i, v := range s.vals {
 			if i > 0 && types.Compare(v, s.vals[i-1]) == 0 {
@@ -976,7 +758,7 @@ func (s *orderedSetState) result() (types.Datum, error) {
 		return nil, sqlerr.New(sqlerr.NumericValueOutOfRange, "percentile value %s is not between 0 and 1", types.TextOf(types.Float8, p, nil))
 	}
 	n := len(s.vals)
-	if !s.cont {
+	if !s.Cont {
 		// percentile_disc: the first value whose position reaches p.
 		idx := int(math.Ceil(p*float64(n))) - 1
 		if idx < 0 {

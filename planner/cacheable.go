@@ -8,7 +8,7 @@ import (
 var (
 	sourceTableType = reflect.TypeOf((*SourceTable)(nil))
 	memTableType    = reflect.TypeOf((*MemTable)(nil))
-	fnExprType      = reflect.TypeOf((*fnExpr)(nil))
+	fnExprType      = reflect.TypeOf((*FnExpr)(nil))
 )
 
 // planInputs is what a plan reads, found once per plan.
@@ -20,7 +20,7 @@ type planInputs struct {
 }
 
 func (p *Plan) inputs() *planInputs {
-	p.inputsOnce.Do(func() { p.in = findInputs(p.root) })
+	p.inputsOnce.Do(func() { p.in = findInputs(p.Root) })
 	return p.in
 }
 
@@ -39,8 +39,9 @@ func (p *Plan) CacheInputs() ([]*SourceTable, bool) {
 func (p *Plan) ReadsTemp() bool { return p.inputs().temp }
 
 // findInputs walks a plan tree (operators, expressions, sub-plans) by
-// reflection; plan fields are unexported, so values are matched by type.
-func findInputs(root node) *planInputs {
+// reflection, matching values by type, so every operator and expression
+// kind (sub-plans inside expressions included) is covered without a case.
+func findInputs(root Node) *planInputs {
 	in := &planInputs{}
 	seen := map[uintptr]bool{}
 	var walk func(v reflect.Value)
@@ -61,7 +62,7 @@ func findInputs(root node) *planInputs {
 				in.temp = true
 				return
 			case fnExprType:
-				if !v.Elem().FieldByName("pure").Bool() {
+				if !(*FnExpr)(unsafe.Pointer(v.Pointer())).Pure {
 					in.impure = true
 				}
 			}

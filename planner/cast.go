@@ -9,20 +9,20 @@ import (
 	"github.com/sluicedb/sluice/sql/types"
 )
 
-// castCtx says which casts may apply: implicit ones anywhere, assignment
+// CastCtx says which casts may apply: implicit ones anywhere, assignment
 // ones when storing into a column, explicit ones for CAST/::.
-type castCtx int
+type CastCtx int
 
 const (
-	castImplicit castCtx = iota
-	castAssignment
-	castExplicit
+	CastImplicit CastCtx = iota
+	CastAssignment
+	CastExplicit
 )
 
-type castFunc func(ec *evalCtx, d types.Datum) (types.Datum, error)
+type castFunc func(ec *EvalCtx, d types.Datum) (types.Datum, error)
 
-// numRank orders numeric types for implicit promotion.
-func numRank(o types.OID) int {
+// NumRank orders numeric types for implicit promotion.
+func NumRank(o types.OID) int {
 	switch o {
 	case types.OIDInt2:
 		return 1
@@ -40,38 +40,38 @@ func numRank(o types.OID) int {
 	return 0
 }
 
-// lookupCast returns the conversion from one type to another in a context.
-func lookupCast(from, to types.Type, cc castCtx) (castFunc, bool) {
+// LookupCast returns the conversion from one type to another in a context.
+func LookupCast(from, to types.Type, cc CastCtx) (castFunc, bool) {
 	if from.OID == to.OID {
 		if to.Typmod >= 0 && to.Typmod != from.Typmod {
-			return typmodCast(to, cc == castExplicit), true
+			return typmodCast(to, cc == CastExplicit), true
 		}
-		return func(_ *evalCtx, d types.Datum) (types.Datum, error) { return d, nil }, true
+		return func(_ *EvalCtx, d types.Datum) (types.Datum, error) { return d, nil }, true
 	}
 	if from.OID == types.OIDUnknown {
 		// An untyped value (a set-operation column of literals) takes any type by input.
-		return func(ec *evalCtx, d types.Datum) (types.Datum, error) {
-			return types.ParseText(to, d.(string), ec.env.Format)
+		return func(ec *EvalCtx, d types.Datum) (types.Datum, error) {
+			return types.ParseText(to, d.(string), ec.Env.Format)
 		}, true
 	}
-	fr, tr := numRank(from.OID), numRank(to.OID)
+	fr, tr := NumRank(from.OID), NumRank(to.OID)
 	switch {
 	case from.OID == types.OIDNodeTree && to.IsString():
 		// pg_node_tree is text to whoever reads it (implicitly).
-		return typmodCast(to, cc == castExplicit), true
+		return typmodCast(to, cc == CastExplicit), true
 	case from.OID == types.OIDChar && to.IsString():
 		// "char" → text is implicit (so "char" = bpchar compares as text,
 		// as pg_constraint.contype = 'f'::char does in PostgreSQL); to the
 		// other string types by assignment.
-		if cc == castImplicit && to.OID != types.OIDText {
+		if cc == CastImplicit && to.OID != types.OIDText {
 			return nil, false
 		}
-		return typmodCast(to, cc == castExplicit), true
+		return typmodCast(to, cc == CastExplicit), true
 	case from.IsString() && to.OID == types.OIDChar:
-		if cc == castImplicit {
+		if cc == CastImplicit {
 			return nil, false
 		}
-		return func(_ *evalCtx, d types.Datum) (types.Datum, error) {
+		return func(_ *EvalCtx, d types.Datum) (types.Datum, error) {
 			s := d.(string)
 			if len(s) > 1 {
 				s = s[:1] // the first byte, as text → "char" keeps
@@ -79,67 +79,67 @@ func lookupCast(from, to types.Type, cc castCtx) (castFunc, bool) {
 			return s, nil
 		}, true
 	case fr > 0 && tr > 0:
-		if tr < fr && cc == castImplicit {
+		if tr < fr && cc == CastImplicit {
 			return nil, false
 		}
 		return numericCast(from, to), true
 	case from.IsString() && to.IsString():
 		if from.OID == types.OIDBpchar && to.OID != types.OIDBpchar {
 			// char(n) → text drops the padding (rtrim), as PostgreSQL does.
-			tm := typmodCast(to, cc == castExplicit)
-			return func(ec *evalCtx, d types.Datum) (types.Datum, error) {
+			tm := typmodCast(to, cc == CastExplicit)
+			return func(ec *EvalCtx, d types.Datum) (types.Datum, error) {
 				return tm(ec, strings.TrimRight(d.(string), " "))
 			}, true
 		}
 		if to.OID == types.OIDText || to.OID == types.OIDName {
-			return func(_ *evalCtx, d types.Datum) (types.Datum, error) { return d, nil }, true
+			return func(_ *EvalCtx, d types.Datum) (types.Datum, error) { return d, nil }, true
 		}
-		return typmodCast(to, cc == castExplicit), true
+		return typmodCast(to, cc == CastExplicit), true
 	case to.IsString() || to.OID == types.OIDJSON && from.IsString():
 		// Output function, then the target's input: every type casts to text
 		// by assignment (and explicitly).
-		if cc == castImplicit && !from.IsString() {
+		if cc == CastImplicit && !from.IsString() {
 			return nil, false
 		}
-		return func(ec *evalCtx, d types.Datum) (types.Datum, error) {
-			s := types.TextOf(from, d, ec.env.Format)
+		return func(ec *EvalCtx, d types.Datum) (types.Datum, error) {
+			s := types.TextOf(from, d, ec.Env.Format)
 			if b, ok := d.(bool); ok {
 				// booltext: the cast spells the value out, unlike boolout's t/f.
 				s = map[bool]string{true: "true", false: "false"}[b]
 			}
 			if to.OID == types.OIDJSON {
-				return types.ParseText(to, s, ec.env.Format)
+				return types.ParseText(to, s, ec.Env.Format)
 			}
-			return types.ApplyCharTypmod(to, s, cc == castExplicit)
+			return types.ApplyCharTypmod(to, s, cc == CastExplicit)
 		}, true
 	case from.IsString() || from.OID == types.OIDUnknown:
-		if cc == castImplicit && from.OID != types.OIDUnknown {
+		if cc == CastImplicit && from.OID != types.OIDUnknown {
 			return nil, false
 		}
-		return func(ec *evalCtx, d types.Datum) (types.Datum, error) {
-			return types.ParseText(to, d.(string), ec.env.Format)
+		return func(ec *EvalCtx, d types.Datum) (types.Datum, error) {
+			return types.ParseText(to, d.(string), ec.Env.Format)
 		}, true
 	case (from.OID == types.OIDJSON || from.OID == types.OIDJSONB) && (to.OID == types.OIDJSON || to.OID == types.OIDJSONB):
-		return func(ec *evalCtx, d types.Datum) (types.Datum, error) {
-			return types.ParseText(to, d.(string), ec.env.Format)
+		return func(ec *EvalCtx, d types.Datum) (types.Datum, error) {
+			return types.ParseText(to, d.(string), ec.Env.Format)
 		}, true
-	case from.OID == types.OIDBool && to.OID == types.OIDInt4 && cc == castExplicit:
-		return func(_ *evalCtx, d types.Datum) (types.Datum, error) {
+	case from.OID == types.OIDBool && to.OID == types.OIDInt4 && cc == CastExplicit:
+		return func(_ *EvalCtx, d types.Datum) (types.Datum, error) {
 			if d.(bool) {
 				return int64(1), nil
 			}
 			return int64(0), nil
 		}, true
-	case from.OID == types.OIDInt4 && to.OID == types.OIDBool && cc == castExplicit:
-		return func(_ *evalCtx, d types.Datum) (types.Datum, error) { return d.(int64) != 0, nil }, true
+	case from.OID == types.OIDInt4 && to.OID == types.OIDBool && cc == CastExplicit:
+		return func(_ *EvalCtx, d types.Datum) (types.Datum, error) { return d.(int64) != 0, nil }, true
 	case (from.OID == types.OIDOid || from.IsInteger()) && (to.OID == types.OIDRegtype || to.OID == types.OIDRegclass || to.OID == types.OIDRegnamespace || to.OID == types.OIDRegproc),
 		(from.OID == types.OIDRegtype || from.OID == types.OIDRegclass || from.OID == types.OIDRegnamespace || from.OID == types.OIDRegproc) && to.OID == types.OIDOid,
 		from.IsInteger() && to.OID == types.OIDOid:
 		return toOid, true
-	case (from.OID == types.OIDRegtype || from.OID == types.OIDRegclass) && (to.OID == types.OIDInt8 || to.OID == types.OIDInt4 && cc != castImplicit):
-		return func(_ *evalCtx, d types.Datum) (types.Datum, error) { return d, nil }, true
-	case from.OID == types.OIDOid && (to.OID == types.OIDInt8 || to.OID == types.OIDInt4 && cc != castImplicit):
-		return func(_ *evalCtx, d types.Datum) (types.Datum, error) {
+	case (from.OID == types.OIDRegtype || from.OID == types.OIDRegclass) && (to.OID == types.OIDInt8 || to.OID == types.OIDInt4 && cc != CastImplicit):
+		return func(_ *EvalCtx, d types.Datum) (types.Datum, error) { return d, nil }, true
+	case from.OID == types.OIDOid && (to.OID == types.OIDInt8 || to.OID == types.OIDInt4 && cc != CastImplicit):
+		return func(_ *EvalCtx, d types.Datum) (types.Datum, error) {
 			if to.OID == types.OIDInt4 {
 				return int64(int32(uint32(d.(int64)))), nil
 			}
@@ -149,37 +149,37 @@ func lookupCast(from, to types.Type, cc castCtx) (castFunc, bool) {
 	return dateTimeCast(from, to, cc)
 }
 
-func dateTimeCast(from, to types.Type, cc castCtx) (castFunc, bool) {
+func dateTimeCast(from, to types.Type, cc CastCtx) (castFunc, bool) {
 	f, t := from.OID, to.OID
 	switch {
 	case f == types.OIDDate && t == types.OIDTimestamp:
-		return func(_ *evalCtx, d types.Datum) (types.Datum, error) {
+		return func(_ *EvalCtx, d types.Datum) (types.Datum, error) {
 			return types.Timestamp(int64(d.(types.Date)) * 86400e6), nil
 		}, true
 	case f == types.OIDDate && t == types.OIDTimestamptz:
-		return func(ec *evalCtx, d types.Datum) (types.Datum, error) {
+		return func(ec *EvalCtx, d types.Datum) (types.Datum, error) {
 			tm := time.Unix(int64(d.(types.Date))*86400, 0).UTC()
 			loc := locOf(ec)
 			return types.TimestampOf(time.Date(tm.Year(), tm.Month(), tm.Day(), 0, 0, 0, 0, loc)), nil
 		}, true
 	case f == types.OIDTimestamp && t == types.OIDTimestamptz:
-		return func(ec *evalCtx, d types.Datum) (types.Datum, error) {
+		return func(ec *EvalCtx, d types.Datum) (types.Datum, error) {
 			tm := d.(types.Timestamp).TimeOf()
 			return types.TimestampOf(time.Date(tm.Year(), tm.Month(), tm.Day(), tm.Hour(), tm.Minute(), tm.Second(), tm.Nanosecond(), locOf(ec))), nil
 		}, true
-	case cc == castImplicit:
+	case cc == CastImplicit:
 		return nil, false
 	case f == types.OIDTimestamptz && t == types.OIDTimestamp:
-		return func(ec *evalCtx, d types.Datum) (types.Datum, error) {
+		return func(ec *EvalCtx, d types.Datum) (types.Datum, error) {
 			tm := d.(types.Timestamp).TimeOf().In(locOf(ec))
 			return types.TimestampOf(time.Date(tm.Year(), tm.Month(), tm.Day(), tm.Hour(), tm.Minute(), tm.Second(), tm.Nanosecond(), time.UTC)), nil
 		}, true
 	case f == types.OIDTimestamp && t == types.OIDDate:
-		return func(_ *evalCtx, d types.Datum) (types.Datum, error) {
+		return func(_ *EvalCtx, d types.Datum) (types.Datum, error) {
 			return types.Date(floorDiv(int64(d.(types.Timestamp)), 86400e6)), nil
 		}, true
 	case f == types.OIDTimestamptz && t == types.OIDDate:
-		return func(ec *evalCtx, d types.Datum) (types.Datum, error) {
+		return func(ec *EvalCtx, d types.Datum) (types.Datum, error) {
 			tm := d.(types.Timestamp).TimeOf().In(locOf(ec))
 			return types.Date(floorDiv(time.Date(tm.Year(), tm.Month(), tm.Day(), 0, 0, 0, 0, time.UTC).Unix(), 86400)), nil
 		}, true
@@ -195,15 +195,15 @@ func floorDiv(a, b int64) int64 {
 	return q
 }
 
-func locOf(ec *evalCtx) *time.Location {
-	if ec.env != nil && ec.env.Format != nil && ec.env.Format.Loc != nil {
-		return ec.env.Format.Loc
+func locOf(ec *EvalCtx) *time.Location {
+	if ec.Env != nil && ec.Env.Format != nil && ec.Env.Format.Loc != nil {
+		return ec.Env.Format.Loc
 	}
 	return time.UTC
 }
 
 func typmodCast(to types.Type, explicit bool) castFunc {
-	return func(_ *evalCtx, d types.Datum) (types.Datum, error) {
+	return func(_ *EvalCtx, d types.Datum) (types.Datum, error) {
 		switch v := d.(type) {
 		case string:
 			return types.ApplyCharTypmod(to, v, explicit)
@@ -217,7 +217,7 @@ func typmodCast(to types.Type, explicit bool) castFunc {
 // numericCast converts between int2/4/8, numeric and float4/8 with
 // PostgreSQL's rounding and range errors.
 func numericCast(from, to types.Type) castFunc {
-	return func(_ *evalCtx, d types.Datum) (types.Datum, error) {
+	return func(_ *EvalCtx, d types.Datum) (types.Datum, error) {
 		switch to.OID {
 		case types.OIDInt2, types.OIDInt4, types.OIDInt8:
 			var v int64
@@ -286,33 +286,33 @@ func numericCast(from, to types.Type) castFunc {
 	}
 }
 
-type castExpr struct {
-	x  Expr
-	to types.Type
-	fn castFunc
+type CastExpr struct {
+	X  Expr
+	To types.Type
+	Fn castFunc
 }
 
-// foldableCast reports whether a cast depends on nothing but its input
+// FoldableCast reports whether a cast depends on nothing but its input
 // (not on TimeZone or the clock), so it can be folded.
-func foldableCast(from, to types.Type) bool {
+func FoldableCast(from, to types.Type) bool {
 	ok := func(t types.Type) bool {
-		return numRank(t.OID) > 0 || t.IsString() || t.OID == types.OIDBool || t.OID == types.OIDUUID ||
+		return NumRank(t.OID) > 0 || t.IsString() || t.OID == types.OIDBool || t.OID == types.OIDUUID ||
 			t.OID == types.OIDBytea || t.OID == types.OIDJSON || t.OID == types.OIDJSONB
 	}
 	return ok(from) && ok(to)
 }
 
-func (e *castExpr) Type() types.Type { return e.to }
-func (e *castExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
-	v, err := e.x.Eval(ec, row)
+func (e *CastExpr) Type() types.Type { return e.To }
+func (e *CastExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, error) {
+	v, err := e.X.Eval(ec, row)
 	if err != nil || v == nil {
 		return nil, err
 	}
-	return e.fn(ec, v)
+	return e.Fn(ec, v)
 }
 
 // toOid converts an integer to an OID (negative int4 values wrap, as in PostgreSQL).
-func toOid(_ *evalCtx, d types.Datum) (types.Datum, error) {
+func toOid(_ *EvalCtx, d types.Datum) (types.Datum, error) {
 	v := d.(int64)
 	if v < math.MinInt32 || v > math.MaxUint32 {
 		return nil, types.OutOfRange(types.Oid)

@@ -36,7 +36,7 @@ type MemTable struct {
 	mu   sync.RWMutex
 	rows [][]types.Datum
 	// column vectors of the rows, built on demand by the vectorized path
-	vecs    []*vcol
+	vecs    []*Vcol
 	vecRows int
 }
 

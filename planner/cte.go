@@ -2,136 +2,57 @@ package planner
 
 import (
 	"github.com/sluicedb/sluice/sql/ast"
-	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
-// cteScope is the chain of visible WITH items (innermost first).
-type cteScope struct {
-	defs   map[string]*cteDef
-	parent *cteScope
+// CteScope is the chain of visible WITH items (innermost first).
+type CteScope struct {
+	Defs   map[string]*CteDef
+	Parent *CteScope
 }
 
-func (s *cteScope) find(name string) *cteDef {
-	for ; s != nil; s = s.parent {
-		if d, ok := s.defs[name]; ok {
+func (s *CteScope) Find(name string) *CteDef {
+	for ; s != nil; s = s.Parent {
+		if d, ok := s.Defs[name]; ok {
 			return d
 		}
 	}
 	return nil
 }
 
-// cteDef is one bound WITH item. Its rows are computed once per execution
+// CteDef is one bound WITH item. Its rows are computed once per execution
 // (materialized), which is also PostgreSQL's behaviour for a CTE referenced
 // more than once. A recursive one iterates its recursive term over a working
 // table until no new rows appear.
-type cteDef struct {
-	name      string
-	cols      []Column
-	base      node
-	rec       node // recursive term, or nil
-	unionAll  bool
-	recursive bool
-	work      *cteWork
+type CteDef struct {
+	Name      string
+	Cols      []Column
+	Base      Node
+	Rec       Node // recursive term, or nil
+	UnionAll  bool
+	Recursive bool
+	Work      *CteWork
 }
 
-// cteWork is the working table a recursive term reads.
-type cteWork struct{ def *cteDef }
+// CteWork is the working table a recursive term reads.
+type CteWork struct{ Def *CteDef }
 
-func (d *cteDef) scan(alias string) (node, []scopeCol, error) {
-	sc := make([]scopeCol, len(d.cols))
-	for i, c := range d.cols {
-		sc[i] = scopeCol{table: alias, name: c.Name, t: c.Type}
+func (d *CteDef) Scan(alias string) (Node, []ScopeCol, error) {
+	sc := make([]ScopeCol, len(d.Cols))
+	for i, c := range d.Cols {
+		sc[i] = ScopeCol{Table: alias, Name: c.Name, T: c.Type}
 	}
 	return &cteScan{def: d}, sc, nil
 }
 
-func (b *binder) bindCTEs(sel *ast.Select) error {
-	scope := &cteScope{defs: map[string]*cteDef{}, parent: b.ctes}
-	for _, c := range sel.With {
-		if _, dup := scope.defs[c.Name]; dup {
-			return errAt(sqlerr.New(sqlerr.DuplicateAlias, "WITH query name \"%s\" specified more than once", c.Name), c.Pos)
-		}
-		def := &cteDef{name: c.Name}
-		q := c.Query
-		selfRef := sel.Recursive && refersTo(q, c.Name)
-		if selfRef {
-			if q.SetOp != ast.Union || refersTo(q.Left, c.Name) {
-				return errAt(sqlerr.New(sqlerr.InvalidRecursion, "recursive query \"%s\" does not have the form non-recursive-term UNION [ALL] recursive-term", c.Name), c.Pos)
-			}
-			if len(q.OrderBy) > 0 || q.Limit != nil || q.Offset != nil {
-				return errAt(sqlerr.Unsupported("ORDER BY/LIMIT in a recursive query is not implemented"), c.Pos)
-			}
-		}
-		b.ctes = scope
-		inner := b.child()
-		part := q
-		if selfRef {
-			part = q.Left
-		}
-		base, cols, err := inner.query(part)
-		if err != nil {
-			return err
-		}
-		if len(c.Columns) > len(cols) {
-			return errAt(sqlerr.New(sqlerr.InvalidColumnReference, "WITH query \"%s\" has %d columns available but %d columns specified", c.Name, len(cols), len(c.Columns)), c.Pos)
-		}
-		for i := range cols {
-			if cols[i].Type.OID == types.OIDUnknown {
-				cols[i].Type = types.Text
-			}
-			if i < len(c.Columns) {
-				cols[i].Name = c.Columns[i]
-			}
-		}
-		base, _ = applyRules(base, b.disabled)
-		def.base, def.cols = base, cols
-		if selfRef {
-			def.recursive, def.unionAll = true, q.SetAll
-			def.work = &cteWork{def: def}
-			// The recursive term sees the CTE name as the working table.
-			scope.defs[c.Name] = def
-			rinner := b.child()
-			rec, rcols, err := rinner.query(q.Right)
-			if err != nil {
-				return err
-			}
-			if len(rcols) != len(cols) {
-				return sqlerr.New(sqlerr.SyntaxError, "each UNION query must have the same number of columns")
-			}
-			var fix []Expr
-			need := false
-			for i := range rcols {
-				in := &colExpr{idx: i, t: rcols[i].Type}
-				if rcols[i].Type.OID != cols[i].Type.OID {
-					need = true
-				}
-				e, err := b.coerce(in, cols[i].Type, "", -1)
-				if err != nil || (rcols[i].Type.OID != cols[i].Type.OID && rcols[i].Type.OID != types.OIDUnknown) {
-					return errAt(sqlerr.New(sqlerr.DatatypeMismatch, "recursive query \"%s\" column %d has type %s in non-recursive term but type %s overall", c.Name, i+1, cols[i].Type, rcols[i].Type).
-						WithHint("Cast the output of the non-recursive term to the correct type."), c.Pos)
-				}
-				fix = append(fix, e)
-			}
-			if need {
-				rec = &projectNode{child: rec, exprs: fix}
-			}
-			def.rec, _ = applyRules(rec, b.disabled)
-		}
-		scope.defs[c.Name] = def
-	}
-	b.ctes = scope
-	return nil
-}
-
-// refersTo reports whether a query mentions a table name anywhere in FROM
+// RefersTo reports whether a query mentions a table name anywhere in FROM
 // (including nested sub-queries in FROM and set operations).
-func refersTo(q *ast.Select, name string) bool {
+func RefersTo(q *ast.Select, name string) bool {
 	if q == nil {
 		return false
 	}
 	if q.SetOp != ast.SetNone {
-		return refersTo(q.Left, name) || refersTo(q.Right, name)
+		return RefersTo(q.Left, name) || RefersTo(q.Right, name)
 	}
 	var inRef func(ast.TableRef) bool
 	inRef = func(t ast.TableRef) bool {
@@ -139,7 +60,7 @@ func refersTo(q *ast.Select, name string) bool {
 		case *ast.TableName:
 			return x.Schema == "" && x.Name == name
 		case *ast.SubqueryTable:
-			return refersTo(x.Query, name)
+			return RefersTo(x.Query, name)
 		case *ast.JoinTable:
 			return inRef(x.Left) || inRef(x.Right)
 		}
@@ -153,24 +74,24 @@ func refersTo(q *ast.Select, name string) bool {
 	return false
 }
 
-type cteScan struct{ def *cteDef }
+type cteScan struct{ def *CteDef }
 
-func (c *cteScan) open(ec *evalCtx) (rowIter, error) {
+func (c *cteScan) open(ec *EvalCtx) (rowIter, error) {
 	d := c.def
-	if d.recursive {
+	if d.Recursive {
 		// Inside the recursive term, the name reads the working table.
-		if w, ok := ec.cache[d.work]; ok {
+		if w, ok := ec.cache[d.Work]; ok {
 			return &sliceIter{rows: w.([][]types.Datum)}, nil
 		}
 	}
 	if rows, ok := ec.cache[d]; ok {
 		return &sliceIter{rows: rows.([][]types.Datum)}, nil
 	}
-	rows, err := collect(ec, d.base)
+	rows, err := collect(ec, d.Base)
 	if err != nil {
 		return nil, err
 	}
-	if d.recursive {
+	if d.Recursive {
 		if rows, err = d.iterate(ec, rows); err != nil {
 			return nil, err
 		}
@@ -180,16 +101,16 @@ func (c *cteScan) open(ec *evalCtx) (rowIter, error) {
 }
 
 // iterate evaluates a recursive CTE from its base rows.
-func (d *cteDef) iterate(ec *evalCtx, base [][]types.Datum) ([][]types.Datum, error) {
-	ts := make([]types.Type, len(d.cols))
-	for i, c := range d.cols {
+func (d *CteDef) iterate(ec *EvalCtx, base [][]types.Datum) ([][]types.Datum, error) {
+	ts := make([]types.Type, len(d.Cols))
+	for i, c := range d.Cols {
 		ts[i] = c.Type
 	}
-	idx := seq(len(ts))
+	idx := Seq(len(ts))
 	var seen map[string]bool
 	var buf []byte
 	fresh := func(rows [][]types.Datum) [][]types.Datum {
-		if d.unionAll {
+		if d.UnionAll {
 			return rows
 		}
 		var out [][]types.Datum
@@ -202,7 +123,7 @@ func (d *cteDef) iterate(ec *evalCtx, base [][]types.Datum) ([][]types.Datum, er
 		}
 		return out
 	}
-	if !d.unionAll {
+	if !d.UnionAll {
 		seen = map[string]bool{}
 	}
 	result := fresh(base)
@@ -211,15 +132,15 @@ func (d *cteDef) iterate(ec *evalCtx, base [][]types.Datum) ([][]types.Datum, er
 		if err := ec.ctx.Err(); err != nil {
 			return nil, err
 		}
-		ec.cache[d.work] = work
-		next, err := collect(ec, d.rec)
+		ec.cache[d.Work] = work
+		next, err := collect(ec, d.Rec)
 		if err != nil {
 			return nil, err
 		}
 		// A new execution of the term must not reuse cached sub-results of the old one.
 		for k := range ec.cache {
-			if k != any(d.work) && k != any(d) {
-				if _, isDef := k.(*cteDef); !isDef {
+			if k != any(d.Work) && k != any(d) {
+				if _, isDef := k.(*CteDef); !isDef {
 					delete(ec.cache, k)
 				}
 			}
@@ -227,12 +148,12 @@ func (d *cteDef) iterate(ec *evalCtx, base [][]types.Datum) ([][]types.Datum, er
 		work = fresh(next)
 		result = append(result, work...)
 	}
-	delete(ec.cache, d.work)
+	delete(ec.cache, d.Work)
 	return result, nil
 }
 
 // collect runs a node to completion.
-func collect(ec *evalCtx, n node) ([][]types.Datum, error) {
+func collect(ec *EvalCtx, n Node) ([][]types.Datum, error) {
 	it, err := openNode(ec, n)
 	if err != nil {
 		return nil, err

@@ -17,22 +17,22 @@ import (
 // keeps EXISTS's meaning: some inner row satisfies the remaining conditions
 // and equals the outer row on every key (NULL keys never match).
 
-type existsHashExpr struct {
-	root node
-	keys hashKeys
+type ExistsHashExpr struct {
+	Root Node
+	Keys hashKeys
 }
 
-func (e *existsHashExpr) Type() types.Type { return types.Bool }
+func (e *ExistsHashExpr) Type() types.Type { return types.Bool }
 
-func (e *existsHashExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
+func (e *ExistsHashExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, error) {
 	set, ok := ec.cache[e].(map[string]bool)
 	if !ok {
-		rows, err := collect(ec.sub(nil), e.root)
+		rows, err := collect(ec.sub(nil), e.Root)
 		if err != nil {
 			return nil, err
 		}
 		set = make(map[string]bool, len(rows))
-		if err := e.keys.eachInner(ec, rows, func(key string, _ []types.Datum) { set[key] = true }); err != nil {
+		if err := e.Keys.eachInner(ec, rows, func(key string, _ []types.Datum) { set[key] = true }); err != nil {
 			return nil, err
 		}
 		ec.cache[e] = set
@@ -40,7 +40,7 @@ func (e *existsHashExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, erro
 	if len(set) == 0 {
 		return false, nil // no inner row: the outer keys are never compared
 	}
-	key, ok, err := e.keys.outer(ec, row)
+	key, ok, err := e.Keys.outer(ec, row)
 	if err != nil || !ok {
 		return false, err
 	}
@@ -51,19 +51,19 @@ func (e *existsHashExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, erro
 // over its rows and over the outer row, coerced to common types, encoded
 // with appendKey. A NULL on either side never matches.
 type hashKeys struct {
-	innerCast []Expr // over the sub-query row
-	outerKeys []Expr // over the outer row
-	keyTypes  []types.Type
+	InnerCast []Expr // over the sub-query row
+	OuterKeys []Expr // over the outer row
+	KeyTypes  []types.Type
 }
 
 // eachInner calls fn with the key of each sub-query row without NULL keys.
-func (h *hashKeys) eachInner(ec *evalCtx, rows [][]types.Datum, fn func(key string, r []types.Datum)) error {
-	vals := make([]types.Datum, len(h.innerCast))
-	idx := seq(len(vals))
+func (h *hashKeys) eachInner(ec *EvalCtx, rows [][]types.Datum, fn func(key string, r []types.Datum)) error {
+	vals := make([]types.Datum, len(h.InnerCast))
+	idx := Seq(len(vals))
 	var buf []byte
 rows:
 	for _, r := range rows {
-		for i, c := range h.innerCast {
+		for i, c := range h.InnerCast {
 			v, err := c.Eval(ec, r)
 			if err != nil {
 				return err
@@ -73,30 +73,30 @@ rows:
 			}
 			vals[i] = v
 		}
-		buf = appendKey(buf[:0], vals, idx, h.keyTypes)
+		buf = appendKey(buf[:0], vals, idx, h.KeyTypes)
 		fn(string(buf), r)
 	}
 	return nil
 }
 
 // outer returns the outer row's key; false when a key is NULL.
-func (h *hashKeys) outer(ec *evalCtx, row []types.Datum) (string, bool, error) {
-	vals := make([]types.Datum, len(h.outerKeys))
-	for i, k := range h.outerKeys {
+func (h *hashKeys) outer(ec *EvalCtx, row []types.Datum) (string, bool, error) {
+	vals := make([]types.Datum, len(h.OuterKeys))
+	for i, k := range h.OuterKeys {
 		v, err := k.Eval(ec, row)
 		if err != nil || v == nil {
 			return "", false, err
 		}
 		vals[i] = v
 	}
-	return string(appendKey(nil, vals, seq(len(vals)), h.keyTypes)), true, nil
+	return string(appendKey(nil, vals, Seq(len(vals)), h.KeyTypes)), true, nil
 }
 
-func conjuncts(e ast.Expr) []ast.Expr {
+func Conjuncts(e ast.Expr) []ast.Expr {
 	if be, ok := e.(*ast.BoolExpr); ok && be.Op == ast.And {
 		var out []ast.Expr
 		for _, a := range be.Args {
-			out = append(out, conjuncts(a)...)
+			out = append(out, Conjuncts(a)...)
 		}
 		return out
 	}
@@ -106,12 +106,12 @@ func conjuncts(e ast.Expr) []ast.Expr {
 	return []ast.Expr{e}
 }
 
-// outerOnly reports whether e is built from outer column references (each
+// OuterOnly reports whether e is built from outer column references (each
 // one unknown to the sub-query's own scope, so no name inside can mean an
 // inner column), literals, parameters, operators and casts — an expression
 // of the outer row alone, like a.v + 1. Function calls are left out: a
 // volatile one must run per inner row.
-func outerOnly(e ast.Expr, bindsInner func(ast.Expr) bool) bool {
+func OuterOnly(e ast.Expr, bindsInner func(ast.Expr) bool) bool {
 	cols := 0
 	var ok func(ast.Expr) bool
 	ok = func(e ast.Expr) bool {
@@ -133,11 +133,11 @@ func outerOnly(e ast.Expr, bindsInner func(ast.Expr) bool) bool {
 	return ok(e) && cols > 0
 }
 
-// plainSelect: SELECT … FROM … WHERE with no grouping, HAVING, LIMIT,
+// PlainSelect: SELECT … FROM … WHERE with no grouping, HAVING, LIMIT,
 // OFFSET, DISTINCT ON, set operation, VALUES or WITH, and no volatile
 // function call anywhere (hashing evaluates the sub-query once, where
 // correlated evaluation would call random() once per outer row).
-func plainSelect(sel *ast.Select) bool {
+func PlainSelect(sel *ast.Select) bool {
 	return !callsVolatile(reflect.ValueOf(sel)) && sel.SetOp == ast.SetNone && sel.Values == nil && len(sel.With) == 0 && len(sel.From) > 0 &&
 		len(sel.GroupBy) == 0 && len(sel.GroupingSets) == 0 && sel.Having == nil && sel.Limit == nil && sel.Offset == nil && len(sel.DistinctOn) == 0
 }
@@ -152,7 +152,7 @@ func callsVolatile(v reflect.Value) bool {
 			return false
 		}
 		if f, ok := v.Interface().(*ast.FuncCall); ok && len(f.Name) > 0 {
-			for _, d := range funcs[f.Name[len(f.Name)-1]] {
+			for _, d := range Funcs[f.Name[len(f.Name)-1]] {
 				if d.volatile {
 					return true
 				}
@@ -175,45 +175,6 @@ func callsVolatile(v reflect.Value) bool {
 	return false
 }
 
-// correlationKeys splits a sub-query's WHERE into equalities inner_expr =
-// outer_expr (bound: outerKeys over the outer row) and the other conjuncts.
-func (b *binder) correlationKeys(sel *ast.Select) (innerKeys []ast.Expr, outerKeys []Expr, rest []ast.Expr, ok bool) {
-	// The sub-query's own FROM scope, without any view of outer levels.
-	probe := &binder{tables: b.tables, params: b.params, foldErr: new(error), ctes: b.ctes, disabled: b.disabled, noFold: b.noFold}
-	_, scope, err := probe.fromList(sel.From)
-	if err != nil {
-		return nil, nil, nil, false
-	}
-	probe.scope = scope
-	bindsInner := func(e ast.Expr) bool {
-		_, err := probe.expr(e)
-		return err == nil
-	}
-	for _, c := range conjuncts(sel.Where) {
-		be, isBin := c.(*ast.BinaryExpr)
-		matched := false
-		if isBin && be.Op == "=" {
-			for _, sides := range [][2]ast.Expr{{be.L, be.R}, {be.R, be.L}} {
-				if !outerOnly(sides[1], bindsInner) || !bindsInner(sides[0]) {
-					continue
-				}
-				oe, err := b.expr(sides[1])
-				if err != nil {
-					return nil, nil, nil, false
-				}
-				innerKeys = append(innerKeys, sides[0])
-				outerKeys = append(outerKeys, oe)
-				matched = true
-				break
-			}
-		}
-		if !matched {
-			rest = append(rest, c)
-		}
-	}
-	return innerKeys, outerKeys, rest, len(innerKeys) > 0
-}
-
 // andAll joins conjuncts back into one WHERE (nil for none).
 func andAll(cs []ast.Expr) ast.Expr {
 	switch len(cs) {
@@ -225,22 +186,9 @@ func andAll(cs []ast.Expr) ast.Expr {
 	return &ast.BoolExpr{Op: ast.And, Args: cs, Pos: -1}
 }
 
-// standalone binds q, which must not reference any enclosing query, and
-// applies the rules; ok is false when it does reference one.
-func (b *binder) standalone(q *ast.Select) (node, []Column, bool) {
-	child := b.child()
-	child.outer = nil
-	root, cols, err := child.query(q)
-	if err != nil || child.correlated {
-		return nil, nil, false
-	}
-	root, _ = applyRules(root, b.disabled)
-	return root, cols, true
-}
-
-// keyed is sel without its correlating equalities (WHERE rest) and with
+// Keyed is sel without its correlating equalities (WHERE rest) and with
 // the inner keys, then extra, as its select list.
-func keyed(sel *ast.Select, innerKeys, rest []ast.Expr, extra ...*ast.Target) *ast.Select {
+func Keyed(sel *ast.Select, innerKeys, rest []ast.Expr, extra ...*ast.Target) *ast.Select {
 	ns := *sel
 	ns.Targets, ns.OrderBy, ns.Distinct = nil, nil, false
 	for _, k := range innerKeys {
@@ -251,65 +199,6 @@ func keyed(sel *ast.Select, innerKeys, rest []ast.Expr, extra ...*ast.Target) *a
 	return &ns
 }
 
-// tryDecorrelateExists returns a hashed EXISTS when the sub-query allows it.
-func (b *binder) tryDecorrelateExists(x *ast.SubLink) (Expr, bool) {
-	sel := x.Query
-	if b.disabled["decorrelate"] || !plainSelect(sel) {
-		return nil, false
-	}
-	for _, t := range sel.Targets {
-		if containsAggregate(t.Expr) || containsWindow(t.Expr) {
-			return nil, false
-		}
-	}
-	innerKeys, outerKeys, rest, ok := b.correlationKeys(sel)
-	if !ok {
-		return nil, false
-	}
-	root, cols, ok := b.standalone(keyed(sel, innerKeys, rest))
-	if !ok {
-		return nil, false
-	}
-	e := &existsHashExpr{root: root}
-	inner := make([]types.Type, len(cols))
-	for i, c := range cols {
-		inner[i] = c.Type
-	}
-	if e.keys.innerCast, e.keys.outerKeys, e.keys.keyTypes, ok = b.keyCasts(inner, outerKeys, false); !ok {
-		return nil, false
-	}
-	return e, true
-}
-
-// keyCasts coerces inner key column i (at row position i) and outer key i
-// to their common type for "=". With injective set, it refuses a cast that
-// could map two distinct inner values to one key (grouping by the inner
-// values would then split what "=" joins).
-func (b *binder) keyCasts(inner []types.Type, outer []Expr, injective bool) (ic, oc []Expr, ts []types.Type, ok bool) {
-	for i, it := range inner {
-		in := &colExpr{idx: i, t: it}
-		t, err := commonType([]Expr{in, outer[i]}, "=", -1)
-		if err != nil {
-			return nil, nil, nil, false
-		}
-		t.Typmod = -1
-		if injective && t.OID != it.OID && !(it.IsInteger() && (t.OID == types.OIDInt8 || t.OID == types.OIDNumeric)) &&
-			!(it.OID == types.OIDVarchar && t.OID == types.OIDText) {
-			return nil, nil, nil, false
-		}
-		c, err := b.coerce(in, t, "", -1)
-		if err != nil {
-			return nil, nil, nil, false
-		}
-		o, err := b.coerce(outer[i], t, "", -1)
-		if err != nil {
-			return nil, nil, nil, false
-		}
-		ic, oc, ts = append(ic, c), append(oc, o), append(ts, t)
-	}
-	return ic, oc, ts, true
-}
-
 // Decorrelation of a scalar aggregate sub-query, (SELECT agg(…) FROM …
 // WHERE inner_expr = outer_expr AND …): the sub-query grouped by its inner
 // keys runs once per execution into a hash table, and each outer row
@@ -317,11 +206,11 @@ func (b *binder) keyCasts(inner []types.Type, outer []Expr, injective bool) (ic,
 // matches) gets the value over no input rows — computed by the same
 // sub-query with WHERE false, so count gives 0, 0.2 * avg(x) gives NULL,
 // exactly as PostgreSQL's per-row evaluation would.
-type scalarAggHashExpr struct {
-	grouped node // [inner keys…, value]
-	empty   node // one row: the value over no input
-	keys    hashKeys
-	t       types.Type
+type ScalarAggHashExpr struct {
+	Grouped Node // [inner keys…, value]
+	Empty   Node // one row: the value over no input
+	Keys    hashKeys
+	T       types.Type
 }
 
 type scalarAggTable struct {
@@ -329,21 +218,21 @@ type scalarAggTable struct {
 	empty types.Datum
 }
 
-func (e *scalarAggHashExpr) Type() types.Type { return e.t }
+func (e *ScalarAggHashExpr) Type() types.Type { return e.T }
 
-func (e *scalarAggHashExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
+func (e *ScalarAggHashExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, error) {
 	tab, ok := ec.cache[e].(*scalarAggTable)
 	if !ok {
-		rows, err := collect(ec.sub(nil), e.grouped)
+		rows, err := collect(ec.sub(nil), e.Grouped)
 		if err != nil {
 			return nil, err
 		}
 		tab = &scalarAggTable{vals: make(map[string]types.Datum, len(rows))}
-		n := len(e.keys.innerCast)
-		if err := e.keys.eachInner(ec, rows, func(key string, r []types.Datum) { tab.vals[key] = r[n] }); err != nil {
+		n := len(e.Keys.InnerCast)
+		if err := e.Keys.eachInner(ec, rows, func(key string, r []types.Datum) { tab.vals[key] = r[n] }); err != nil {
 			return nil, err
 		}
-		empty, err := collect(ec.sub(nil), e.empty)
+		empty, err := collect(ec.sub(nil), e.Empty)
 		if err != nil {
 			return nil, err
 		}
@@ -353,7 +242,7 @@ func (e *scalarAggHashExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, e
 		tab.empty = empty[0][0]
 		ec.cache[e] = tab
 	}
-	key, ok, err := e.keys.outer(ec, row)
+	key, ok, err := e.Keys.outer(ec, row)
 	if err != nil {
 		return nil, err
 	}
@@ -361,42 +250,6 @@ func (e *scalarAggHashExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, e
 		return v, nil
 	}
 	return tab.empty, nil
-}
-
-// tryDecorrelateScalarAgg returns a hashed scalar aggregate sub-query when
-// it is SELECT <one expression with aggregates> FROM … WHERE … correlated
-// only through inner = outer equalities.
-func (b *binder) tryDecorrelateScalarAgg(x *ast.SubLink) (Expr, bool) {
-	sel := x.Query
-	if b.disabled["decorrelate"] || !plainSelect(sel) || len(sel.Targets) != 1 || len(sel.OrderBy) > 0 ||
-		!containsAggregate(sel.Targets[0].Expr) || containsWindow(sel.Targets[0].Expr) {
-		return nil, false
-	}
-	innerKeys, outerKeys, rest, ok := b.correlationKeys(sel)
-	if !ok {
-		return nil, false
-	}
-	gs := keyed(sel, innerKeys, rest, sel.Targets[0])
-	gs.GroupBy = innerKeys
-	grouped, cols, ok := b.standalone(gs)
-	if !ok {
-		return nil, false
-	}
-	es := *sel
-	es.Where = &ast.Const{Kind: ast.ConstBool, Val: "f", Pos: -1}
-	empty, _, ok := b.standalone(&es)
-	if !ok {
-		return nil, false
-	}
-	inner := make([]types.Type, len(innerKeys))
-	for i := range inner {
-		inner[i] = cols[i].Type
-	}
-	e := &scalarAggHashExpr{grouped: grouped, empty: empty, t: cols[len(innerKeys)].Type}
-	if e.keys.innerCast, e.keys.outerKeys, e.keys.keyTypes, ok = b.keyCasts(inner, outerKeys, true); !ok {
-		return nil, false
-	}
-	return e, true
 }
 
 // Decorrelation of x IN (SELECT y FROM … WHERE inner_expr = outer_expr AND
@@ -407,11 +260,11 @@ func (b *binder) tryDecorrelateScalarAgg(x *ast.SubLink) (Expr, bool) {
 // never matches) is false; then a NULL x is NULL; x in the set is true; a
 // NULL among the set's values makes a miss NULL; otherwise false. NOT IN is
 // NOT over it.
-type inHashExpr struct {
-	root node // [inner keys…, y]
-	keys hashKeys
-	test Expr    // x, over the outer row
-	eq   *fnExpr // x = y over the pair [x, y], operands coerced
+type InHashExpr struct {
+	Root Node // [inner keys…, y]
+	Keys hashKeys
+	Test Expr    // x, over the outer row
+	Eq   *FnExpr // x = y over the pair [x, y], operands coerced
 }
 
 type inSet struct {
@@ -419,29 +272,29 @@ type inSet struct {
 	hasNull bool
 }
 
-func (e *inHashExpr) Type() types.Type { return types.Bool }
+func (e *InHashExpr) Type() types.Type { return types.Bool }
 
-func (e *inHashExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
+func (e *InHashExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, error) {
 	tab, ok := ec.cache[e].(map[string]*inSet)
 	if !ok {
-		rows, err := collect(ec.sub(nil), e.root)
+		rows, err := collect(ec.sub(nil), e.Root)
 		if err != nil {
 			return nil, err
 		}
 		tab = map[string]*inSet{}
-		n := len(e.keys.innerCast)
+		n := len(e.Keys.InnerCast)
 		pair := make([]types.Datum, 2)
-		yt := []types.Type{e.eq.args[1].Type()}
+		yt := []types.Type{e.Eq.Args[1].Type()}
 		var buf []byte
 		var ferr error
-		err = e.keys.eachInner(ec, rows, func(key string, r []types.Datum) {
+		err = e.Keys.eachInner(ec, rows, func(key string, r []types.Datum) {
 			s := tab[key]
 			if s == nil {
 				s = &inSet{vals: map[string]bool{}}
 				tab[key] = s
 			}
 			pair[1] = r[n]
-			v, err := e.eq.args[1].Eval(ec, pair)
+			v, err := e.Eq.Args[1].Eval(ec, pair)
 			switch {
 			case err != nil:
 				ferr = err
@@ -460,7 +313,7 @@ func (e *inHashExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
 		}
 		ec.cache[e] = tab
 	}
-	key, ok, err := e.keys.outer(ec, row)
+	key, ok, err := e.Keys.outer(ec, row)
 	if err != nil || !ok {
 		return false, err
 	}
@@ -468,47 +321,19 @@ func (e *inHashExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
 	if s == nil {
 		return false, nil
 	}
-	x, err := e.test.Eval(ec, row)
+	x, err := e.Test.Eval(ec, row)
 	if err != nil || x == nil {
 		return nil, err
 	}
-	v, err := e.eq.args[0].Eval(ec, []types.Datum{x, nil})
+	v, err := e.Eq.Args[0].Eval(ec, []types.Datum{x, nil})
 	if err != nil || v == nil {
 		return nil, err
 	}
-	if s.vals[string(appendKey(nil, []types.Datum{v}, []int{0}, []types.Type{e.eq.args[0].Type()}))] {
+	if s.vals[string(appendKey(nil, []types.Datum{v}, []int{0}, []types.Type{e.Eq.Args[0].Type()}))] {
 		return true, nil
 	}
 	if s.hasNull {
 		return nil, nil
 	}
 	return false, nil
-}
-
-// tryDecorrelateIn returns a hashed correlated x = ANY (sub-query) when the
-// sub-query is a plain SELECT of one expression correlated only through
-// inner = outer equalities.
-func (b *binder) tryDecorrelateIn(x *ast.SubLink, test Expr, eq *fnExpr) (Expr, bool) {
-	sel := x.Query
-	if b.disabled["decorrelate"] || !plainSelect(sel) || len(sel.Targets) != 1 ||
-		containsAggregate(sel.Targets[0].Expr) || containsWindow(sel.Targets[0].Expr) {
-		return nil, false
-	}
-	innerKeys, outerKeys, rest, ok := b.correlationKeys(sel)
-	if !ok {
-		return nil, false
-	}
-	root, cols, ok := b.standalone(keyed(sel, innerKeys, rest, sel.Targets[0]))
-	if !ok {
-		return nil, false
-	}
-	inner := make([]types.Type, len(innerKeys))
-	for i := range inner {
-		inner[i] = cols[i].Type
-	}
-	e := &inHashExpr{root: root, test: test, eq: eq}
-	if e.keys.innerCast, e.keys.outerKeys, e.keys.keyTypes, ok = b.keyCasts(inner, outerKeys, false); !ok {
-		return nil, false
-	}
-	return e, true
 }

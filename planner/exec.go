@@ -30,9 +30,9 @@ type rowIter interface {
 	close()
 }
 
-// node is a physical operator; open starts one execution.
-type node interface {
-	open(ec *evalCtx) (rowIter, error)
+// Node is a physical operator; open starts one execution.
+type Node interface {
+	open(ec *EvalCtx) (rowIter, error)
 }
 
 // Plan is a bound, planned query: immutable and reusable.
@@ -44,7 +44,7 @@ type Plan struct {
 	// Err is an error found while folding constants: PostgreSQL reports it
 	// when the statement is planned for execution (Bind), not at Parse.
 	Err  error
-	root node
+	Root Node
 
 	inputsOnce sync.Once // what the plan reads, found once (CacheInputs)
 	in         *planInputs
@@ -53,10 +53,10 @@ type Plan struct {
 // ExplainAnalyze runs the plan to completion, discarding its rows, and
 // returns the EXPLAIN lines with each operator's actual rows and time.
 func (p *Plan) ExplainAnalyze(ctx context.Context, env *Env, params []types.Datum) ([]string, error) {
-	ec := newEvalCtx(ctx, env, params)
-	ec.stats = map[node]*nodeStats{}
+	ec := NewEvalCtx(ctx, env, params)
+	ec.stats = map[Node]*nodeStats{}
 	t0 := time.Now()
-	it, err := openNode(ec, p.root)
+	it, err := openNode(ec, p.Root)
 	if err != nil {
 		return nil, err
 	}
@@ -82,9 +82,9 @@ func (p *Plan) Execute(ctx context.Context, env *Env, params []types.Datum) (con
 }
 
 func (p *Plan) execute(ctx context.Context, env *Env, params []types.Datum, pins *pinSet) (connectors.RecordStream, error) {
-	ec := newEvalCtx(ctx, env, params)
+	ec := NewEvalCtx(ctx, env, params)
 	ec.pins = pins
-	it, err := openNode(ec, p.root)
+	it, err := openNode(ec, p.Root)
 	if err != nil {
 		return nil, err
 	}
@@ -100,7 +100,7 @@ type rowStream struct {
 	schema *arrow.Schema
 	cols   []Column
 	it     rowIter
-	ec     *evalCtx
+	ec     *EvalCtx
 	mem    memory.Allocator
 	done   bool
 }
@@ -149,9 +149,9 @@ func (s *rowStream) Close() { s.it.close() }
 
 // Operators.
 
-type oneRow struct{}
+type OneRow struct{}
 
-func (oneRow) open(*evalCtx) (rowIter, error) { return &sliceIter{rows: [][]types.Datum{{}}}, nil }
+func (OneRow) open(*EvalCtx) (rowIter, error) { return &sliceIter{rows: [][]types.Datum{{}}}, nil }
 
 type sliceIter struct {
 	rows [][]types.Datum
@@ -167,23 +167,23 @@ func (s *sliceIter) next() ([]types.Datum, error) {
 }
 func (s *sliceIter) close() {}
 
-type valuesNode struct{ rows [][]Expr }
+type ValuesNode struct{ Rows [][]Expr }
 
-func (v *valuesNode) open(ec *evalCtx) (rowIter, error) {
+func (v *ValuesNode) open(ec *EvalCtx) (rowIter, error) {
 	return &valuesIter{n: v, ec: ec}, nil
 }
 
 type valuesIter struct {
-	n  *valuesNode
-	ec *evalCtx
+	n  *ValuesNode
+	ec *EvalCtx
 	i  int
 }
 
 func (it *valuesIter) next() ([]types.Datum, error) {
-	if it.i >= len(it.n.rows) {
+	if it.i >= len(it.n.Rows) {
 		return nil, nil
 	}
-	exprs := it.n.rows[it.i]
+	exprs := it.n.Rows[it.i]
 	it.i++
 	row := make([]types.Datum, len(exprs))
 	for j, e := range exprs {
@@ -197,23 +197,23 @@ func (it *valuesIter) next() ([]types.Datum, error) {
 }
 func (it *valuesIter) close() {}
 
-type memScan struct{ t *MemTable }
+type MemScan struct{ T *MemTable }
 
-func (m *memScan) open(*evalCtx) (rowIter, error) { return &sliceIter{rows: m.t.Snapshot()}, nil }
+func (m *MemScan) open(*EvalCtx) (rowIter, error) { return &sliceIter{rows: m.T.Snapshot()}, nil }
 
-type filterNode struct {
-	child node
-	pred  Expr
+type FilterNode struct {
+	Child Node
+	Pred  Expr
 }
 
-func (f *filterNode) open(ec *evalCtx) (rowIter, error) {
-	if neverTrue(f.pred) {
+func (f *FilterNode) open(ec *EvalCtx) (rowIter, error) {
+	if neverTrue(f.Pred) {
 		// No row can pass: the input is not run at all (PostgreSQL's
 		// one-time filter).
 		return &sliceIter{}, nil
 	}
-	conj := filterConjuncts(f.pred)
-	c, err := openNode(ec, f.child)
+	conj := filterConjuncts(f.Pred)
+	c, err := openNode(ec, f.Child)
 	if err != nil {
 		return nil, err
 	}
@@ -224,11 +224,11 @@ func (f *filterNode) open(ec *evalCtx) (rowIter, error) {
 // it, or one of its AND-ed conjuncts, is a constant FALSE or NULL.
 func neverTrue(pred Expr) bool {
 	conj := []Expr{pred}
-	if b, ok := pred.(*boolExpr); ok && b.and {
-		conj = b.args
+	if b, ok := pred.(*BoolExpr); ok && b.And {
+		conj = b.Args
 	}
 	for _, e := range conj {
-		if c, ok := e.(*constExpr); ok && (c.v == nil || !c.v.(bool)) {
+		if c, ok := e.(*ConstExpr); ok && (c.V == nil || !c.V.(bool)) {
 			return true
 		}
 	}
@@ -240,13 +240,13 @@ func neverTrue(pred Expr) bool {
 // orders quals by cost: a row that a cheap conjunct rejects never runs
 // the sub-query. SQL leaves the order of evaluation open.
 func filterConjuncts(pred Expr) []Expr {
-	b, ok := pred.(*boolExpr)
-	if !ok || !b.and {
+	b, ok := pred.(*BoolExpr)
+	if !ok || !b.And {
 		return []Expr{pred}
 	}
 	var cheap, costly []Expr
-	for _, a := range b.args {
-		if walkExpr(a, func(Expr) bool { return true }) {
+	for _, a := range b.Args {
+		if WalkExpr(a, func(Expr) bool { return true }) {
 			cheap = append(cheap, a)
 		} else {
 			costly = append(costly, a)
@@ -257,7 +257,7 @@ func filterConjuncts(pred Expr) []Expr {
 
 // allTrue evaluates conjuncts in order and stops at the first that is not
 // true: in WHERE and ON, NULL rejects a row as FALSE does.
-func allTrue(ec *evalCtx, conj []Expr, row []types.Datum) (bool, error) {
+func allTrue(ec *EvalCtx, conj []Expr, row []types.Datum) (bool, error) {
 	for _, e := range conj {
 		v, err := e.Eval(ec, row)
 		if err != nil {
@@ -273,7 +273,7 @@ func allTrue(ec *evalCtx, conj []Expr, row []types.Datum) (bool, error) {
 type filterIter struct {
 	c    rowIter
 	conj []Expr // a row passes when every one is true
-	ec   *evalCtx
+	ec   *EvalCtx
 }
 
 func (it *filterIter) next() ([]types.Datum, error) {
@@ -296,23 +296,23 @@ func (it *filterIter) next() ([]types.Datum, error) {
 }
 func (it *filterIter) close() { it.c.close() }
 
-type projectNode struct {
-	child node
-	exprs []Expr
+type ProjectNode struct {
+	Child Node
+	Exprs []Expr
 }
 
-func (p *projectNode) open(ec *evalCtx) (rowIter, error) {
-	c, err := openNode(ec, p.child)
+func (p *ProjectNode) open(ec *EvalCtx) (rowIter, error) {
+	c, err := openNode(ec, p.Child)
 	if err != nil {
 		return nil, err
 	}
-	return &projectIter{c: c, exprs: p.exprs, ec: ec}, nil
+	return &projectIter{c: c, exprs: p.Exprs, ec: ec}, nil
 }
 
 type projectIter struct {
 	c     rowIter
 	exprs []Expr
-	ec    *evalCtx
+	ec    *EvalCtx
 }
 
 func (it *projectIter) next() ([]types.Datum, error) {
@@ -330,28 +330,28 @@ func (it *projectIter) next() ([]types.Datum, error) {
 }
 func (it *projectIter) close() { it.c.close() }
 
-type sortKey struct {
-	idx        int
-	desc       bool
+type SortKey struct {
+	Idx        int
+	Desc       bool
 	nullsFirst bool
 }
 
-type sortNode struct {
-	child node
-	keys  []sortKey
+type SortNode struct {
+	Child Node
+	Keys  []SortKey
 }
 
-func (s *sortNode) open(ec *evalCtx) (rowIter, error) {
-	rows, err := collect(ec, s.child)
+func (s *SortNode) open(ec *EvalCtx) (rowIter, error) {
+	rows, err := collect(ec, s.Child)
 	if err != nil {
 		return nil, err
 	}
-	sortRows(rows, s.keys)
+	sortRows(rows, s.Keys)
 	return &sliceIter{rows: rows}, nil
 }
 
 // sortRows sorts stably by keys (see sortPerm).
-func sortRows(rows [][]types.Datum, keys []sortKey) {
+func sortRows(rows [][]types.Datum, keys []SortKey) {
 	perm := sortPerm(rows, keys)
 	orig := slices.Clone(rows)
 	for i, p := range perm {
@@ -360,9 +360,9 @@ func sortRows(rows [][]types.Datum, keys []sortKey) {
 }
 
 // compareRows is lessRow's three-way form.
-func compareRows(x, y []types.Datum, keys []sortKey) int {
+func compareRows(x, y []types.Datum, keys []SortKey) int {
 	for _, k := range keys {
-		a, b := x[k.idx], y[k.idx]
+		a, b := x[k.Idx], y[k.Idx]
 		var c int
 		switch {
 		case a == nil && b == nil:
@@ -379,7 +379,7 @@ func compareRows(x, y []types.Datum, keys []sortKey) int {
 			}
 		default:
 			c = types.Compare(a, b)
-			if k.desc {
+			if k.Desc {
 				c = -c
 			}
 		}
@@ -392,20 +392,20 @@ func compareRows(x, y []types.Datum, keys []sortKey) int {
 
 // lessRow orders rows by keys with PostgreSQL's NULL placement (NULLs
 // last ascending, first descending, unless NULLS FIRST/LAST says otherwise).
-func lessRow(x, y []types.Datum, keys []sortKey) bool {
+func lessRow(x, y []types.Datum, keys []SortKey) bool {
 	return compareRows(x, y, keys) < 0
 }
 
-type limitNode struct {
-	child         node
-	limit, offset Expr // nil when absent
-	topN          bool // the topn rule: keep only limit+offset rows of the sort below
+type LimitNode struct {
+	Child         Node
+	Limit, Offset Expr // nil when absent
+	TopN          bool // the topn rule: keep only limit+offset rows of the sort below
 }
 
-func (l *limitNode) open(ec *evalCtx) (rowIter, error) {
+func (l *LimitNode) open(ec *EvalCtx) (rowIter, error) {
 	lim, off := int64(-1), int64(0)
-	if l.limit != nil {
-		v, err := l.limit.Eval(ec, nil)
+	if l.Limit != nil {
+		v, err := l.Limit.Eval(ec, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -416,8 +416,8 @@ func (l *limitNode) open(ec *evalCtx) (rowIter, error) {
 			}
 		}
 	}
-	if l.offset != nil {
-		v, err := l.offset.Eval(ec, nil)
+	if l.Offset != nil {
+		v, err := l.Offset.Eval(ec, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -428,7 +428,7 @@ func (l *limitNode) open(ec *evalCtx) (rowIter, error) {
 			}
 		}
 	}
-	if sn, ok := l.child.(*sortNode); ok && l.topN && lim >= 0 && lim+off <= 1<<20 {
+	if sn, ok := l.Child.(*SortNode); ok && l.TopN && lim >= 0 && lim+off <= 1<<20 {
 		// Top-N: keep only the first lim+off rows of the order in a heap.
 		c, err := sn.openTopN(ec, int(lim+off))
 		if err != nil {
@@ -436,7 +436,7 @@ func (l *limitNode) open(ec *evalCtx) (rowIter, error) {
 		}
 		return &limitIter{c: c, left: lim, skip: off}, nil
 	}
-	c, err := openNode(ec, l.child)
+	c, err := openNode(ec, l.Child)
 	if err != nil {
 		return nil, err
 	}
@@ -479,15 +479,15 @@ func (it *limitIter) close() {
 	}
 }
 
-// distinctNode passes the first row of each distinct key (the columns idx).
-type distinctNode struct {
-	child node
-	idx   []int
-	cols  []types.Type
+// DistinctNode passes the first row of each distinct key (the columns idx).
+type DistinctNode struct {
+	Child Node
+	Idx   []int
+	Cols  []types.Type
 }
 
-func (d *distinctNode) open(ec *evalCtx) (rowIter, error) {
-	c, err := openNode(ec, d.child)
+func (d *DistinctNode) open(ec *EvalCtx) (rowIter, error) {
+	c, err := openNode(ec, d.Child)
 	if err != nil {
 		return nil, err
 	}
@@ -495,9 +495,9 @@ func (d *distinctNode) open(ec *evalCtx) (rowIter, error) {
 }
 
 type distinctIter struct {
-	ec   *evalCtx
+	ec   *EvalCtx
 	c    rowIter
-	d    *distinctNode
+	d    *DistinctNode
 	seen map[string]bool
 	buf  []byte
 }
@@ -508,7 +508,7 @@ func (it *distinctIter) next() ([]types.Datum, error) {
 		if row == nil || err != nil {
 			return nil, err
 		}
-		it.buf = appendKey(it.buf[:0], row, it.d.idx, it.d.cols)
+		it.buf = appendKey(it.buf[:0], row, it.d.Idx, it.d.Cols)
 		k := string(it.buf)
 		if !it.seen[k] {
 			if err := it.ec.mem.charge(int64(len(k)) + 48); err != nil {
@@ -568,13 +568,13 @@ func normDecimal(d *types.Decimal) string {
 
 // openTopN returns the first k rows of the sort order, holding at most k
 // rows (plus one) in a max-heap instead of sorting the whole input.
-func (s *sortNode) openTopN(ec *evalCtx, k int) (rowIter, error) {
-	c, err := openNode(ec, s.child)
+func (s *SortNode) openTopN(ec *EvalCtx, k int) (rowIter, error) {
+	c, err := openNode(ec, s.Child)
 	if err != nil {
 		return nil, err
 	}
 	defer c.close()
-	h := &topHeap{keys: s.keys}
+	h := &topHeap{keys: s.Keys}
 	pos := 0
 	for {
 		row, err := c.next()
@@ -622,7 +622,7 @@ type topItem struct {
 // is the row to drop first.
 type topHeap struct {
 	items []topItem
-	keys  []sortKey
+	keys  []SortKey
 }
 
 func (h *topHeap) before(a, b topItem) bool {

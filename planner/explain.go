@@ -26,7 +26,7 @@ type nodeStats struct {
 }
 
 // openNode opens a child operator, instrumenting it under EXPLAIN ANALYZE.
-func openNode(ec *evalCtx, n node) (rowIter, error) {
+func openNode(ec *EvalCtx, n Node) (rowIter, error) {
 	if ec.stats == nil {
 		return openMemo(ec, n)
 	}
@@ -62,36 +62,36 @@ func (s *statIter) next() ([]types.Datum, error) {
 func (s *statIter) close() { s.it.close() }
 
 // describe is the one-line description of an operator and the inputs EXPLAIN shows.
-func describe(n node) (string, []node) {
+func describe(n Node) (string, []Node) {
 	d := describeOne(n)
 	if c, ok := n.(*cteScan); ok {
-		if c.def.recursive {
-			return d, []node{c.def.base, c.def.rec}
+		if c.def.Recursive {
+			return d, []Node{c.def.Base, c.def.Rec}
 		}
-		return d, []node{c.def.base}
+		return d, []Node{c.def.Base}
 	}
 	switch x := n.(type) {
 	case *vecAggNode:
-		return d, []node{x.scan}
+		return d, []Node{x.scan}
 	case *vecFilterScan:
-		var kids []node
+		var kids []Node
 		for _, j := range x.joins {
 			kids = append(kids, j.build)
 		}
 		return d, kids
 	}
-	return d, children(n)
+	return d, Children(n)
 }
 
-func describeOne(n node) string {
+func describeOne(n Node) string {
 	switch x := n.(type) {
-	case oneRow:
+	case OneRow:
 		return "Result"
-	case *valuesNode:
-		return fmt.Sprintf("Values Scan (%d rows)", len(x.rows))
-	case *memScan:
-		return "Seq Scan on " + x.t.Schema + "." + x.t.Name
-	case *sourceScan:
+	case *ValuesNode:
+		return fmt.Sprintf("Values Scan (%d rows)", len(x.Rows))
+	case *MemScan:
+		return "Seq Scan on " + x.T.Schema + "." + x.T.Name
+	case *SourceScan:
 		return describeScan(x)
 	case *topNScan:
 		return describeScan(x.src) + " (top-N prefilter)"
@@ -108,26 +108,26 @@ func describeOne(n node) string {
 			return fmt.Sprintf("Vector Aggregate (%d aggregates)", len(x.aggs))
 		}
 		return fmt.Sprintf("Vector HashAggregate (%d keys, %d aggregates)", len(x.keys), len(x.aggs))
-	case *seriesNode:
+	case *SeriesNode:
 		return "Function Scan on generate_series"
-	case *unnestNode:
+	case *UnnestNode:
 		return "Function Scan on unnest"
-	case *subscriptsNode:
+	case *SubscriptsNode:
 		return "Function Scan on generate_subscripts"
-	case *filterNode:
+	case *FilterNode:
 		return "Filter"
-	case *sampleNode:
-		return "Sample (" + x.method + ")"
-	case *projectNode:
-		return fmt.Sprintf("Project (%d columns)", len(x.exprs))
-	case *sortNode:
-		keys := make([]string, len(x.keys))
-		for i, k := range x.keys {
-			keys[i] = fmt.Sprintf("#%d", k.idx+1)
-			if k.desc {
+	case *SampleNode:
+		return "Sample (" + x.Method + ")"
+	case *ProjectNode:
+		return fmt.Sprintf("Project (%d columns)", len(x.Exprs))
+	case *SortNode:
+		keys := make([]string, len(x.Keys))
+		for i, k := range x.Keys {
+			keys[i] = fmt.Sprintf("#%d", k.Idx+1)
+			if k.Desc {
 				keys[i] += " DESC"
 			}
-			if k.nullsFirst != k.desc {
+			if k.nullsFirst != k.Desc {
 				if k.nullsFirst {
 					keys[i] += " NULLS FIRST"
 				} else {
@@ -136,52 +136,52 @@ func describeOne(n node) string {
 			}
 		}
 		return "Sort (" + strings.Join(keys, ", ") + ")"
-	case *limitNode:
+	case *LimitNode:
 		return "Limit"
-	case *distinctNode:
-		return fmt.Sprintf("Unique (%d keys)", len(x.idx))
-	case *joinNode:
-		kind := map[int]string{0: "Inner", 1: "Left", 2: "Right", 3: "Full", 4: "Cross"}[int(x.kind)]
-		if len(x.lkeys) > 0 {
-			return fmt.Sprintf("Hash Join (%s, %d keys)", kind, len(x.lkeys))
+	case *DistinctNode:
+		return fmt.Sprintf("Unique (%d keys)", len(x.Idx))
+	case *JoinNode:
+		kind := map[int]string{0: "Inner", 1: "Left", 2: "Right", 3: "Full", 4: "Cross"}[int(x.Kind)]
+		if len(x.Lkeys) > 0 {
+			return fmt.Sprintf("Hash Join (%s, %d keys)", kind, len(x.Lkeys))
 		}
 		return fmt.Sprintf("Nested Loop (%s)", kind)
-	case *lateralJoinNode:
-		kind := map[int]string{0: "Inner", 1: "Left", 4: "Cross"}[int(x.kind)]
+	case *LateralJoinNode:
+		kind := map[int]string{0: "Inner", 1: "Left", 4: "Cross"}[int(x.Kind)]
 		return "Nested Loop Lateral (" + kind + ")"
-	case *ordinalityNode:
+	case *OrdinalityNode:
 		return "WithOrdinality"
-	case *aggNode:
-		if len(x.ctx.groups) == 0 {
-			return fmt.Sprintf("Aggregate (%d aggregates)", len(x.ctx.aggs))
+	case *AggNode:
+		if len(x.Ctx.Groups) == 0 {
+			return fmt.Sprintf("Aggregate (%d aggregates)", len(x.Ctx.Aggs))
 		}
-		return fmt.Sprintf("HashAggregate (%d keys, %d aggregates)", len(x.ctx.groups), len(x.ctx.aggs))
-	case *setOpNode:
-		name := map[int]string{1: "Union", 2: "Intersect", 3: "Except"}[int(x.kind)]
-		if x.all {
+		return fmt.Sprintf("HashAggregate (%d keys, %d aggregates)", len(x.Ctx.Groups), len(x.Ctx.Aggs))
+	case *SetOpNode:
+		name := map[int]string{1: "Union", 2: "Intersect", 3: "Except"}[int(x.Kind)]
+		if x.All {
 			name += " All"
 		}
 		return name
 	case *cteScan:
-		if x.def.recursive {
-			return "Recursive CTE Scan on " + x.def.name
+		if x.def.Recursive {
+			return "Recursive CTE Scan on " + x.def.Name
 		}
-		return "CTE Scan on " + x.def.name
-	case *projectSetNode:
-		return fmt.Sprintf("ProjectSet (%d functions)", len(x.set.calls))
-	case *windowNode:
-		return fmt.Sprintf("WindowAgg (%d functions)", len(x.set.calls))
+		return "CTE Scan on " + x.def.Name
+	case *ProjectSetNode:
+		return fmt.Sprintf("ProjectSet (%d functions)", len(x.Set.Calls))
+	case *WindowNode:
+		return fmt.Sprintf("WindowAgg (%d functions)", len(x.Set.Calls))
 	}
 	return fmt.Sprintf("%T", n)
 }
 
 // Explain renders the plan; with stats (EXPLAIN ANALYZE) it adds each
 // operator's rows, loops and inclusive time.
-func (p *Plan) explain(stats map[node]*nodeStats, costs bool) []string {
+func (p *Plan) explain(stats map[Node]*nodeStats, costs bool) []string {
 	var lines []string
-	seen := map[node]bool{}
-	var walk func(n node, depth int)
-	walk = func(n node, depth int) {
+	seen := map[Node]bool{}
+	var walk func(n Node, depth int)
+	walk = func(n Node, depth int) {
 		desc, kids := describe(n)
 		if costs {
 			rows, total := planCost(n)
@@ -217,7 +217,7 @@ func (p *Plan) explain(stats map[node]*nodeStats, costs bool) []string {
 			walk(k, depth+1)
 		}
 	}
-	walk(p.root, 0)
+	walk(p.Root, 0)
 	return lines
 }
 
@@ -232,20 +232,20 @@ func (p *Plan) ExplainCosts() []string { return p.explain(nil, true) }
 
 // planCost estimates an operator's output rows and total cost: a
 // hundredth per row produced, plus its inputs' cost.
-func planCost(n node) (rows, total float64) {
-	for _, k := range children(n) {
+func planCost(n Node) (rows, total float64) {
+	for _, k := range Children(n) {
 		r, c := planCost(k)
 		total += c
 		if rows < r {
 			rows = r
 		}
 	}
-	if est := estimateRows(n); est >= 0 {
+	if est := EstimateRows(n); est >= 0 {
 		rows = est
-	} else if len(children(n)) == 0 {
+	} else if len(Children(n)) == 0 {
 		rows = 1000
 	}
-	if _, ok := n.(oneRow); ok {
+	if _, ok := n.(OneRow); ok {
 		rows = 1
 	}
 	total += rows * 0.01

@@ -44,132 +44,132 @@ type CatalogInfo interface {
 	SearchPath() []string
 }
 
-type evalCtx struct {
+type EvalCtx struct {
 	ctx    context.Context
-	env    *Env
+	Env    *Env
 	params []types.Datum
 	outer  [][]types.Datum     // rows of enclosing query levels, innermost last
 	cache  map[any]any         // per-execution results (uncorrelated sub-queries, CTEs)
 	mem    *memAccount         // the query's memory budget, shared by sub-queries
-	stats  map[node]*nodeStats // EXPLAIN ANALYZE figures, nil otherwise
+	stats  map[Node]*nodeStats // EXPLAIN ANALYZE figures, nil otherwise
 	stack  []types.Datum       // argument stack of fnExpr (not shared between goroutines)
 	pins   *pinSet             // the providers this execution reads
 }
 
 // sub returns the context for evaluating a sub-query of the current row.
-func (ec *evalCtx) sub(row []types.Datum) *evalCtx {
-	return &evalCtx{ctx: ec.ctx, env: ec.env, params: ec.params, outer: append(ec.outer[:len(ec.outer):len(ec.outer)], row), cache: ec.cache, mem: ec.mem.scope(), stats: ec.stats, pins: ec.pins}
+func (ec *EvalCtx) sub(row []types.Datum) *EvalCtx {
+	return &EvalCtx{ctx: ec.ctx, Env: ec.Env, params: ec.params, outer: append(ec.outer[:len(ec.outer):len(ec.outer)], row), cache: ec.cache, mem: ec.mem.scope(), stats: ec.stats, pins: ec.pins}
 }
 
 // Expr is a bound, typed scalar expression.
 type Expr interface {
 	Type() types.Type
-	Eval(ec *evalCtx, row []types.Datum) (types.Datum, error)
+	Eval(ec *EvalCtx, row []types.Datum) (types.Datum, error)
 }
 
-type constExpr struct {
-	t types.Type
-	v types.Datum
+type ConstExpr struct {
+	T types.Type
+	V types.Datum
 }
 
-func (e *constExpr) Type() types.Type                                  { return e.t }
-func (e *constExpr) Eval(*evalCtx, []types.Datum) (types.Datum, error) { return e.v, nil }
+func (e *ConstExpr) Type() types.Type                                  { return e.T }
+func (e *ConstExpr) Eval(*EvalCtx, []types.Datum) (types.Datum, error) { return e.V, nil }
 
-// unknownLit is a string literal (or NULL) whose type is not yet decided.
-type unknownLit struct {
-	s    string
-	null bool
-	pos  int
+// UnknownLit is a string literal (or NULL) whose type is not yet decided.
+type UnknownLit struct {
+	S    string
+	Null bool
+	Pos  int
 }
 
-func (e *unknownLit) Type() types.Type { return types.Unknown }
-func (e *unknownLit) Eval(*evalCtx, []types.Datum) (types.Datum, error) {
-	if e.null {
+func (e *UnknownLit) Type() types.Type { return types.Unknown }
+func (e *UnknownLit) Eval(*EvalCtx, []types.Datum) (types.Datum, error) {
+	if e.Null {
 		return nil, nil
 	}
-	return e.s, nil
+	return e.S, nil
 }
 
-type paramExpr struct {
-	n     int // 0-based
-	types *[]types.Type
+type ParamExpr struct {
+	N     int // 0-based
+	Types *[]types.Type
 }
 
-func (e *paramExpr) Type() types.Type { return (*e.types)[e.n] }
-func (e *paramExpr) Eval(ec *evalCtx, _ []types.Datum) (types.Datum, error) {
-	if e.n >= len(ec.params) {
-		return nil, sqlerr.New(sqlerr.UndefinedParameter, "there is no parameter $%d", e.n+1)
+func (e *ParamExpr) Type() types.Type { return (*e.Types)[e.N] }
+func (e *ParamExpr) Eval(ec *EvalCtx, _ []types.Datum) (types.Datum, error) {
+	if e.N >= len(ec.params) {
+		return nil, sqlerr.New(sqlerr.UndefinedParameter, "there is no parameter $%d", e.N+1)
 	}
-	return ec.params[e.n], nil
+	return ec.params[e.N], nil
 }
 
-// outerColExpr reads a column of an enclosing query level (correlation).
-type outerColExpr struct {
-	depth int // 1 = the directly enclosing level
-	idx   int
-	t     types.Type
+// OuterColExpr reads a column of an enclosing query level (correlation).
+type OuterColExpr struct {
+	Depth int // 1 = the directly enclosing level
+	Idx   int
+	T     types.Type
 }
 
-func (e *outerColExpr) Type() types.Type { return e.t }
-func (e *outerColExpr) Eval(ec *evalCtx, _ []types.Datum) (types.Datum, error) {
-	return ec.outer[len(ec.outer)-e.depth][e.idx], nil
+func (e *OuterColExpr) Type() types.Type { return e.T }
+func (e *OuterColExpr) Eval(ec *EvalCtx, _ []types.Datum) (types.Datum, error) {
+	return ec.outer[len(ec.outer)-e.Depth][e.Idx], nil
 }
 
-type colExpr struct {
-	idx int
-	t   types.Type
+type ColExpr struct {
+	Idx int
+	T   types.Type
 }
 
-func (e *colExpr) Type() types.Type { return e.t }
-func (e *colExpr) Eval(_ *evalCtx, row []types.Datum) (types.Datum, error) {
-	return row[e.idx], nil
+func (e *ColExpr) Type() types.Type { return e.T }
+func (e *ColExpr) Eval(_ *EvalCtx, row []types.Datum) (types.Datum, error) {
+	return row[e.Idx], nil
 }
 
-// fnExpr applies fn to evaluated args; strict functions return NULL when any
+// FnExpr applies fn to evaluated args; strict functions return NULL when any
 // argument is NULL without calling fn.
-type fnExpr struct {
-	t      types.Type
-	args   []Expr
-	strict bool
-	pure   bool   // immutable: may be folded when its arguments are constants
-	isEq   bool   // the = operator (a hash-join key candidate)
-	op     string // the operator symbol for comparisons and arithmetic (vector kernels)
-	// vec, when set, is a column kernel for this call over its compiled
+type FnExpr struct {
+	T      types.Type
+	Args   []Expr
+	Strict bool
+	Pure   bool   // immutable: may be folded when its arguments are constants
+	IsEq   bool   // the = operator (a hash-join key candidate)
+	Op     string // the operator symbol for comparisons and arithmetic (vector kernels)
+	// Vec, when set, is a column kernel for this call over its compiled
 	// arguments (strict: NULL in gives NULL out).
-	vec func(args []*vcol, n int) (*vcol, error)
-	// vecBakesFirst: vec has a constant first argument baked in too (it
+	Vec func(args []*Vcol, n int) (*Vcol, error)
+	// VecBakesFirst: vec has a constant first argument baked in too (it
 	// reads only the others).
-	vecBakesFirst bool
-	fn            func(ec *evalCtx, args []types.Datum) (types.Datum, error)
+	VecBakesFirst bool
+	Fn            func(ec *EvalCtx, args []types.Datum) (types.Datum, error)
 }
 
-func (e *fnExpr) Type() types.Type { return e.t }
-func (e *fnExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
+func (e *FnExpr) Type() types.Type { return e.T }
+func (e *FnExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, error) {
 	// Arguments live on the context's stack: no allocation per call.
 	start := len(ec.stack)
-	for _, a := range e.args {
+	for _, a := range e.Args {
 		v, err := a.Eval(ec, row)
-		if err != nil || (v == nil && e.strict) {
+		if err != nil || (v == nil && e.Strict) {
 			ec.stack = ec.stack[:start]
 			return nil, err
 		}
 		ec.stack = append(ec.stack, v)
 	}
-	v, err := e.fn(ec, ec.stack[start:len(ec.stack):len(ec.stack)])
+	v, err := e.Fn(ec, ec.stack[start:len(ec.stack):len(ec.stack)])
 	ec.stack = ec.stack[:start]
 	return v, err
 }
 
-type boolExpr struct {
-	and  bool
-	args []Expr
+type BoolExpr struct {
+	And  bool
+	Args []Expr
 }
 
-func (e *boolExpr) Type() types.Type { return types.Bool }
-func (e *boolExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
+func (e *BoolExpr) Type() types.Type { return types.Bool }
+func (e *BoolExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, error) {
 	// Three-valued logic: AND is false if any is false, else NULL if any NULL.
 	sawNull := false
-	for _, a := range e.args {
+	for _, a := range e.Args {
 		v, err := a.Eval(ec, row)
 		if err != nil {
 			return nil, err
@@ -178,53 +178,53 @@ func (e *boolExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
 			sawNull = true
 			continue
 		}
-		if v.(bool) != e.and {
-			return !e.and, nil
+		if v.(bool) != e.And {
+			return !e.And, nil
 		}
 	}
 	if sawNull {
 		return nil, nil
 	}
-	return e.and, nil
+	return e.And, nil
 }
 
-type notExpr struct{ x Expr }
+type NotExpr struct{ X Expr }
 
-func (e *notExpr) Type() types.Type { return types.Bool }
-func (e *notExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
-	v, err := e.x.Eval(ec, row)
+func (e *NotExpr) Type() types.Type { return types.Bool }
+func (e *NotExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, error) {
+	v, err := e.X.Eval(ec, row)
 	if v == nil || err != nil {
 		return nil, err
 	}
 	return !v.(bool), nil
 }
 
-type isNullExpr struct {
-	x   Expr
-	not bool
+type IsNullExpr struct {
+	X   Expr
+	Not bool
 }
 
-func (e *isNullExpr) Type() types.Type { return types.Bool }
-func (e *isNullExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
-	v, err := e.x.Eval(ec, row)
+func (e *IsNullExpr) Type() types.Type { return types.Bool }
+func (e *IsNullExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, error) {
+	v, err := e.X.Eval(ec, row)
 	if err != nil {
 		return nil, err
 	}
-	return (v == nil) != e.not, nil
+	return (v == nil) != e.Not, nil
 }
 
-type distinctExpr struct {
-	l, r Expr
-	not  bool // IS NOT DISTINCT FROM
+type DistinctExpr struct {
+	L, R Expr
+	Not  bool // IS NOT DISTINCT FROM
 }
 
-func (e *distinctExpr) Type() types.Type { return types.Bool }
-func (e *distinctExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
-	a, err := e.l.Eval(ec, row)
+func (e *DistinctExpr) Type() types.Type { return types.Bool }
+func (e *DistinctExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, error) {
+	a, err := e.L.Eval(ec, row)
 	if err != nil {
 		return nil, err
 	}
-	b, err := e.r.Eval(ec, row)
+	b, err := e.R.Eval(ec, row)
 	if err != nil {
 		return nil, err
 	}
@@ -237,41 +237,41 @@ func (e *distinctExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error)
 	default:
 		distinct = types.Compare(a, b) != 0
 	}
-	return distinct != e.not, nil
+	return distinct != e.Not, nil
 }
 
-type caseExpr struct {
-	t     types.Type
-	conds []Expr // boolean conditions
-	res   []Expr
-	els   Expr // may be nil
+type CaseExpr struct {
+	T     types.Type
+	Conds []Expr // boolean conditions
+	Res   []Expr
+	Els   Expr // may be nil
 }
 
-func (e *caseExpr) Type() types.Type { return e.t }
-func (e *caseExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
-	for i, c := range e.conds {
+func (e *CaseExpr) Type() types.Type { return e.T }
+func (e *CaseExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, error) {
+	for i, c := range e.Conds {
 		v, err := c.Eval(ec, row)
 		if err != nil {
 			return nil, err
 		}
 		if v != nil && v.(bool) {
-			return e.res[i].Eval(ec, row)
+			return e.Res[i].Eval(ec, row)
 		}
 	}
-	if e.els == nil {
+	if e.Els == nil {
 		return nil, nil
 	}
-	return e.els.Eval(ec, row)
+	return e.Els.Eval(ec, row)
 }
 
-type coalesceExpr struct {
-	t    types.Type
-	args []Expr
+type CoalesceExpr struct {
+	T    types.Type
+	Args []Expr
 }
 
-func (e *coalesceExpr) Type() types.Type { return e.t }
-func (e *coalesceExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
-	for _, a := range e.args {
+func (e *CoalesceExpr) Type() types.Type { return e.T }
+func (e *CoalesceExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, error) {
+	for _, a := range e.Args {
 		v, err := a.Eval(ec, row)
 		if err != nil || v != nil {
 			return v, err
@@ -280,16 +280,16 @@ func (e *coalesceExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error)
 	return nil, nil
 }
 
-type minMaxExpr struct {
-	t        types.Type
-	greatest bool
-	args     []Expr
+type MinMaxExpr struct {
+	T        types.Type
+	Greatest bool
+	Args     []Expr
 }
 
-func (e *minMaxExpr) Type() types.Type { return e.t }
-func (e *minMaxExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
+func (e *MinMaxExpr) Type() types.Type { return e.T }
+func (e *MinMaxExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, error) {
 	var best types.Datum
-	for _, a := range e.args {
+	for _, a := range e.Args {
 		v, err := a.Eval(ec, row)
 		if err != nil {
 			return nil, err
@@ -297,27 +297,27 @@ func (e *minMaxExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
 		if v == nil {
 			continue
 		}
-		if best == nil || (types.Compare(v, best) > 0) == e.greatest && types.Compare(v, best) != 0 {
+		if best == nil || (types.Compare(v, best) > 0) == e.Greatest && types.Compare(v, best) != 0 {
 			best = v
 		}
 	}
 	return best, nil
 }
 
-type inListExpr struct {
-	x    Expr
-	list []Expr
-	not  bool
+type InListExpr struct {
+	X    Expr
+	List []Expr
+	Not  bool
 }
 
-func (e *inListExpr) Type() types.Type { return types.Bool }
-func (e *inListExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
-	v, err := e.x.Eval(ec, row)
+func (e *InListExpr) Type() types.Type { return types.Bool }
+func (e *InListExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, error) {
+	v, err := e.X.Eval(ec, row)
 	if err != nil || v == nil {
 		return nil, err
 	}
 	sawNull := false
-	for _, it := range e.list {
+	for _, it := range e.List {
 		w, err := it.Eval(ec, row)
 		if err != nil {
 			return nil, err
@@ -327,18 +327,18 @@ func (e *inListExpr) Eval(ec *evalCtx, row []types.Datum) (types.Datum, error) {
 			continue
 		}
 		if types.Compare(v, w) == 0 {
-			return !e.not, nil
+			return !e.Not, nil
 		}
 	}
 	if sawNull {
 		return nil, nil
 	}
-	return e.not, nil
+	return e.Not, nil
 }
 
-// newEvalCtx starts one execution.
-func newEvalCtx(ctx context.Context, env *Env, params []types.Datum) *evalCtx {
-	ec := &evalCtx{ctx: ctx, env: env, params: params, cache: map[any]any{}, mem: &memAccount{}, pins: &pinSet{}}
+// NewEvalCtx starts one execution.
+func NewEvalCtx(ctx context.Context, env *Env, params []types.Datum) *EvalCtx {
+	ec := &EvalCtx{ctx: ctx, Env: env, params: params, cache: map[any]any{}, mem: &memAccount{}, pins: &pinSet{}}
 	if env != nil {
 		ec.mem.limit = env.MemoryLimit
 	}

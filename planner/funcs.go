@@ -5,73 +5,72 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
 // funcDef is one overload of a scalar function.
 type funcDef struct {
-	args     []types.Type
+	Args     []types.Type
 	variadic bool // the last arg type repeats
-	ret      types.Type
-	strict   bool
+	Ret      types.Type
+	Strict   bool
 	volatile bool
-	pure     bool // immutable: folded at bind time when its arguments are constants
-	keyword  bool // SQL syntax only (CURRENT_DATE): not in pg_proc, not callable as name()
-	fn       func(ec *evalCtx, a []types.Datum) (types.Datum, error)
-	// vec, if set, returns a column kernel for a call with these bound
+	Pure     bool // immutable: folded at bind time when its arguments are constants
+	Keyword  bool // SQL syntax only (CURRENT_DATE): not in pg_proc, not callable as name()
+	Fn       func(ec *EvalCtx, a []types.Datum) (types.Datum, error)
+	// Vec, if set, returns a column kernel for a call with these bound
 	// arguments (constant ones baked in), or nil when it has none.
-	vec func(args []Expr) func(in []*vcol, n int) (*vcol, error)
+	Vec func(args []Expr) func(in []*Vcol, n int) (*Vcol, error)
 }
 
-var funcs = map[string][]funcDef{}
+var Funcs = map[string][]funcDef{}
 
-func reg(name string, d funcDef) { funcs[name] = append(funcs[name], d) }
+func reg(name string, d funcDef) { Funcs[name] = append(Funcs[name], d) }
 
-func textFn(f func(string) string) func(*evalCtx, []types.Datum) (types.Datum, error) {
-	return func(_ *evalCtx, a []types.Datum) (types.Datum, error) { return f(a[0].(string)), nil }
+func textFn(f func(string) string) func(*EvalCtx, []types.Datum) (types.Datum, error) {
+	return func(_ *EvalCtx, a []types.Datum) (types.Datum, error) { return f(a[0].(string)), nil }
 }
 
 func init() {
 	T, I4, I8, F8, B := types.Text, types.Int4, types.Int8, types.Float8, types.Bool
-	reg("version", funcDef{ret: T, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) { return ec.env.Version, nil }})
-	reg("current_database", funcDef{ret: types.Name, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) { return ec.env.Database, nil }})
-	reg("current_user", funcDef{ret: types.Name, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) { return ec.env.User, nil }})
-	reg("session_user", funcDef{ret: types.Name, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) { return ec.env.SessionUser, nil }})
-	reg("current_schema", funcDef{ret: types.Name, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) {
-		if ec.env != nil && ec.env.Catalog != nil {
-			if p := ec.env.Catalog.SearchPath(); len(p) > 0 {
+	reg("version", funcDef{Ret: T, Fn: func(ec *EvalCtx, _ []types.Datum) (types.Datum, error) { return ec.Env.Version, nil }})
+	reg("current_database", funcDef{Ret: types.Name, Fn: func(ec *EvalCtx, _ []types.Datum) (types.Datum, error) { return ec.Env.Database, nil }})
+	reg("current_user", funcDef{Ret: types.Name, Fn: func(ec *EvalCtx, _ []types.Datum) (types.Datum, error) { return ec.Env.User, nil }})
+	reg("session_user", funcDef{Ret: types.Name, Fn: func(ec *EvalCtx, _ []types.Datum) (types.Datum, error) { return ec.Env.SessionUser, nil }})
+	reg("current_schema", funcDef{Ret: types.Name, Fn: func(ec *EvalCtx, _ []types.Datum) (types.Datum, error) {
+		if ec.Env != nil && ec.Env.Catalog != nil {
+			if p := ec.Env.Catalog.SearchPath(); len(p) > 0 {
 				return p[0], nil
 			}
 			return nil, nil
 		}
 		return "public", nil
 	}})
-	reg("pg_backend_pid", funcDef{ret: I4, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) { return int64(ec.env.BackendPID), nil }})
-	reg("current_setting", funcDef{args: []types.Type{T}, ret: T, strict: true, volatile: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
-		return ec.env.Setting(a[0].(string), false)
+	reg("pg_backend_pid", funcDef{Ret: I4, Fn: func(ec *EvalCtx, _ []types.Datum) (types.Datum, error) { return int64(ec.Env.BackendPID), nil }})
+	reg("current_setting", funcDef{Args: []types.Type{T}, Ret: T, Strict: true, volatile: true, Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
+		return ec.Env.Setting(a[0].(string), false)
 	}})
-	reg("current_setting", funcDef{args: []types.Type{T, B}, ret: T, strict: true, volatile: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
-		return ec.env.Setting(a[0].(string), a[1].(bool))
+	reg("current_setting", funcDef{Args: []types.Type{T, B}, Ret: T, Strict: true, volatile: true, Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
+		return ec.Env.Setting(a[0].(string), a[1].(bool))
 	}})
-	reg("set_config", funcDef{args: []types.Type{T, T, B}, ret: T, volatile: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("set_config", funcDef{Args: []types.Type{T, T, B}, Ret: T, volatile: true, Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
 		if a[0] == nil {
 			return nil, sqlerr.New(sqlerr.NullValueNotAllowed, "SET requires parameter name")
 		}
 		val, _ := a[1].(string)
 		local, _ := a[2].(bool)
-		return ec.env.SetSetting(a[0].(string), val, local)
+		return ec.Env.SetSetting(a[0].(string), val, local)
 	}})
-	signal := func(terminate bool) func(*evalCtx, []types.Datum) (types.Datum, error) {
-		return func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
-			return ec.env.Signal(int32(a[0].(int64)), terminate)
+	signal := func(terminate bool) func(*EvalCtx, []types.Datum) (types.Datum, error) {
+		return func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
+			return ec.Env.Signal(int32(a[0].(int64)), terminate)
 		}
 	}
-	reg("pg_cancel_backend", funcDef{args: []types.Type{I4}, ret: B, strict: true, volatile: true, fn: signal(false)})
-	reg("pg_terminate_backend", funcDef{args: []types.Type{I4}, ret: B, strict: true, volatile: true, fn: signal(true)})
-	reg("pg_terminate_backend", funcDef{args: []types.Type{I4, I8}, ret: B, strict: true, volatile: true, fn: signal(true)})
-	reg("pg_sleep", funcDef{args: []types.Type{F8}, ret: types.Void, strict: true, volatile: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("pg_cancel_backend", funcDef{Args: []types.Type{I4}, Ret: B, Strict: true, volatile: true, Fn: signal(false)})
+	reg("pg_terminate_backend", funcDef{Args: []types.Type{I4}, Ret: B, Strict: true, volatile: true, Fn: signal(true)})
+	reg("pg_terminate_backend", funcDef{Args: []types.Type{I4, I8}, Ret: B, Strict: true, volatile: true, Fn: signal(true)})
+	reg("pg_sleep", funcDef{Args: []types.Type{F8}, Ret: types.Void, Strict: true, volatile: true, Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
 		d := time.Duration(a[0].(float64) * float64(time.Second))
 		if d <= 0 {
 			return "", nil
@@ -85,24 +84,24 @@ func init() {
 			return nil, ec.ctx.Err()
 		}
 	}})
-	now := func(ec *evalCtx, _ []types.Datum) (types.Datum, error) { return types.TimestampOf(ec.env.TxStart), nil }
-	reg("now", funcDef{ret: types.TimestamptzT, fn: now})
-	reg("transaction_timestamp", funcDef{ret: types.TimestamptzT, fn: now})
-	reg("statement_timestamp", funcDef{ret: types.TimestamptzT, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) {
-		return types.TimestampOf(ec.env.StmtStart), nil
+	now := func(ec *EvalCtx, _ []types.Datum) (types.Datum, error) { return types.TimestampOf(ec.Env.TxStart), nil }
+	reg("now", funcDef{Ret: types.TimestamptzT, Fn: now})
+	reg("transaction_timestamp", funcDef{Ret: types.TimestamptzT, Fn: now})
+	reg("statement_timestamp", funcDef{Ret: types.TimestamptzT, Fn: func(ec *EvalCtx, _ []types.Datum) (types.Datum, error) {
+		return types.TimestampOf(ec.Env.StmtStart), nil
 	}})
-	reg("clock_timestamp", funcDef{ret: types.TimestamptzT, volatile: true, fn: func(*evalCtx, []types.Datum) (types.Datum, error) {
+	reg("clock_timestamp", funcDef{Ret: types.TimestamptzT, volatile: true, Fn: func(*EvalCtx, []types.Datum) (types.Datum, error) {
 		return types.TimestampOf(time.Now()), nil
 	}})
-	reg("localtimestamp", funcDef{ret: types.TimestampT, keyword: true, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) {
-		t := ec.env.TxStart.In(locOf(ec))
+	reg("localtimestamp", funcDef{Ret: types.TimestampT, Keyword: true, Fn: func(ec *EvalCtx, _ []types.Datum) (types.Datum, error) {
+		t := ec.Env.TxStart.In(locOf(ec))
 		return types.TimestampOf(time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)), nil
 	}})
-	reg("current_date", funcDef{ret: types.DateT, keyword: true, fn: func(ec *evalCtx, _ []types.Datum) (types.Datum, error) {
-		t := ec.env.TxStart.In(locOf(ec))
+	reg("current_date", funcDef{Ret: types.DateT, Keyword: true, Fn: func(ec *EvalCtx, _ []types.Datum) (types.Datum, error) {
+		t := ec.Env.TxStart.In(locOf(ec))
 		return types.Date(time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).Unix() / 86400), nil
 	}})
-	reg("format_type", funcDef{args: []types.Type{types.Oid, I4}, ret: T, pure: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("format_type", funcDef{Args: []types.Type{types.Oid, I4}, Ret: T, Pure: true, Fn: func(_ *EvalCtx, a []types.Datum) (types.Datum, error) {
 		if a[0] == nil {
 			return nil, nil
 		}
@@ -116,17 +115,17 @@ func init() {
 		}
 		return types.Type{OID: oid, Typmod: mod}.String(), nil
 	}})
-	reg("length", funcDef{pure: true, args: []types.Type{T}, ret: I4, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("length", funcDef{Pure: true, Args: []types.Type{T}, Ret: I4, Strict: true, Fn: func(_ *EvalCtx, a []types.Datum) (types.Datum, error) {
 		return int64(utf8.RuneCountInString(a[0].(string))), nil
 	}})
-	reg("char_length", funcs["length"][0])
-	reg("octet_length", funcDef{pure: true, args: []types.Type{T}, ret: I4, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("char_length", Funcs["length"][0])
+	reg("octet_length", funcDef{Pure: true, Args: []types.Type{T}, Ret: I4, Strict: true, Fn: func(_ *EvalCtx, a []types.Datum) (types.Datum, error) {
 		return int64(len(a[0].(string))), nil
 	}})
-	reg("upper", funcDef{pure: true, args: []types.Type{T}, ret: T, strict: true, fn: textFn(strings.ToUpper)})
-	reg("lower", funcDef{pure: true, args: []types.Type{T}, ret: T, strict: true, fn: textFn(strings.ToLower)})
-	reg("md5", funcDef{pure: true, args: []types.Type{T}, ret: T, strict: true, fn: textFn(md5Hex)})
-	reg("repeat", funcDef{pure: true, args: []types.Type{T, I4}, ret: T, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("upper", funcDef{Pure: true, Args: []types.Type{T}, Ret: T, Strict: true, Fn: textFn(strings.ToUpper)})
+	reg("lower", funcDef{Pure: true, Args: []types.Type{T}, Ret: T, Strict: true, Fn: textFn(strings.ToLower)})
+	reg("md5", funcDef{Pure: true, Args: []types.Type{T}, Ret: T, Strict: true, Fn: textFn(md5Hex)})
+	reg("repeat", funcDef{Pure: true, Args: []types.Type{T, I4}, Ret: T, Strict: true, Fn: func(_ *EvalCtx, a []types.Datum) (types.Datum, error) {
 		n := a[1].(int64)
 		if n <= 0 {
 			return "", nil
@@ -136,7 +135,7 @@ func init() {
 		}
 		return strings.Repeat(a[0].(string), int(n)), nil
 	}})
-	reg("concat", funcDef{args: []types.Type{T}, variadic: true, ret: T, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("concat", funcDef{Args: []types.Type{T}, variadic: true, Ret: T, Fn: func(_ *EvalCtx, a []types.Datum) (types.Datum, error) {
 		var sb strings.Builder
 		for _, v := range a {
 			if v != nil {
@@ -147,7 +146,7 @@ func init() {
 	}})
 	for _, t := range []types.Type{types.Int2, I4, I8, types.Numeric, types.Float4, F8} {
 		t := t
-		reg("abs", funcDef{pure: true, args: []types.Type{t}, ret: t, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+		reg("abs", funcDef{Pure: true, Args: []types.Type{t}, Ret: t, Strict: true, Fn: func(_ *EvalCtx, a []types.Datum) (types.Datum, error) {
 			switch v := a[0].(type) {
 			case int64:
 				if v < 0 {
@@ -174,118 +173,15 @@ func init() {
 	}
 }
 
-// funcCall resolves a scalar function call by name and argument types.
-func (b *binder) funcCall(f *ast.FuncCall) (Expr, error) {
-	name := f.Name[len(f.Name)-1]
-	if len(f.Name) > 1 && f.Name[0] != "pg_catalog" && !(f.Name[0] == "information_schema" && name == "_pg_expandarray") {
-		return nil, errAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s does not exist", strings.Join(f.Name, ".")), f.Pos)
-	}
-	if f.Over != nil {
-		return b.window(f)
-	}
-	if name == "grouping" {
-		return b.grouping(f)
-	}
-	if name == "pg_typeof" && len(f.Args) == 1 {
-		e, err := b.expr(f.Args[0])
-		if err != nil {
-			return nil, err
-		}
-		return &constExpr{t: types.Regtype, v: int64(e.Type().OID)}, nil
-	}
-	if rankingFuncs[name] {
-		return nil, errAt(sqlerr.New(sqlerr.WrongObjectType, "window function %s requires an OVER clause", name), f.Pos)
-	}
-	if isAggregateName(name) {
-		if b.agg != nil {
-			return b.aggregate(f)
-		}
-		return nil, errAt(sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed here"), f.Pos)
-	}
-	if f.Star || f.Distinct || f.Filter != nil || f.OrderBy != nil {
-		return nil, errAt(sqlerr.New(sqlerr.WrongObjectType, "%s is not an aggregate function", name), f.Pos)
-	}
-	if selectListSRFs[name] {
-		if b.srf == nil {
-			return nil, errAt(sqlerr.Unsupported("set-returning function %s is only supported in FROM and the select list", name), f.Pos)
-		}
-		return b.srfCall(f)
-	}
-	args := make([]Expr, len(f.Args))
-	for i, a := range f.Args {
-		e, err := b.expr(a)
-		if err != nil {
-			return nil, err
-		}
-		args[i] = e
-	}
-	if e, ok, err := b.arrayFunc(name, args, f.Pos); ok || err != nil {
-		return e, err
-	}
-	if e, ok, err := b.jsonFunc(name, args, f.Pos); ok || err != nil {
-		return e, err
-	}
-	switch name {
-	case "format", "concat", "concat_ws":
-		// VARIADIC "any": every argument is rendered with its output function.
-		if len(args) == 0 {
-			break
-		}
-		textArgs := make([]Expr, len(args))
-		for i, a := range args {
-			var err error
-			switch {
-			case isUnknown(a):
-				textArgs[i], err = b.coerce(a, types.Text, "argument", f.Pos)
-			case a.Type().IsString():
-				textArgs[i], err = b.cast(a, types.Text, castImplicit, f.Pos)
-			default:
-				t := a.Type()
-				textArgs[i] = &fnExpr{t: types.Text, args: []Expr{a}, strict: true, fn: func(ec *evalCtx, v []types.Datum) (types.Datum, error) {
-					return types.TextOf(t, v[0], ec.env.Format), nil
-				}}
-			}
-			if err != nil {
-				return nil, err
-			}
-		}
-		args = textArgs
-	}
-	defs, ok := funcs[name]
-	if ok {
-		if d := pickOverload(defs, args); d != nil && (!d.keyword || f.Label != "") {
-			for i := range args {
-				want := d.args[min(i, len(d.args)-1)]
-				var err error
-				if args[i], err = b.coerce(args[i], want, "argument", f.Pos); err != nil {
-					return nil, err
-				}
-			}
-			fe := &fnExpr{t: d.ret, args: args, strict: d.strict, pure: d.pure, fn: d.fn}
-			if d.vec != nil {
-				fe.vec = d.vec(args)
-				_, fe.vecBakesFirst = args[0].(*constExpr)
-			}
-			return b.fold(fe), nil
-		}
-	}
-	sig := make([]string, len(args))
-	for i, a := range args {
-		sig[i] = a.Type().String()
-	}
-	return nil, errAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s(%s) does not exist", name, strings.Join(sig, ", ")).
-		WithHint("No function matches the given name and argument types. You might need to add explicit type casts."), f.Pos)
-}
-
-// pickOverload chooses the first overload whose parameters accept the
+// PickOverload chooses the first overload whose parameters accept the
 // arguments exactly, else the first reachable by implicit casts.
-func pickOverload(defs []funcDef, args []Expr) *funcDef {
+func PickOverload(defs []funcDef, args []Expr) *funcDef {
 	fits := func(d *funcDef, exact bool) bool {
-		if len(args) != len(d.args) && !(d.variadic && len(args) >= len(d.args)) {
+		if len(args) != len(d.Args) && !(d.variadic && len(args) >= len(d.Args)) {
 			return false
 		}
 		for i, a := range args {
-			want := d.args[min(i, len(d.args)-1)]
+			want := d.Args[min(i, len(d.Args)-1)]
 			at := a.Type()
 			if at.OID == types.OIDUnknown || at.OID == want.OID {
 				continue
@@ -293,7 +189,7 @@ func pickOverload(defs []funcDef, args []Expr) *funcDef {
 			if exact {
 				return false
 			}
-			if _, ok := lookupCast(at, want, castImplicit); !ok {
+			if _, ok := LookupCast(at, want, CastImplicit); !ok {
 				return false
 			}
 		}
@@ -317,7 +213,7 @@ func pickOverload(defs []funcDef, args []Expr) *funcDef {
 		}
 		exact, pref := 0, 0
 		for j, a := range args {
-			want := d.args[min(j, len(d.args)-1)]
+			want := d.Args[min(j, len(d.Args)-1)]
 			switch {
 			case a.Type().OID == want.OID:
 				exact++

@@ -14,13 +14,13 @@ import (
 
 func init() {
 	O, T, B, I4 := types.Oid, types.Text, types.Bool, types.Int4
-	cat := func(ec *evalCtx) CatalogInfo {
-		if ec.env == nil {
+	cat := func(ec *EvalCtx) CatalogInfo {
+		if ec.Env == nil {
 			return nil
 		}
-		return ec.env.Catalog
+		return ec.Env.Catalog
 	}
-	reg("pg_get_userbyid", funcDef{args: []types.Type{O}, ret: types.Name, strict: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("pg_get_userbyid", funcDef{Args: []types.Type{O}, Ret: types.Name, Strict: true, Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
 		oid := types.OID(a[0].(int64))
 		if c := cat(ec); c != nil {
 			if n, ok := c.RoleName(oid); ok {
@@ -29,14 +29,14 @@ func init() {
 		}
 		return fmt.Sprintf("unknown (OID=%d)", oid), nil
 	}})
-	reg("pg_table_is_visible", funcDef{args: []types.Type{O}, ret: B, strict: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("pg_table_is_visible", funcDef{Args: []types.Type{O}, Ret: B, Strict: true, Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
 		if c := cat(ec); c != nil {
 			return c.RelationVisible(types.OID(a[0].(int64))), nil
 		}
 		return false, nil
 	}})
-	reg("pg_function_is_visible", funcDef{args: []types.Type{O}, ret: B, strict: true, fn: func(*evalCtx, []types.Datum) (types.Datum, error) { return true, nil }})
-	reg("pg_type_is_visible", funcDef{args: []types.Type{O}, ret: B, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("pg_function_is_visible", funcDef{Args: []types.Type{O}, Ret: B, Strict: true, Fn: func(*EvalCtx, []types.Datum) (types.Datum, error) { return true, nil }})
+	reg("pg_type_is_visible", funcDef{Args: []types.Type{O}, Ret: B, Strict: true, Fn: func(_ *EvalCtx, a []types.Datum) (types.Datum, error) {
 		// Every type is in pg_catalog but information_schema's domains.
 		for _, d := range types.InfoSchemaDomains {
 			if int64(d.OID) == a[0].(int64) {
@@ -45,13 +45,13 @@ func init() {
 		}
 		return true, nil
 	}})
-	reg("pg_encoding_to_char", funcDef{args: []types.Type{I4}, ret: types.Name, strict: true, pure: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("pg_encoding_to_char", funcDef{Args: []types.Type{I4}, Ret: types.Name, Strict: true, Pure: true, Fn: func(_ *EvalCtx, a []types.Datum) (types.Datum, error) {
 		if a[0].(int64) == 6 {
 			return "UTF8", nil
 		}
 		return "", nil
 	}})
-	reg("obj_description", funcDef{args: []types.Type{O, types.Name}, ret: T, strict: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("obj_description", funcDef{Args: []types.Type{O, types.Name}, Ret: T, Strict: true, Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
 		if c := cat(ec); c != nil {
 			if d, ok := c.Description(types.OID(a[0].(int64)), a[1].(string), 0); ok {
 				return d, nil
@@ -59,7 +59,7 @@ func init() {
 		}
 		return nil, nil
 	}})
-	reg("obj_description", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("obj_description", funcDef{Args: []types.Type{O}, Ret: T, Strict: true, Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
 		if c := cat(ec); c != nil {
 			if d, ok := c.Description(types.OID(a[0].(int64)), "", 0); ok {
 				return d, nil
@@ -67,8 +67,8 @@ func init() {
 		}
 		return nil, nil
 	}})
-	reg("shobj_description", funcDef{args: []types.Type{O, types.Name}, ret: T, strict: true, fn: func(*evalCtx, []types.Datum) (types.Datum, error) { return nil, nil }})
-	reg("col_description", funcDef{args: []types.Type{O, I4}, ret: T, strict: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("shobj_description", funcDef{Args: []types.Type{O, types.Name}, Ret: T, Strict: true, Fn: func(*EvalCtx, []types.Datum) (types.Datum, error) { return nil, nil }})
+	reg("col_description", funcDef{Args: []types.Type{O, I4}, Ret: T, Strict: true, Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
 		if c := cat(ec); c != nil {
 			if d, ok := c.Description(types.OID(a[0].(int64)), "pg_class", int32(a[1].(int64))); ok {
 				return d, nil
@@ -76,7 +76,7 @@ func init() {
 		}
 		return nil, nil
 	}})
-	viewdef := func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+	viewdef := func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
 		if c := cat(ec); c != nil {
 			if d, ok := c.ViewDef(types.OID(a[0].(int64))); ok {
 				return d, nil
@@ -84,43 +84,43 @@ func init() {
 		}
 		return nil, nil
 	}
-	reg("pg_get_viewdef", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: viewdef})
-	reg("pg_get_viewdef", funcDef{args: []types.Type{O, B}, ret: T, strict: true, fn: viewdef})
+	reg("pg_get_viewdef", funcDef{Args: []types.Type{O}, Ret: T, Strict: true, Fn: viewdef})
+	reg("pg_get_viewdef", funcDef{Args: []types.Type{O, B}, Ret: T, Strict: true, Fn: viewdef})
 	// No column defaults, constraints or indexes exist yet: their
 	// definitions are NULL, as for an OID that names nothing.
-	none := func(*evalCtx, []types.Datum) (types.Datum, error) { return nil, nil }
+	none := func(*EvalCtx, []types.Datum) (types.Datum, error) { return nil, nil }
 	// pg_get_expr: sluice's node trees (pg_attrdef.adbin) are SQL text already.
-	nodeText := func(_ *evalCtx, a []types.Datum) (types.Datum, error) { return a[0], nil }
-	reg("pg_get_expr", funcDef{args: []types.Type{T, O}, ret: T, strict: true, fn: nodeText})
-	reg("pg_get_expr", funcDef{args: []types.Type{T, O, B}, ret: T, strict: true, fn: nodeText})
-	reg("pg_get_constraintdef", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: none})
-	reg("pg_get_constraintdef", funcDef{args: []types.Type{O, B}, ret: T, strict: true, fn: none})
-	reg("pg_get_indexdef", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: none})
-	reg("pg_get_indexdef", funcDef{args: []types.Type{O, I4, B}, ret: T, strict: true, fn: none})
+	nodeText := func(_ *EvalCtx, a []types.Datum) (types.Datum, error) { return a[0], nil }
+	reg("pg_get_expr", funcDef{Args: []types.Type{T, O}, Ret: T, Strict: true, Fn: nodeText})
+	reg("pg_get_expr", funcDef{Args: []types.Type{T, O, B}, Ret: T, Strict: true, Fn: nodeText})
+	reg("pg_get_constraintdef", funcDef{Args: []types.Type{O}, Ret: T, Strict: true, Fn: none})
+	reg("pg_get_constraintdef", funcDef{Args: []types.Type{O, B}, Ret: T, Strict: true, Fn: none})
+	reg("pg_get_indexdef", funcDef{Args: []types.Type{O}, Ret: T, Strict: true, Fn: none})
+	reg("pg_get_indexdef", funcDef{Args: []types.Type{O, I4, B}, Ret: T, Strict: true, Fn: none})
 	// sluice has no triggers: every OID names none (NULL, as for an unknown trigger).
-	reg("pg_get_triggerdef", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: none})
-	reg("pg_get_triggerdef", funcDef{args: []types.Type{O, B}, ret: T, strict: true, fn: none})
-	procText := func(f func(Proc) string) func(*evalCtx, []types.Datum) (types.Datum, error) {
-		return func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("pg_get_triggerdef", funcDef{Args: []types.Type{O}, Ret: T, Strict: true, Fn: none})
+	reg("pg_get_triggerdef", funcDef{Args: []types.Type{O, B}, Ret: T, Strict: true, Fn: none})
+	procText := func(f func(Proc) string) func(*EvalCtx, []types.Datum) (types.Datum, error) {
+		return func(_ *EvalCtx, a []types.Datum) (types.Datum, error) {
 			if p, ok := procByOID(types.OID(a[0].(int64))); ok {
 				return f(p), nil
 			}
 			return nil, nil
 		}
 	}
-	reg("pg_get_function_arguments", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: procText(procArgs)})
-	reg("pg_get_function_identity_arguments", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: procText(procArgs)})
-	reg("pg_get_function_result", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: procText(func(p Proc) string { return p.Ret.String() })})
-	reg("pg_is_other_temp_schema", funcDef{args: []types.Type{O}, ret: B, strict: true, fn: func(*evalCtx, []types.Datum) (types.Datum, error) { return false, nil }})
+	reg("pg_get_function_arguments", funcDef{Args: []types.Type{O}, Ret: T, Strict: true, Fn: procText(procArgs)})
+	reg("pg_get_function_identity_arguments", funcDef{Args: []types.Type{O}, Ret: T, Strict: true, Fn: procText(procArgs)})
+	reg("pg_get_function_result", funcDef{Args: []types.Type{O}, Ret: T, Strict: true, Fn: procText(func(p Proc) string { return p.Ret.String() })})
+	reg("pg_is_other_temp_schema", funcDef{Args: []types.Type{O}, Ret: B, Strict: true, Fn: func(*EvalCtx, []types.Datum) (types.Datum, error) { return false, nil }})
 	// to_regclass/to_regtype/to_regnamespace: the OID, or NULL when the
 	// name resolves to nothing (no error).
 	for name, t := range map[string]types.Type{"to_regclass": types.Regclass, "to_regtype": types.Regtype,
 		"to_regnamespace": {OID: types.OIDRegnamespace, Typmod: -1}} {
 		t := t
-		reg(name, funcDef{args: []types.Type{T}, ret: t, strict: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+		reg(name, funcDef{Args: []types.Type{T}, Ret: t, Strict: true, Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
 			var f *types.Format
-			if ec.env != nil {
-				f = ec.env.Format
+			if ec.Env != nil {
+				f = ec.Env.Format
 			}
 			v, err := types.ParseText(t, a[0].(string), f)
 			if err != nil {
@@ -131,41 +131,41 @@ func init() {
 	}
 	// Privileges: sluice has no GRANT system yet, every role may use every
 	// object, so every check answers true (as for a superuser).
-	yes := func(*evalCtx, []types.Datum) (types.Datum, error) { return true, nil }
+	yes := func(*EvalCtx, []types.Datum) (types.Datum, error) { return true, nil }
 	for _, name := range []string{"has_table_privilege", "has_schema_privilege", "has_database_privilege",
 		"has_function_privilege", "has_type_privilege", "has_any_column_privilege", "has_sequence_privilege"} {
-		reg(name, funcDef{args: []types.Type{T, T}, ret: B, strict: true, fn: yes})
-		reg(name, funcDef{args: []types.Type{O, T}, ret: B, strict: true, fn: yes})
-		reg(name, funcDef{args: []types.Type{types.Name, T, T}, ret: B, strict: true, fn: yes})
-		reg(name, funcDef{args: []types.Type{types.Name, O, T}, ret: B, strict: true, fn: yes})
+		reg(name, funcDef{Args: []types.Type{T, T}, Ret: B, Strict: true, Fn: yes})
+		reg(name, funcDef{Args: []types.Type{O, T}, Ret: B, Strict: true, Fn: yes})
+		reg(name, funcDef{Args: []types.Type{types.Name, T, T}, Ret: B, Strict: true, Fn: yes})
+		reg(name, funcDef{Args: []types.Type{types.Name, O, T}, Ret: B, Strict: true, Fn: yes})
 	}
-	reg("has_column_privilege", funcDef{args: []types.Type{T, T, T}, ret: B, strict: true, fn: yes})
-	reg("has_column_privilege", funcDef{args: []types.Type{O, T, T}, ret: B, strict: true, fn: yes})
-	reg("has_column_privilege", funcDef{args: []types.Type{O, types.Int2, T}, ret: B, strict: true, fn: yes})
-	reg("pg_has_role", funcDef{args: []types.Type{types.Name, T}, ret: B, strict: true, fn: yes})
-	reg("pg_has_role", funcDef{args: []types.Type{types.Name, types.Name, T}, ret: B, strict: true, fn: yes})
+	reg("has_column_privilege", funcDef{Args: []types.Type{T, T, T}, Ret: B, Strict: true, Fn: yes})
+	reg("has_column_privilege", funcDef{Args: []types.Type{O, T, T}, Ret: B, Strict: true, Fn: yes})
+	reg("has_column_privilege", funcDef{Args: []types.Type{O, types.Int2, T}, Ret: B, Strict: true, Fn: yes})
+	reg("pg_has_role", funcDef{Args: []types.Type{types.Name, T}, Ret: B, Strict: true, Fn: yes})
+	reg("pg_has_role", funcDef{Args: []types.Type{types.Name, types.Name, T}, Ret: B, Strict: true, Fn: yes})
 	textArr, _ := types.ArrayOf(T)
-	reg("parse_ident", funcDef{args: []types.Type{T}, ret: textArr, strict: true, pure: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("parse_ident", funcDef{Args: []types.Type{T}, Ret: textArr, Strict: true, Pure: true, Fn: func(_ *EvalCtx, a []types.Datum) (types.Datum, error) {
 		return parseIdent(a[0].(string))
 	}})
-	reg("pg_get_serial_sequence", funcDef{args: []types.Type{T, T}, ret: T, strict: true, fn: none}) // no sequences
-	reg("pg_relation_is_publishable", funcDef{args: []types.Type{types.Regclass}, ret: B, strict: true, fn: func(*evalCtx, []types.Datum) (types.Datum, error) { return false, nil }})
-	reg("pg_get_statisticsobjdef_columns", funcDef{args: []types.Type{O}, ret: T, strict: true, fn: none})
-	size := func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("pg_get_serial_sequence", funcDef{Args: []types.Type{T, T}, Ret: T, Strict: true, Fn: none}) // no sequences
+	reg("pg_relation_is_publishable", funcDef{Args: []types.Type{types.Regclass}, Ret: B, Strict: true, Fn: func(*EvalCtx, []types.Datum) (types.Datum, error) { return false, nil }})
+	reg("pg_get_statisticsobjdef_columns", funcDef{Args: []types.Type{O}, Ret: T, Strict: true, Fn: none})
+	size := func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
 		if c := cat(ec); c != nil {
 			return c.RelationSize(types.OID(a[0].(int64))), nil
 		}
 		return int64(0), nil
 	}
 	for _, n := range []string{"pg_table_size", "pg_relation_size", "pg_total_relation_size"} {
-		reg(n, funcDef{args: []types.Type{types.Regclass}, ret: types.Int8, strict: true, fn: size})
+		reg(n, funcDef{Args: []types.Type{types.Regclass}, Ret: types.Int8, Strict: true, Fn: size})
 	}
-	reg("pg_indexes_size", funcDef{args: []types.Type{types.Regclass}, ret: types.Int8, strict: true, fn: func(*evalCtx, []types.Datum) (types.Datum, error) { return int64(0), nil }})
-	reg("pg_size_pretty", funcDef{args: []types.Type{types.Int8}, ret: T, strict: true, pure: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("pg_indexes_size", funcDef{Args: []types.Type{types.Regclass}, Ret: types.Int8, Strict: true, Fn: func(*EvalCtx, []types.Datum) (types.Datum, error) { return int64(0), nil }})
+	reg("pg_size_pretty", funcDef{Args: []types.Type{types.Int8}, Ret: T, Strict: true, Pure: true, Fn: func(_ *EvalCtx, a []types.Datum) (types.Datum, error) {
 		return sizePretty(a[0].(int64)), nil
 	}})
 	nameArr, _ := types.ArrayOf(types.Name)
-	reg("current_schemas", funcDef{args: []types.Type{B}, ret: nameArr, strict: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("current_schemas", funcDef{Args: []types.Type{B}, Ret: nameArr, Strict: true, Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
 		out := &types.Array{Elem: types.Name}
 		if a[0].(bool) {
 			out.Vals = append(out.Vals, "pg_catalog")

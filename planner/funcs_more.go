@@ -14,16 +14,16 @@ func init() {
 	T := types.Text
 	for _, t := range []types.Type{types.TimestampT, types.TimestamptzT} {
 		t := t
-		reg("to_char", funcDef{args: []types.Type{t, T}, ret: T, strict: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+		reg("to_char", funcDef{Args: []types.Type{t, T}, Ret: T, Strict: true, Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
 			return toChar(tsTime(ec, a[0].(types.Timestamp), t.OID == types.OIDTimestamptz), a[1].(string))
 		}})
-		reg("age", funcDef{args: []types.Type{t, t}, ret: types.IntervalT, strict: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+		reg("age", funcDef{Args: []types.Type{t, t}, Ret: types.IntervalT, Strict: true, Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
 			tz := t.OID == types.OIDTimestamptz
 			return age(tsTime(ec, a[0].(types.Timestamp), tz), tsTime(ec, a[1].(types.Timestamp), tz)), nil
 		}})
-		reg("age", funcDef{args: []types.Type{t}, ret: types.IntervalT, strict: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+		reg("age", funcDef{Args: []types.Type{t}, Ret: types.IntervalT, Strict: true, Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
 			tz := t.OID == types.OIDTimestamptz
-			now := ec.env.TxStart.In(locOf(ec))
+			now := ec.Env.TxStart.In(locOf(ec))
 			midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
 			if !tz {
 				midnight = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
@@ -31,8 +31,8 @@ func init() {
 			return age(midnight, tsTime(ec, a[0].(types.Timestamp), tz)), nil
 		}})
 	}
-	reg("format", funcDef{args: []types.Type{T, T}, variadic: true, ret: T, fn: formatFn})
-	reg("format", funcDef{args: []types.Type{T}, ret: T, fn: formatFn})
+	reg("format", funcDef{Args: []types.Type{T, T}, variadic: true, Ret: T, Fn: formatFn})
+	reg("format", funcDef{Args: []types.Type{T}, Ret: T, Fn: formatFn})
 	regexMatch := func(a []types.Datum) (types.Datum, error) {
 		flags := ""
 		if len(a) > 2 {
@@ -42,7 +42,7 @@ func init() {
 			return nil, sqlerr.New(sqlerr.InvalidParameterValue, "regexp_match() does not support the \"global\" option").
 				WithHint("Use the regexp_matches function instead.")
 		}
-		re, _, err := pgRegex(a[1].(string), flags, false)
+		re, _, err := PgRegex(a[1].(string), flags, false)
 		if err != nil {
 			return nil, err
 		}
@@ -239,7 +239,7 @@ func age(a, b time.Time) types.Interval {
 }
 
 // formatFn is format(fmt, args…) with %s, %I, %L, %% and n$ positions.
-func formatFn(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+func formatFn(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
 	if a[0] == nil {
 		return nil, nil
 	}

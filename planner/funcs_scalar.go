@@ -20,7 +20,7 @@ import (
 // implicit-cast rules in pickOverload.
 
 func pureFn(name string, args []types.Type, ret types.Type, fn func(a []types.Datum) (types.Datum, error)) {
-	reg(name, funcDef{args: args, ret: ret, strict: true, pure: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) { return fn(a) }})
+	reg(name, funcDef{Args: args, Ret: ret, Strict: true, Pure: true, Fn: func(_ *EvalCtx, a []types.Datum) (types.Datum, error) { return fn(a) }})
 }
 
 func init() {
@@ -58,7 +58,7 @@ func init() {
 			return a[0].(int64) % a[1].(int64), nil
 		})
 	}
-	pureFn("mod", []types.Type{N, N}, N, func(a []types.Datum) (types.Datum, error) { return arithFn("%", N)(nil, a) })
+	pureFn("mod", []types.Type{N, N}, N, func(a []types.Datum) (types.Datum, error) { return ArithFn("%", N)(nil, a) })
 	pureFn("sign", []types.Type{F8}, F8, func(a []types.Datum) (types.Datum, error) {
 		v := a[0].(float64)
 		switch {
@@ -119,8 +119,8 @@ func init() {
 		}
 		return math.Pow(x, y), nil
 	})
-	funcs["pow"] = funcs["power"]
-	reg("random", funcDef{ret: F8, volatile: true, fn: func(*evalCtx, []types.Datum) (types.Datum, error) { return randFloat(), nil }})
+	Funcs["pow"] = Funcs["power"]
+	reg("random", funcDef{Ret: F8, volatile: true, Fn: func(*EvalCtx, []types.Datum) (types.Datum, error) { return randFloat(), nil }})
 
 	// Strings.
 	pureFn("substr", []types.Type{T, I4}, T, func(a []types.Datum) (types.Datum, error) {
@@ -133,7 +133,7 @@ func init() {
 	// SIMILAR pattern ESCAPE e) a SIMILAR TO pattern. Listed before the
 	// integer forms: untyped literals resolve to text, as in PostgreSQL.
 	pureFn("substring", []types.Type{T, T}, T, func(a []types.Datum) (types.Datum, error) {
-		re, _, err := pgRegex(a[1].(string), "", false)
+		re, _, err := PgRegex(a[1].(string), "", false)
 		if err != nil {
 			return nil, err
 		}
@@ -146,7 +146,7 @@ func init() {
 		}
 		return regexSubstring(re, a[0].(string)), nil
 	})
-	funcs["substring"] = append(funcs["substring"], funcs["substr"]...)
+	Funcs["substring"] = append(Funcs["substring"], Funcs["substr"]...)
 	similarEscape := func(a []types.Datum) (types.Datum, error) {
 		esc := `\`
 		if len(a) > 1 {
@@ -163,7 +163,7 @@ func init() {
 		}
 		return int64(utf8.RuneCountInString(a[0].(string)[:i]) + 1), nil
 	})
-	funcs["position"] = funcs["strpos"]
+	Funcs["position"] = Funcs["strpos"]
 	pureFn("replace", []types.Type{T, T, T}, T, func(a []types.Datum) (types.Datum, error) {
 		if a[1].(string) == "" {
 			return a[0], nil
@@ -308,7 +308,7 @@ func init() {
 	})
 	pureFn("quote_ident", []types.Type{T}, T, func(a []types.Datum) (types.Datum, error) { return quoteIdent(a[0].(string)), nil })
 	pureFn("quote_literal", []types.Type{T}, T, func(a []types.Datum) (types.Datum, error) { return quoteLiteral(a[0].(string)), nil })
-	reg("concat_ws", funcDef{args: []types.Type{T, T}, variadic: true, ret: T, pure: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("concat_ws", funcDef{Args: []types.Type{T, T}, variadic: true, Ret: T, Pure: true, Fn: func(_ *EvalCtx, a []types.Datum) (types.Datum, error) {
 		if a[0] == nil {
 			return nil, nil
 		}
@@ -325,7 +325,7 @@ func init() {
 		if len(a) > 3 {
 			flags = a[3].(string)
 		}
-		re, global, err := pgRegex(a[1].(string), flags, true)
+		re, global, err := PgRegex(a[1].(string), flags, true)
 		if err != nil {
 			return nil, err
 		}
@@ -360,29 +360,29 @@ func init() {
 	})
 	for _, t := range []types.Type{types.TimestampT, types.TimestamptzT} {
 		t := t
-		def := funcDef{args: []types.Type{T, t}, ret: t, strict: true, pure: t.OID == types.OIDTimestamp,
-			fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+		def := funcDef{Args: []types.Type{T, t}, Ret: t, Strict: true, Pure: t.OID == types.OIDTimestamp,
+			Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
 				return dateTrunc(ec, a[0].(string), a[1].(types.Timestamp), t.OID == types.OIDTimestamptz)
 			}}
 		if t.OID == types.OIDTimestamp {
-			def.vec = dateTruncKernel
+			def.Vec = dateTruncKernel
 		}
 		reg("date_trunc", def)
-		reg("date_part", funcDef{args: []types.Type{T, t}, ret: F8, strict: true, pure: t.OID == types.OIDTimestamp,
-			fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+		reg("date_part", funcDef{Args: []types.Type{T, t}, Ret: F8, Strict: true, Pure: t.OID == types.OIDTimestamp,
+			Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
 				d, err := extractField(ec, a[0].(string), a[1].(types.Timestamp), t.OID == types.OIDTimestamptz)
 				if err != nil {
 					return nil, err
 				}
 				return d.Float64(), nil
 			}})
-		reg("extract", funcDef{args: []types.Type{T, t}, ret: N, strict: true, pure: t.OID == types.OIDTimestamp,
-			fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+		reg("extract", funcDef{Args: []types.Type{T, t}, Ret: N, Strict: true, Pure: t.OID == types.OIDTimestamp,
+			Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
 				return extractField(ec, a[0].(string), a[1].(types.Timestamp), t.OID == types.OIDTimestamptz)
 			}})
 	}
-	reg("extract", funcDef{args: []types.Type{T, types.DateT}, ret: N, strict: true, pure: true,
-		fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("extract", funcDef{Args: []types.Type{T, types.DateT}, Ret: N, Strict: true, Pure: true,
+		Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
 			f := strings.ToLower(a[0].(string))
 			switch f {
 			case "hour", "minute", "second", "milliseconds", "microseconds", "timezone", "timezone_hour", "timezone_minute":
@@ -529,7 +529,7 @@ func convertReplacement(r string) string {
 	return b.String()
 }
 
-func tsTime(ec *evalCtx, ts types.Timestamp, tz bool) time.Time {
+func tsTime(ec *EvalCtx, ts types.Timestamp, tz bool) time.Time {
 	t := ts.TimeOf()
 	if tz {
 		t = t.In(locOf(ec))
@@ -541,19 +541,19 @@ func tsTime(ec *evalCtx, ts types.Timestamp, tz bool) time.Time {
 // dateTruncKernel is date_trunc over a column of timestamps without time
 // zone, for a constant unit of a day or less: those truncate by floor
 // division of the microseconds (no calendar, no time zone involved).
-func dateTruncKernel(args []Expr) func([]*vcol, int) (*vcol, error) {
-	c, ok := args[0].(*constExpr)
-	if !ok || c.v == nil {
+func dateTruncKernel(args []Expr) func([]*Vcol, int) (*Vcol, error) {
+	c, ok := args[0].(*ConstExpr)
+	if !ok || c.V == nil {
 		return nil
 	}
 	units := map[string]int64{"microseconds": 1, "milliseconds": 1e3, "second": 1e6, "minute": 60e6, "hour": 3600e6, "day": 86400e6}
-	unit := units[strings.ToLower(c.v.(string))]
+	unit := units[strings.ToLower(c.V.(string))]
 	if unit == 0 {
 		return nil
 	}
-	return func(in []*vcol, n int) (*vcol, error) {
+	return func(in []*Vcol, n int) (*Vcol, error) {
 		ts := in[1]
-		out := &vcol{kind: vTS, i: make([]int64, n), null: ts.null}
+		out := &Vcol{Kind: vTS, i: make([]int64, n), Null: ts.Null}
 		for k, v := range ts.i[:n] {
 			out.i[k] = floorDiv(v, unit) * unit
 		}
@@ -561,7 +561,7 @@ func dateTruncKernel(args []Expr) func([]*vcol, int) (*vcol, error) {
 	}
 }
 
-func dateTrunc(ec *evalCtx, unit string, ts types.Timestamp, tz bool) (types.Datum, error) {
+func dateTrunc(ec *EvalCtx, unit string, ts types.Timestamp, tz bool) (types.Datum, error) {
 	t := tsTime(ec, ts, tz)
 	loc := t.Location()
 	y, mo, d := t.Date()
@@ -605,7 +605,7 @@ func dateTrunc(ec *evalCtx, unit string, ts types.Timestamp, tz bool) (types.Dat
 
 // extractField implements EXTRACT/date_part; PostgreSQL 14+ returns numeric
 // with 6 decimals for second/epoch, 3 for milliseconds, 0 otherwise.
-func extractField(ec *evalCtx, field string, ts types.Timestamp, tz bool) (*types.Decimal, error) {
+func extractField(ec *EvalCtx, field string, ts types.Timestamp, tz bool) (*types.Decimal, error) {
 	t := tsTime(ec, ts, tz)
 	us := int64(t.Nanosecond() / 1000)
 	dec := func(v int64, scale int32) *types.Decimal {

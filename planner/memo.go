@@ -19,14 +19,14 @@ import "github.com/sluicedb/sluice/sql/types"
 
 const memoMaxRows = 100_000
 
-type memoKey struct{ n node }
+type memoKey struct{ n Node }
 
 // memoTooBig marks a scan found too large to keep.
 type memoTooBig struct{}
 
 // openMemo opens n, through the per-execution memo when n is a scan opened
 // for an outer row.
-func openMemo(ec *evalCtx, n node) (rowIter, error) {
+func openMemo(ec *EvalCtx, n Node) (rowIter, error) {
 	if len(ec.outer) == 0 || ec.cache == nil || !memoizable(n) {
 		return n.open(ec)
 	}
@@ -69,9 +69,9 @@ func openMemo(ec *evalCtx, n node) (rowIter, error) {
 // memoizable reports whether n's rows cannot depend on the outer row: a
 // provider scan (its predicates are constants) or a vectorized filter scan
 // without joins (kernels compile only columns and constants).
-func memoizable(n node) bool {
+func memoizable(n Node) bool {
 	switch x := n.(type) {
-	case *sourceScan:
+	case *SourceScan:
 		return true
 	case *vecFilterScan:
 		return len(x.joins) == 0

@@ -72,6 +72,6 @@ func rowBytes(row []types.Datum) int64 {
 }
 
 // keep charges a row's estimate to the query's budget.
-func (ec *evalCtx) keep(row []types.Datum) error {
+func (ec *EvalCtx) keep(row []types.Datum) error {
 	return ec.mem.charge(rowBytes(row))
 }

@@ -62,7 +62,7 @@ func (ps *pinSet) provider(ctx context.Context, t *SourceTable) (connectors.Prov
 }
 
 // provider is the provider this execution reads for t.
-func (ec *evalCtx) provider(t *SourceTable) (connectors.Provider, error) {
+func (ec *EvalCtx) provider(t *SourceTable) (connectors.Provider, error) {
 	if ec.pins == nil {
 		return t.Provider, nil
 	}

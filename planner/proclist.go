@@ -23,19 +23,19 @@ type Proc struct {
 
 var procList = func() []Proc {
 	var out []Proc
-	for name, defs := range funcs {
+	for name, defs := range Funcs {
 		for _, d := range defs {
-			if d.keyword {
+			if d.Keyword {
 				continue
 			}
 			vol := byte('s')
 			switch {
-			case d.pure:
+			case d.Pure:
 				vol = 'i'
 			case d.volatile:
 				vol = 'v'
 			}
-			out = append(out, Proc{Name: name, Args: d.args, Ret: d.ret, Kind: 'f', Strict: d.strict, Volatile: vol, Variadic: d.variadic})
+			out = append(out, Proc{Name: name, Args: d.Args, Ret: d.Ret, Kind: 'f', Strict: d.Strict, Volatile: vol, Variadic: d.variadic})
 		}
 	}
 	out = append(out, aggregateProcs()...)
@@ -104,66 +104,9 @@ func procArgs(p Proc) string {
 	return strings.Join(parts, ", ")
 }
 
-// Operator is one binary operator sluice resolves, for pg_operator.
-type Operator struct {
-	OID                 types.OID
-	Name                string
-	Left, Right, Result types.Type
-}
-
-// Operators lists the binary operators sluice's operator resolution accepts
-// over the built-in base types (and int4[], text[]): every operator name
-// for every pair of operand types of one category (numbers with numbers,
-// strings with strings …), plus pairs with a date/time or interval side
-// (date + integer, timestamp - interval, interval * float8) and json(b)
-// with any right operand (->, ->>, #>, #>>). Pairs that
-// PostgreSQL serves through an implicit cast (integer + double precision)
-// are listed as operators of their own. The list is read off the binder,
-// so it is what sluice actually answers.
-func Operators() []Operator { return operators() }
-
-var operators = sync.OnceValue(func() []Operator {
-	names := []string{"+", "-", "*", "/", "%", "^", "=", "<>", "<", "<=", ">", ">=", "||",
-		"~~", "!~~", "~~*", "!~~*", "~", "!~", "~*", "!~*", "->", "->>", "#>", "#>>", "@>", "<@", "&&"}
-	ts := probeTypes()
-	category := func(t types.Type) byte {
-		if t.IsArray() {
-			return 'A'
-		}
-		if d, ok := types.Lookup(t.OID); ok {
-			return d.Category
-		}
-		return 0
-	}
-	var out []Operator
-	for _, op := range names {
-		for _, l := range ts {
-			for _, r := range ts {
-				cl, cr := category(l), category(r)
-				json := l.OID == types.OIDJSON || l.OID == types.OIDJSONB // -> ->> #> #> take text or int
-				if l != r && cl != cr && cl != 'D' && cr != 'D' && cl != 'T' && cr != 'T' && !json {
-					continue
-				}
-				var params []types.Type
-				b := &binder{params: &params, foldErr: new(error), noFold: true}
-				e, err := b.binary(op, &colExpr{idx: 0, t: l}, &colExpr{idx: 1, t: r}, 0)
-				if err != nil {
-					continue
-				}
-				out = append(out, Operator{Name: op, Left: l, Right: r, Result: e.Type()})
-			}
-		}
-	}
-	// OIDs above the procedures' (stable for a given build).
-	for i := range out {
-		out[i].OID = types.OID(60000 + i)
-	}
-	return out
-})
-
-// probeTypes are the operand types pg_proc's aggregate rows and pg_operator
+// ProbeTypes are the operand types pg_proc's aggregate rows and pg_operator
 // are read off for: the built-in base types and two array types.
-func probeTypes() []types.Type {
+func ProbeTypes() []types.Type {
 	ts := []types.Type{types.Bool, types.Int2, types.Int4, types.Int8, types.Float4, types.Float8, types.Numeric,
 		types.Text, types.Varchar, types.Name, types.DateT, types.TimestampT, types.TimestamptzT, types.IntervalT,
 		types.Bytea, types.UUIDT, types.JSON, types.JSONB, types.Oid}
@@ -183,14 +126,12 @@ func probeTypes() []types.Type {
 func aggregateProcs() []Proc {
 	var out []Proc
 	probe := func(name string, args ...types.Type) {
-		call := &aggCall{}
+		call := &AggCall{}
 		for i, t := range args {
-			call.args = append(call.args, &colExpr{idx: i, t: t})
+			call.Args = append(call.Args, &ColExpr{Idx: i, T: t})
 		}
-		var params []types.Type
-		b := &binder{params: &params, foldErr: new(error), noFold: true}
-		if _, err := resolveAggregate(b, name, call, &ast.FuncCall{}); err == nil {
-			out = append(out, Proc{Name: name, Args: args, Ret: call.t, Kind: 'a', Volatile: 'i'})
+		if _, err := ResolveAggregate(castOnly, name, call, &ast.FuncCall{}); err == nil {
+			out = append(out, Proc{Name: name, Args: args, Ret: call.T, Kind: 'a', Volatile: 'i'})
 		}
 	}
 	for name := range aggDefs {
@@ -207,7 +148,7 @@ func aggregateProcs() []Proc {
 			probe(name, types.Bytea, types.Bytea)
 			continue
 		}
-		for _, t := range probeTypes() {
+		for _, t := range ProbeTypes() {
 			probe(name, t)
 		}
 	}

@@ -27,10 +27,10 @@ import (
 // RE2 has no back references or look-around: such a pattern fails to
 // compile and answers 2201B, where PostgreSQL would run it.
 
-// pgRegex compiles pattern under PostgreSQL flags; allowGlobal says
+// PgRegex compiles pattern under PostgreSQL flags; allowGlobal says
 // whether g is accepted (regexp_replace, regexp_matches), and global
 // reports whether it was given.
-func pgRegex(pat, flags string, allowGlobal bool) (re *regexp.Regexp, global bool, err error) {
+func PgRegex(pat, flags string, allowGlobal bool) (re *regexp.Regexp, global bool, err error) {
 	// An embedded option set at the very start: (?flags).
 	if strings.HasPrefix(pat, "(?") {
 		if end := strings.IndexByte(pat, ')'); end > 2 && isRegexFlags(pat[2:end]) {

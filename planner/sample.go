@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
@@ -17,47 +16,15 @@ import (
 // same seed selects the same rows of the same data (not the rows
 // PostgreSQL would select).
 
-type sampleNode struct {
-	child  node
-	method string
-	pct    Expr // float4
-	seed   Expr // float8, nil without REPEATABLE
+type SampleNode struct {
+	Child  Node
+	Method string
+	Pct    Expr // float4
+	Seed   Expr // float8, nil without REPEATABLE
 }
 
-func (b *binder) sampleTable(x *ast.SampleTable) (node, []scopeCol, error) {
-	method := x.Method
-	if method != "bernoulli" && method != "system" {
-		return nil, nil, errAt(sqlerr.New(sqlerr.UndefinedObject, "tablesample method %s does not exist", method), x.Pos)
-	}
-	if len(x.Args) != 1 {
-		return nil, nil, errAt(sqlerr.New(sqlerr.InvalidTablesampleArgument, "tablesample method %s requires 1 argument, not %d", method, len(x.Args)), x.Pos)
-	}
-	n, cols, err := b.fromItem(x.Table)
-	if err != nil {
-		return nil, nil, err
-	}
-	arg, err := b.expr(x.Args[0])
-	if err != nil {
-		return nil, nil, err
-	}
-	out := &sampleNode{child: n, method: method}
-	if out.pct, err = b.coerce(arg, types.Float4, "argument", x.Pos); err != nil {
-		return nil, nil, err
-	}
-	if x.Repeatable != nil {
-		seed, err := b.expr(x.Repeatable)
-		if err != nil {
-			return nil, nil, err
-		}
-		if out.seed, err = b.coerce(seed, types.Float8, "argument", x.Pos); err != nil {
-			return nil, nil, err
-		}
-	}
-	return out, cols, nil
-}
-
-func (s *sampleNode) open(ec *evalCtx) (rowIter, error) {
-	v, err := s.pct.Eval(ec, nil)
+func (s *SampleNode) open(ec *EvalCtx) (rowIter, error) {
+	v, err := s.Pct.Eval(ec, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -69,8 +36,8 @@ func (s *sampleNode) open(ec *evalCtx) (rowIter, error) {
 		return nil, sqlerr.New(sqlerr.InvalidTablesampleArgument, "sample percentage must be between 0 and 100")
 	}
 	var rng *rand.Rand
-	if s.seed != nil {
-		sv, err := s.seed.Eval(ec, nil)
+	if s.Seed != nil {
+		sv, err := s.Seed.Eval(ec, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -85,7 +52,7 @@ func (s *sampleNode) open(ec *evalCtx) (rowIter, error) {
 	if pct == 0 {
 		return &sliceIter{}, nil
 	}
-	c, err := openNode(ec, s.child)
+	c, err := openNode(ec, s.Child)
 	if err != nil {
 		return nil, err
 	}

@@ -30,7 +30,7 @@ type sortItem struct {
 
 type keySorter struct {
 	rows  [][]types.Datum
-	keys  []sortKey
+	keys  []SortKey
 	items []sortItem
 	tmp   []sortItem
 }
@@ -40,7 +40,7 @@ const radixMin = 256
 
 // sortPerm returns the stable order of rows under keys: the i-th row of the
 // result is rows[perm[i]].
-func sortPerm(rows [][]types.Datum, keys []sortKey) []int32 {
+func sortPerm(rows [][]types.Datum, keys []SortKey) []int32 {
 	s := &keySorter{rows: rows, keys: keys, items: make([]sortItem, len(rows))}
 	for i := range s.items {
 		s.items[i].pos = int32(i)
@@ -88,7 +88,7 @@ func (s *keySorter) refine(lo, hi, k, off int) {
 		var typ uint8
 		nulls := 0
 		for _, it := range s.items[lo:hi] {
-			d := s.rows[it.pos][key.idx]
+			d := s.rows[it.pos][key.Idx]
 			if d == nil {
 				nulls++
 				continue
@@ -119,9 +119,9 @@ func (s *keySorter) refine(lo, hi, k, off int) {
 	more := false // a bytes value continues past this level
 	for i := range run {
 		var m bool
-		run[i].key, m = encodeKey(s.rows[run[i].pos][key.idx], off)
+		run[i].key, m = encodeKey(s.rows[run[i].pos][key.Idx], off)
 		more = more || m
-		if key.desc {
+		if key.Desc {
 			run[i].key = ^run[i].key
 		}
 	}
@@ -144,8 +144,8 @@ func (s *keySorter) refine(lo, hi, k, off int) {
 	}
 }
 
-func keyDescMask(k sortKey) uint64 {
-	if k.desc {
+func keyDescMask(k SortKey) uint64 {
+	if k.Desc {
 		return math.MaxUint64
 	}
 	return 0
@@ -153,7 +153,7 @@ func keyDescMask(k sortKey) uint64 {
 
 // partitionNulls moves the rows whose key is NULL to the front (NULLS
 // FIRST) or back of items[lo:hi], stably.
-func (s *keySorter) partitionNulls(lo, hi int, key sortKey, nulls int) {
+func (s *keySorter) partitionNulls(lo, hi int, key SortKey, nulls int) {
 	run := s.items[lo:hi]
 	tmp := s.scratch(len(run))
 	ni, vi := 0, nulls // NULLs first
@@ -161,7 +161,7 @@ func (s *keySorter) partitionNulls(lo, hi int, key sortKey, nulls int) {
 		ni, vi = len(run)-nulls, 0
 	}
 	for _, it := range run {
-		if s.rows[it.pos][key.idx] == nil {
+		if s.rows[it.pos][key.Idx] == nil {
 			tmp[ni] = it
 			ni++
 		} else {

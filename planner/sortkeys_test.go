@@ -40,10 +40,10 @@ func TestSortPerm(t *testing.T) {
 			n = 500 + rng.Intn(3000)
 		}
 		nk := 1 + rng.Intn(3)
-		var keys []sortKey
+		var keys []SortKey
 		var cols []func() types.Datum
 		for k := 0; k < nk; k++ {
-			keys = append(keys, sortKey{idx: k, desc: rng.Intn(2) == 0, nullsFirst: rng.Intn(2) == 0})
+			keys = append(keys, SortKey{Idx: k, Desc: rng.Intn(2) == 0, nullsFirst: rng.Intn(2) == 0})
 			cols = append(cols, gens[rng.Intn(len(gens))])
 		}
 		nullRate := rng.Intn(4)

@@ -83,18 +83,18 @@ type TablesByOID interface {
 	RelationByOID(oid types.OID) (Relation, error)
 }
 
-// viewTables resolves the names inside a view's query: those it named at
+// ViewTables resolves the names inside a view's query: those it named at
 // creation by their OIDs, the rest through base.
-type viewTables struct {
-	base Tables
-	refs []ViewRef
+type ViewTables struct {
+	Base Tables
+	Refs []ViewRef
 }
 
-func (v viewTables) unwrap() Tables { return v.base }
+func (v ViewTables) Unwrap() Tables { return v.Base }
 
-func (v viewTables) Relation(schema, name string) (Relation, error) {
-	if byOID, ok := v.base.(TablesByOID); ok {
-		for _, r := range v.refs {
+func (v ViewTables) Relation(schema, name string) (Relation, error) {
+	if byOID, ok := v.Base.(TablesByOID); ok {
+		for _, r := range v.Refs {
 			if r.Schema == schema && r.Name == name {
 				rel, err := byOID.RelationByOID(r.OID)
 				if err != nil || rel != nil {
@@ -103,19 +103,19 @@ func (v viewTables) Relation(schema, name string) (Relation, error) {
 			}
 		}
 	}
-	return v.base.Relation(schema, name)
+	return v.Base.Relation(schema, name)
 }
 
-// recordingTables remembers the relations (with OIDs) a view's query names.
-type recordingTables struct {
-	base Tables
-	refs *[]ViewRef
+// RecordingTables remembers the relations (with OIDs) a view's query names.
+type RecordingTables struct {
+	Base Tables
+	Refs *[]ViewRef
 }
 
-func (r recordingTables) unwrap() Tables { return r.base }
+func (r RecordingTables) Unwrap() Tables { return r.Base }
 
-func (r recordingTables) Relation(schema, name string) (Relation, error) {
-	rel, err := r.base.Relation(schema, name)
+func (r RecordingTables) Relation(schema, name string) (Relation, error) {
+	rel, err := r.Base.Relation(schema, name)
 	var oid types.OID
 	switch x := rel.(type) {
 	case *SourceTable:
@@ -125,7 +125,7 @@ func (r recordingTables) Relation(schema, name string) (Relation, error) {
 	}
 	if oid != 0 {
 		if s, _ := rel.Ident(); s != "pg_catalog" && s != "information_schema" && s != "sluice_catalog" {
-			*r.refs = append(*r.refs, ViewRef{Schema: schema, Name: name, OID: oid})
+			*r.Refs = append(*r.Refs, ViewRef{Schema: schema, Name: name, OID: oid})
 		}
 	}
 	return rel, err
@@ -137,32 +137,24 @@ func (v *ViewDef) Columns() []Column { return v.Cols }
 // Ident implements Relation.
 func (v *ViewDef) Ident() (string, string) { return v.Schema, v.Name }
 
-// BindView binds a view's query (to check it and learn its columns).
-func BindView(q *ast.Select, tables Tables) ([]Column, []ViewRef, error) {
-	var refs []ViewRef
-	b := &binder{tables: recordingTables{base: tables, refs: &refs}, params: &[]types.Type{}, foldErr: new(error)}
-	_, cols, err := b.selectNode(q)
-	return cols, refs, err
-}
-
-// sourceScan reads a provider. used marks the columns the query reads (set
+// SourceScan reads a provider. used marks the columns the query reads (set
 // while binding); the others stay NULL in its rows and are never read.
 // preds are the pushed-down predicates (the filters above stay unless the
 // provider answered Exact, in which case the rule removed them). limit,
 // when set (rule scan_limit), is how many rows the query can take from the
 // scan (a LIMIT's count plus its offset, evaluated at open): only the
 // splits that cover that many rows are read.
-type sourceScan struct {
-	t      *SourceTable
-	used   []bool
-	preds  []connectors.Predicate
-	limit  Expr
-	offset Expr
+type SourceScan struct {
+	T      *SourceTable
+	Used   []bool
+	Preds  []connectors.Predicate
+	Limit  Expr
+	Offset Expr
 }
 
-func (s *sourceScan) columns() []int {
+func (s *SourceScan) columns() []int {
 	var out []int
-	for i, u := range s.used {
+	for i, u := range s.Used {
 		if u {
 			out = append(out, i)
 		}
@@ -173,12 +165,12 @@ func (s *sourceScan) columns() []int {
 // rowLimit evaluates the scan's limit: -1 when it reads everything (no
 // limit, or a count that is NULL or fails: the limit operator above
 // reports the error).
-func (s *sourceScan) rowLimit(ec *evalCtx) int64 {
-	if s.limit == nil {
+func (s *SourceScan) rowLimit(ec *EvalCtx) int64 {
+	if s.Limit == nil {
 		return -1
 	}
-	n, ok1 := evalCount(ec, s.limit)
-	off, ok2 := evalCount(ec, s.offset)
+	n, ok1 := evalCount(ec, s.Limit)
+	off, ok2 := evalCount(ec, s.Offset)
 	if !ok1 || !ok2 || n < 0 || off < 0 {
 		return -1
 	}
@@ -188,8 +180,8 @@ func (s *sourceScan) rowLimit(ec *evalCtx) int64 {
 // splits pins the scan's provider for this execution and lists the
 // splits a request reads; release (never nil) lets go of the files they
 // name once the scan is done (VACUUM keeps them until then).
-func (s *sourceScan) splits(ec *evalCtx, req connectors.ScanRequest) (connectors.Provider, []connectors.Split, connectors.PruneStats, func(), error) {
-	prov, err := ec.provider(s.t)
+func (s *SourceScan) splits(ec *EvalCtx, req connectors.ScanRequest) (connectors.Provider, []connectors.Split, connectors.PruneStats, func(), error) {
+	prov, err := ec.provider(s.T)
 	if err != nil {
 		return nil, nil, connectors.PruneStats{}, nil, err
 	}
@@ -205,9 +197,9 @@ func (s *sourceScan) splits(ec *evalCtx, req connectors.ScanRequest) (connectors
 	return prov, splits, ps, release, nil
 }
 
-func (s *sourceScan) open(ec *evalCtx) (rowIter, error) {
+func (s *SourceScan) open(ec *EvalCtx) (rowIter, error) {
 	limit := s.rowLimit(ec)
-	req := connectors.ScanRequest{Columns: s.columns(), Preds: s.preds, Limit: limit}
+	req := connectors.ScanRequest{Columns: s.columns(), Preds: s.Preds, Limit: limit}
 	prov, splits, ps, release, err := s.splits(ec, req)
 	if err != nil {
 		return nil, err
@@ -215,9 +207,9 @@ func (s *sourceScan) open(ec *evalCtx) (rowIter, error) {
 	if limit >= 0 {
 		splits = coveringSplits(splits, limit)
 	}
-	width := len(s.t.Cols)
+	width := len(s.T.Cols)
 	read := func(ctx context.Context, sp connectors.Split) ([][]types.Datum, error) {
-		return readSplitRows(ctx, prov, sp, req, s.t.Cols, width)
+		return readSplitRows(ctx, prov, sp, req, s.T.Cols, width)
 	}
 	it := newScanIter(ec, splits, read, scanWorkers(), release)
 	if st := ec.stats[s]; st != nil {
@@ -252,7 +244,7 @@ func coveringSplits(splits []connectors.Split, limit int64) []connectors.Split {
 // EXISTS) reads little, a full scan soon runs on every core. A split's
 // rows are charged to the query's memory budget while they wait.
 type scanIter struct {
-	ec      *evalCtx
+	ec      *EvalCtx
 	splits  []connectors.Split
 	read    func(ctx context.Context, sp connectors.Split) ([][]types.Datum, error)
 	workers int  // the widest window
@@ -273,7 +265,7 @@ type scanIter struct {
 	started bool
 }
 
-func newScanIter(ec *evalCtx, splits []connectors.Split, read func(context.Context, connectors.Split) ([][]types.Datum, error), workers int, release func()) *scanIter {
+func newScanIter(ec *EvalCtx, splits []connectors.Split, read func(context.Context, connectors.Split) ([][]types.Datum, error), workers int, release func()) *scanIter {
 	return &scanIter{ec: ec, splits: splits, read: read, workers: max(1, workers), release: release}
 }
 
@@ -456,94 +448,48 @@ func (it *scanIter) close() {
 	}
 }
 
-// pushScanPredicates hands simple conjuncts of a filter over a source scan
-// (column op constant, IS [NOT] NULL) to the provider, which prunes files
-// and row groups with them; conjuncts it answers Exact leave the filter.
-func pushScanPredicates(n node) node {
-	return mapNodes(n, func(n node) node {
-		f, ok := n.(*filterNode)
-		if !ok {
-			return n
-		}
-		s, ok := f.child.(*sourceScan)
-		if !ok {
-			return n
-		}
-		conj := andArgs(f.pred)
-		var preds []connectors.Predicate
-		var from []int
-		for i, c := range conj {
-			if p, ok := scanPredicate(c, s.t.Cols); ok {
-				preds = append(preds, p)
-				from = append(from, i)
-			}
-		}
-		if len(preds) == 0 {
-			return n
-		}
-		support := s.t.Provider.Pushdown(preds)
-		ns := &sourceScan{t: s.t, used: s.used, preds: append(append([]connectors.Predicate(nil), s.preds...), preds...)}
-		exact := map[int]bool{}
-		for i, sp := range support {
-			if sp == connectors.Exact {
-				exact[from[i]] = true
-			}
-		}
-		var keep []Expr
-		for i, c := range conj {
-			if !exact[i] {
-				keep = append(keep, c)
-			}
-		}
-		if len(keep) == 0 {
-			return ns
-		}
-		return &filterNode{child: ns, pred: and(keep)}
-	})
-}
-
 var flipOp = map[string]string{"=": "=", "<>": "<>", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 
 var scanOps = map[string]connectors.Op{"=": connectors.OpEq, "<>": connectors.OpNe, "<": connectors.OpLt,
 	"<=": connectors.OpLe, ">": connectors.OpGt, ">=": connectors.OpGe}
 
-// scanPredicate recognises column op constant (either side) and IS [NOT]
+// ScanPredicate recognises column op constant (either side) and IS [NOT]
 // NULL over a bare column, where the constant compares like the column's
 // values (the same type family, no cast on the column).
-func scanPredicate(e Expr, cols []Column) (connectors.Predicate, bool) {
+func ScanPredicate(e Expr, cols []Column) (connectors.Predicate, bool) {
 	switch x := e.(type) {
-	case *isNullExpr:
-		c, ok := x.x.(*colExpr)
+	case *IsNullExpr:
+		c, ok := x.X.(*ColExpr)
 		if !ok {
 			return connectors.Predicate{}, false
 		}
 		op := connectors.OpIsNull
-		if x.not {
+		if x.Not {
 			op = connectors.OpIsNotNull
 		}
-		return connectors.Predicate{Col: c.idx, Op: op}, true
-	case *fnExpr:
-		if len(x.args) != 2 {
+		return connectors.Predicate{Col: c.Idx, Op: op}, true
+	case *FnExpr:
+		if len(x.Args) != 2 {
 			return connectors.Predicate{}, false
 		}
-		op, ok := scanOps[x.op]
+		op, ok := scanOps[x.Op]
 		if !ok {
 			return connectors.Predicate{}, false
 		}
-		c, cok := x.args[0].(*colExpr)
-		k, kok := x.args[1].(*constExpr)
+		c, cok := x.Args[0].(*ColExpr)
+		k, kok := x.Args[1].(*ConstExpr)
 		if !cok || !kok {
-			c, cok = x.args[1].(*colExpr)
-			k, kok = x.args[0].(*constExpr)
+			c, cok = x.Args[1].(*ColExpr)
+			k, kok = x.Args[0].(*ConstExpr)
 			if !cok || !kok {
 				return connectors.Predicate{}, false
 			}
-			op = scanOps[flipOp[x.op]]
+			op = scanOps[flipOp[x.Op]]
 		}
-		if k.v == nil || !sameFamily(cols[c.idx].Type, k.t) {
+		if k.V == nil || !sameFamily(cols[c.Idx].Type, k.T) {
 			return connectors.Predicate{}, false
 		}
-		return connectors.Predicate{Col: c.idx, Op: op, Value: k.v}, true
+		return connectors.Predicate{Col: c.Idx, Op: op, Value: k.V}, true
 	}
 	return connectors.Predicate{}, false
 }
@@ -564,14 +510,14 @@ func sameFamily(a, b types.Type) bool {
 	return false
 }
 
-func describeScan(s *sourceScan) string {
-	d := "Seq Scan on " + s.t.Schema + "." + s.t.Name
-	if len(s.preds) > 0 {
-		parts := make([]string, len(s.preds))
-		for i, p := range s.preds {
-			parts[i] = s.t.Cols[p.Col].Name + " " + p.Op.String()
+func describeScan(s *SourceScan) string {
+	d := "Seq Scan on " + s.T.Schema + "." + s.T.Name
+	if len(s.Preds) > 0 {
+		parts := make([]string, len(s.Preds))
+		for i, p := range s.Preds {
+			parts[i] = s.T.Cols[p.Col].Name + " " + p.Op.String()
 			if p.Op != connectors.OpIsNull && p.Op != connectors.OpIsNotNull {
-				parts[i] += " " + types.TextOf(s.t.Cols[p.Col].Type, p.Value, &types.Format{})
+				parts[i] += " " + types.TextOf(s.T.Cols[p.Col].Type, p.Value, &types.Format{})
 			}
 		}
 		sort.Strings(parts)
@@ -580,9 +526,9 @@ func describeScan(s *sourceScan) string {
 	return d
 }
 
-// estimateSourceRows is the provider's row count after the scan's own
+// EstimateSourceRows is the provider's row count after the scan's own
 // predicates (-1 if unknown).
-func estimateSourceRows(s *sourceScan) float64 {
+func EstimateSourceRows(s *SourceScan) float64 {
 	return estimateSourceFilter(s, nil)
 }
 
@@ -590,8 +536,8 @@ func estimateSourceRows(s *sourceScan) float64 {
 // from the provider's statistics: col = const keeps rows/distinct (when
 // ANALYZE measured it), IS NULL keeps the NULLs; any other conjunct keeps
 // a third, PostgreSQL's classic default.
-func estimateSourceFilter(s *sourceScan, conj []Expr) float64 {
-	st, err := s.t.Provider.Stats(context.Background())
+func estimateSourceFilter(s *SourceScan, conj []Expr) float64 {
+	st, err := s.T.Provider.Stats(context.Background())
 	if err != nil || st.Rows < 0 {
 		return -1
 	}
@@ -609,13 +555,13 @@ func estimateSourceFilter(s *sourceScan, conj []Expr) float64 {
 		}
 		return 1.0 / 3
 	}
-	for _, p := range s.preds {
+	for _, p := range s.Preds {
 		rows *= sel(p)
 	}
 	for _, c := range conj {
-		if p, ok := scanPredicate(c, s.t.Cols); ok {
+		if p, ok := ScanPredicate(c, s.T.Cols); ok {
 			already := false
-			for _, q := range s.preds {
+			for _, q := range s.Preds {
 				already = already || q == p
 			}
 			if !already {
@@ -626,50 +572,6 @@ func estimateSourceFilter(s *sourceScan, conj []Expr) float64 {
 		rows /= 3
 	}
 	return rows
-}
-
-// relationScan plans a scan of a resolved relation under an alias.
-func (b *binder) relationScan(rel Relation, alias string, pos int) (node, []scopeCol, error) {
-	cols := rel.Columns()
-	sc := make([]scopeCol, len(cols))
-	for i, c := range cols {
-		sc[i] = scopeCol{table: alias, name: c.Name, t: c.Type}
-	}
-	switch t := rel.(type) {
-	case *MemTable:
-		return &memScan{t: t}, sc, nil
-	case *SourceTable:
-		s := &sourceScan{t: t, used: make([]bool, len(cols))}
-		for i := range sc {
-			sc[i].used = &s.used[i]
-		}
-		return s, sc, nil
-	case *ViewDef:
-		// A view sees no enclosing query and no CTEs of its user, and the
-		// relations it named when created.
-		base := b.tables
-		for {
-			w, ok := base.(interface{ unwrap() Tables })
-			if !ok {
-				break
-			}
-			base = w.unwrap()
-		}
-		inner := &binder{tables: viewTables{base: base, refs: t.Refs}, params: b.params, foldErr: b.foldErr, noFold: b.noFold, disabled: b.disabled}
-		n, vcols, err := inner.selectNode(t.Query)
-		if err != nil {
-			return nil, nil, err
-		}
-		if len(vcols) != len(cols) {
-			return nil, nil, errAt(sqlerr.New(sqlerr.ObjectNotInPrerequisiteState,
-				"view \"%s\" no longer matches its definition (%d columns, now %d)", t.Name, len(cols), len(vcols)), pos)
-		}
-		for i := range sc {
-			sc[i].t = vcols[i].Type
-		}
-		return n, sc, nil
-	}
-	return nil, nil, sqlerr.Internal("planner: unknown relation %T", rel)
 }
 
 // pruneLine is EXPLAIN ANALYZE's line about what a scan skipped.

@@ -1,10 +1,6 @@
 package planner
 
-import (
-	"github.com/sluicedb/sluice/sql/ast"
-	"github.com/sluicedb/sluice/sql/sqlerr"
-	"github.com/sluicedb/sluice/sql/types"
-)
+import "github.com/sluicedb/sluice/sql/types"
 
 // Set-returning functions in the select list (SELECT unnest(a), …): like
 // PostgreSQL's ProjectSet, all of them run in lockstep for each input row;
@@ -12,58 +8,33 @@ import (
 // padding with NULL. Each is bound as a FROM function whose arguments see
 // the current row as an enclosing level.
 
-type srfSet struct {
-	calls []node
-	// recs[k] is set when call k returns rows of several columns
+type SrfSet struct {
+	Calls []Node
+	// Recs[k] is set when call k returns rows of several columns
 	// (information_schema._pg_expandarray): each row is one record value.
-	recs [][]types.Field
+	Recs [][]types.Field
 }
 
-type srfRefExpr struct {
-	set *srfSet
-	k   int
-	t   types.Type
+type SrfRefExpr struct {
+	Set *SrfSet
+	K   int
+	T   types.Type
 }
 
-func (e *srfRefExpr) Type() types.Type { return e.t }
-func (e *srfRefExpr) Eval(_ *evalCtx, row []types.Datum) (types.Datum, error) {
-	return row[len(row)-len(e.set.calls)+e.k], nil
+func (e *SrfRefExpr) Type() types.Type { return e.T }
+func (e *SrfRefExpr) Eval(_ *EvalCtx, row []types.Datum) (types.Datum, error) {
+	return row[len(row)-len(e.Set.Calls)+e.K], nil
 }
 
-var selectListSRFs = map[string]bool{"unnest": true, "generate_series": true, "generate_subscripts": true, "_pg_expandarray": true}
+var SelectListSRFs = map[string]bool{"unnest": true, "generate_series": true, "generate_subscripts": true, "_pg_expandarray": true}
 
-func (b *binder) srfCall(f *ast.FuncCall) (Expr, error) {
-	if b.srf == nil {
-		return nil, errAt(sqlerr.New(sqlerr.FeatureNotSupported, "set-returning functions are not allowed here"), f.Pos)
-	}
-	set := b.srf
-	b.srf = nil
-	defer func() { b.srf = set }()
-	child := b.child()
-	n, cols, err := child.tableFunc(&ast.FuncTable{Func: f})
-	if err != nil {
-		return nil, err
-	}
-	set.calls = append(set.calls, n)
-	t := cols[0].t
-	var rec []types.Field
-	if len(cols) > 1 {
-		for _, c := range cols {
-			rec = append(rec, types.Field{Name: c.name, Type: c.t})
-		}
-		t = types.RecordType(rec)
-	}
-	set.recs = append(set.recs, rec)
-	return &srfRefExpr{set: set, k: len(set.calls) - 1, t: t}, nil
+type ProjectSetNode struct {
+	Child Node
+	Set   *SrfSet
 }
 
-type projectSetNode struct {
-	child node
-	set   *srfSet
-}
-
-func (p *projectSetNode) open(ec *evalCtx) (rowIter, error) {
-	in, err := openNode(ec, p.child)
+func (p *ProjectSetNode) open(ec *EvalCtx) (rowIter, error) {
+	in, err := openNode(ec, p.Child)
 	if err != nil {
 		return nil, err
 	}
@@ -71,9 +42,9 @@ func (p *projectSetNode) open(ec *evalCtx) (rowIter, error) {
 }
 
 type projectSetIter struct {
-	p    *projectSetNode
+	p    *ProjectSetNode
 	in   rowIter
-	ec   *evalCtx
+	ec   *EvalCtx
 	row  []types.Datum
 	vals [][]types.Datum // per SRF, its values for the current row
 	i, n int
@@ -87,14 +58,14 @@ func (it *projectSetIter) next() ([]types.Datum, error) {
 		}
 		sub := it.ec.sub(row)
 		it.row, it.i, it.n = row, 0, 0
-		it.vals = make([][]types.Datum, len(it.p.set.calls))
-		for k, c := range it.p.set.calls {
+		it.vals = make([][]types.Datum, len(it.p.Set.Calls))
+		for k, c := range it.p.Set.Calls {
 			rows, err := collect(sub, c)
 			if err != nil {
 				return nil, err
 			}
 			for _, r := range rows {
-				if rec := it.p.set.recs[k]; rec != nil {
+				if rec := it.p.Set.Recs[k]; rec != nil {
 					it.vals[k] = append(it.vals[k], &types.Record{Fields: rec, Vals: r[:len(rec):len(rec)]})
 					continue
 				}
@@ -117,23 +88,3 @@ func (it *projectSetIter) next() ([]types.Datum, error) {
 }
 
 func (it *projectSetIter) close() { it.in.close() }
-
-// fieldSelect binds (x).field over a record value.
-func (b *binder) fieldSelect(x *ast.FieldSelect) (Expr, error) {
-	in, err := b.expr(x.X)
-	if err != nil {
-		return nil, err
-	}
-	fields, ok := types.RecordFields(in.Type())
-	if !ok && in.Type().OID != types.OIDRecord {
-		return nil, errAt(sqlerr.New(sqlerr.WrongObjectType, "column notation .%s applied to type %s, which is not a composite type", x.Field, in.Type()), x.Pos)
-	}
-	for i, f := range fields {
-		if f.Name == x.Field {
-			return &fnExpr{t: f.Type, args: []Expr{in}, strict: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
-				return a[0].(*types.Record).Vals[i], nil
-			}}, nil
-		}
-	}
-	return nil, errAt(sqlerr.New(sqlerr.UndefinedColumn, "could not identify column \"%s\" in record data type", x.Field), x.Pos)
-}

@@ -18,21 +18,21 @@ import (
 
 func init() {
 	T := types.Text
-	reg("to_timestamp", funcDef{args: []types.Type{T, T}, ret: types.TimestamptzT, strict: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("to_timestamp", funcDef{Args: []types.Type{T, T}, Ret: types.TimestamptzT, Strict: true, Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
 		t, err := parseTemplate(a[0].(string), a[1].(string), locOf(ec))
 		if err != nil {
 			return nil, err
 		}
 		return types.TimestampOf(t), nil
 	}})
-	reg("to_date", funcDef{args: []types.Type{T, T}, ret: types.DateT, strict: true, fn: func(ec *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("to_date", funcDef{Args: []types.Type{T, T}, Ret: types.DateT, Strict: true, Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
 		t, err := parseTemplate(a[0].(string), a[1].(string), time.UTC)
 		if err != nil {
 			return nil, err
 		}
 		return types.Date(floorDiv(t.Unix(), 86400)), nil
 	}})
-	reg("to_timestamp", funcDef{args: []types.Type{types.Float8}, ret: types.TimestamptzT, strict: true, pure: true, fn: func(_ *evalCtx, a []types.Datum) (types.Datum, error) {
+	reg("to_timestamp", funcDef{Args: []types.Type{types.Float8}, Ret: types.TimestamptzT, Strict: true, Pure: true, Fn: func(_ *EvalCtx, a []types.Datum) (types.Datum, error) {
 		s := a[0].(float64)
 		if math.IsNaN(s) || math.IsInf(s, 0) || math.Abs(s) > 9.2e12 {
 			return nil, sqlerr.New(sqlerr.DatetimeFieldOverflow, "timestamp out of range: \"%s\"", types.TextOf(types.Float8, s, nil))

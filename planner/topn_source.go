@@ -21,7 +21,7 @@ import (
 // kept, and the kept rows go to the ordinary top-N sort in scan order, so
 // the result is exactly the row path's.
 type topNScan struct {
-	src   *sourceScan
+	src   *SourceScan
 	col   int // the source column of the first sort key
 	desc  bool
 	limit Expr // k = limit + offset, evaluated at open
@@ -70,7 +70,7 @@ func (b *bound) keep(x float64) bool {
 	return x == root
 }
 
-func evalCount(ec *evalCtx, e Expr) (int64, bool) {
+func evalCount(ec *EvalCtx, e Expr) (int64, bool) {
 	if e == nil {
 		return 0, true
 	}
@@ -81,14 +81,14 @@ func evalCount(ec *evalCtx, e Expr) (int64, bool) {
 	return v.(int64), true
 }
 
-func (t *topNScan) open(ec *evalCtx) (rowIter, error) {
+func (t *topNScan) open(ec *EvalCtx) (rowIter, error) {
 	lim, ok1 := evalCount(ec, t.limit)
 	off, ok2 := evalCount(ec, t.off)
 	if !ok1 || !ok2 || t.limit == nil || lim < 0 || off < 0 || lim+off > 1<<16 {
 		return t.src.open(ec) // no usable bound: scan everything
 	}
 	k := int(lim + off)
-	req := connectors.ScanRequest{Columns: t.src.columns(), Preds: t.src.preds, Limit: -1}
+	req := connectors.ScanRequest{Columns: t.src.columns(), Preds: t.src.Preds, Limit: -1}
 	workers := scanWorkers()
 	bounds := make([]*bound, workers)
 	for i := range bounds {
@@ -96,7 +96,7 @@ func (t *topNScan) open(ec *evalCtx) (rowIter, error) {
 	}
 	var mu sync.Mutex
 	perSplit := map[int][][]types.Datum{}
-	err := eachSourceBatch(ec, t, t.src, workers, func(w, split int, rb arrow.RecordBatch, cols []*vcol) error {
+	err := eachSourceBatch(ec, t, t.src, workers, func(w, split int, rb arrow.RecordBatch, cols []*Vcol) error {
 		v := cols[t.col]
 		if v == nil {
 			return nil
@@ -105,12 +105,12 @@ func (t *topNScan) open(ec *evalCtx) (rowIter, error) {
 		sel := make([]int32, 0, 64)
 		b := bounds[w]
 		for r := 0; r < n; r++ {
-			if v.isNull(r) {
+			if v.IsNull(r) {
 				sel = append(sel, int32(r))
 				continue
 			}
 			x := 0.0
-			if v.kind == vInt {
+			if v.Kind == vInt {
 				x = float64(v.i[r]) // monotonic: ties only grow, nothing better is lost
 			} else if x = v.f[r]; math.IsNaN(x) {
 				sel = append(sel, int32(r)) // NaN sorts above every number: keep it
@@ -123,7 +123,7 @@ func (t *topNScan) open(ec *evalCtx) (rowIter, error) {
 		if len(sel) == 0 {
 			return nil
 		}
-		rows := materialize(rb, req, t.src.t.Cols, sel)
+		rows := materialize(rb, req, t.src.T.Cols, sel)
 		mu.Lock()
 		perSplit[split] = append(perSplit[split], rows...)
 		mu.Unlock()
@@ -144,40 +144,40 @@ func (t *topNScan) open(ec *evalCtx) (rowIter, error) {
 	return &sliceIter{rows: out}, nil
 }
 
-// prefilterTopN puts a topNScan under LIMIT (top-N) over ORDER BY whose
+// PrefilterTopN puts a topNScan under LIMIT (top-N) over ORDER BY whose
 // first key is a numeric column of a lake table, read directly or through
 // a projection of columns.
-func prefilterTopN(l *limitNode) {
-	sn, ok := l.child.(*sortNode)
-	if !ok || len(sn.keys) == 0 {
+func PrefilterTopN(l *LimitNode) {
+	sn, ok := l.Child.(*SortNode)
+	if !ok || len(sn.Keys) == 0 {
 		return
 	}
-	key := sn.keys[0]
-	var src *sourceScan
-	col := key.idx
-	var rebuild func(n node) node
-	switch c := sn.child.(type) {
-	case *sourceScan:
+	key := sn.Keys[0]
+	var src *SourceScan
+	col := key.Idx
+	var rebuild func(n Node) Node
+	switch c := sn.Child.(type) {
+	case *SourceScan:
 		src = c
-		rebuild = func(n node) node { return n }
-	case *projectNode:
-		s, ok := c.child.(*sourceScan)
-		if !ok || key.idx >= len(c.exprs) {
+		rebuild = func(n Node) Node { return n }
+	case *ProjectNode:
+		s, ok := c.Child.(*SourceScan)
+		if !ok || key.Idx >= len(c.Exprs) {
 			return
 		}
-		ce, ok := c.exprs[key.idx].(*colExpr)
+		ce, ok := c.Exprs[key.Idx].(*ColExpr)
 		if !ok {
 			return
 		}
-		src, col = s, ce.idx
-		rebuild = func(n node) node { p := *c; p.child = n; return &p }
+		src, col = s, ce.Idx
+		rebuild = func(n Node) Node { p := *c; p.Child = n; return &p }
 	default:
 		return
 	}
-	if kind, ok := vkindOf(src.t.Cols[col].Type); !ok || (kind != vInt && kind != vFloat) || !src.used[col] {
+	if kind, ok := vkindOf(src.T.Cols[col].Type); !ok || (kind != vInt && kind != vFloat) || !src.Used[col] {
 		return
 	}
 	ns := *sn
-	ns.child = rebuild(&topNScan{src: src, col: col, desc: key.desc, limit: l.limit, off: l.offset})
-	l.child = &ns
+	ns.Child = rebuild(&topNScan{src: src, col: col, desc: key.Desc, limit: l.Limit, off: l.Offset})
+	l.Child = &ns
 }

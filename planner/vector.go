@@ -26,18 +26,18 @@ const (
 	vInt vkind = iota
 	vFloat
 	vStr
-	vBool
+	VBool
 	vTS // timestamp and timestamptz: microseconds in i
 )
 
-// vcol is a column of n values; null is nil when no value is NULL.
-type vcol struct {
-	kind vkind
+// Vcol is a column of n values; null is nil when no value is NULL.
+type Vcol struct {
+	Kind vkind
 	i    []int64
 	f    []float64
-	s    []string
-	b    []bool
-	null []bool
+	S    []string
+	B    []bool
+	Null []bool
 	// codes and dict, when set, are the same strings dictionary-encoded:
 	// s[k] == dict[codes[k]] wherever the row is not NULL. Grouping by
 	// such a column looks a key up once per distinct value, not per row.
@@ -45,7 +45,7 @@ type vcol struct {
 	dict  []string
 }
 
-func (c *vcol) isNull(k int) bool { return c.null != nil && c.null[k] }
+func (c *Vcol) IsNull(k int) bool { return c.Null != nil && c.Null[k] }
 
 func vkindOf(t types.Type) (vkind, bool) {
 	switch t.OID {
@@ -56,7 +56,7 @@ func vkindOf(t types.Type) (vkind, bool) {
 	case types.OIDText, types.OIDVarchar:
 		return vStr, true
 	case types.OIDBool:
-		return vBool, true
+		return VBool, true
 	case types.OIDTimestamp, types.OIDTimestamptz:
 		return vTS, true
 	}
@@ -64,11 +64,11 @@ func vkindOf(t types.Type) (vkind, bool) {
 }
 
 // datum returns element k as a row-engine Datum.
-func (c *vcol) datum(k int) types.Datum {
-	if c.isNull(k) {
+func (c *Vcol) datum(k int) types.Datum {
+	if c.IsNull(k) {
 		return nil
 	}
-	switch c.kind {
+	switch c.Kind {
 	case vInt:
 		return c.i[k]
 	case vTS:
@@ -76,13 +76,13 @@ func (c *vcol) datum(k int) types.Datum {
 	case vFloat:
 		return c.f[k]
 	case vStr:
-		return c.s[k]
+		return c.S[k]
 	}
-	return c.b[k]
+	return c.B[k]
 }
 
 // columnsOf builds (or reuses) the column vectors of a table's rows.
-func (t *MemTable) columns(rows [][]types.Datum) []*vcol {
+func (t *MemTable) columns(rows [][]types.Datum) []*Vcol {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.vecs != nil && t.vecRows == len(rows) {
@@ -94,72 +94,72 @@ func (t *MemTable) columns(rows [][]types.Datum) []*vcol {
 }
 
 // vexpr evaluates an expression over column vectors of n rows.
-type vexpr func(cols []*vcol, n int) (*vcol, error)
+type vexpr func(cols []*Vcol, n int) (*Vcol, error)
 
 // compileVec compiles a bound expression; ok is false if any part has no kernel.
 func compileVec(e Expr, tableCols []Column) (vexpr, bool) {
 	switch x := e.(type) {
-	case *colExpr:
-		if _, ok := vkindOf(tableCols[x.idx].Type); !ok {
+	case *ColExpr:
+		if _, ok := vkindOf(tableCols[x.Idx].Type); !ok {
 			return nil, false
 		}
-		idx := x.idx
-		return func(cols []*vcol, n int) (*vcol, error) { return cols[idx], nil }, true
-	case *constExpr:
-		kind, ok := vkindOf(x.t)
+		idx := x.Idx
+		return func(cols []*Vcol, n int) (*Vcol, error) { return cols[idx], nil }, true
+	case *ConstExpr:
+		kind, ok := vkindOf(x.T)
 		if !ok {
 			return nil, false
 		}
-		v := x.v
-		return func(_ []*vcol, n int) (*vcol, error) { return broadcast(kind, v, n), nil }, true
-	case *notExpr:
-		in, ok := compileVec(x.x, tableCols)
+		v := x.V
+		return func(_ []*Vcol, n int) (*Vcol, error) { return broadcast(kind, v, n), nil }, true
+	case *NotExpr:
+		in, ok := compileVec(x.X, tableCols)
 		if !ok {
 			return nil, false
 		}
-		return func(cols []*vcol, n int) (*vcol, error) {
+		return func(cols []*Vcol, n int) (*Vcol, error) {
 			a, err := in(cols, n)
 			if err != nil {
 				return nil, err
 			}
-			out := &vcol{kind: vBool, b: make([]bool, n), null: a.null}
+			out := &Vcol{Kind: VBool, B: make([]bool, n), Null: a.Null}
 			for k := 0; k < n; k++ {
-				out.b[k] = !a.b[k]
+				out.B[k] = !a.B[k]
 			}
 			return out, nil
 		}, true
-	case *isNullExpr:
-		in, ok := compileVec(x.x, tableCols)
+	case *IsNullExpr:
+		in, ok := compileVec(x.X, tableCols)
 		if !ok {
 			return nil, false
 		}
-		not := x.not
-		return func(cols []*vcol, n int) (*vcol, error) {
+		not := x.Not
+		return func(cols []*Vcol, n int) (*Vcol, error) {
 			a, err := in(cols, n)
 			if err != nil {
 				return nil, err
 			}
-			out := &vcol{kind: vBool, b: make([]bool, n)}
+			out := &Vcol{Kind: VBool, B: make([]bool, n)}
 			for k := 0; k < n; k++ {
-				out.b[k] = a.isNull(k) != not
+				out.B[k] = a.IsNull(k) != not
 			}
 			return out, nil
 		}, true
-	case *boolExpr:
-		args := make([]vexpr, len(x.args))
-		for i, a := range x.args {
+	case *BoolExpr:
+		args := make([]vexpr, len(x.Args))
+		for i, a := range x.Args {
 			c, ok := compileVec(a, tableCols)
 			if !ok {
 				return nil, false
 			}
 			args[i] = c
 		}
-		and := x.and
-		return func(cols []*vcol, n int) (*vcol, error) {
+		and := x.And
+		return func(cols []*Vcol, n int) (*Vcol, error) {
 			// Three-valued AND/OR: a decisive value wins over NULL.
-			out := &vcol{kind: vBool, b: make([]bool, n), null: make([]bool, n)}
-			for k := range out.b {
-				out.b[k] = and
+			out := &Vcol{Kind: VBool, B: make([]bool, n), Null: make([]bool, n)}
+			for k := range out.B {
+				out.B[k] = and
 			}
 			for _, a := range args {
 				v, err := a(cols, n)
@@ -167,36 +167,36 @@ func compileVec(e Expr, tableCols []Column) (vexpr, bool) {
 					return nil, err
 				}
 				for k := 0; k < n; k++ {
-					if out.b[k] != and && !out.null[k] {
+					if out.B[k] != and && !out.Null[k] {
 						continue // already decided
 					}
 					switch {
-					case v.isNull(k):
-						out.null[k] = true
-					case v.b[k] != and:
-						out.b[k], out.null[k] = !and, false
+					case v.IsNull(k):
+						out.Null[k] = true
+					case v.B[k] != and:
+						out.B[k], out.Null[k] = !and, false
 					}
 				}
 			}
 			return out, nil
 		}, true
-	case *fnExpr:
+	case *FnExpr:
 		return compileFn(x, tableCols)
-	case *castExpr:
-		from, to := x.x.Type(), x.to
+	case *CastExpr:
+		from, to := x.X.Type(), x.To
 		if !from.IsInteger() || to.OID != types.OIDFloat8 {
 			return nil, false
 		}
-		in, ok := compileVec(x.x, tableCols)
+		in, ok := compileVec(x.X, tableCols)
 		if !ok {
 			return nil, false
 		}
-		return func(cols []*vcol, n int) (*vcol, error) {
+		return func(cols []*Vcol, n int) (*Vcol, error) {
 			a, err := in(cols, n)
 			if err != nil {
 				return nil, err
 			}
-			out := &vcol{kind: vFloat, f: make([]float64, n), null: a.null}
+			out := &Vcol{Kind: vFloat, f: make([]float64, n), Null: a.Null}
 			for k := 0; k < n; k++ {
 				out.f[k] = float64(a.i[k])
 			}
@@ -206,12 +206,12 @@ func compileVec(e Expr, tableCols []Column) (vexpr, bool) {
 	return nil, false
 }
 
-func broadcast(kind vkind, v types.Datum, n int) *vcol {
-	out := &vcol{kind: kind}
+func broadcast(kind vkind, v types.Datum, n int) *Vcol {
+	out := &Vcol{Kind: kind}
 	if v == nil {
-		out.null = make([]bool, n)
-		for k := range out.null {
-			out.null[k] = true
+		out.Null = make([]bool, n)
+		for k := range out.Null {
+			out.Null[k] = true
 		}
 	}
 	switch kind {
@@ -225,9 +225,9 @@ func broadcast(kind vkind, v types.Datum, n int) *vcol {
 	case vFloat:
 		out.f = filled[float64](n, v)
 	case vStr:
-		out.s = filled[string](n, v)
-	case vBool:
-		out.b = filled[bool](n, v)
+		out.S = filled[string](n, v)
+	case VBool:
+		out.B = filled[bool](n, v)
 	}
 	return out
 }
@@ -248,11 +248,11 @@ func orNulls(a, b []bool, n int) []bool {
 
 // compileFn compiles comparisons and arithmetic the binder resolved, and
 // calls that carry their own column kernel.
-func compileFn(x *fnExpr, tableCols []Column) (vexpr, bool) {
-	if x.vec != nil {
-		args := make([]vexpr, len(x.args))
-		for i, a := range x.args {
-			if _, isConst := a.(*constExpr); isConst && (i > 0 || x.vecBakesFirst) {
+func compileFn(x *FnExpr, tableCols []Column) (vexpr, bool) {
+	if x.Vec != nil {
+		args := make([]vexpr, len(x.Args))
+		for i, a := range x.Args {
+			if _, isConst := a.(*ConstExpr); isConst && (i > 0 || x.VecBakesFirst) {
 				continue // constant arguments are baked into the kernel
 			}
 			c, ok := compileVec(a, tableCols)
@@ -261,9 +261,9 @@ func compileFn(x *fnExpr, tableCols []Column) (vexpr, bool) {
 			}
 			args[i] = c
 		}
-		kernel := x.vec
-		return func(cols []*vcol, n int) (*vcol, error) {
-			in := make([]*vcol, len(args))
+		kernel := x.Vec
+		return func(cols []*Vcol, n int) (*Vcol, error) {
+			in := make([]*Vcol, len(args))
 			for i, a := range args {
 				if a == nil {
 					continue
@@ -277,22 +277,22 @@ func compileFn(x *fnExpr, tableCols []Column) (vexpr, bool) {
 			return kernel(in, n)
 		}, true
 	}
-	if len(x.args) != 2 || !x.strict || x.op == "" {
+	if len(x.Args) != 2 || !x.Strict || x.Op == "" {
 		return nil, false
 	}
-	l, ok1 := compileVec(x.args[0], tableCols)
-	r, ok2 := compileVec(x.args[1], tableCols)
+	l, ok1 := compileVec(x.Args[0], tableCols)
+	r, ok2 := compileVec(x.Args[1], tableCols)
 	if !ok1 || !ok2 {
 		return nil, false
 	}
-	at := x.args[0].Type()
+	at := x.Args[0].Type()
 	kind, ok := vkindOf(at)
-	if !ok || x.args[1].Type().OID != at.OID {
+	if !ok || x.Args[1].Type().OID != at.OID {
 		return nil, false
 	}
-	op := x.op
-	if isComparison(op) {
-		return func(cols []*vcol, n int) (*vcol, error) {
+	op := x.Op
+	if IsComparison(op) {
+		return func(cols []*Vcol, n int) (*Vcol, error) {
 			a, err := l(cols, n)
 			if err != nil {
 				return nil, err
@@ -301,17 +301,17 @@ func compileFn(x *fnExpr, tableCols []Column) (vexpr, bool) {
 			if err != nil {
 				return nil, err
 			}
-			out := &vcol{kind: vBool, b: make([]bool, n), null: orNulls(a.null, b.null, n)}
-			cmpKernel(kind, op, a, b, out.b, n)
+			out := &Vcol{Kind: VBool, B: make([]bool, n), Null: orNulls(a.Null, b.Null, n)}
+			cmpKernel(kind, op, a, b, out.B, n)
 			return out, nil
 		}, true
 	}
-	rt := x.t
-	if kind == vInt && rt.OID != at.OID || kind == vStr || kind == vBool || kind == vTS {
+	rt := x.T
+	if kind == vInt && rt.OID != at.OID || kind == vStr || kind == VBool || kind == vTS {
 		return nil, false
 	}
 	lo, hi := types.IntRange(rt)
-	return func(cols []*vcol, n int) (*vcol, error) {
+	return func(cols []*Vcol, n int) (*Vcol, error) {
 		a, err := l(cols, n)
 		if err != nil {
 			return nil, err
@@ -320,9 +320,9 @@ func compileFn(x *fnExpr, tableCols []Column) (vexpr, bool) {
 		if err != nil {
 			return nil, err
 		}
-		nulls := orNulls(a.null, b.null, n)
+		nulls := orNulls(a.Null, b.Null, n)
 		if kind == vFloat {
-			out := &vcol{kind: vFloat, f: make([]float64, n), null: nulls}
+			out := &Vcol{Kind: vFloat, f: make([]float64, n), Null: nulls}
 			for k := 0; k < n; k++ {
 				if nulls != nil && nulls[k] {
 					continue
@@ -351,7 +351,7 @@ func compileFn(x *fnExpr, tableCols []Column) (vexpr, bool) {
 			}
 			return out, nil
 		}
-		out := &vcol{kind: vInt, i: make([]int64, n), null: nulls}
+		out := &Vcol{Kind: vInt, i: make([]int64, n), Null: nulls}
 		for k := 0; k < n; k++ {
 			if nulls != nil && nulls[k] {
 				continue
@@ -366,7 +366,7 @@ func compileFn(x *fnExpr, tableCols []Column) (vexpr, bool) {
 	}, true
 }
 
-func cmpKernel(kind vkind, op string, a, b *vcol, out []bool, n int) {
+func cmpKernel(kind vkind, op string, a, b *Vcol, out []bool, n int) {
 	test := func(c int) bool {
 		switch op {
 		case "=":
@@ -408,11 +408,11 @@ func cmpKernel(kind vkind, op string, a, b *vcol, out []bool, n int) {
 		}
 	case vStr:
 		for k := 0; k < n; k++ {
-			out[k] = test(strings.Compare(a.s[k], b.s[k]))
+			out[k] = test(strings.Compare(a.S[k], b.S[k]))
 		}
-	case vBool:
+	case VBool:
 		for k := 0; k < n; k++ {
-			out[k] = test(types.Compare(a.b[k], b.b[k]))
+			out[k] = test(types.Compare(a.B[k], b.B[k]))
 		}
 	}
 }

@@ -22,7 +22,7 @@ import (
 
 // vecJoin is one join of the vectorized input with a build input.
 type vecJoin struct {
-	build     node
+	build     Node
 	buildCols []Column // the build input's output columns
 	probeKey  vexpr    // over the space before this join
 	buildKey  Expr     // over the build input's rows
@@ -35,7 +35,7 @@ type vecJoin struct {
 // joinTable is a build input in vectors, with a hash table from its key
 // to the key's first build row; next gives the following ones.
 type joinTable struct {
-	cols   []*vcol
+	cols   []*Vcol
 	ints   *i64map
 	strs   map[string]int32
 	next   []int32
@@ -76,7 +76,7 @@ func (t *joinTable) first(k int64) int32 {
 // intJoinTable indexes build rows by an integer key: the first row of each
 // key, the following ones through next (in build order), dense when the
 // keys allow. key reads a row's key (nil: NULL, never matched).
-func intJoinTable(ec *evalCtx, rows [][]types.Datum, key func(r []types.Datum) (types.Datum, error)) (*joinTable, error) {
+func intJoinTable(ec *EvalCtx, rows [][]types.Datum, key func(r []types.Datum) (types.Datum, error)) (*joinTable, error) {
 	t := &joinTable{next: make([]int32, len(rows)), ints: newI64Map(len(rows))}
 	// Inserted last row first, so each key's chain lists its rows in
 	// build order.
@@ -100,7 +100,7 @@ const denseMax = 1 << 26
 
 // makeDense replaces t's integer hash table by a directly indexed array
 // when the keys' range is at most four times their number (plus slack).
-func (t *joinTable) makeDense(ec *evalCtx) error {
+func (t *joinTable) makeDense(ec *EvalCtx) error {
 	n := t.ints.len()
 	if n == 0 {
 		return nil
@@ -124,7 +124,7 @@ func (t *joinTable) makeDense(ec *evalCtx) error {
 }
 
 // buildJoins collects every build input of the scan's joins.
-func (v *vecFilterScan) buildJoins(ec *evalCtx) ([]*joinTable, error) {
+func (v *vecFilterScan) buildJoins(ec *EvalCtx) ([]*joinTable, error) {
 	out := make([]*joinTable, len(v.joins))
 	for i, j := range v.joins {
 		rows, err := collect(ec, j.build)
@@ -159,7 +159,7 @@ func (v *vecFilterScan) buildJoins(ec *evalCtx) ([]*joinTable, error) {
 		}
 		t.cols = rowVecs(rows, j.buildCols)
 		for _, c := range t.cols {
-			if c != nil && c.kind == vStr {
+			if c != nil && c.Kind == vStr {
 				encodeDict(c)
 			}
 		}
@@ -170,7 +170,7 @@ func (v *vecFilterScan) buildJoins(ec *evalCtx) ([]*joinTable, error) {
 
 // joinChunk joins one chunk's selected rows through every join and returns
 // the joined columns and the positions that pass the joins' conditions.
-func (v *vecFilterScan) joinChunk(tabs []*joinTable, cols []*vcol, sel []int32) ([]*vcol, []int32, error) {
+func (v *vecFilterScan) joinChunk(tabs []*joinTable, cols []*Vcol, sel []int32) ([]*Vcol, []int32, error) {
 	for i, j := range v.joins {
 		t := tabs[i]
 		pk, err := j.probeKey(cols, chunkLen(cols))
@@ -189,9 +189,9 @@ func (v *vecFilterScan) joinChunk(tabs []*joinTable, cols []*vcol, sel []int32) 
 			}
 			b := int32(-1)
 			switch {
-			case pk.isNull(int(r)):
+			case pk.IsNull(int(r)):
 			case t.strKey:
-				if h, ok := t.strs[pk.s[r]]; ok {
+				if h, ok := t.strs[pk.S[r]]; ok {
 					b = h
 				}
 			default:
@@ -210,7 +210,7 @@ func (v *vecFilterScan) joinChunk(tabs []*joinTable, cols []*vcol, sel []int32) 
 			}
 		}
 		m := len(pIdx)
-		out := make([]*vcol, j.width+len(t.cols)+1)
+		out := make([]*Vcol, j.width+len(t.cols)+1)
 		for c := 0; c < j.width && c < len(cols); c++ {
 			if cols[c] != nil && v.used[c] {
 				out[c] = gather(cols[c], pIdx)
@@ -221,7 +221,7 @@ func (v *vecFilterScan) joinChunk(tabs []*joinTable, cols []*vcol, sel []int32) 
 				out[j.width+c] = gather(bc, bIdx)
 			}
 		}
-		out[len(out)-1] = &vcol{kind: vBool, b: make([]bool, m)} // row counter
+		out[len(out)-1] = &Vcol{Kind: VBool, B: make([]bool, m)} // row counter
 		sel = make([]int32, m)
 		for k := range sel {
 			sel[k] = int32(k)
@@ -235,9 +235,9 @@ func (v *vecFilterScan) joinChunk(tabs []*joinTable, cols []*vcol, sel []int32) 
 }
 
 // gather picks rows of c by position; -1 gives NULL.
-func gather(c *vcol, idx []int32) *vcol {
-	out := &vcol{kind: c.kind}
-	switch c.kind {
+func gather(c *Vcol, idx []int32) *Vcol {
+	out := &Vcol{Kind: c.Kind}
+	switch c.Kind {
 	case vInt, vTS:
 		out.i = gatherVals(c.i, idx)
 	case vFloat:
@@ -247,24 +247,24 @@ func gather(c *vcol, idx []int32) *vcol {
 			// Through the codes: a small array read at random and a small
 			// dictionary, instead of the strings themselves.
 			out.codes, out.dict = gatherVals(c.codes, idx), c.dict
-			out.s = make([]string, len(idx))
+			out.S = make([]string, len(idx))
 			for k, code := range out.codes {
-				if idx[k] >= 0 && !c.isNull(int(idx[k])) {
-					out.s[k] = c.dict[code]
+				if idx[k] >= 0 && !c.IsNull(int(idx[k])) {
+					out.S[k] = c.dict[code]
 				}
 			}
 			break
 		}
-		out.s = gatherVals(c.s, idx)
-	case vBool:
-		out.b = gatherVals(c.b, idx)
+		out.S = gatherVals(c.S, idx)
+	case VBool:
+		out.B = gatherVals(c.B, idx)
 	}
 	for k, r := range idx {
-		if r < 0 || c.isNull(int(r)) {
-			if out.null == nil {
-				out.null = make([]bool, len(idx))
+		if r < 0 || c.IsNull(int(r)) {
+			if out.Null == nil {
+				out.Null = make([]bool, len(idx))
 			}
-			out.null[k] = true
+			out.Null[k] = true
 		}
 	}
 	return out
@@ -283,16 +283,16 @@ func gatherVals[T any](src []T, idx []int32) []T {
 
 // vectorizeJoin turns filters over a join whose left input vectorizes into
 // a vectorized scan with joins; space is the join's output columns.
-func vectorizeJoin(j *joinNode, preds []Expr) *vecFilterScan {
-	if j.lateral || len(j.lkeys) != 1 || len(j.colTypes) != j.leftWidth+j.rightWidth ||
-		(j.kind != ast.InnerJoin && j.kind != ast.LeftJoin) {
+func vectorizeJoin(j *JoinNode, preds []Expr) *vecFilterScan {
+	if j.Lateral || len(j.Lkeys) != 1 || len(j.ColTypes) != j.LeftWidth+j.RightWidth ||
+		(j.Kind != ast.InnerJoin && j.Kind != ast.LeftJoin) {
 		return nil
 	}
-	probe := vectorizeScanJoins(j.left)
-	if probe == nil || len(probe.space()) != j.leftWidth {
+	probe := vectorizeScanJoins(j.Left)
+	if probe == nil || len(probe.space()) != j.LeftWidth {
 		return nil
 	}
-	lk, rk := j.lkeys[0], j.rkeys[0]
+	lk, rk := j.Lkeys[0], j.Rkeys[0]
 	kind, ok := vkindOf(lk.Type())
 	rkind, ok2 := vkindOf(rk.Type())
 	if !ok || !ok2 || kind != rkind || (kind != vInt && kind != vStr) {
@@ -303,22 +303,22 @@ func vectorizeJoin(j *joinNode, preds []Expr) *vecFilterScan {
 		return nil
 	}
 	var residual []Expr
-	for _, c := range andArgs(j.cond) {
-		if f, ok := c.(*fnExpr); ok && f.isEq && len(f.args) == 2 && (sameExpr(f.args[0], lk) && sameShifted(f.args[1], rk, j.leftWidth) ||
-			sameExpr(f.args[1], lk) && sameShifted(f.args[0], rk, j.leftWidth)) {
+	for _, c := range AndArgs(j.Cond) {
+		if f, ok := c.(*FnExpr); ok && f.IsEq && len(f.Args) == 2 && (SameExpr(f.Args[0], lk) && sameShifted(f.Args[1], rk, j.LeftWidth) ||
+			SameExpr(f.Args[1], lk) && sameShifted(f.Args[0], rk, j.LeftWidth)) {
 			continue // the hash key itself
 		}
 		residual = append(residual, c)
 	}
-	if j.kind == ast.LeftJoin && (len(residual) > 0 || len(preds) > 0) {
+	if j.Kind == ast.LeftJoin && (len(residual) > 0 || len(preds) > 0) {
 		return nil // ON conditions of an outer join decide matches, not rows
 	}
-	buildCols := make([]Column, j.rightWidth)
-	for i, t := range j.colTypes[j.leftWidth:] {
+	buildCols := make([]Column, j.RightWidth)
+	for i, t := range j.ColTypes[j.LeftWidth:] {
 		buildCols[i] = Column{Type: t}
 	}
 	space := append(append([]Column(nil), probe.space()...), buildCols...)
-	vj := &vecJoin{build: j.right, buildCols: buildCols, probeKey: pk, buildKey: rk, left: j.kind == ast.LeftJoin, width: j.leftWidth}
+	vj := &vecJoin{build: j.Right, buildCols: buildCols, probeKey: pk, buildKey: rk, left: j.Kind == ast.LeftJoin, width: j.LeftWidth}
 	conds := append(residual, preds...)
 	if vj.post, vj.postFails, ok = compileConjuncts(conds, space); !ok {
 		return nil
@@ -334,25 +334,25 @@ func vectorizeJoin(j *joinNode, preds []Expr) *vecFilterScan {
 // sameShifted reports whether a (over the join row) is the right-side
 // column b (over the right input's row).
 func sameShifted(a, b Expr, leftWidth int) bool {
-	ca, ok1 := a.(*colExpr)
-	cb, ok2 := b.(*colExpr)
-	return ok1 && ok2 && ca.idx == cb.idx+leftWidth
+	ca, ok1 := a.(*ColExpr)
+	cb, ok2 := b.(*ColExpr)
+	return ok1 && ok2 && ca.Idx == cb.Idx+leftWidth
 }
 
 // encodeDict gives a text vector codes when it has few distinct values
 // (at most a quarter of its rows): grouping by it then costs an array
 // index per row.
-func encodeDict(c *vcol) {
+func encodeDict(c *Vcol) {
 	ids := map[string]int32{}
-	codes := make([]int32, len(c.s))
+	codes := make([]int32, len(c.S))
 	var dict []string
-	for k, v := range c.s {
-		if c.isNull(k) {
+	for k, v := range c.S {
+		if c.IsNull(k) {
 			continue
 		}
 		id, ok := ids[v]
 		if !ok {
-			if len(dict) >= len(c.s)/4+16 {
+			if len(dict) >= len(c.S)/4+16 {
 				return
 			}
 			id = int32(len(dict))
@@ -365,32 +365,32 @@ func encodeDict(c *vcol) {
 }
 
 // rowVecs turns rows into column vectors (nil for kinds without kernels).
-func rowVecs(rows [][]types.Datum, cols []Column) []*vcol {
-	out := make([]*vcol, len(cols))
+func rowVecs(rows [][]types.Datum, cols []Column) []*Vcol {
+	out := make([]*Vcol, len(cols))
 	n := len(rows)
 	for ci, c := range cols {
 		kind, ok := vkindOf(c.Type)
 		if !ok {
 			continue
 		}
-		v := &vcol{kind: kind}
+		v := &Vcol{Kind: kind}
 		switch kind {
 		case vInt, vTS:
 			v.i = make([]int64, n)
 		case vFloat:
 			v.f = make([]float64, n)
 		case vStr:
-			v.s = make([]string, n)
-		case vBool:
-			v.b = make([]bool, n)
+			v.S = make([]string, n)
+		case VBool:
+			v.B = make([]bool, n)
 		}
 		for r, row := range rows {
 			d := row[ci]
 			if d == nil {
-				if v.null == nil {
-					v.null = make([]bool, n)
+				if v.Null == nil {
+					v.Null = make([]bool, n)
 				}
-				v.null[r] = true
+				v.Null[r] = true
 				continue
 			}
 			switch kind {
@@ -401,9 +401,9 @@ func rowVecs(rows [][]types.Datum, cols []Column) []*vcol {
 			case vFloat:
 				v.f[r] = d.(float64)
 			case vStr:
-				v.s[r] = d.(string)
-			case vBool:
-				v.b[r] = d.(bool)
+				v.S[r] = d.(string)
+			case VBool:
+				v.B[r] = d.(bool)
 			}
 		}
 		out[ci] = v

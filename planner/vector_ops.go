@@ -18,23 +18,23 @@ import (
 const vecChunk = 64 << 10
 
 // slice returns rows [lo, hi) of a column (sharing its storage).
-func (c *vcol) slice(lo, hi int) *vcol {
+func (c *Vcol) slice(lo, hi int) *Vcol {
 	if c == nil {
 		return nil
 	}
-	out := &vcol{kind: c.kind}
-	switch c.kind {
+	out := &Vcol{Kind: c.Kind}
+	switch c.Kind {
 	case vInt, vTS:
 		out.i = c.i[lo:hi]
 	case vFloat:
 		out.f = c.f[lo:hi]
 	case vStr:
-		out.s = c.s[lo:hi]
-	case vBool:
-		out.b = c.b[lo:hi]
+		out.S = c.S[lo:hi]
+	case VBool:
+		out.B = c.B[lo:hi]
 	}
-	if c.null != nil {
-		out.null = c.null[lo:hi]
+	if c.Null != nil {
+		out.Null = c.Null[lo:hi]
 	}
 	if c.codes != nil {
 		out.codes, out.dict = c.codes[lo:hi], c.dict
@@ -46,7 +46,7 @@ func (c *vcol) slice(lo, hi int) *vcol {
 // time; it yields the table's own rows that pass.
 type vecFilterScan struct {
 	t     *MemTable   // an in-memory table, or
-	src   *sourceScan // a provider's scan (vector_source.go)
+	src   *SourceScan // a provider's scan (vector_source.go)
 	preds []vexpr
 	// joins, under an aggregation only: the passing rows are joined with
 	// build inputs (vector_join.go). joinSpace is then the joined row's
@@ -73,7 +73,7 @@ func (v *vecFilterScan) space() []Column {
 // tableCols are the scanned table's columns.
 func (v *vecFilterScan) tableCols() []Column {
 	if v.src != nil {
-		return v.src.t.Cols
+		return v.src.T.Cols
 	}
 	return v.t.Cols
 }
@@ -81,7 +81,7 @@ func (v *vecFilterScan) tableCols() []Column {
 // tableName is the scanned table's schema.name.
 func (v *vecFilterScan) tableName() string {
 	if v.src != nil {
-		return v.src.t.Schema + "." + v.src.t.Name
+		return v.src.T.Schema + "." + v.src.T.Name
 	}
 	return v.t.Schema + "." + v.t.Name
 }
@@ -89,9 +89,9 @@ func (v *vecFilterScan) tableName() string {
 // selected evaluates the filters over rows [lo, hi) a chunk at a time and
 // hands each chunk's columns and passing positions to fn.
 // With joins, fn gets the joined chunk's columns and positions (no rows).
-func (v *vecFilterScan) selected(ec *evalCtx, rows [][]types.Datum, all []*vcol, lo, hi int, tabs []*joinTable,
-	fn func(start int, rows [][]types.Datum, cols []*vcol, sel []int32) error) error {
-	cols := make([]*vcol, len(all))
+func (v *vecFilterScan) selected(ec *EvalCtx, rows [][]types.Datum, all []*Vcol, lo, hi int, tabs []*joinTable,
+	fn func(start int, rows [][]types.Datum, cols []*Vcol, sel []int32) error) error {
+	cols := make([]*Vcol, len(all))
 	sel := make([]int32, 0, vecChunk)
 	for start := lo; start < hi; start += vecChunk {
 		if err := ec.ctx.Err(); err != nil {
@@ -175,7 +175,7 @@ func parallel(parts [][2]int, work func(i int, lo, hi int) error) error {
 	return nil
 }
 
-func (v *vecFilterScan) open(ec *evalCtx) (rowIter, error) {
+func (v *vecFilterScan) open(ec *EvalCtx) (rowIter, error) {
 	if v.src != nil {
 		return v.openSource(ec)
 	}
@@ -184,7 +184,7 @@ func (v *vecFilterScan) open(ec *evalCtx) (rowIter, error) {
 	parts := splits(len(rows))
 	outs := make([][][]types.Datum, len(parts))
 	err := parallel(parts, func(i, lo, hi int) error {
-		return v.selected(ec, rows, all, lo, hi, nil, func(_ int, rows [][]types.Datum, _ []*vcol, sel []int32) error {
+		return v.selected(ec, rows, all, lo, hi, nil, func(_ int, rows [][]types.Datum, _ []*Vcol, sel []int32) error {
 			for _, k := range sel {
 				outs[i] = append(outs[i], rows[k])
 			}
@@ -217,7 +217,7 @@ type vecAggNode struct {
 	keys []vexpr
 	kt   []types.Type
 	aggs []vecAgg
-	orig *aggNode // what EXPLAIN and rules-off runs see
+	orig *AggNode // what EXPLAIN and rules-off runs see
 	// compactArgs: a key or argument may fail, so it is evaluated over the
 	// selected rows only (compact) when a filter dropped some.
 	compactArgs bool
@@ -367,7 +367,7 @@ func (a *vecAggNode) intKey() bool { return len(a.keys) == 1 && a.kt[0].IsIntege
 // in two passes: the selected rows' group numbers first, then one tight
 // loop per aggregate over them (an accumulator still sees its rows in scan
 // order, so float sums match the row engine's to the last digit).
-func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, all []*vcol, lo, hi int, tabs []*joinTable) error {
+func (a *vecAggNode) accumulate(ec *EvalCtx, st *vstate, rows [][]types.Datum, all []*Vcol, lo, hi int, tabs []*joinTable) error {
 	na := len(a.aggs)
 	acc := st.acc
 	intKey := a.intKey()
@@ -375,9 +375,9 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 	var buf, dbuf []byte
 	var gids []int32
 	var strs []string // count(DISTINCT text) keys waiting for strSet.addBatch
-	keyCols := make([]*vcol, len(a.keys))
-	argCols := make([]*vcol, na)
-	return a.scan.selected(ec, rows, all, lo, hi, tabs, func(_ int, _ [][]types.Datum, cols []*vcol, sel []int32) error {
+	keyCols := make([]*Vcol, len(a.keys))
+	argCols := make([]*Vcol, na)
+	return a.scan.selected(ec, rows, all, lo, hi, tabs, func(_ int, _ [][]types.Datum, cols []*Vcol, sel []int32) error {
 		if a.compactArgs && len(sel) < chunkLen(cols) {
 			cols, sel = compact(cols, sel)
 		}
@@ -447,7 +447,7 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 					st.byInt.touch(kc.i, sel[x:min(x+touchBlock, len(sel))])
 				}
 				k := int(r)
-				if kc.isNull(k) {
+				if kc.IsNull(k) {
 					if st.nullGroup < 0 {
 						buf = buf[:0]
 						g, err := newGroup(k)
@@ -480,7 +480,7 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 			for _, r := range sel {
 				k := int(r)
 				code := kc.codes[k]
-				if !kc.isNull(k) && st.codeGroup[code] >= 0 {
+				if !kc.IsNull(k) && st.codeGroup[code] >= 0 {
 					gids = append(gids, st.codeGroup[code])
 					continue
 				}
@@ -489,12 +489,12 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 				if err != nil {
 					return err
 				}
-				if !kc.isNull(k) {
+				if !kc.IsNull(k) {
 					st.codeGroup[code] = int32(g)
 				}
 				gids = append(gids, int32(g))
 			}
-		case len(keyCols) == 2 && keyCols[0].codes != nil && (keyCols[1].kind == vInt || keyCols[1].kind == vTS) && keyCols[1].null == nil:
+		case len(keyCols) == 2 && keyCols[0].codes != nil && (keyCols[1].Kind == vInt || keyCols[1].Kind == vTS) && keyCols[1].Null == nil:
 			// A dictionary-coded text key and an integer one (GROUP BY
 			// region, date_trunc('day', ts)): the text's code picks a
 			// per-value integer map, so no row builds a composite key.
@@ -507,7 +507,7 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 			for _, r := range sel {
 				k := int(r)
 				var m *i64map
-				if !kc.isNull(k) {
+				if !kc.IsNull(k) {
 					ord := st.pairOrd[kc.codes[k]]
 					if ord < 0 {
 						o, seen := st.pairByStr[kc.dict[kc.codes[k]]]
@@ -569,11 +569,11 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 						acc.idst[i].touch(c.i, sel[x:min(x+touchBlock, len(sel))])
 					}
 					k := int(r)
-					if c.isNull(k) {
+					if c.IsNull(k) {
 						continue
 					}
 					j := int(gids[x])*na + i
-					if c.kind == vInt || c.kind == vTS {
+					if c.Kind == vInt || c.Kind == vTS {
 						set := acc.idst[j]
 						if set == nil {
 							set = newI64Map(0)
@@ -595,9 +595,9 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 					// kinds are encoded. One aggregate's keys are all of
 					// one kind, so the two never meet in a set. The set
 					// copies keys into its arena: no batch stays alive.
-					if c.kind == vStr && global {
+					if c.Kind == vStr && global {
 						// One set: hash a block, load its slots, then probe.
-						if strs = append(strs, c.s[k]); len(strs) == touchBlock {
+						if strs = append(strs, c.S[k]); len(strs) == touchBlock {
 							if err := addStrs(ec, set, strs); err != nil {
 								return err
 							}
@@ -606,8 +606,8 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 						continue
 					}
 					key := ""
-					if c.kind == vStr {
-						key = c.s[k]
+					if c.Kind == vStr {
+						key = c.S[k]
 					} else {
 						dbuf = appendVecKey(dbuf[:0], c, k)
 						key = string(dbuf)
@@ -624,7 +624,7 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 					}
 					strs = strs[:0]
 				}
-			case (ag.name == "sum" || ag.name == "avg") && c.kind == vFloat && st.replay:
+			case (ag.name == "sum" || ag.name == "avg") && c.Kind == vFloat && st.replay:
 				if st.floats == nil {
 					st.floats = make([][]floatChunk, na)
 				}
@@ -633,7 +633,7 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 				}
 				fc := floatChunk{g: make([]int32, 0, len(sel)), v: make([]float64, 0, len(sel))}
 				for x, r := range sel {
-					if c.isNull(int(r)) {
+					if c.IsNull(int(r)) {
 						continue
 					}
 					acc.cnt[int(gids[x])*na+i]++
@@ -642,7 +642,7 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 				}
 				st.floats[i] = append(st.floats[i], fc)
 			case ag.name == "sum" || ag.name == "avg":
-				if global && c.null == nil && c.kind == vFloat {
+				if global && c.Null == nil && c.Kind == vFloat {
 					s := acc.fsum[i]
 					for _, r := range sel {
 						s += c.f[r]
@@ -651,7 +651,7 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 					acc.cnt[i] += int64(len(sel))
 					continue
 				}
-				if global && c.null == nil && !acc.over[i] {
+				if global && c.Null == nil && !acc.over[i] {
 					if s, ok := sumInts(acc.isum[i], c.i, sel); ok {
 						acc.isum[i] = s
 						acc.cnt[i] += int64(len(sel))
@@ -659,12 +659,12 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 					}
 				}
 				for x, r := range sel {
-					if c.isNull(int(r)) {
+					if c.IsNull(int(r)) {
 						continue
 					}
 					j := int(gids[x])*na + i
 					acc.cnt[j]++
-					if c.kind == vFloat {
+					if c.Kind == vFloat {
 						acc.fsum[j] += c.f[r]
 					} else {
 						acc.addInt(j, c.i[r])
@@ -674,7 +674,7 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 				isMax := ag.name == "max"
 				for x, r := range sel {
 					k := int(r)
-					if c.isNull(k) {
+					if c.IsNull(k) {
 						continue
 					}
 					j := int(gids[x])*na + i
@@ -690,7 +690,7 @@ func (a *vecAggNode) accumulate(ec *evalCtx, st *vstate, rows [][]types.Datum, a
 }
 
 // addStrs adds a block of keys to a set and charges what the set grew by.
-func addStrs(ec *evalCtx, set *strSet, keys []string) error {
+func addStrs(ec *EvalCtx, set *strSet, keys []string) error {
 	before := set.bytes()
 	set.addBatch(keys)
 	return ec.mem.charge(set.bytes() - before)
@@ -889,7 +889,7 @@ func (a *vecAggNode) mergeAll(states []*vstate) ([]*vstate, error) {
 	return parts, err
 }
 
-func (a *vecAggNode) open(ec *evalCtx) (rowIter, error) {
+func (a *vecAggNode) open(ec *EvalCtx) (rowIter, error) {
 	tabs, err := a.scan.buildJoins(ec)
 	if err != nil {
 		return nil, err
@@ -931,7 +931,7 @@ func (a *vecAggNode) open(ec *evalCtx) (rowIter, error) {
 // bareColumns reports whether a projection only picks columns.
 func bareColumns(exprs []Expr) bool {
 	for _, e := range exprs {
-		if _, ok := e.(*colExpr); !ok {
+		if _, ok := e.(*ColExpr); !ok {
 			return false
 		}
 	}
@@ -983,20 +983,20 @@ func (a *vecAggNode) rows(st *vstate) ([][]types.Datum, error) {
 	return out, nil
 }
 
-func chunkLen(cols []*vcol) int {
+func chunkLen(cols []*Vcol) int {
 	for _, c := range cols {
 		if c == nil {
 			continue
 		}
-		switch c.kind {
+		switch c.Kind {
 		case vInt, vTS:
 			return len(c.i)
 		case vFloat:
 			return len(c.f)
 		case vStr:
-			return len(c.s)
-		case vBool:
-			return len(c.b)
+			return len(c.S)
+		case VBool:
+			return len(c.B)
 		}
 	}
 	return 0
@@ -1040,12 +1040,12 @@ func (ag vecAgg) result(g *vaccs, j int) (types.Datum, error) {
 }
 
 // appendVecKey encodes element k of a key column (NULL distinct from values).
-func appendVecKey(buf []byte, c *vcol, k int) []byte {
-	if c.isNull(k) {
+func appendVecKey(buf []byte, c *Vcol, k int) []byte {
+	if c.IsNull(k) {
 		return append(buf, 0)
 	}
 	buf = append(buf, 1)
-	switch c.kind {
+	switch c.Kind {
 	case vInt, vTS:
 		return binary.BigEndian.AppendUint64(buf, uint64(c.i[k]))
 	case vFloat:
@@ -1058,48 +1058,30 @@ func appendVecKey(buf []byte, c *vcol, k int) []byte {
 		}
 		return binary.BigEndian.AppendUint64(buf, math.Float64bits(f))
 	case vStr:
-		buf = binary.BigEndian.AppendUint32(buf, uint32(len(c.s[k])))
-		return append(buf, c.s[k]...)
+		buf = binary.BigEndian.AppendUint32(buf, uint32(len(c.S[k])))
+		return append(buf, c.S[k]...)
 	}
-	if c.b[k] {
+	if c.B[k] {
 		return append(buf, 1)
 	}
 	return append(buf, 0)
 }
 
-// vectorize replaces Filter*(Seq Scan) and aggregations over it with their
-// vectorized forms when every expression has a kernel.
-func vectorize(n node) node {
-	return mapNodes(n, func(n node) node {
-		switch x := n.(type) {
-		case *aggNode:
-			if v := vectorizeAgg(x); v != nil {
-				return v
-			}
-		case *filterNode:
-			if v := vectorizeScan(x); v != nil {
-				return v
-			}
-		}
-		return n
-	})
-}
-
-func vectorizeScan(n node) *vecFilterScan { return vectorizeInput(n, false) }
+func VectorizeScan(n Node) *vecFilterScan { return vectorizeInput(n, false) }
 
 // vectorizeScanJoins is vectorizeScan that also takes inner and left
 // equi-joins whose left input vectorizes (for aggregations).
-func vectorizeScanJoins(n node) *vecFilterScan { return vectorizeInput(n, true) }
+func vectorizeScanJoins(n Node) *vecFilterScan { return vectorizeInput(n, true) }
 
-func vectorizeInput(n node, joins bool) *vecFilterScan {
+func vectorizeInput(n Node, joins bool) *vecFilterScan {
 	var preds []Expr
 	for {
 		switch x := n.(type) {
-		case *filterNode:
-			preds = append(preds, x.pred)
-			n = x.child
+		case *FilterNode:
+			preds = append(preds, x.Pred)
+			n = x.Child
 			continue
-		case *joinNode:
+		case *JoinNode:
 			if !joins {
 				return nil
 			}
@@ -1114,15 +1096,15 @@ func vectorizeInput(n node, joins bool) *vecFilterScan {
 				return nil
 			}
 			return out
-		case *sourceScan:
+		case *SourceScan:
 			out := &vecFilterScan{src: x}
-			if !out.addPreds(preds, x.t.Cols) {
+			if !out.addPreds(preds, x.T.Cols) {
 				return nil
 			}
 			return out
-		case *memScan:
-			out := &vecFilterScan{t: x.t}
-			if !out.addPreds(preds, x.t.Cols) {
+		case *MemScan:
+			out := &vecFilterScan{t: x.T}
+			if !out.addPreds(preds, x.T.Cols) {
 				return nil
 			}
 			return out
@@ -1135,7 +1117,7 @@ func vectorizeInput(n node, joins bool) *vecFilterScan {
 // A predicate that may fail (fails[i]) sees only the rows still selected,
 // gathered into a compact chunk; the others run over the whole chunk of n
 // rows (only the selected positions are read).
-func narrow(cols []*vcol, n int, sel []int32, preds []vexpr, fails []bool) ([]int32, error) {
+func narrow(cols []*Vcol, n int, sel []int32, preds []vexpr, fails []bool) ([]int32, error) {
 	for pi, p := range preds {
 		at := func(j int, k int32) int { return int(k) }
 		evalCols, evalN := cols, n
@@ -1150,7 +1132,7 @@ func narrow(cols []*vcol, n int, sel []int32, preds []vexpr, fails []bool) ([]in
 		}
 		keep := sel[:0]
 		for j, k := range sel {
-			if x := at(j, k); out.b[x] && !out.isNull(x) {
+			if x := at(j, k); out.B[x] && !out.IsNull(x) {
 				keep = append(keep, k)
 			}
 		}
@@ -1174,7 +1156,7 @@ func compileConjuncts(preds []Expr, cols []Column) ([]vexpr, []bool, bool) {
 	var ks []vexpr
 	var fails []bool
 	for _, p := range preds {
-		for _, c := range andArgs(p) {
+		for _, c := range AndArgs(p) {
 			k, ok := compileVec(c, cols)
 			if !ok {
 				return nil, nil, false
@@ -1190,15 +1172,15 @@ func compileConjuncts(preds []Expr, cols []Column) ([]vexpr, []bool, bool) {
 // kernels are run only over the rows still selected.
 func mayFail(e Expr) bool {
 	fails := false
-	ok := walkExpr(e, func(x Expr) bool {
+	ok := WalkExpr(e, func(x Expr) bool {
 		switch f := x.(type) {
-		case *fnExpr:
-			switch f.op {
+		case *FnExpr:
+			switch f.Op {
 			case "=", "<>", "!=", "<", ">", "<=", ">=":
 			default:
 				fails = true
 			}
-		case *castExpr:
+		case *CastExpr:
 			fails = true
 		}
 		return !fails
@@ -1208,8 +1190,8 @@ func mayFail(e Expr) bool {
 
 // compact gathers a chunk's selected rows, for kernels that may fail: the
 // selection becomes 0, 1, ….
-func compact(cols []*vcol, sel []int32) ([]*vcol, []int32) {
-	out := make([]*vcol, len(cols))
+func compact(cols []*Vcol, sel []int32) ([]*Vcol, []int32) {
+	out := make([]*Vcol, len(cols))
 	for i, c := range cols {
 		if c != nil {
 			out[i] = gather(c, sel)
@@ -1222,19 +1204,19 @@ func compact(cols []*vcol, sel []int32) ([]*vcol, []int32) {
 	return out, ns
 }
 
-func vectorizeAgg(a *aggNode) node {
-	ac := a.ctx
-	if len(ac.sets) != 1 || len(ac.sets[0]) != len(ac.groups) {
+func VectorizeAgg(a *AggNode) Node {
+	ac := a.Ctx
+	if len(ac.Sets) != 1 || len(ac.Sets[0]) != len(ac.Groups) {
 		return nil // grouping sets keep the row path
 	}
 	// A projection of bare columns (how build_side restores a swapped
 	// join's column order) is read through.
-	child, remap := a.child, func(e Expr) (Expr, bool) { return e, true }
-	if p, ok := child.(*projectNode); ok && bareColumns(p.exprs) {
-		if j, isJoin := p.child.(*joinNode); isJoin {
+	child, remap := a.Child, func(e Expr) (Expr, bool) { return e, true }
+	if p, ok := child.(*ProjectNode); ok && bareColumns(p.Exprs) {
+		if j, isJoin := p.Child.(*JoinNode); isJoin {
 			child = j
 			remap = func(e Expr) (Expr, bool) {
-				return mapCols(e, func(i int) int { return p.exprs[i].(*colExpr).idx })
+				return MapCols(e, func(i int) int { return p.Exprs[i].(*ColExpr).Idx })
 			}
 		}
 	}
@@ -1257,9 +1239,9 @@ func vectorizeAgg(a *aggNode) node {
 		if len(scan.joins) > 0 {
 			scan.used = make([]bool, len(space))
 			for _, e := range append(exprs, scan.joinExprs...) {
-				walkExpr(e, func(x Expr) bool {
-					if c, ok := x.(*colExpr); ok && c.idx < len(space) {
-						scan.used[c.idx] = true
+				WalkExpr(e, func(x Expr) bool {
+					if c, ok := x.(*ColExpr); ok && c.Idx < len(space) {
+						scan.used[c.Idx] = true
 					}
 					return true
 				})
@@ -1267,7 +1249,7 @@ func vectorizeAgg(a *aggNode) node {
 		}
 	}()
 	out := &vecAggNode{scan: scan, orig: a}
-	for _, g := range ac.groups {
+	for _, g := range ac.Groups {
 		kind, ok := vkindOf(g.Type())
 		if !ok || kind == vFloat {
 			return nil
@@ -1279,37 +1261,37 @@ func vectorizeAgg(a *aggNode) node {
 		out.keys = append(out.keys, c)
 		out.kt = append(out.kt, g.Type())
 	}
-	for _, c := range ac.aggs {
-		if c.distinct && c.def.name == "count" && len(c.args) == 1 && c.filter == nil {
-			kind, ok := vkindOf(c.args[0].Type())
-			arg, ok2 := compile(c.args[0])
+	for _, c := range ac.Aggs {
+		if c.Distinct && c.Def.Name == "count" && len(c.Args) == 1 && c.Filter == nil {
+			kind, ok := vkindOf(c.Args[0].Type())
+			arg, ok2 := compile(c.Args[0])
 			if !ok || !ok2 || kind == vFloat {
 				return nil // float keys would need -0/NaN care: row path
 			}
-			out.aggs = append(out.aggs, vecAgg{name: "count_distinct", arg: arg, in: c.args[0].Type(), out: c.t})
+			out.aggs = append(out.aggs, vecAgg{name: "count_distinct", arg: arg, in: c.Args[0].Type(), out: c.T})
 			continue
 		}
-		if c.distinct || c.filter != nil || len(c.order) > 0 {
+		if c.Distinct || c.Filter != nil || len(c.Order) > 0 {
 			return nil
 		}
-		va := vecAgg{name: c.def.name, out: c.t}
-		switch c.def.name {
+		va := vecAgg{name: c.Def.Name, out: c.T}
+		switch c.Def.Name {
 		case "count":
-			if len(c.args) == 0 {
+			if len(c.Args) == 0 {
 				va.name = "count_star"
 				break
 			}
 			fallthrough
 		case "sum", "avg", "min", "max":
-			if len(c.args) != 1 {
+			if len(c.Args) != 1 {
 				return nil
 			}
-			va.in = c.args[0].Type()
+			va.in = c.Args[0].Type()
 			kind, ok := vkindOf(va.in)
-			if !ok || (c.def.name == "sum" || c.def.name == "avg") && kind != vInt && kind != vFloat {
+			if !ok || (c.Def.Name == "sum" || c.Def.Name == "avg") && kind != vInt && kind != vFloat {
 				return nil
 			}
-			arg, ok := compile(c.args[0])
+			arg, ok := compile(c.Args[0])
 			if !ok {
 				return nil
 			}

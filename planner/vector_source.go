@@ -26,9 +26,9 @@ import (
 // req.Columns order) into vectors indexed by table column; columns of
 // kinds the kernels lack stay nil. The last vector is a row counter (all
 // false) so a chunk's length is known when no column is read.
-func batchCols(rb arrow.RecordBatch, req connectors.ScanRequest, tcols []Column) []*vcol {
+func batchCols(rb arrow.RecordBatch, req connectors.ScanRequest, tcols []Column) []*Vcol {
 	n := int(rb.NumRows())
-	out := make([]*vcol, len(tcols)+1)
+	out := make([]*Vcol, len(tcols)+1)
 	for i, c := range req.Columns {
 		kind, ok := vkindOf(tcols[c].Type)
 		if !ok {
@@ -38,16 +38,16 @@ func batchCols(rb arrow.RecordBatch, req connectors.ScanRequest, tcols []Column)
 			out[c] = v
 		}
 	}
-	out[len(tcols)] = &vcol{kind: vBool, b: make([]bool, n)}
+	out[len(tcols)] = &Vcol{Kind: VBool, B: make([]bool, n)}
 	return out
 }
 
-func arrowVec(a arrow.Array, kind vkind, n int) *vcol {
-	v := &vcol{kind: kind}
+func arrowVec(a arrow.Array, kind vkind, n int) *Vcol {
+	v := &Vcol{Kind: kind}
 	if a.NullN() > 0 {
-		v.null = make([]bool, n)
+		v.Null = make([]bool, n)
 		for k := 0; k < n; k++ {
-			v.null[k] = a.IsNull(k)
+			v.Null[k] = a.IsNull(k)
 		}
 	}
 	switch x := a.(type) {
@@ -72,16 +72,16 @@ func arrowVec(a arrow.Array, kind vkind, n int) *vcol {
 		ts := x.TimestampValues()[:n]
 		v.i = unsafe.Slice((*int64)(unsafe.Pointer(unsafe.SliceData(ts))), n) // arrow.Timestamp is an int64
 	case *array.String:
-		v.s = make([]string, n)
+		v.S = make([]string, n)
 		for k := 0; k < n; k++ {
-			v.s[k] = x.Value(k)
+			v.S[k] = x.Value(k)
 		}
 	case *array.Dictionary:
 		d, ok := x.Dictionary().(*array.String)
 		if !ok {
 			return nil
 		}
-		v.s = make([]string, n)
+		v.S = make([]string, n)
 		small := d.Len() <= n/8+16 // worth keeping as codes for grouping
 		if small {
 			v.dict, v.codes = make([]string, d.Len()), make([]int32, n)
@@ -94,26 +94,26 @@ func arrowVec(a arrow.Array, kind vkind, n int) *vcol {
 				}
 			}
 			for k, c := range v.codes {
-				if !v.isNull(k) {
-					v.s[k] = v.dict[c]
+				if !v.IsNull(k) {
+					v.S[k] = v.dict[c]
 				}
 			}
 			break
 		}
 		for k := 0; k < n; k++ {
 			if !x.IsNull(k) {
-				v.s[k] = d.Value(x.GetValueIndex(k))
+				v.S[k] = d.Value(x.GetValueIndex(k))
 			}
 		}
 	case *array.Boolean:
-		v.b = make([]bool, n)
+		v.B = make([]bool, n)
 		for k := 0; k < n; k++ {
-			v.b[k] = x.Value(k)
+			v.B[k] = x.Value(k)
 		}
 	default:
 		return nil
 	}
-	if (kind == vInt || kind == vTS) && v.i == nil || kind == vFloat && v.f == nil || kind == vStr && v.s == nil || kind == vBool && v.b == nil {
+	if (kind == vInt || kind == vTS) && v.i == nil || kind == vFloat && v.f == nil || kind == vStr && v.S == nil || kind == VBool && v.B == nil {
 		return nil
 	}
 	return v
@@ -144,9 +144,9 @@ func dictCodes(idx arrow.Array, codes []int32) bool {
 // of workers (splits go to whichever is free) and hands each batch's vectors to
 // fn with the worker's number; splitDone, if set, is called by the worker
 // that finished a split, after its last batch.
-func eachSourceBatch(ec *evalCtx, shown node, s *sourceScan, workers int,
-	fn func(w, split int, rb arrow.RecordBatch, cols []*vcol) error, splitDone func(split int) error) error {
-	req := connectors.ScanRequest{Columns: s.columns(), Preds: s.preds, Limit: -1}
+func eachSourceBatch(ec *EvalCtx, shown Node, s *SourceScan, workers int,
+	fn func(w, split int, rb arrow.RecordBatch, cols []*Vcol) error, splitDone func(split int) error) error {
+	req := connectors.ScanRequest{Columns: s.columns(), Preds: s.Preds, Limit: -1}
 	prov, splits, ps, release, err := s.splits(ec, req)
 	if err != nil {
 		return err
@@ -187,7 +187,7 @@ func eachSourceBatch(ec *evalCtx, shown node, s *sourceScan, workers int,
 			for j := range next {
 				err := readBatches(ctx, prov, j.sp, req, func(rb arrow.RecordBatch) error {
 					scanned.Add(rb.NumRows())
-					return fn(w, j.i, rb, batchCols(rb, req, s.t.Cols))
+					return fn(w, j.i, rb, batchCols(rb, req, s.T.Cols))
 				})
 				if err == nil && splitDone != nil {
 					err = splitDone(j.i)
@@ -264,9 +264,9 @@ func materialize(rb arrow.RecordBatch, req connectors.ScanRequest, tcols []Colum
 // passing rows handed out in split order as they come (scanIter): a LIMIT
 // or an EXISTS above stops the scan after the splits it needed, and the
 // rows waiting are charged to the query's memory budget.
-func (v *vecFilterScan) openSource(ec *evalCtx) (rowIter, error) {
+func (v *vecFilterScan) openSource(ec *EvalCtx) (rowIter, error) {
 	s := v.src
-	req := connectors.ScanRequest{Columns: s.columns(), Preds: s.preds, Limit: -1}
+	req := connectors.ScanRequest{Columns: s.columns(), Preds: s.Preds, Limit: -1}
 	prov, splits, ps, release, err := s.splits(ec, req)
 	if err != nil {
 		return nil, err
@@ -275,7 +275,7 @@ func (v *vecFilterScan) openSource(ec *evalCtx) (rowIter, error) {
 		var out [][]types.Datum
 		err := readBatches(ctx, prov, sp, req, func(rb arrow.RecordBatch) error {
 			n := int(rb.NumRows())
-			return v.selected(ec, nil, batchCols(rb, req, s.t.Cols), 0, n, nil, func(base int, _ [][]types.Datum, _ []*vcol, sel []int32) error {
+			return v.selected(ec, nil, batchCols(rb, req, s.T.Cols), 0, n, nil, func(base int, _ [][]types.Datum, _ []*Vcol, sel []int32) error {
 				// selected works in vecChunk slices of the batch; its
 				// positions are relative to the slice, which starts at base.
 				if len(sel) == 0 {
@@ -285,7 +285,7 @@ func (v *vecFilterScan) openSource(ec *evalCtx) (rowIter, error) {
 				for i, k := range sel {
 					abs[i] = k + int32(base)
 				}
-				out = append(out, materialize(rb, req, s.t.Cols, abs)...)
+				out = append(out, materialize(rb, req, s.T.Cols, abs)...)
 				return nil
 			})
 		})
@@ -309,7 +309,7 @@ func (v *vecFilterScan) openSource(ec *evalCtx) (rowIter, error) {
 // finish, adding the recorded values one by one. Decoding, filters, group
 // keys and every other aggregate run in parallel; only the additions are
 // sequential.
-func (a *vecAggNode) accumulateSource(ec *evalCtx, tabs []*joinTable) ([]*vstate, error) {
+func (a *vecAggNode) accumulateSource(ec *EvalCtx, tabs []*joinTable) ([]*vstate, error) {
 	na := len(a.aggs)
 	if n, ok := a.countFromStats(ec); ok {
 		st := a.newState()
@@ -334,7 +334,7 @@ func (a *vecAggNode) accumulateSource(ec *evalCtx, tabs []*joinTable) ([]*vstate
 	for i := range states {
 		states[i] = a.newState()
 	}
-	err := eachSourceBatch(ec, a.scan, a.scan.src, workers, func(w, _ int, rb arrow.RecordBatch, cols []*vcol) error {
+	err := eachSourceBatch(ec, a.scan, a.scan.src, workers, func(w, _ int, rb arrow.RecordBatch, cols []*Vcol) error {
 		return a.accumulate(ec, states[w], nil, cols, 0, int(rb.NumRows()), tabs)
 	}, nil)
 	if err != nil {
@@ -346,7 +346,7 @@ func (a *vecAggNode) accumulateSource(ec *evalCtx, tabs []*joinTable) ([]*vstate
 // accumulateInSplitOrder gives every split its own accumulators and folds
 // them into the total in split order: a finished split waits until those
 // before it are folded.
-func (a *vecAggNode) accumulateInSplitOrder(ec *evalCtx, tabs []*joinTable, workers int) (*vstate, error) {
+func (a *vecAggNode) accumulateInSplitOrder(ec *EvalCtx, tabs []*joinTable, workers int) (*vstate, error) {
 	na := len(a.aggs)
 	total := a.newState()
 	var mu sync.Mutex
@@ -364,7 +364,7 @@ func (a *vecAggNode) accumulateInSplitOrder(ec *evalCtx, tabs []*joinTable, work
 		}
 		return st
 	}
-	err := eachSourceBatch(ec, a.scan, a.scan.src, workers, func(_, split int, rb arrow.RecordBatch, cols []*vcol) error {
+	err := eachSourceBatch(ec, a.scan, a.scan.src, workers, func(_, split int, rb arrow.RecordBatch, cols []*Vcol) error {
 		return a.accumulate(ec, stateOf(split), nil, cols, 0, int(rb.NumRows()), tabs)
 	}, func(split int) error {
 		mu.Lock()
@@ -400,9 +400,9 @@ func (a *vecAggNode) accumulateInSplitOrder(ec *evalCtx, tabs []*joinTable, work
 
 // countFromStats answers SELECT count(*) with no filter and no grouping
 // from the provider's exact row count (Parquet footers): nothing is read.
-func (a *vecAggNode) countFromStats(ec *evalCtx) (int64, bool) {
+func (a *vecAggNode) countFromStats(ec *EvalCtx) (int64, bool) {
 	src := a.scan.src
-	if len(a.keys) > 0 || len(a.scan.preds) > 0 || len(a.scan.joins) > 0 || len(src.preds) > 0 || ec.stats != nil {
+	if len(a.keys) > 0 || len(a.scan.preds) > 0 || len(a.scan.joins) > 0 || len(src.Preds) > 0 || ec.stats != nil {
 		return 0, false
 	}
 	for _, ag := range a.aggs {
@@ -410,7 +410,7 @@ func (a *vecAggNode) countFromStats(ec *evalCtx) (int64, bool) {
 			return 0, false
 		}
 	}
-	prov, err := ec.provider(src.t)
+	prov, err := ec.provider(src.T)
 	if err != nil {
 		return 0, false
 	}

@@ -1,9 +1,9 @@
 package planner
 
-// walkExpr calls fn on e and its sub-expressions (pre-order) while fn
+// WalkExpr calls fn on e and its sub-expressions (pre-order) while fn
 // returns true. It returns false if it met an expression it cannot see
 // into (a sub-query), so callers can stay conservative.
-func walkExpr(e Expr, fn func(Expr) bool) bool {
+func WalkExpr(e Expr, fn func(Expr) bool) bool {
 	if e == nil {
 		return true
 	}
@@ -12,94 +12,94 @@ func walkExpr(e Expr, fn func(Expr) bool) bool {
 	}
 	var kids []Expr
 	switch x := e.(type) {
-	case *constExpr, *paramExpr, *colExpr, *outerColExpr, *unknownLit, *groupingExpr, *winRefExpr, *srfRefExpr:
-	case *fnExpr:
-		kids = x.args
-	case *castExpr:
-		kids = []Expr{x.x}
-	case *boolExpr:
-		kids = x.args
-	case *notExpr:
-		kids = []Expr{x.x}
-	case *isNullExpr:
-		kids = []Expr{x.x}
-	case *distinctExpr:
-		kids = []Expr{x.l, x.r}
-	case *caseExpr:
-		kids = append(append(append([]Expr{}, x.conds...), x.res...), x.els)
-	case *coalesceExpr:
-		kids = x.args
-	case *minMaxExpr:
-		kids = x.args
-	case *inListExpr:
-		kids = append([]Expr{x.x}, x.list...)
-	case *rowValueExpr:
-		kids = x.args
+	case *ConstExpr, *ParamExpr, *ColExpr, *OuterColExpr, *UnknownLit, *GroupingExpr, *WinRefExpr, *SrfRefExpr:
+	case *FnExpr:
+		kids = x.Args
+	case *CastExpr:
+		kids = []Expr{x.X}
+	case *BoolExpr:
+		kids = x.Args
+	case *NotExpr:
+		kids = []Expr{x.X}
+	case *IsNullExpr:
+		kids = []Expr{x.X}
+	case *DistinctExpr:
+		kids = []Expr{x.L, x.R}
+	case *CaseExpr:
+		kids = append(append(append([]Expr{}, x.Conds...), x.Res...), x.Els)
+	case *CoalesceExpr:
+		kids = x.Args
+	case *MinMaxExpr:
+		kids = x.Args
+	case *InListExpr:
+		kids = append([]Expr{x.X}, x.List...)
+	case *RowValueExpr:
+		kids = x.Args
 	default:
 		return false
 	}
 	for _, k := range kids {
-		if !walkExpr(k, fn) {
+		if !WalkExpr(k, fn) {
 			return false
 		}
 	}
 	return true
 }
 
-// shiftCols returns a copy of e whose column references are moved by delta;
+// ShiftCols returns a copy of e whose column references are moved by delta;
 // ok is false when e holds something that cannot be copied this way.
-func shiftCols(e Expr, delta int) (Expr, bool) {
-	return mapCols(e, func(i int) int { return i + delta })
+func ShiftCols(e Expr, delta int) (Expr, bool) {
+	return MapCols(e, func(i int) int { return i + delta })
 }
 
-// mapCols returns a copy of e whose column references go through f.
-func mapCols(e Expr, f func(int) int) (Expr, bool) {
+// MapCols returns a copy of e whose column references go through f.
+func MapCols(e Expr, f func(int) int) (Expr, bool) {
 	switch x := e.(type) {
-	case *colExpr:
-		return &colExpr{idx: f(x.idx), t: x.t}, true
-	case *constExpr, *paramExpr, *outerColExpr:
+	case *ColExpr:
+		return &ColExpr{Idx: f(x.Idx), T: x.T}, true
+	case *ConstExpr, *ParamExpr, *OuterColExpr:
 		return x, true
-	case *castExpr:
-		in, ok := mapCols(x.x, f)
+	case *CastExpr:
+		in, ok := MapCols(x.X, f)
 		if !ok {
 			return nil, false
 		}
-		return &castExpr{x: in, to: x.to, fn: x.fn}, true
-	case *fnExpr:
+		return &CastExpr{X: in, To: x.To, Fn: x.Fn}, true
+	case *FnExpr:
 		c := *x
-		args, ok := shiftAll(x.args, f)
-		c.args = args
+		args, ok := shiftAll(x.Args, f)
+		c.Args = args
 		return &c, ok
-	case *boolExpr:
-		args, ok := shiftAll(x.args, f)
-		return &boolExpr{and: x.and, args: args}, ok
-	case *notExpr:
-		in, ok := mapCols(x.x, f)
-		return &notExpr{x: in}, ok
-	case *isNullExpr:
-		in, ok := mapCols(x.x, f)
-		return &isNullExpr{x: in, not: x.not}, ok
-	case *distinctExpr:
-		l, ok1 := mapCols(x.l, f)
-		r, ok2 := mapCols(x.r, f)
-		return &distinctExpr{l: l, r: r, not: x.not}, ok1 && ok2
-	case *coalesceExpr:
-		args, ok := shiftAll(x.args, f)
-		return &coalesceExpr{t: x.t, args: args}, ok
-	case *minMaxExpr:
-		args, ok := shiftAll(x.args, f)
-		return &minMaxExpr{t: x.t, greatest: x.greatest, args: args}, ok
-	case *inListExpr:
-		in, ok1 := mapCols(x.x, f)
-		list, ok2 := shiftAll(x.list, f)
-		return &inListExpr{x: in, list: list, not: x.not}, ok1 && ok2
-	case *caseExpr:
-		conds, ok1 := shiftAll(x.conds, f)
-		res, ok2 := shiftAll(x.res, f)
-		c := &caseExpr{t: x.t, conds: conds, res: res}
-		if x.els != nil {
+	case *BoolExpr:
+		args, ok := shiftAll(x.Args, f)
+		return &BoolExpr{And: x.And, Args: args}, ok
+	case *NotExpr:
+		in, ok := MapCols(x.X, f)
+		return &NotExpr{X: in}, ok
+	case *IsNullExpr:
+		in, ok := MapCols(x.X, f)
+		return &IsNullExpr{X: in, Not: x.Not}, ok
+	case *DistinctExpr:
+		l, ok1 := MapCols(x.L, f)
+		r, ok2 := MapCols(x.R, f)
+		return &DistinctExpr{L: l, R: r, Not: x.Not}, ok1 && ok2
+	case *CoalesceExpr:
+		args, ok := shiftAll(x.Args, f)
+		return &CoalesceExpr{T: x.T, Args: args}, ok
+	case *MinMaxExpr:
+		args, ok := shiftAll(x.Args, f)
+		return &MinMaxExpr{T: x.T, Greatest: x.Greatest, Args: args}, ok
+	case *InListExpr:
+		in, ok1 := MapCols(x.X, f)
+		list, ok2 := shiftAll(x.List, f)
+		return &InListExpr{X: in, List: list, Not: x.Not}, ok1 && ok2
+	case *CaseExpr:
+		conds, ok1 := shiftAll(x.Conds, f)
+		res, ok2 := shiftAll(x.Res, f)
+		c := &CaseExpr{T: x.T, Conds: conds, Res: res}
+		if x.Els != nil {
 			var ok3 bool
-			if c.els, ok3 = mapCols(x.els, f); !ok3 {
+			if c.Els, ok3 = MapCols(x.Els, f); !ok3 {
 				return nil, false
 			}
 		}
@@ -111,7 +111,7 @@ func mapCols(e Expr, f func(int) int) (Expr, bool) {
 func shiftAll(es []Expr, f func(int) int) ([]Expr, bool) {
 	out := make([]Expr, len(es))
 	for i, e := range es {
-		s, ok := mapCols(e, f)
+		s, ok := MapCols(e, f)
 		if !ok {
 			return nil, false
 		}

@@ -11,204 +11,63 @@ import (
 // Frame option bits, as PostgreSQL's parsenodes.h defines them.
 const (
 	frameNonDefault        = 0x00001
-	frameRange             = 0x00002
+	FrameRange             = 0x00002
 	frameRows              = 0x00004
-	frameGroups            = 0x00008
+	FrameGroups            = 0x00008
 	frameStartUnboundedPre = 0x00020
 	frameEndUnboundedFol   = 0x00100
 	frameStartCurrent      = 0x00200
 	frameEndCurrent        = 0x00400
-	frameStartOffsetPre    = 0x00800
-	frameEndOffsetPre      = 0x01000
-	frameStartOffsetFol    = 0x02000
-	frameEndOffsetFol      = 0x04000
-	frameExclusions        = 0x08000 | 0x10000 | 0x20000
+	FrameStartOffsetPre    = 0x00800
+	FrameEndOffsetPre      = 0x01000
+	FrameStartOffsetFol    = 0x02000
+	FrameEndOffsetFol      = 0x04000
+	FrameExclusions        = 0x08000 | 0x10000 | 0x20000
 )
 
-// winCall is one window function call.
-type winCall struct {
-	name      string
-	args      []Expr
-	partition []Expr
-	order     []Expr
-	orderKey  []sortKey
-	frame     int32
-	start     Expr
-	end       Expr
-	agg       *aggDef // for aggregates used as window functions
-	filter    Expr
-	t         types.Type
+// WinCall is one window function call.
+type WinCall struct {
+	Name      string
+	Args      []Expr
+	Partition []Expr
+	Order     []Expr
+	OrderKey  []SortKey
+	Frame     int32
+	Start     Expr
+	End       Expr
+	Agg       *AggDef // for aggregates used as window functions
+	Filter    Expr
+	T         types.Type
 	// RANGE frames with offsets: the ORDER BY key as compared (dates as
 	// timestamps), and key ∓ offset for the frame's start and end.
-	rangeKey             Expr
-	rangeStart, rangeEnd Expr
+	RangeKey             Expr
+	RangeStart, RangeEnd Expr
 }
 
-// winSet collects a query level's window calls; their results are appended
+// WinSet collects a query level's window calls; their results are appended
 // to each row, so a reference reads from the row's end.
-type winSet struct {
-	calls []*winCall
-	srfs  *srfSet // set-returning results appended after the window results
+type WinSet struct {
+	Calls []*WinCall
+	Srfs  *SrfSet // set-returning results appended after the window results
 }
 
-type winRefExpr struct {
-	set *winSet
-	k   int
-	t   types.Type
+type WinRefExpr struct {
+	Set *WinSet
+	K   int
+	T   types.Type
 }
 
-func (e *winRefExpr) Type() types.Type { return e.t }
-func (e *winRefExpr) Eval(_ *evalCtx, row []types.Datum) (types.Datum, error) {
-	return row[len(row)-len(e.set.srfs.calls)-len(e.set.calls)+e.k], nil
+func (e *WinRefExpr) Type() types.Type { return e.T }
+func (e *WinRefExpr) Eval(_ *EvalCtx, row []types.Datum) (types.Datum, error) {
+	return row[len(row)-len(e.Set.Srfs.Calls)-len(e.Set.Calls)+e.K], nil
 }
 
-var rankingFuncs = map[string]bool{"row_number": true, "rank": true, "dense_rank": true, "percent_rank": true,
+var RankingFuncs = map[string]bool{"row_number": true, "rank": true, "dense_rank": true, "percent_rank": true,
 	"cume_dist": true, "ntile": true, "lag": true, "lead": true, "first_value": true, "last_value": true, "nth_value": true}
 
-// window binds a window function call at this level.
-func (b *binder) window(f *ast.FuncCall) (Expr, error) {
-	name := f.Name[len(f.Name)-1]
-	if b.win == nil {
-		return nil, errAt(sqlerr.New(sqlerr.WindowingError, "window functions are not allowed here"), f.Pos)
-	}
-	if f.Distinct {
-		return nil, errAt(sqlerr.Unsupported("DISTINCT is not implemented for window functions"), f.Pos)
-	}
-	if len(f.OrderBy) > 0 {
-		return nil, errAt(sqlerr.Unsupported("aggregate ORDER BY is not implemented for window functions"), f.Pos)
-	}
-	w := f.Over
-	fr := w.Frame
-	if fr&frameExclusions != 0 {
-		return nil, errAt(sqlerr.Unsupported("frame exclusions are not supported yet"), f.Pos)
-	}
-	if fr&frameGroups != 0 && len(w.OrderBy) == 0 {
-		return nil, errAt(sqlerr.New(sqlerr.WindowingError, "GROUPS mode requires an ORDER BY clause"), f.Pos)
-	}
-	rangeOffsets := fr&frameRange != 0 && fr&(frameStartOffsetPre|frameEndOffsetPre|frameStartOffsetFol|frameEndOffsetFol) != 0
-	if rangeOffsets && len(w.OrderBy) != 1 {
-		return nil, errAt(sqlerr.New(sqlerr.WindowingError, "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column"), w.Pos)
-	}
-	for _, a := range f.Args {
-		if containsWindow(a) {
-			return nil, errAt(sqlerr.New(sqlerr.WindowingError, "window function calls cannot be nested"), f.Pos)
-		}
-	}
-	call := &winCall{name: name, frame: fr}
-	set := b.win
-	b.win = nil // arguments may not hold window calls
-	defer func() { b.win = set }()
-	for _, a := range f.Args {
-		e, err := b.expr(a)
-		if err != nil {
-			return nil, err
-		}
-		call.args = append(call.args, e)
-	}
-	for _, p := range w.PartitionBy {
-		e, err := b.expr(p)
-		if err != nil {
-			return nil, err
-		}
-		call.partition = append(call.partition, e)
-	}
-	for i, o := range w.OrderBy {
-		e, err := b.expr(o.Expr)
-		if err != nil {
-			return nil, err
-		}
-		if isUnknown(e) {
-			if e, err = b.coerce(e, types.Text, "", -1); err != nil {
-				return nil, err
-			}
-		}
-		call.order = append(call.order, e)
-		call.orderKey = append(call.orderKey, sortKeyOf(i, o))
-	}
-	if rangeOffsets {
-		if err := b.rangeFrame(call, w, f.Pos); err != nil {
-			return nil, err
-		}
-	} else {
-		for _, off := range []struct {
-			in  ast.Expr
-			out *Expr
-		}{{w.Start, &call.start}, {w.End, &call.end}} {
-			if off.in == nil {
-				continue
-			}
-			e, err := b.expr(off.in)
-			if err != nil {
-				return nil, err
-			}
-			if *off.out, err = b.coerceCtx(e, types.Int8, castAssignment, "frame offset", -1); err != nil {
-				return nil, err
-			}
-		}
-	}
-	var err error
-	switch name {
-	case "row_number", "rank", "dense_rank":
-		call.t = types.Int8
-	case "percent_rank", "cume_dist":
-		call.t = types.Float8
-	case "ntile":
-		if len(call.args) != 1 {
-			return nil, errAt(sqlerr.New(sqlerr.UndefinedFunction, "function ntile() requires one argument"), f.Pos)
-		}
-		if call.args[0], err = b.coerce(call.args[0], types.Int4, "argument of ntile", f.Pos); err != nil {
-			return nil, err
-		}
-		call.t = types.Int4
-	case "lag", "lead", "first_value", "last_value", "nth_value":
-		if len(call.args) == 0 || len(call.args) > 3 {
-			return nil, errAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s has the wrong number of arguments", name), f.Pos)
-		}
-		if isUnknown(call.args[0]) {
-			if call.args[0], err = b.coerce(call.args[0], types.Text, "", f.Pos); err != nil {
-				return nil, err
-			}
-		}
-		call.t = call.args[0].Type()
-		if len(call.args) > 1 {
-			if call.args[1], err = b.coerce(call.args[1], types.Int4, "offset", f.Pos); err != nil {
-				return nil, err
-			}
-		}
-		if len(call.args) > 2 {
-			if call.args[2], err = b.coerce(call.args[2], call.t, "default", f.Pos); err != nil {
-				return nil, err
-			}
-		}
-	default:
-		if !isAggregateName(name) {
-			return nil, errAt(sqlerr.New(sqlerr.WrongObjectType, "OVER specified, but %s is not a window function nor an aggregate function", name), f.Pos)
-		}
-		ac := &aggCall{args: call.args}
-		if f.Star {
-			ac.args = nil
-		}
-		if call.agg, err = resolveAggregate(b, name, ac, f); err != nil {
-			return nil, err
-		}
-		call.args, call.t = ac.args, ac.t
-		if f.Filter != nil {
-			flt, err := b.expr(f.Filter)
-			if err != nil {
-				return nil, err
-			}
-			if call.filter, err = b.coerce(flt, types.Bool, "argument of FILTER", f.Pos); err != nil {
-				return nil, err
-			}
-		}
-	}
-	set.calls = append(set.calls, call)
-	return &winRefExpr{set: set, k: len(set.calls) - 1, t: call.t}, nil
-}
-
-// containsWindow reports whether an expression calls a window function at
+// ContainsWindow reports whether an expression calls a window function at
 // this query level.
-func containsWindow(e ast.Expr) bool {
+func ContainsWindow(e ast.Expr) bool {
 	found := false
 	ast.Inspect(e, func(x ast.Expr) bool {
 		if f, ok := x.(*ast.FuncCall); ok && f.Over != nil {
@@ -219,18 +78,18 @@ func containsWindow(e ast.Expr) bool {
 	return found
 }
 
-// windowNode appends the window results to each input row.
-type windowNode struct {
-	child node
-	set   *winSet
+// WindowNode appends the window results to each input row.
+type WindowNode struct {
+	Child Node
+	Set   *WinSet
 }
 
-func (w *windowNode) open(ec *evalCtx) (rowIter, error) {
-	rows, err := collect(ec, w.child)
+func (w *WindowNode) open(ec *EvalCtx) (rowIter, error) {
+	rows, err := collect(ec, w.Child)
 	if err != nil {
 		return nil, err
 	}
-	n := len(w.set.calls)
+	n := len(w.Set.Calls)
 	if len(rows) == 0 {
 		return &sliceIter{}, nil
 	}
@@ -238,7 +97,7 @@ func (w *windowNode) open(ec *evalCtx) (rowIter, error) {
 	for i, r := range rows {
 		out[i] = append(append(make([]types.Datum, 0, len(r)+n), r...), make([]types.Datum, n)...)
 	}
-	for k, c := range w.set.calls {
+	for k, c := range w.Set.Calls {
 		if err := c.compute(ec, rows, out, len(out[0])-n+k); err != nil {
 			return nil, err
 		}
@@ -247,25 +106,25 @@ func (w *windowNode) open(ec *evalCtx) (rowIter, error) {
 }
 
 // compute fills column col of out with the call's value for each row.
-func (c *winCall) compute(ec *evalCtx, rows, out [][]types.Datum, col int) error {
+func (c *WinCall) compute(ec *EvalCtx, rows, out [][]types.Datum, col int) error {
 	type entry struct {
 		i    int
 		part []types.Datum
 		ord  []types.Datum
 	}
 	es := make([]entry, len(rows))
-	np := len(c.partition)
+	np := len(c.Partition)
 	for i, r := range rows {
-		kr := make([]types.Datum, np+len(c.order)) // partition keys, then order keys
+		kr := make([]types.Datum, np+len(c.Order)) // partition keys, then order keys
 		e := entry{i: i, part: kr[:np], ord: kr[np:]}
-		for j, p := range c.partition {
+		for j, p := range c.Partition {
 			v, err := p.Eval(ec, r)
 			if err != nil {
 				return err
 			}
 			e.part[j] = v
 		}
-		for j, o := range c.order {
+		for j, o := range c.Order {
 			v, err := o.Eval(ec, r)
 			if err != nil {
 				return err
@@ -274,14 +133,14 @@ func (c *winCall) compute(ec *evalCtx, rows, out [][]types.Datum, col int) error
 		}
 		es[i] = e
 	}
-	partKeys := make([]sortKey, np)
+	partKeys := make([]SortKey, np)
 	for j := range partKeys {
-		partKeys[j] = sortKey{idx: j}
+		partKeys[j] = SortKey{Idx: j}
 	}
 	// Partition keys, then order keys; stable, so input order breaks ties.
 	keys := slices.Clone(partKeys)
-	for _, k := range c.orderKey {
-		k.idx += np
+	for _, k := range c.OrderKey {
+		k.Idx += np
 		keys = append(keys, k)
 	}
 	keyRows := make([][]types.Datum, len(es))
@@ -294,7 +153,7 @@ func (c *winCall) compute(ec *evalCtx, rows, out [][]types.Datum, col int) error
 	}
 	es = sorted
 	samePart := func(a, b int) bool { return compareRows(es[a].part, es[b].part, partKeys) == 0 }
-	peer := func(a, b int) bool { return compareRows(es[a].ord, es[b].ord, c.orderKey) == 0 }
+	peer := func(a, b int) bool { return compareRows(es[a].ord, es[b].ord, c.OrderKey) == 0 }
 	for start := 0; start < len(es); {
 		end := start + 1
 		for end < len(es) && samePart(start, end) {
@@ -314,12 +173,12 @@ func (c *winCall) compute(ec *evalCtx, rows, out [][]types.Datum, col int) error
 	return nil
 }
 
-func (c *winCall) arg(ec *evalCtx, rows [][]types.Datum, r, k int) (types.Datum, error) {
-	return c.args[k].Eval(ec, rows[r])
+func (c *WinCall) arg(ec *EvalCtx, rows [][]types.Datum, r, k int) (types.Datum, error) {
+	return c.Args[k].Eval(ec, rows[r])
 }
 
 // partitionValues computes the function over one sorted partition.
-func (c *winCall) partitionValues(ec *evalCtx, rows [][]types.Datum, idx []int, peer func(a, b int) bool, set func(int, types.Datum)) error {
+func (c *WinCall) partitionValues(ec *EvalCtx, rows [][]types.Datum, idx []int, peer func(a, b int) bool, set func(int, types.Datum)) error {
 	n := len(idx)
 	// peer group bounds
 	groupStart := make([]int, n)
@@ -334,7 +193,7 @@ func (c *winCall) partitionValues(ec *evalCtx, rows [][]types.Datum, idx []int, 
 		}
 		i = j
 	}
-	switch c.name {
+	switch c.Name {
 	case "row_number":
 		for i := 0; i < n; i++ {
 			set(i, int64(i+1))
@@ -399,7 +258,7 @@ func (c *winCall) partitionValues(ec *evalCtx, rows [][]types.Datum, idx []int, 
 	case "lag", "lead":
 		for i := 0; i < n; i++ {
 			off := int64(1)
-			if len(c.args) > 1 {
+			if len(c.Args) > 1 {
 				v, err := c.arg(ec, rows, idx[i], 1)
 				if err != nil {
 					return err
@@ -411,7 +270,7 @@ func (c *winCall) partitionValues(ec *evalCtx, rows [][]types.Datum, idx []int, 
 				off = v.(int64)
 			}
 			j := int64(i) - off
-			if c.name == "lead" {
+			if c.Name == "lead" {
 				j = int64(i) + off
 			}
 			if j >= 0 && j < int64(n) {
@@ -420,7 +279,7 @@ func (c *winCall) partitionValues(ec *evalCtx, rows [][]types.Datum, idx []int, 
 					return err
 				}
 				set(i, v)
-			} else if len(c.args) > 2 {
+			} else if len(c.Args) > 2 {
 				v, err := c.arg(ec, rows, idx[i], 2)
 				if err != nil {
 					return err
@@ -434,7 +293,7 @@ func (c *winCall) partitionValues(ec *evalCtx, rows [][]types.Datum, idx []int, 
 	}
 	// Peer-group ordinals and bounds, for GROUPS frames.
 	var groupOf, starts, ends []int
-	if c.frame&frameGroups != 0 {
+	if c.Frame&FrameGroups != 0 {
 		groupOf = make([]int, n)
 		for i := 0; i < n; i++ {
 			if groupStart[i] == i {
@@ -445,10 +304,10 @@ func (c *winCall) partitionValues(ec *evalCtx, rows [][]types.Datum, idx []int, 
 		}
 	}
 	var keys []types.Datum // RANGE with offsets: each position's key
-	if c.rangeKey != nil {
+	if c.RangeKey != nil {
 		keys = make([]types.Datum, n)
 		for i := range keys {
-			v, err := c.rangeKey.Eval(ec, rows[idx[i]])
+			v, err := c.RangeKey.Eval(ec, rows[idx[i]])
 			if err != nil {
 				return err
 			}
@@ -460,12 +319,12 @@ func (c *winCall) partitionValues(ec *evalCtx, rows [][]types.Datum, idx []int, 
 			return c.rangeBounds(ec, rows[idx[i]], keys, i, groupStart, groupEnd)
 		}
 		lo, hi, err := c.frameBounds(ec, rows, idx, i, n, groupStart, groupEnd)
-		if err == nil && c.frame&frameGroups != 0 {
+		if err == nil && c.Frame&FrameGroups != 0 {
 			lo, hi, err = c.groupsBounds(ec, rows, idx, i, n, groupOf, starts, ends)
 		}
 		return lo, hi, err
 	}
-	if c.agg != nil {
+	if c.Agg != nil {
 		return c.aggregateFrames(ec, rows, idx, bounds, set)
 	}
 	// first_value, last_value, nth_value.
@@ -475,10 +334,10 @@ func (c *winCall) partitionValues(ec *evalCtx, rows [][]types.Datum, idx []int, 
 			return err
 		}
 		pos := lo
-		if c.name == "last_value" {
+		if c.Name == "last_value" {
 			pos = hi - 1
 		}
-		if c.name == "nth_value" {
+		if c.Name == "nth_value" {
 			v, err := c.arg(ec, rows, idx[i], 1)
 			if err != nil {
 				return err
@@ -514,14 +373,14 @@ func (c *winCall) partitionValues(ec *evalCtx, rows [][]types.Datum, idx []int, 
 // row back, growing at the front, when the aggregate's result does not
 // depend on input order (PostgreSQL uses inverse transitions there, and
 // restarts for float sums, as happens here). Other frames start afresh.
-func (c *winCall) aggregateFrames(ec *evalCtx, rows [][]types.Datum, idx []int, bounds func(int) (int, int, error), set func(int, types.Datum)) error {
+func (c *WinCall) aggregateFrames(ec *EvalCtx, rows [][]types.Datum, idx []int, bounds func(int) (int, int, error), set func(int, types.Datum)) error {
 	n := len(idx)
-	incremental := windowIncremental[c.agg.name]
-	reverse := incremental && c.frame&frameEndUnboundedFol != 0 && c.frame&frameStartUnboundedPre == 0 && c.orderInsensitive()
-	add := func(st aggState, j int) error {
+	incremental := windowIncremental[c.Agg.Name]
+	reverse := incremental && c.Frame&frameEndUnboundedFol != 0 && c.Frame&frameStartUnboundedPre == 0 && c.orderInsensitive()
+	add := func(st AggState, j int) error {
 		r := rows[idx[j]]
-		if c.filter != nil {
-			v, err := c.filter.Eval(ec, r)
+		if c.Filter != nil {
+			v, err := c.Filter.Eval(ec, r)
 			if err != nil {
 				return err
 			}
@@ -529,8 +388,8 @@ func (c *winCall) aggregateFrames(ec *evalCtx, rows [][]types.Datum, idx []int, 
 				return nil
 			}
 		}
-		args := make([]types.Datum, len(c.args))
-		for k, a := range c.args {
+		args := make([]types.Datum, len(c.Args))
+		for k, a := range c.Args {
 			var err error
 			if args[k], err = a.Eval(ec, r); err != nil {
 				return err
@@ -538,7 +397,7 @@ func (c *winCall) aggregateFrames(ec *evalCtx, rows [][]types.Datum, idx []int, 
 		}
 		return st.add(args)
 	}
-	var st aggState
+	var st AggState
 	stLo, stHi := -1, -1 // the rows st holds
 	for step := 0; step < n; step++ {
 		i := step
@@ -551,7 +410,7 @@ func (c *winCall) aggregateFrames(ec *evalCtx, rows [][]types.Datum, idx []int, 
 		}
 		if reverse {
 			if st == nil || hi != stHi || lo > stLo {
-				st, stLo, stHi = c.agg.make(), hi, hi
+				st, stLo, stHi = c.Agg.Make(), hi, hi
 			}
 			for ; stLo > lo; stLo-- {
 				if err := add(st, stLo-1); err != nil {
@@ -560,7 +419,7 @@ func (c *winCall) aggregateFrames(ec *evalCtx, rows [][]types.Datum, idx []int, 
 			}
 		} else {
 			if !incremental || st == nil || lo != stLo || hi < stHi {
-				st, stLo, stHi = c.agg.make(), lo, lo
+				st, stLo, stHi = c.Agg.Make(), lo, lo
 			}
 			for ; stHi < hi; stHi++ {
 				if err := add(st, stHi); err != nil {
@@ -580,15 +439,15 @@ func (c *winCall) aggregateFrames(ec *evalCtx, rows [][]types.Datum, idx []int, 
 // orderInsensitive reports whether the aggregate's result is the same for
 // any order of its input: not so for sums and variances of floats, whose
 // rounding depends on the order of additions.
-func (c *winCall) orderInsensitive() bool {
-	switch c.agg.name {
+func (c *WinCall) orderInsensitive() bool {
+	switch c.Agg.Name {
 	case "count", "min", "max", "bool_and", "bool_or", "every":
 		return true
 	}
-	if len(c.args) == 0 {
+	if len(c.Args) == 0 {
 		return false
 	}
-	oid := c.args[0].Type().OID
+	oid := c.Args[0].Type().OID
 	return oid != types.OIDFloat4 && oid != types.OIDFloat8
 }
 
@@ -600,10 +459,10 @@ var windowIncremental = map[string]bool{"count": true, "sum": true, "avg": true,
 	"variance": true, "var_samp": true, "var_pop": true}
 
 // frameBounds returns the half-open range of partition positions in row i's frame.
-func (c *winCall) frameBounds(ec *evalCtx, rows [][]types.Datum, idx []int, i, n int, gs, ge []int) (int, int, error) {
-	fr := c.frame
+func (c *WinCall) frameBounds(ec *EvalCtx, rows [][]types.Datum, idx []int, i, n int, gs, ge []int) (int, int, error) {
+	fr := c.Frame
 	if fr&frameNonDefault == 0 {
-		if len(c.order) == 0 {
+		if len(c.Order) == 0 {
 			return 0, n, nil
 		}
 		return 0, ge[i], nil
@@ -619,14 +478,14 @@ func (c *winCall) frameBounds(ec *evalCtx, rows [][]types.Datum, idx []int, i, n
 		if !rowsMode {
 			lo = gs[i]
 		}
-	case fr&frameStartOffsetPre != 0:
-		k, err := offset(c.start)
+	case fr&FrameStartOffsetPre != 0:
+		k, err := offset(c.Start)
 		if err != nil {
 			return 0, 0, err
 		}
 		lo = max(i-k, 0)
-	case fr&frameStartOffsetFol != 0:
-		k, err := offset(c.start)
+	case fr&FrameStartOffsetFol != 0:
+		k, err := offset(c.Start)
 		if err != nil {
 			return 0, 0, err
 		}
@@ -640,14 +499,14 @@ func (c *winCall) frameBounds(ec *evalCtx, rows [][]types.Datum, idx []int, i, n
 		if !rowsMode {
 			hi = ge[i]
 		}
-	case fr&frameEndOffsetPre != 0:
-		k, err := offset(c.end)
+	case fr&FrameEndOffsetPre != 0:
+		k, err := offset(c.End)
 		if err != nil {
 			return 0, 0, err
 		}
 		hi = max(i-k+1, 0)
-	case fr&frameEndOffsetFol != 0:
-		k, err := offset(c.end)
+	case fr&FrameEndOffsetFol != 0:
+		k, err := offset(c.End)
 		if err != nil {
 			return 0, 0, err
 		}
@@ -660,8 +519,8 @@ func (c *winCall) frameBounds(ec *evalCtx, rows [][]types.Datum, idx []int, i, n
 }
 
 // groupsBounds computes a GROUPS frame: offsets count peer groups.
-func (c *winCall) groupsBounds(ec *evalCtx, rows [][]types.Datum, idx []int, i, n int, groupOf, starts, ends []int) (int, int, error) {
-	fr := c.frame
+func (c *WinCall) groupsBounds(ec *EvalCtx, rows [][]types.Datum, idx []int, i, n int, groupOf, starts, ends []int) (int, int, error) {
+	fr := c.Frame
 	g, ng := groupOf[i], len(starts)
 	offset := func(e Expr) (int, error) { return frameOffset(ec, e, rows[idx[i]], n) }
 	lo, hi := 0, n
@@ -670,14 +529,14 @@ func (c *winCall) groupsBounds(ec *evalCtx, rows [][]types.Datum, idx []int, i, 
 		lo = 0
 	case fr&frameStartCurrent != 0:
 		lo = starts[g]
-	case fr&frameStartOffsetPre != 0:
-		k, err := offset(c.start)
+	case fr&FrameStartOffsetPre != 0:
+		k, err := offset(c.Start)
 		if err != nil {
 			return 0, 0, err
 		}
 		lo = starts[max(g-k, 0)]
-	case fr&frameStartOffsetFol != 0:
-		k, err := offset(c.start)
+	case fr&FrameStartOffsetFol != 0:
+		k, err := offset(c.Start)
 		if err != nil {
 			return 0, 0, err
 		}
@@ -692,8 +551,8 @@ func (c *winCall) groupsBounds(ec *evalCtx, rows [][]types.Datum, idx []int, i, 
 		hi = n
 	case fr&frameEndCurrent != 0:
 		hi = ends[g]
-	case fr&frameEndOffsetPre != 0:
-		k, err := offset(c.end)
+	case fr&FrameEndOffsetPre != 0:
+		k, err := offset(c.End)
 		if err != nil {
 			return 0, 0, err
 		}
@@ -702,8 +561,8 @@ func (c *winCall) groupsBounds(ec *evalCtx, rows [][]types.Datum, idx []int, i, 
 		} else {
 			hi = ends[g-k]
 		}
-	case fr&frameEndOffsetFol != 0:
-		k, err := offset(c.end)
+	case fr&FrameEndOffsetFol != 0:
+		k, err := offset(c.End)
 		if err != nil {
 			return 0, 0, err
 		}
@@ -716,7 +575,7 @@ func (c *winCall) groupsBounds(ec *evalCtx, rows [][]types.Datum, idx []int, i, 
 }
 
 // frameOffset evaluates a frame's n PRECEDING/FOLLOWING for a row.
-func frameOffset(ec *evalCtx, e Expr, row []types.Datum, n int) (int, error) {
+func frameOffset(ec *EvalCtx, e Expr, row []types.Datum, n int) (int, error) {
 	v, err := e.Eval(ec, row)
 	if err != nil {
 		return 0, err

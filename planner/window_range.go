@@ -3,87 +3,16 @@ package planner
 import (
 	"sort"
 
-	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
-// RANGE frames with offsets (RANGE BETWEEN INTERVAL '7 days' PRECEDING AND
-// CURRENT ROW): the frame holds the rows whose single ORDER BY key lies
-// within the offsets of the current row's key. Integer keys take integer
-// offsets, float and numeric keys their own type, dates and timestamps
-// intervals (dates compared as timestamps). The partition is sorted by the
-// key, so each bound is a binary search for key ∓ offset. A row whose key
-// is NULL has its NULL peers as the frame; NULL keys are never within an
-// offset of a value.
-
-// rangeFrame binds the key and the start/end thresholds of a RANGE frame
-// with offsets.
-func (b *binder) rangeFrame(call *winCall, w *ast.Window, pos int) error {
-	key := call.order[0]
-	kt := key.Type()
-	var offType types.Type
-	switch {
-	case kt.IsInteger():
-		offType = types.Int8
-	case kt.OID == types.OIDFloat4 || kt.OID == types.OIDFloat8:
-		offType = types.Float8
-	case kt.OID == types.OIDNumeric:
-		offType = types.Numeric
-	case kt.OID == types.OIDDate:
-		var err error
-		if key, err = b.coerce(key, types.TimestampT, "", pos); err != nil {
-			return err
-		}
-		offType = types.IntervalT
-	case kt.OID == types.OIDTimestamp || kt.OID == types.OIDTimestamptz:
-		offType = types.IntervalT
-	default:
-		at := pos
-		if w.Start != nil {
-			at = ast.PosOf(w.Start)
-		}
-		return errAt(sqlerr.Unsupported("RANGE with offset PRECEDING/FOLLOWING is not supported for column type %s", kt), at)
-	}
-	call.rangeKey = key
-	desc := call.orderKey[0].desc
-	bound := func(in ast.Expr, preceding bool, out *Expr, raw *Expr) error {
-		if in == nil {
-			return nil
-		}
-		e, err := b.expr(in)
-		if err != nil {
-			return err
-		}
-		if e, err = b.coerceCtx(e, offType, castAssignment, "frame offset", pos); err != nil {
-			return err
-		}
-		*raw = e
-		// Preceding a key in ascending order is below it; in descending order above.
-		op := "+"
-		if preceding != desc {
-			op = "-"
-		}
-		t, err := b.binary(op, key, e, pos)
-		if err != nil {
-			return err
-		}
-		*out = t
-		return nil
-	}
-	fr := call.frame
-	if err := bound(w.Start, fr&frameStartOffsetPre != 0, &call.rangeStart, &call.start); err != nil {
-		return err
-	}
-	return bound(w.End, fr&frameEndOffsetPre != 0, &call.rangeEnd, &call.end)
-}
-
 // rangeBounds is the half-open range of partition positions in row i's
 // RANGE frame; keys are the partition's keys in sort order.
-func (c *winCall) rangeBounds(ec *evalCtx, row []types.Datum, keys []types.Datum, i int, gs, ge []int) (int, int, error) {
-	fr := c.frame
+func (c *WinCall) rangeBounds(ec *EvalCtx, row []types.Datum, keys []types.Datum, i int, gs, ge []int) (int, int, error) {
+	fr := c.Frame
 	n := len(keys)
-	desc := c.orderKey[0].desc
+	desc := c.OrderKey[0].Desc
 	// The non-NULL keys are keys[a:z].
 	a, z := 0, n
 	for a < n && keys[a] == nil {
@@ -123,7 +52,7 @@ func (c *winCall) rangeBounds(ec *evalCtx, row []types.Datum, keys []types.Datum
 	case fr&frameStartCurrent != 0 || null:
 		lo = gs[i]
 	default:
-		t, err := threshold(c.rangeStart, c.start)
+		t, err := threshold(c.RangeStart, c.Start)
 		if err != nil {
 			return 0, 0, err
 		}
@@ -134,7 +63,7 @@ func (c *winCall) rangeBounds(ec *evalCtx, row []types.Datum, keys []types.Datum
 	case fr&frameEndCurrent != 0 || null:
 		hi = ge[i]
 	default:
-		t, err := threshold(c.rangeEnd, c.end)
+		t, err := threshold(c.RangeEnd, c.End)
 		if err != nil {
 			return 0, 0, err
 		}

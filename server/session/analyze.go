@@ -9,6 +9,7 @@ import (
 	"github.com/sluicedb/sluice/connectors"
 	"github.com/sluicedb/sluice/connectors/lake"
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/bind"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -104,7 +105,7 @@ func (s *Session) analyzeOne(ctx context.Context, r *catalog.Relation) error {
 	}
 	src := rel.(*planner.SourceTable)
 	version := src.Provider.Version()
-	plan, err := planner.BindQuery(&ast.Select{From: []ast.TableRef{&ast.TableName{Schema: r.Schema, Name: r.Name, Pos: -1}},
+	plan, err := bind.BindQuery(&ast.Select{From: []ast.TableRef{&ast.TableName{Schema: r.Schema, Name: r.Name, Pos: -1}},
 		Targets: []*ast.Target{{Expr: &ast.ColumnRef{Star: true}}}}, nil, s.tables())
 	if err != nil {
 		return err

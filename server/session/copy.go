@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/bind"
 	"github.com/sluicedb/sluice/server/pgwire"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
@@ -113,7 +114,7 @@ func (s *Session) copyOut(ctx context.Context, x *ast.Copy, opts copyOpts, w *pg
 			sel.Targets = append(sel.Targets, &ast.Target{Expr: &ast.ColumnRef{Names: []string{c}, Pos: -1}, Pos: -1})
 		}
 	}
-	plan, err := planner.BindQuery(sel, nil, s.tables())
+	plan, err := bind.BindQuery(sel, nil, s.tables())
 	if err != nil {
 		return "", err
 	}
@@ -246,7 +247,7 @@ func (s *Session) copyIn(ctx context.Context, x *ast.Copy, opts copyOpts, w *pgw
 	if err != nil {
 		return "", err
 	}
-	defaults, err := planner.BindDefaults(ctx, s.env(), t, cols)
+	defaults, err := bind.BindDefaults(ctx, s.env(), t, cols)
 	if err != nil {
 		return "", err
 	}

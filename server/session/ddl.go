@@ -10,6 +10,7 @@ import (
 	"github.com/sluicedb/sluice/catalog"
 	"github.com/sluicedb/sluice/connectors/lake"
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/bind"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 )
@@ -297,7 +298,7 @@ func (s *Session) createView(x *ast.CreateView) error {
 	if err != nil {
 		return err
 	}
-	cols, prefs, err := planner.BindView(x.Query, s.tables())
+	cols, prefs, err := bind.BindView(x.Query, s.tables())
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/sluicedb/sluice/catalog"
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/bind"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -36,7 +37,7 @@ func (s *Session) rewriteRows(ctx context.Context, st dmlStmt, paramTypes []type
 		// Through an INSERT plan (not run) for the assignment casts the
 		// rewrite applies: RETURNING shows the values as stored.
 		target := &ast.TableName{Schema: tn.Schema, Name: tn.Name, Pos: tn.Pos}
-		aplan, err := planner.BindInsert(&ast.Insert{Table: target, Query: d.affected}, ins.Params, s.tables())
+		aplan, err := bind.BindInsert(&ast.Insert{Table: target, Query: d.affected}, ins.Params, s.tables())
 		if err != nil {
 			return 0, nil, err
 		}
@@ -50,7 +51,7 @@ func (s *Session) rewriteRows(ctx context.Context, st dmlStmt, paramTypes []type
 
 func (s *Session) rewrite(ctx context.Context, d *dmlPlan, update bool, params []types.Datum) (int64, error) {
 	rel, lakeRel, ins := d.rel, d.lakeRel, d.ins
-	cplan, err := planner.BindQuery(d.count, ins.Params, s.tables())
+	cplan, err := bind.BindQuery(d.count, ins.Params, s.tables())
 	if err != nil {
 		return 0, err
 	}
@@ -227,7 +228,7 @@ func (s *Session) planDML(st dmlStmt, paramTypes []types.Type) (*dmlPlan, error)
 			sel.Targets = append(sel.Targets, &ast.Target{Expr: e, Name: c.Name})
 		}
 	}
-	ins, err := planner.BindInsert(&ast.Insert{Table: target, Query: sel}, paramTypes, s.tables())
+	ins, err := bind.BindInsert(&ast.Insert{Table: target, Query: sel}, paramTypes, s.tables())
 	if err != nil {
 		return nil, err
 	}

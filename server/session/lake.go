@@ -12,6 +12,7 @@ import (
 	"github.com/sluicedb/sluice/connectors"
 	"github.com/sluicedb/sluice/connectors/lake"
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/bind"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -662,7 +663,7 @@ func (s *Session) bindCreateAs(x *ast.CreateTable) (*planner.Plan, []planner.Col
 	if !ok {
 		return nil, nil, sqlerr.Unsupported("CREATE TABLE AS with this statement is not supported")
 	}
-	plan, err := planner.BindQuery(sel, nil, s.tables())
+	plan, err := bind.BindQuery(sel, nil, s.tables())
 	if err != nil {
 		return nil, nil, err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/sluicedb/sluice/catalog"
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/bind"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/parse"
 	"github.com/sluicedb/sluice/sql/sqlerr"
@@ -126,7 +127,7 @@ func (s *Session) merge(ctx context.Context, m *ast.Merge, paramTypes []types.Ty
 		if err != nil {
 			return nil, err
 		}
-		plan, err := planner.BindQuery(sel, paramTypes, s.tables())
+		plan, err := bind.BindQuery(sel, paramTypes, s.tables())
 		if err != nil {
 			return nil, err
 		}
@@ -216,7 +217,7 @@ func (s *Session) merge(ctx context.Context, m *ast.Merge, paramTypes []types.Ty
 		return 0, err
 	}
 	insTarget := &ast.TableName{Schema: tn.Schema, Name: tn.Name, Pos: tn.Pos}
-	ins, err := planner.BindInsert(&ast.Insert{Table: insTarget, Query: sel}, paramTypes, s.tables())
+	ins, err := bind.BindInsert(&ast.Insert{Table: insTarget, Query: sel}, paramTypes, s.tables())
 	if err != nil {
 		return 0, err
 	}

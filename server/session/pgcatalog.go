@@ -7,6 +7,7 @@ import (
 	"github.com/sluicedb/sluice/catalog"
 	"github.com/sluicedb/sluice/connectors"
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/bind"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
@@ -691,7 +692,7 @@ func pgProc() [][]types.Datum {
 // with commutators and negators linked where both exist. No operator has a
 // pg_proc function of its own (oprcode 0, shown as "-").
 func pgOperator() [][]types.Datum {
-	ops := planner.Operators()
+	ops := bind.Operators()
 	type sig struct {
 		name string
 		l, r types.OID
@@ -703,7 +704,7 @@ func pgOperator() [][]types.Datum {
 	commutator := map[string]string{"=": "=", "<>": "<>", "<": ">", ">": "<", "<=": ">=", ">=": "<=", "+": "+", "*": "*", "&&": "&&", "@>": "<@", "<@": "@>"}
 	negator := map[string]string{"=": "<>", "<>": "=", "<": ">=", ">=": "<", ">": "<=", "<=": ">",
 		"~~": "!~~", "!~~": "~~", "~~*": "!~~*", "!~~*": "~~*", "~": "!~", "!~": "~", "~*": "!~*", "!~*": "~*"}
-	link := func(m map[string]string, o planner.Operator, swap bool) int64 {
+	link := func(m map[string]string, o bind.Operator, swap bool) int64 {
 		name, ok := m[o.Name]
 		if !ok {
 			return 0

@@ -15,6 +15,8 @@ import (
 	"github.com/sluicedb/sluice/catalog"
 	"github.com/sluicedb/sluice/connectors"
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/bind"
+	"github.com/sluicedb/sluice/planner/rules"
 	"github.com/sluicedb/sluice/server/pgwire"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/parse"
@@ -28,10 +30,10 @@ type prepared struct {
 	sql        string
 	stmt       *parse.Statement // nil for an empty query
 	paramTypes []types.Type
-	plan       *planner.Plan          // SELECT/VALUES
-	ins        *planner.InsertPlan    // INSERT
-	ret        *planner.ReturningPlan // INSERT/UPDATE/DELETE … RETURNING
-	fromSQL    bool                   // created by SQL PREPARE
+	plan       *planner.Plan       // SELECT/VALUES
+	ins        *planner.InsertPlan // INSERT
+	ret        *bind.ReturningPlan // INSERT/UPDATE/DELETE … RETURNING
+	fromSQL    bool                // created by SQL PREPARE
 	created    time.Time
 	cat        *catalog.State // the catalog state the plan was bound against
 }
@@ -330,7 +332,7 @@ func (s *Session) disabledRules() map[string]bool {
 	if v == "" {
 		return nil
 	}
-	return planner.Disabled(v)
+	return rules.Disabled(v)
 }
 
 func (s *Session) memoryLimit() int64 {
@@ -524,17 +526,17 @@ func (s *Session) prepare(st *parse.Statement, paramTypes []types.Type, sql stri
 	var err error
 	switch x := st.AST.(type) {
 	case *ast.Select:
-		if p.plan, err = planner.BindQueryOpts(x, paramTypes, s.tables(), s.disabledRules()); err != nil {
+		if p.plan, err = bind.BindQueryOpts(x, paramTypes, s.tables(), s.disabledRules()); err != nil {
 			return nil, err
 		}
 		p.paramTypes = p.plan.Params
 	case *ast.Insert:
-		if p.ins, err = planner.BindInsert(x, paramTypes, s.tables()); err != nil {
+		if p.ins, err = bind.BindInsert(x, paramTypes, s.tables()); err != nil {
 			return nil, err
 		}
 		p.paramTypes = p.ins.Params
 		if len(x.Returning) > 0 {
-			if p.ret, err = planner.BindReturning(x.Table, p.ins.Table, x.Returning, p.paramTypes, s.tables()); err != nil {
+			if p.ret, err = bind.BindReturning(x.Table, p.ins.Table, x.Returning, p.paramTypes, s.tables()); err != nil {
 				return nil, err
 			}
 		}
@@ -547,7 +549,7 @@ func (s *Session) prepare(st *parse.Statement, paramTypes []types.Type, sql stri
 		}
 		p.paramTypes = d.ins.Params
 		if len(st.returning) > 0 {
-			if p.ret, err = planner.BindReturning(st.table, d.rel, st.returning, p.paramTypes, s.tables()); err != nil {
+			if p.ret, err = bind.BindReturning(st.table, d.rel, st.returning, p.paramTypes, s.tables()); err != nil {
 				return nil, err
 			}
 		}
@@ -630,7 +632,7 @@ func (s *Session) Bind(ctx context.Context, portalName, stmtName string, pformat
 			// pruning and kernels see the parameters as constants. The
 			// generic plan stays the fallback.
 			if sel, ok := prep.stmt.AST.(*ast.Select); ok {
-				custom, err := planner.BindQueryCustom(sel, prep.paramTypes, vals, s.tables(), s.disabledRules())
+				custom, err := bind.BindQueryCustom(sel, prep.paramTypes, vals, s.tables(), s.disabledRules())
 				if err == nil && len(custom.Columns) == len(prep.plan.Columns) {
 					pt.plan = custom
 				}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/sluicedb/sluice/catalog"
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/bind"
 	"github.com/sluicedb/sluice/server/pgwire"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/parse"
@@ -490,7 +491,7 @@ func (s *Session) declare(x *ast.Declare) error {
 	if !ok {
 		return sqlerr.New(sqlerr.InvalidCursorDefinition, "cursor can only scan a query")
 	}
-	plan, err := planner.BindQuery(sel, nil, s.tables())
+	plan, err := bind.BindQuery(sel, nil, s.tables())
 	if err != nil {
 		return err
 	}
@@ -610,7 +611,7 @@ func (s *Session) sqlExecute(ctx context.Context, x *ast.Execute, w *pgwire.Resu
 		return "", sqlerr.New(sqlerr.SyntaxError, "wrong number of parameters for prepared statement \"%s\"", x.Name).
 			WithDetail("Expected %d parameters but got %d.", len(prep.paramTypes), len(x.Params))
 	}
-	vals, err := planner.EvalConstants(ctx, x.Params, prep.paramTypes, s.env())
+	vals, err := bind.EvalConstants(ctx, x.Params, prep.paramTypes, s.env())
 	if err != nil {
 		return "", err
 	}
@@ -695,7 +696,7 @@ func (s *Session) explain(ctx context.Context, x *ast.Explain, p *portal, w *pgw
 	if !ok {
 		return "", sqlerr.Unsupported("EXPLAIN of this statement is not supported yet")
 	}
-	plan, err := planner.BindQueryOpts(sel, p.prep.paramTypes, s.tables(), s.disabledRules())
+	plan, err := bind.BindQueryOpts(sel, p.prep.paramTypes, s.tables(), s.disabledRules())
 	if err != nil {
 		return "", err
 	}
@@ -731,7 +732,7 @@ func columnOf(c ast.ColumnDef) (planner.Column, error) {
 	}
 	col := planner.Column{Name: c.Name, Type: t, NotNull: c.NotNull}
 	if c.Default != nil {
-		if col.Default, err = planner.CheckDefault(c.Default, c.DefaultSQL, col); err != nil {
+		if col.Default, err = bind.CheckDefault(c.Default, c.DefaultSQL, col); err != nil {
 			return planner.Column{}, err
 		}
 	}

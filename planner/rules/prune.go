@@ -1,4 +1,6 @@
-package planner
+package rules
+
+import "github.com/sluicedb/sluice/planner"
 
 // pruneOutputs is the prune_outputs rule: an aggregation over a projection
 // (possibly through a filter) often reads only some of its columns — BI tools count a query's rows as
@@ -7,39 +9,39 @@ package planner
 // immutable and holds no sub-query, becomes a typed NULL (positions stay,
 // so nothing above is renumbered). PostgreSQL removes unused sub-query
 // outputs the same way; volatile ones stay.
-func pruneOutputs(n node) node {
-	a, ok := n.(*aggNode)
+func pruneOutputs(n planner.Node) planner.Node {
+	a, ok := n.(*planner.AggNode)
 	if !ok {
 		return n
 	}
 	// Directly above the projection, or with a filter between (WHERE on
 	// the sub-query's columns): the filter's reads count too.
-	f, _ := a.child.(*filterNode)
-	below := a.child
+	f, _ := a.Child.(*planner.FilterNode)
+	below := a.Child
 	if f != nil {
-		below = f.child
+		below = f.Child
 	}
-	p, ok := below.(*projectNode)
+	p, ok := below.(*planner.ProjectNode)
 	if !ok {
 		return n
 	}
-	ac := a.ctx
-	reads := append([]Expr(nil), ac.groups...)
+	ac := a.Ctx
+	reads := append([]planner.Expr(nil), ac.Groups...)
 	if f != nil {
-		reads = append(reads, f.pred)
+		reads = append(reads, f.Pred)
 	}
-	for _, c := range ac.aggs {
-		reads = append(reads, c.args...)
-		reads = append(reads, c.order...)
-		if c.filter != nil {
-			reads = append(reads, c.filter)
+	for _, c := range ac.Aggs {
+		reads = append(reads, c.Args...)
+		reads = append(reads, c.Order...)
+		if c.Filter != nil {
+			reads = append(reads, c.Filter)
 		}
 	}
-	used := make([]bool, len(p.exprs))
+	used := make([]bool, len(p.Exprs))
 	for _, e := range reads {
-		seen := walkExpr(e, func(x Expr) bool {
-			if c, isCol := x.(*colExpr); isCol && c.idx < len(used) {
-				used[c.idx] = true
+		seen := planner.WalkExpr(e, func(x planner.Expr) bool {
+			if c, isCol := x.(*planner.ColExpr); isCol && c.Idx < len(used) {
+				used[c.Idx] = true
 			}
 			return true
 		})
@@ -47,39 +49,39 @@ func pruneOutputs(n node) node {
 			return n // an expression it cannot see into (a sub-query)
 		}
 	}
-	out := make([]Expr, len(p.exprs))
+	out := make([]planner.Expr, len(p.Exprs))
 	changed := false
-	for i, e := range p.exprs {
+	for i, e := range p.Exprs {
 		if used[i] || !immutable(e) {
 			out[i] = e
 			continue
 		}
-		if _, isConst := e.(*constExpr); !isConst {
+		if _, isConst := e.(*planner.ConstExpr); !isConst {
 			changed = true
 		}
-		out[i] = &constExpr{t: e.Type()}
+		out[i] = &planner.ConstExpr{T: e.Type()}
 	}
 	if !changed {
 		return n
 	}
 	np := *p
-	np.exprs = out
+	np.Exprs = out
 	na := *a
-	na.child = &np
+	na.Child = &np
 	if f != nil {
 		nf := *f
-		nf.child = &np
-		na.child = &nf
+		nf.Child = &np
+		na.Child = &nf
 	}
 	return &na
 }
 
 // immutable reports whether e reads only its row: columns, constants and
 // immutable functions, no sub-query or anything walkExpr cannot see into.
-func immutable(e Expr) bool {
+func immutable(e planner.Expr) bool {
 	ok := true
-	seen := walkExpr(e, func(x Expr) bool {
-		if f, isFn := x.(*fnExpr); isFn && !f.pure {
+	seen := planner.WalkExpr(e, func(x planner.Expr) bool {
+		if f, isFn := x.(*planner.FnExpr); isFn && !f.Pure {
 			ok = false
 		}
 		return ok

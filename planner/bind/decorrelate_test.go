@@ -1,9 +1,10 @@
-package planner
+package bind
 
 import (
 	"reflect"
 	"testing"
 
+	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/parse"
 )
@@ -48,7 +49,7 @@ func planHolds[T any](v any) bool {
 }
 
 // bindForTest binds sql and returns its plan's root.
-func bindForTest(t *testing.T, sql string, tables Tables) node {
+func bindForTest(t *testing.T, sql string, tables planner.Tables) planner.Node {
 	t.Helper()
 	stmts, err := parse.Parse(sql)
 	if err != nil {
@@ -58,7 +59,7 @@ func bindForTest(t *testing.T, sql string, tables Tables) node {
 	if err != nil {
 		t.Fatalf("%s: %v", sql, err)
 	}
-	return plan.root
+	return plan.Root
 }
 
 // TestDecorrelateOuterExpressions: EXISTS correlated through inner = f(outer)
@@ -79,7 +80,7 @@ func TestDecorrelateOuterExpressions(t *testing.T) {
 		{"SELECT count(*) FROM t a WHERE EXISTS (SELECT 1 FROM u b WHERE b.v = abs(a.v))", false},
 		{"SELECT count(*) FROM t a WHERE EXISTS (SELECT 1 FROM u b WHERE b.v = 1)", false},
 	} {
-		if got := planHolds[*existsHashExpr](bindForTest(t, c.sql, tables)); got != c.hashed {
+		if got := planHolds[*planner.ExistsHashExpr](bindForTest(t, c.sql, tables)); got != c.hashed {
 			t.Errorf("%s: hashed = %v, want %v", c.sql, got, c.hashed)
 		}
 	}
@@ -103,7 +104,7 @@ func TestDecorrelateScalarAggregates(t *testing.T) {
 		{"SELECT (SELECT max(b.v) FROM u b WHERE b.k = a.k AND random() < 0.5) FROM t a", false},
 		{"SELECT (SELECT max(b.v) FROM u b WHERE b.k = a.k GROUP BY b.s LIMIT 1) FROM t a", false},
 	} {
-		if got := planHolds[*scalarAggHashExpr](bindForTest(t, c.sql, tables)); got != c.hashed {
+		if got := planHolds[*planner.ScalarAggHashExpr](bindForTest(t, c.sql, tables)); got != c.hashed {
 			t.Errorf("%s: hashed = %v, want %v", c.sql, got, c.hashed)
 		}
 	}

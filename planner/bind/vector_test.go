@@ -1,4 +1,4 @@
-package planner
+package bind
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/rules"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/parse"
 	"github.com/sluicedb/sluice/sql/types"
@@ -14,8 +16,8 @@ import (
 
 // bigTable has enough rows for the vectorized operators to split the work
 // across cores, with NULLs in every column.
-func bigTable(n int) *MemTable {
-	t := NewMemTable("test", "big", []Column{{Name: "k", Type: types.Int4}, {Name: "s", Type: types.Text},
+func bigTable(n int) *planner.MemTable {
+	t := planner.NewMemTable("test", "big", []planner.Column{{Name: "k", Type: types.Int4}, {Name: "s", Type: types.Text},
 		{Name: "v", Type: types.Int8}, {Name: "b", Type: types.Bool}, {Name: "f", Type: types.Float8}})
 	rows := make([][]types.Datum, n)
 	for i := range rows {
@@ -35,7 +37,7 @@ func bigTable(n int) *MemTable {
 	return t
 }
 
-func runAll(t *testing.T, tables Tables, sql string, disabled map[string]bool) ([]string, string) {
+func runAll(t *testing.T, tables planner.Tables, sql string, disabled map[string]bool) ([]string, string) {
 	t.Helper()
 	stmts, err := parse.Parse(sql)
 	if err != nil {
@@ -45,7 +47,7 @@ func runAll(t *testing.T, tables Tables, sql string, disabled map[string]bool) (
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := CollectRows(context.Background(), plan, &Env{Format: &types.Format{}}, nil)
+	rows, err := planner.CollectRows(context.Background(), plan, &planner.Env{Format: &types.Format{}}, nil)
 	if err != nil {
 		return nil, err.Error()
 	}
@@ -88,7 +90,7 @@ func TestVectorizedMatchesRowEngine(t *testing.T) {
 	}
 	for _, q := range queries {
 		vec, verr := runAll(t, tables, q, nil)
-		row, rerr := runAll(t, tables, q, Disabled("all"))
+		row, rerr := runAll(t, tables, q, rules.Disabled("all"))
 		if verr != rerr {
 			t.Fatalf("%s: errors differ: vectorized %q, rows %q", q, verr, rerr)
 		}
@@ -108,11 +110,11 @@ func TestVectorizedMatchesRowEngine(t *testing.T) {
 }
 
 func TestDisabledRules(t *testing.T) {
-	d := Disabled(" TopN, hash_join ,")
+	d := rules.Disabled(" TopN, hash_join ,")
 	if !d["topn"] || !d["hash_join"] || d["vectorize"] {
 		t.Fatalf("%v", d)
 	}
-	if all := Disabled("all"); len(all) != len(RuleNames()) {
+	if all := rules.Disabled("all"); len(all) != len(rules.RuleNames()) {
 		t.Fatalf("all = %v", all)
 	}
 }
@@ -130,7 +132,7 @@ func TestScaleIntervalMatchesPostgres(t *testing.T) {
 		{types.Interval{Months: 13}, -1, "-1 years -1 mons"},
 	}
 	for _, c := range cases {
-		if got := string(types.AppendInterval(nil, scaleInterval(c.iv, c.f, false))); got != c.want {
+		if got := string(types.AppendInterval(nil, planner.ScaleInterval(c.iv, c.f, false))); got != c.want {
 			t.Errorf("%v * %v = %q, want %q", c.iv, c.f, got, c.want)
 		}
 	}
@@ -162,12 +164,12 @@ func TestCustomPlanSeesParameters(t *testing.T) {
 		t.Logf("generic plan vectorized too (kernels for parameters?):\n%s", ex)
 	}
 	ctx := context.Background()
-	env := &Env{Format: &types.Format{}}
-	a, err := CollectRows(ctx, generic, env, vals)
+	env := &planner.Env{Format: &types.Format{}}
+	a, err := planner.CollectRows(ctx, generic, env, vals)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := CollectRows(ctx, custom, env, vals)
+	b, err := planner.CollectRows(ctx, custom, env, vals)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,11 @@
-package planner
+package bind
 
 import (
 	"context"
 	"fmt"
 	"testing"
 
+	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/parse"
 	"github.com/sluicedb/sluice/sql/types"
@@ -14,24 +15,24 @@ import (
 // rows/s of input. Run with
 //
 //	go test ./planner -run '^$' -bench . -benchtime 3x
-type benchTables map[string]*MemTable
+type benchTables map[string]*planner.MemTable
 
-func (b benchTables) Relation(_, name string) (Relation, error) {
+func (b benchTables) Relation(_, name string) (planner.Relation, error) {
 	if t, ok := b[name]; ok {
 		return t, nil
 	}
 	return nil, nil
 }
 
-var benchCache = map[string]*MemTable{}
+var benchCache = map[string]*planner.MemTable{}
 
 // intTable has n rows (k int8 = i % groups, v int8 = i, s text = "s" || i%groups).
-func intTable(n, groups int) *MemTable {
+func intTable(n, groups int) *planner.MemTable {
 	key := fmt.Sprintf("%d/%d", n, groups)
 	if t, ok := benchCache[key]; ok {
 		return t
 	}
-	t := NewMemTable("bench", "t", []Column{{Name: "k", Type: types.Int8}, {Name: "v", Type: types.Int8}, {Name: "s", Type: types.Text}})
+	t := planner.NewMemTable("bench", "t", []planner.Column{{Name: "k", Type: types.Int8}, {Name: "v", Type: types.Int8}, {Name: "s", Type: types.Text}})
 	rows := make([][]types.Datum, n)
 	strs := make([]string, groups)
 	for i := range strs {
@@ -54,11 +55,11 @@ func runBench(b *testing.B, sql string, tables benchTables, inputRows int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	env := &Env{Format: &types.Format{}}
+	env := &planner.Env{Format: &types.Format{}}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := Drain(context.Background(), plan, env, nil); err != nil {
+		if _, err := planner.Drain(context.Background(), plan, env, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,6 +1,7 @@
-package planner
+package rules
 
 import (
+	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/types"
 )
@@ -29,7 +30,7 @@ import (
 // joinLeaf is one input of a flattened join tree: its columns are
 // [off, off+width) of the tree's output.
 type joinLeaf struct {
-	n          node
+	n          planner.Node
 	off, width int
 	rows, base float64
 }
@@ -37,69 +38,69 @@ type joinLeaf struct {
 // joinConj is one condition of a flattened tree over the tree's columns,
 // with the leaves it reads.
 type joinConj struct {
-	e      Expr
+	e      planner.Expr
 	leaves []int
 	eq     bool // an equality: it can join its leaves by hashing
 }
 
-func isEquality(e Expr) bool {
-	f, ok := e.(*fnExpr)
-	return ok && f.isEq && len(f.args) == 2
+func isEquality(e planner.Expr) bool {
+	f, ok := e.(*planner.FnExpr)
+	return ok && f.IsEq && len(f.Args) == 2
 }
 
 // equiJoins reports whether c is an equality between the two sides of a
 // join (what hash_join turns into a key), so the join is no cross product.
-func equiJoins(c Expr, leftWidth int) bool {
+func equiJoins(c planner.Expr, leftWidth int) bool {
 	if !isEquality(c) {
 		return false
 	}
-	f := c.(*fnExpr)
-	a, b := side(f.args[0], leftWidth), side(f.args[1], leftWidth)
+	f := c.(*planner.FnExpr)
+	a, b := planner.Side(f.Args[0], leftWidth), planner.Side(f.Args[1], leftWidth)
 	return a == 1 && b == 2 || a == 2 && b == 1
 }
 
-func orderJoins(n node) node {
-	if j, ok := n.(*joinNode); ok && innerJoin(j) {
+func orderJoins(n planner.Node) planner.Node {
+	if j, ok := n.(*planner.JoinNode); ok && innerJoin(j) {
 		if r := reorderJoins(j); r != nil {
 			return r
 		}
 	}
-	kids := children(n)
+	kids := planner.Children(n)
 	if len(kids) == 0 {
 		return n
 	}
-	mapped := make([]node, len(kids))
+	mapped := make([]planner.Node, len(kids))
 	for i, k := range kids {
 		mapped[i] = orderJoins(k)
 	}
-	return withChildren(n, mapped)
+	return planner.WithChildren(n, mapped)
 }
 
-func innerJoin(j *joinNode) bool {
-	return (j.kind == ast.InnerJoin || j.kind == ast.CrossJoin) && !j.lateral && len(j.lkeys) == 0
+func innerJoin(j *planner.JoinNode) bool {
+	return (j.Kind == ast.InnerJoin || j.Kind == ast.CrossJoin) && !j.Lateral && len(j.Lkeys) == 0
 }
 
 // reorderJoins rebuilds j's inner-join tree, or returns nil to keep it.
-func reorderJoins(j *joinNode) node {
-	width := j.leftWidth + j.rightWidth
-	if len(j.colTypes) != width {
+func reorderJoins(j *planner.JoinNode) planner.Node {
+	width := j.LeftWidth + j.RightWidth
+	if len(j.ColTypes) != width {
 		return nil
 	}
 	var leaves []joinLeaf
-	var conds []Expr
+	var conds []planner.Expr
 	cross := 0 // cross products in the written tree
-	var flatten func(n node, off, w int) bool
-	flatten = func(n node, off, w int) bool {
-		x, ok := n.(*joinNode)
+	var flatten func(n planner.Node, off, w int) bool
+	flatten = func(n planner.Node, off, w int) bool {
+		x, ok := n.(*planner.JoinNode)
 		if !ok || !innerJoin(x) {
 			leaves = append(leaves, joinLeaf{n: n, off: off, width: w})
 			return true
 		}
 		related := false
-		if x.cond != nil {
-			for _, c := range andArgs(x.cond) {
-				related = related || equiJoins(c, x.leftWidth)
-				m, ok := shiftCols(c, off)
+		if x.Cond != nil {
+			for _, c := range planner.AndArgs(x.Cond) {
+				related = related || equiJoins(c, x.LeftWidth)
+				m, ok := planner.ShiftCols(c, off)
 				if !ok {
 					return false
 				}
@@ -109,7 +110,7 @@ func reorderJoins(j *joinNode) node {
 		if !related {
 			cross++
 		}
-		return flatten(x.left, off, x.leftWidth) && flatten(x.right, off+x.leftWidth, x.rightWidth)
+		return flatten(x.Left, off, x.LeftWidth) && flatten(x.Right, off+x.LeftWidth, x.RightWidth)
 	}
 	if !flatten(j, 0, width) || len(leaves) < 3 || cross == 0 {
 		return nil
@@ -126,9 +127,9 @@ func reorderJoins(j *joinNode) node {
 	for _, e := range conds {
 		seen := map[int]bool{}
 		var ls []int
-		ok := walkExpr(e, func(x Expr) bool {
-			if c, isCol := x.(*colExpr); isCol {
-				if l := leafOf(c.idx); l >= 0 && !seen[l] {
+		ok := planner.WalkExpr(e, func(x planner.Expr) bool {
+			if c, isCol := x.(*planner.ColExpr); isCol {
+				if l := leafOf(c.Idx); l >= 0 && !seen[l] {
 					seen[l] = true
 					ls = append(ls, l)
 				}
@@ -155,26 +156,26 @@ func reorderJoins(j *joinNode) node {
 
 // leafRows estimates an input's rows, and the rows of the table under its
 // filters (its base); 1,000 where nothing can be told.
-func leafRows(n node) (rows, base float64) {
-	rows = estimateRows(n)
+func leafRows(n planner.Node) (rows, base float64) {
+	rows = planner.EstimateRows(n)
 	if rows < 0 {
 		rows = 1000
 	}
 	base = rows
 	for {
 		switch x := n.(type) {
-		case *filterNode:
-			n = x.child
+		case *planner.FilterNode:
+			n = x.Child
 			continue
-		case *projectNode:
-			n = x.child
+		case *planner.ProjectNode:
+			n = x.Child
 			continue
-		case *sourceScan:
-			if b := estimateSourceRows(x); b >= rows {
+		case *planner.SourceScan:
+			if b := planner.EstimateSourceRows(x); b >= rows {
 				base = b
 			}
-		case *memScan:
-			base = max(rows, float64(x.t.Len()))
+		case *planner.MemScan:
+			base = max(rows, float64(x.T.Len()))
 		}
 		return rows, base
 	}
@@ -270,11 +271,11 @@ func allIn(ls []int, in []bool, next int) bool {
 // buildJoinOrder builds the left-deep tree for order: each condition goes
 // to the first join where every leaf it reads is present (conditions
 // reading one leaf or none go to the first join).
-func buildJoinOrder(j *joinNode, leaves []joinLeaf, cs []joinConj, order []int) node {
-	pos := make([]int, j.leftWidth+j.rightWidth) // written column → built column
+func buildJoinOrder(j *planner.JoinNode, leaves []joinLeaf, cs []joinConj, order []int) planner.Node {
+	pos := make([]int, j.LeftWidth+j.RightWidth) // written column → built column
 	used := make([]bool, len(cs))
 	in := make([]bool, len(leaves))
-	var cur node
+	var cur planner.Node
 	curW := 0
 	var curTypes []types.Type
 	for step, l := range order {
@@ -283,33 +284,33 @@ func buildJoinOrder(j *joinNode, leaves []joinLeaf, cs []joinConj, order []int) 
 			pos[lf.off+c] = curW + c
 		}
 		in[l] = true
-		leafTypes := j.colTypes[lf.off : lf.off+lf.width]
+		leafTypes := j.ColTypes[lf.off : lf.off+lf.width]
 		if step == 0 {
 			cur, curW, curTypes = lf.n, lf.width, append([]types.Type(nil), leafTypes...)
 			continue
 		}
-		var here []Expr
+		var here []planner.Expr
 		for i, c := range cs {
 			if used[i] || !allIn(c.leaves, in, -1) {
 				continue
 			}
-			e, ok := mapCols(c.e, func(col int) int { return pos[col] })
+			e, ok := planner.MapCols(c.e, func(col int) int { return pos[col] })
 			if !ok {
 				return nil
 			}
 			used[i] = true
 			here = append(here, e)
 		}
-		nj := &joinNode{left: cur, right: lf.n, kind: ast.CrossJoin, leftWidth: curW, rightWidth: lf.width,
-			colTypes: append(append([]types.Type(nil), curTypes...), leafTypes...)}
+		nj := &planner.JoinNode{Left: cur, Right: lf.n, Kind: ast.CrossJoin, LeftWidth: curW, RightWidth: lf.width,
+			ColTypes: append(append([]types.Type(nil), curTypes...), leafTypes...)}
 		if len(here) > 0 {
-			nj.kind, nj.cond = ast.InnerJoin, and(here)
+			nj.Kind, nj.Cond = ast.InnerJoin, planner.And(here)
 		}
-		cur, curW, curTypes = nj, curW+lf.width, nj.colTypes
+		cur, curW, curTypes = nj, curW+lf.width, nj.ColTypes
 	}
-	exprs := make([]Expr, len(pos))
+	exprs := make([]planner.Expr, len(pos))
 	for i, p := range pos {
-		exprs[i] = &colExpr{idx: p, t: j.colTypes[i]}
+		exprs[i] = &planner.ColExpr{Idx: p, T: j.ColTypes[i]}
 	}
-	return &projectNode{child: cur, exprs: exprs}
+	return &planner.ProjectNode{Child: cur, Exprs: exprs}
 }

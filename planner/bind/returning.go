@@ -1,8 +1,9 @@
-package planner
+package bind
 
 import (
 	"context"
 
+	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/types"
 )
@@ -14,17 +15,17 @@ import (
 // statement is prepared (Describe answers them); Rows binds the list again
 // over each execution's rows.
 type ReturningPlan struct {
-	Columns []Column
+	Columns []planner.Column
 	tn      *ast.TableName
-	rel     Relation
+	rel     planner.Relation
 	targets []*ast.Target
 	params  []types.Type
-	tables  Tables
+	tables  planner.Tables
 }
 
 // BindReturning binds targets over rel's columns, rel being the table tn
 // names.
-func BindReturning(tn *ast.TableName, rel Relation, targets []*ast.Target, paramTypes []types.Type, tables Tables) (*ReturningPlan, error) {
+func BindReturning(tn *ast.TableName, rel planner.Relation, targets []*ast.Target, paramTypes []types.Type, tables planner.Tables) (*ReturningPlan, error) {
 	p := &ReturningPlan{tn: tn, rel: rel, targets: targets, params: paramTypes, tables: tables}
 	plan, err := p.bind(nil)
 	if err != nil {
@@ -35,7 +36,7 @@ func BindReturning(tn *ast.TableName, rel Relation, targets []*ast.Target, param
 }
 
 // Rows evaluates the list over rows (whole rows of the table).
-func (p *ReturningPlan) Rows(ctx context.Context, env *Env, params []types.Datum, rows [][]types.Datum) ([][]types.Datum, error) {
+func (p *ReturningPlan) Rows(ctx context.Context, env *planner.Env, params []types.Datum, rows [][]types.Datum) ([][]types.Datum, error) {
 	plan, err := p.bind(rows)
 	if err != nil {
 		return nil, err
@@ -43,12 +44,12 @@ func (p *ReturningPlan) Rows(ctx context.Context, env *Env, params []types.Datum
 	if plan.Err != nil {
 		return nil, plan.Err
 	}
-	return CollectRows(ctx, plan, env, params)
+	return planner.CollectRows(ctx, plan, env, params)
 }
 
-func (p *ReturningPlan) bind(rows [][]types.Datum) (*Plan, error) {
+func (p *ReturningPlan) bind(rows [][]types.Datum) (*planner.Plan, error) {
 	schema, name := p.rel.Ident()
-	written := NewMemTable(schema, name, p.rel.Columns())
+	written := planner.NewMemTable(schema, name, p.rel.Columns())
 	written.Append(rows)
 	q := &ast.Select{Targets: p.targets, From: []ast.TableRef{p.tn}}
 	return BindQuery(q, append([]types.Type(nil), p.params...), writtenRows{base: p.tables, schema: schema, name: name, t: written})
@@ -56,12 +57,12 @@ func (p *ReturningPlan) bind(rows [][]types.Datum) (*Plan, error) {
 
 // writtenRows resolves the statement's target table to the rows it wrote.
 type writtenRows struct {
-	base         Tables
+	base         planner.Tables
 	schema, name string
-	t            *MemTable
+	t            *planner.MemTable
 }
 
-func (w writtenRows) Relation(schema, name string) (Relation, error) {
+func (w writtenRows) Relation(schema, name string) (planner.Relation, error) {
 	if name == w.name && (schema == "" || schema == w.schema) {
 		return w.t, nil
 	}

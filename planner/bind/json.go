@@ -1,0 +1,170 @@
+package bind
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/sql/sqlerr"
+	"github.com/sluicedb/sluice/sql/types"
+)
+
+// jsonOp binds -> ->> #> #>>.
+func (b *binder) jsonOp(op string, l, r planner.Expr, pos int) (planner.Expr, error) {
+	jt := l.Type()
+	jsonb := jt.OID == types.OIDJSONB
+	var err error
+	path := op == "#>" || op == "#>>"
+	if path {
+		if r, err = b.coerce(r, types.Type{OID: 1009, Typmod: -1}, "", pos); err != nil {
+			return nil, err
+		}
+	} else if planner.IsUnknown(r) || r.Type().IsString() {
+		if r, err = b.coerce(r, types.Text, "", pos); err != nil {
+			return nil, err
+		}
+	} else if r.Type().IsInteger() {
+		if r, err = b.coerce(r, types.Int8, "", pos); err != nil {
+			return nil, err
+		}
+	} else {
+		return nil, planner.NoOperator(op, jt, r.Type(), pos)
+	}
+	asText := strings.HasSuffix(op, ">>")
+	t := jt
+	if asText {
+		t = types.Text
+	}
+	return &planner.FnExpr{T: t, Args: []planner.Expr{l, r}, Strict: true, Pure: true, Fn: func(_ *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
+		v, err := planner.DecodeJSON(a[0].(string))
+		if err != nil {
+			return nil, err
+		}
+		keys := []types.Datum{a[1]}
+		if path {
+			keys = a[1].(*types.Array).Vals
+		}
+		for _, k := range keys {
+			if k == nil {
+				return nil, nil
+			}
+			var ok bool
+			if v, ok = planner.JsonPathStep(v, k); !ok {
+				return nil, nil
+			}
+		}
+		if asText {
+			return planner.JsonText(v, jsonb), nil
+		}
+		return planner.EncodeJSON(v, jsonb), nil
+	}}, nil
+}
+
+// jsonFunc binds the JSON constructors by name.
+func (b *binder) jsonFunc(name string, args []planner.Expr, pos int) (planner.Expr, bool, error) {
+	switch name {
+	case "json_build_object", "jsonb_build_object", "json_build_array", "jsonb_build_array", "to_json", "to_jsonb", "json_typeof", "jsonb_typeof", "row_to_json":
+	default:
+		return nil, false, nil
+	}
+	jsonb := strings.HasPrefix(name, "jsonb") || name == "to_jsonb"
+	rt := types.JSON
+	if jsonb {
+		rt = types.JSONB
+	}
+	if (name == "json_typeof" || name == "jsonb_typeof") && len(args) == 1 && planner.IsUnknown(args[0]) {
+		var err error
+		if args[0], err = b.coerce(args[0], rt, "", pos); err != nil {
+			return nil, true, err
+		}
+	}
+	for i := range args {
+		if planner.IsUnknown(args[i]) {
+			var err error
+			if args[i], err = b.coerce(args[i], types.Text, "", pos); err != nil {
+				return nil, true, err
+			}
+		}
+	}
+	argTypes := planner.ExprTypes(args)
+	compact := func(v any) string { // to_json: datum_to_json's compact form
+		if jsonb {
+			return planner.EncodeJSON(v, true)
+		}
+		return planner.JsonCompact(v)
+	}
+	switch name {
+	case "json_build_object", "jsonb_build_object":
+		if len(args)%2 != 0 {
+			return nil, true, planner.ErrAt(sqlerr.New(sqlerr.InvalidParameterValue, "argument list must have even number of elements").
+				WithHint("The arguments of %s() must consist of alternating keys and values.", name), pos)
+		}
+		return &planner.FnExpr{T: rt, Args: args, Fn: func(ec *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
+			var keys []string
+			vals := map[string]any{}
+			for i := 0; i < len(a); i += 2 {
+				if a[i] == nil {
+					return nil, sqlerr.New(sqlerr.NullValueNotAllowed, "null value not allowed for object key")
+				}
+				k := types.TextOf(argTypes[i], a[i], ec.Env.Format)
+				if _, dup := vals[k]; !dup {
+					keys = append(keys, k)
+				}
+				vals[k] = planner.ToJSONValue(argTypes[i+1], a[i+1], ec.Env.Format)
+			}
+			if jsonb {
+				return planner.EncodeJSON(vals, true), nil
+			}
+			return planner.JsonObjectLoose(keys, vals), nil
+		}}, true, nil
+	case "json_build_array", "jsonb_build_array":
+		return &planner.FnExpr{T: rt, Args: args, Fn: func(ec *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
+			out := make([]any, len(a))
+			for i, v := range a {
+				out[i] = planner.ToJSONValue(argTypes[i], v, ec.Env.Format)
+			}
+			if jsonb {
+				return planner.EncodeJSON(out, true), nil
+			}
+			return planner.JsonArrayLoose(out), nil
+		}}, true, nil
+	case "row_to_json":
+		if len(args) != 1 || args[0].Type().OID != types.OIDRecord {
+			return nil, false, nil
+		}
+		return &planner.FnExpr{T: rt, Args: args, Strict: true, Fn: func(ec *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
+			return planner.JsonCompact(planner.ToJSONValue(argTypes[0], a[0], ec.Env.Format)), nil
+		}}, true, nil
+	case "to_json", "to_jsonb":
+		if len(args) != 1 {
+			return nil, false, nil
+		}
+		return &planner.FnExpr{T: rt, Args: args, Strict: true, Fn: func(ec *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
+			return compact(planner.ToJSONValue(argTypes[0], a[0], ec.Env.Format)), nil
+		}}, true, nil
+	case "json_typeof", "jsonb_typeof":
+		if len(args) != 1 || !planner.IsJSON(args[0].Type()) {
+			return nil, false, nil
+		}
+		return &planner.FnExpr{T: types.Text, Args: args, Strict: true, Fn: func(_ *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
+			v, err := planner.DecodeJSON(a[0].(string))
+			if err != nil {
+				return nil, err
+			}
+			switch v.(type) {
+			case map[string]any:
+				return "object", nil
+			case []any:
+				return "array", nil
+			case string:
+				return "string", nil
+			case json.Number:
+				return "number", nil
+			case bool:
+				return "boolean", nil
+			}
+			return "null", nil
+		}}, true, nil
+	}
+	return nil, false, nil
+}

@@ -1,0 +1,52 @@
+package rules
+
+import (
+	"github.com/sluicedb/sluice/connectors"
+	"github.com/sluicedb/sluice/planner"
+)
+
+// pushScanPredicates hands simple conjuncts of a filter over a source scan
+// (column op constant, IS [NOT] NULL) to the provider, which prunes files
+// and row groups with them; conjuncts it answers Exact leave the filter.
+func pushScanPredicates(n planner.Node) planner.Node {
+	return planner.MapNodes(n, func(n planner.Node) planner.Node {
+		f, ok := n.(*planner.FilterNode)
+		if !ok {
+			return n
+		}
+		s, ok := f.Child.(*planner.SourceScan)
+		if !ok {
+			return n
+		}
+		conj := planner.AndArgs(f.Pred)
+		var preds []connectors.Predicate
+		var from []int
+		for i, c := range conj {
+			if p, ok := planner.ScanPredicate(c, s.T.Cols); ok {
+				preds = append(preds, p)
+				from = append(from, i)
+			}
+		}
+		if len(preds) == 0 {
+			return n
+		}
+		support := s.T.Provider.Pushdown(preds)
+		ns := &planner.SourceScan{T: s.T, Used: s.Used, Preds: append(append([]connectors.Predicate(nil), s.Preds...), preds...)}
+		exact := map[int]bool{}
+		for i, sp := range support {
+			if sp == connectors.Exact {
+				exact[from[i]] = true
+			}
+		}
+		var keep []planner.Expr
+		for i, c := range conj {
+			if !exact[i] {
+				keep = append(keep, c)
+			}
+		}
+		if len(keep) == 0 {
+			return ns
+		}
+		return &planner.FilterNode{Child: ns, Pred: planner.And(keep)}
+	})
+}
