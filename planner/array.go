@@ -1,6 +1,9 @@
 package planner
 
-import "github.com/sluicedb/sluice/sql/types"
+import (
+	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/sql/types"
+)
 
 // Arrays: ARRAY[…], subscripts and slices, x op ANY/ALL (array), array
 // functions, unnest in FROM and array_agg. One-dimensional only; PostgreSQL
@@ -10,11 +13,11 @@ import "github.com/sluicedb/sluice/sql/types"
 type ArrayExpr struct {
 	T     types.Type
 	Elem  types.Type
-	Elems []Expr
+	Elems []expr.Expr
 }
 
 func (e *ArrayExpr) Type() types.Type { return e.T }
-func (e *ArrayExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, error) {
+func (e *ArrayExpr) Eval(ec *expr.EvalCtx, row []types.Datum) (types.Datum, error) {
 	out := &types.Array{Elem: e.Elem, Vals: make([]types.Datum, len(e.Elems))}
 	for i, x := range e.Elems {
 		v, err := x.Eval(ec, row)
@@ -26,9 +29,9 @@ func (e *ArrayExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, error) {
 	return out, nil
 }
 
-func OrNull(e Expr) Expr {
+func OrNull(e expr.Expr) expr.Expr {
 	if e == nil {
-		return &ConstExpr{T: types.Int4}
+		return &expr.ConstExpr{T: types.Int4}
 	}
 	return e
 }
@@ -37,11 +40,11 @@ func ArrayVals(d types.Datum) []types.Datum { return d.(*types.Array).Vals }
 
 // UnnestNode is unnest(array) in FROM.
 type UnnestNode struct {
-	Arg     Expr
+	Arg     expr.Expr
 	Ordinal bool
 }
 
-func (u *UnnestNode) open(ec *EvalCtx) (rowIter, error) {
+func (u *UnnestNode) open(ec *expr.EvalCtx) (rowIter, error) {
 	v, err := u.Arg.Eval(ec, nil)
 	if err != nil || v == nil {
 		return &sliceIter{}, err
@@ -55,24 +58,4 @@ func (u *UnnestNode) open(ec *EvalCtx) (rowIter, error) {
 		}
 	}
 	return &sliceIter{rows: rows}, nil
-}
-
-// arrayAggState is array_agg.
-type arrayAggState struct {
-	elem types.Type
-	vals []types.Datum
-	seen bool
-}
-
-func (s *arrayAggState) add(args []types.Datum) error {
-	s.vals = append(s.vals, args[0])
-	s.seen = true
-	return nil
-}
-
-func (s *arrayAggState) result() (types.Datum, error) {
-	if !s.seen {
-		return nil, nil
-	}
-	return &types.Array{Elem: s.elem, Vals: s.vals}, nil
 }

@@ -3,6 +3,7 @@ package planner
 import (
 	"strings"
 
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -24,13 +25,6 @@ func (c ScopeCol) MarkUsed() {
 	}
 }
 
-func ErrAt(e *sqlerr.Error, pos int) *sqlerr.Error {
-	if pos >= 0 && e.Position == 0 {
-		return e.WithPosition(pos + 1)
-	}
-	return e
-}
-
 // typeOf resolves a written type name.
 func TypeOfName(tn *ast.TypeName) (types.Type, error) {
 	if tn.Array {
@@ -40,14 +34,14 @@ func TypeOfName(tn *ast.TypeName) (types.Type, error) {
 		}
 		at, ok := types.ArrayOf(et)
 		if !ok {
-			return et, ErrAt(sqlerr.Unsupported("arrays of %s are not supported", et), tn.Pos)
+			return et, expr.ErrAt(sqlerr.Unsupported("arrays of %s are not supported", et), tn.Pos)
 		}
 		return at, nil
 	}
 	name := tn.Name
 	d, ok := types.LookupName(name)
 	if !ok {
-		return types.Type{}, ErrAt(sqlerr.New(sqlerr.UndefinedObject, "type \"%s\" does not exist", name), tn.Pos)
+		return types.Type{}, expr.ErrAt(sqlerr.New(sqlerr.UndefinedObject, "type \"%s\" does not exist", name), tn.Pos)
 	}
 	t := types.Type{OID: d.OID, Typmod: -1}
 	switch d.OID {
@@ -64,7 +58,7 @@ func TypeOfName(tn *ast.TypeName) (types.Type, error) {
 				s = tn.Mods[1]
 			}
 			if p < 1 || p > 1000 || s < 0 || s > p {
-				return t, ErrAt(sqlerr.New(sqlerr.InvalidParameterValue, "NUMERIC precision %d must be between 1 and 1000", p), tn.Pos)
+				return t, expr.ErrAt(sqlerr.New(sqlerr.InvalidParameterValue, "NUMERIC precision %d must be between 1 and 1000", p), tn.Pos)
 			}
 			t.Typmod = int32(p<<16|s) + 4
 		}
@@ -78,16 +72,11 @@ func TypeOfName(tn *ast.TypeName) (types.Type, error) {
 	return t, nil
 }
 
-func ConstValue(e Expr) (types.Datum, bool) {
-	if c, ok := e.(*ConstExpr); ok {
+func ConstValue(e expr.Expr) (types.Datum, bool) {
+	if c, ok := e.(*expr.ConstExpr); ok {
 		return c.V, true
 	}
 	return nil, false
-}
-
-// IsUnknown reports whether e's type is still open (a literal or an untyped param).
-func IsUnknown(e Expr) bool {
-	return e.Type().OID == types.OIDUnknown
 }
 
 func HasZone(s string) bool {
@@ -99,7 +88,7 @@ func HasZone(s string) bool {
 	return false
 }
 
-func CommonType(es []Expr, what string, pos int) (types.Type, error) {
+func CommonType(es []expr.Expr, what string, pos int) (types.Type, error) {
 	t := types.Unknown
 	for _, e := range es {
 		et := e.Type()
@@ -120,9 +109,9 @@ func CommonType(es []Expr, what string, pos int) (types.Type, error) {
 		case isOidLike(et.OID) && (isOidLike(t.OID) || t.IsInteger()) || isOidLike(t.OID) && et.IsInteger():
 			// oid, regclass and regtype compare as oid; integers cast to oid implicitly.
 			t = types.Oid
-		case NumRank(et.OID) > 0 && NumRank(t.OID) > 0:
+		case expr.NumRank(et.OID) > 0 && expr.NumRank(t.OID) > 0:
 			// Mixed types resolve to the base type, without a modifier.
-			if NumRank(et.OID) > NumRank(t.OID) {
+			if expr.NumRank(et.OID) > expr.NumRank(t.OID) {
 				t = et
 			}
 			t.Typmod = -1
@@ -135,7 +124,7 @@ func CommonType(es []Expr, what string, pos int) (types.Type, error) {
 			}
 			t.Typmod = -1
 		default:
-			return t, ErrAt(sqlerr.New(sqlerr.DatatypeMismatch, "%s types %s and %s cannot be matched", what, t, et), pos)
+			return t, expr.ErrAt(sqlerr.New(sqlerr.DatatypeMismatch, "%s types %s and %s cannot be matched", what, t, et), pos)
 		}
 	}
 	if t.OID == types.OIDUnknown {

@@ -3,12 +3,14 @@ package planner
 import (
 	"reflect"
 	"unsafe"
+
+	"github.com/sluicedb/sluice/planner/expr"
 )
 
 var (
 	sourceTableType = reflect.TypeOf((*SourceTable)(nil))
 	memTableType    = reflect.TypeOf((*MemTable)(nil))
-	fnExprType      = reflect.TypeOf((*FnExpr)(nil))
+	fnExprType      = reflect.TypeOf((*expr.FnExpr)(nil))
 )
 
 // planInputs is what a plan reads, found once per plan.
@@ -62,7 +64,7 @@ func findInputs(root Node) *planInputs {
 				in.temp = true
 				return
 			case fnExprType:
-				if !(*FnExpr)(unsafe.Pointer(v.Pointer())).Pure {
+				if !(*expr.FnExpr)(unsafe.Pointer(v.Pointer())).Pure {
 					in.impure = true
 				}
 			}

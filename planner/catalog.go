@@ -4,6 +4,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
@@ -16,6 +17,15 @@ type Column struct {
 	// Default is the DEFAULT expression's SQL text ("" when none), as
 	// PostgreSQL displays it (pg_get_expr, column_default).
 	Default string
+}
+
+// columnTypes lists cols' types.
+func columnTypes(cols []Column) []types.Type {
+	ts := make([]types.Type, len(cols))
+	for i, c := range cols {
+		ts[i] = c.Type
+	}
+	return ts
 }
 
 // Tables resolves table names for the binder.
@@ -36,7 +46,7 @@ type MemTable struct {
 	mu   sync.RWMutex
 	rows [][]types.Datum
 	// column vectors of the rows, built on demand by the vectorized path
-	vecs    []*Vcol
+	vecs    []*expr.Vcol
 	vecRows int
 }
 

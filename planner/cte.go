@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/types"
 )
@@ -76,15 +77,15 @@ func RefersTo(q *ast.Select, name string) bool {
 
 type cteScan struct{ def *CteDef }
 
-func (c *cteScan) open(ec *EvalCtx) (rowIter, error) {
+func (c *cteScan) open(ec *expr.EvalCtx) (rowIter, error) {
 	d := c.def
 	if d.Recursive {
 		// Inside the recursive term, the name reads the working table.
-		if w, ok := ec.cache[d.Work]; ok {
+		if w, ok := ec.Cache[d.Work]; ok {
 			return &sliceIter{rows: w.([][]types.Datum)}, nil
 		}
 	}
-	if rows, ok := ec.cache[d]; ok {
+	if rows, ok := ec.Cache[d]; ok {
 		return &sliceIter{rows: rows.([][]types.Datum)}, nil
 	}
 	rows, err := collect(ec, d.Base)
@@ -96,12 +97,12 @@ func (c *cteScan) open(ec *EvalCtx) (rowIter, error) {
 			return nil, err
 		}
 	}
-	ec.cache[d] = rows
+	ec.Cache[d] = rows
 	return &sliceIter{rows: rows}, nil
 }
 
 // iterate evaluates a recursive CTE from its base rows.
-func (d *CteDef) iterate(ec *EvalCtx, base [][]types.Datum) ([][]types.Datum, error) {
+func (d *CteDef) iterate(ec *expr.EvalCtx, base [][]types.Datum) ([][]types.Datum, error) {
 	ts := make([]types.Type, len(d.Cols))
 	for i, c := range d.Cols {
 		ts[i] = c.Type
@@ -129,31 +130,31 @@ func (d *CteDef) iterate(ec *EvalCtx, base [][]types.Datum) ([][]types.Datum, er
 	result := fresh(base)
 	work := result
 	for len(work) > 0 {
-		if err := ec.ctx.Err(); err != nil {
+		if err := ec.Ctx.Err(); err != nil {
 			return nil, err
 		}
-		ec.cache[d.Work] = work
+		ec.Cache[d.Work] = work
 		next, err := collect(ec, d.Rec)
 		if err != nil {
 			return nil, err
 		}
 		// A new execution of the term must not reuse cached sub-results of the old one.
-		for k := range ec.cache {
+		for k := range ec.Cache {
 			if k != any(d.Work) && k != any(d) {
 				if _, isDef := k.(*CteDef); !isDef {
-					delete(ec.cache, k)
+					delete(ec.Cache, k)
 				}
 			}
 		}
 		work = fresh(next)
 		result = append(result, work...)
 	}
-	delete(ec.cache, d.Work)
+	delete(ec.Cache, d.Work)
 	return result, nil
 }
 
 // collect runs a node to completion.
-func collect(ec *EvalCtx, n Node) ([][]types.Datum, error) {
+func collect(ec *expr.EvalCtx, n Node) ([][]types.Datum, error) {
 	it, err := openNode(ec, n)
 	if err != nil {
 		return nil, err
@@ -173,7 +174,7 @@ func collect(ec *EvalCtx, n Node) ([][]types.Datum, error) {
 		if r == nil {
 			break
 		}
-		if err := ec.keep(r); err != nil {
+		if err := ec.Keep(r); err != nil {
 			return nil, err
 		}
 		if len(rows) == cap(rows) {
@@ -185,7 +186,7 @@ func collect(ec *EvalCtx, n Node) ([][]types.Datum, error) {
 		rows = append(rows, r)
 		total++
 		if total%1024 == 0 {
-			if err := ec.ctx.Err(); err != nil {
+			if err := ec.Ctx.Err(); err != nil {
 				return nil, err
 			}
 		}

@@ -3,6 +3,7 @@ package planner
 import (
 	"reflect"
 
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -24,10 +25,10 @@ type ExistsHashExpr struct {
 
 func (e *ExistsHashExpr) Type() types.Type { return types.Bool }
 
-func (e *ExistsHashExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, error) {
-	set, ok := ec.cache[e].(map[string]bool)
+func (e *ExistsHashExpr) Eval(ec *expr.EvalCtx, row []types.Datum) (types.Datum, error) {
+	set, ok := ec.Cache[e].(map[string]bool)
 	if !ok {
-		rows, err := collect(ec.sub(nil), e.Root)
+		rows, err := collect(ec.Sub(nil), e.Root)
 		if err != nil {
 			return nil, err
 		}
@@ -35,7 +36,7 @@ func (e *ExistsHashExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, erro
 		if err := e.Keys.eachInner(ec, rows, func(key string, _ []types.Datum) { set[key] = true }); err != nil {
 			return nil, err
 		}
-		ec.cache[e] = set
+		ec.Cache[e] = set
 	}
 	if len(set) == 0 {
 		return false, nil // no inner row: the outer keys are never compared
@@ -51,13 +52,13 @@ func (e *ExistsHashExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, erro
 // over its rows and over the outer row, coerced to common types, encoded
 // with appendKey. A NULL on either side never matches.
 type hashKeys struct {
-	InnerCast []Expr // over the sub-query row
-	OuterKeys []Expr // over the outer row
+	InnerCast []expr.Expr // over the sub-query row
+	OuterKeys []expr.Expr // over the outer row
 	KeyTypes  []types.Type
 }
 
 // eachInner calls fn with the key of each sub-query row without NULL keys.
-func (h *hashKeys) eachInner(ec *EvalCtx, rows [][]types.Datum, fn func(key string, r []types.Datum)) error {
+func (h *hashKeys) eachInner(ec *expr.EvalCtx, rows [][]types.Datum, fn func(key string, r []types.Datum)) error {
 	vals := make([]types.Datum, len(h.InnerCast))
 	idx := Seq(len(vals))
 	var buf []byte
@@ -80,7 +81,7 @@ rows:
 }
 
 // outer returns the outer row's key; false when a key is NULL.
-func (h *hashKeys) outer(ec *EvalCtx, row []types.Datum) (string, bool, error) {
+func (h *hashKeys) outer(ec *expr.EvalCtx, row []types.Datum) (string, bool, error) {
 	vals := make([]types.Datum, len(h.OuterKeys))
 	for i, k := range h.OuterKeys {
 		v, err := k.Eval(ec, row)
@@ -152,8 +153,8 @@ func callsVolatile(v reflect.Value) bool {
 			return false
 		}
 		if f, ok := v.Interface().(*ast.FuncCall); ok && len(f.Name) > 0 {
-			for _, d := range Funcs[f.Name[len(f.Name)-1]] {
-				if d.volatile {
+			for _, d := range expr.Funcs[f.Name[len(f.Name)-1]] {
+				if d.Volatile {
 					return true
 				}
 			}
@@ -220,10 +221,10 @@ type scalarAggTable struct {
 
 func (e *ScalarAggHashExpr) Type() types.Type { return e.T }
 
-func (e *ScalarAggHashExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, error) {
-	tab, ok := ec.cache[e].(*scalarAggTable)
+func (e *ScalarAggHashExpr) Eval(ec *expr.EvalCtx, row []types.Datum) (types.Datum, error) {
+	tab, ok := ec.Cache[e].(*scalarAggTable)
 	if !ok {
-		rows, err := collect(ec.sub(nil), e.Grouped)
+		rows, err := collect(ec.Sub(nil), e.Grouped)
 		if err != nil {
 			return nil, err
 		}
@@ -232,7 +233,7 @@ func (e *ScalarAggHashExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, e
 		if err := e.Keys.eachInner(ec, rows, func(key string, r []types.Datum) { tab.vals[key] = r[n] }); err != nil {
 			return nil, err
 		}
-		empty, err := collect(ec.sub(nil), e.Empty)
+		empty, err := collect(ec.Sub(nil), e.Empty)
 		if err != nil {
 			return nil, err
 		}
@@ -240,7 +241,7 @@ func (e *ScalarAggHashExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, e
 			return nil, sqlerr.Internal("aggregate over no rows gave %d rows", len(empty))
 		}
 		tab.empty = empty[0][0]
-		ec.cache[e] = tab
+		ec.Cache[e] = tab
 	}
 	key, ok, err := e.Keys.outer(ec, row)
 	if err != nil {
@@ -263,8 +264,8 @@ func (e *ScalarAggHashExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, e
 type InHashExpr struct {
 	Root Node // [inner keys…, y]
 	Keys hashKeys
-	Test Expr    // x, over the outer row
-	Eq   *FnExpr // x = y over the pair [x, y], operands coerced
+	Test expr.Expr    // x, over the outer row
+	Eq   *expr.FnExpr // x = y over the pair [x, y], operands coerced
 }
 
 type inSet struct {
@@ -274,10 +275,10 @@ type inSet struct {
 
 func (e *InHashExpr) Type() types.Type { return types.Bool }
 
-func (e *InHashExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, error) {
-	tab, ok := ec.cache[e].(map[string]*inSet)
+func (e *InHashExpr) Eval(ec *expr.EvalCtx, row []types.Datum) (types.Datum, error) {
+	tab, ok := ec.Cache[e].(map[string]*inSet)
 	if !ok {
-		rows, err := collect(ec.sub(nil), e.Root)
+		rows, err := collect(ec.Sub(nil), e.Root)
 		if err != nil {
 			return nil, err
 		}
@@ -311,7 +312,7 @@ func (e *InHashExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, error) {
 		if err != nil {
 			return nil, err
 		}
-		ec.cache[e] = tab
+		ec.Cache[e] = tab
 	}
 	key, ok, err := e.Keys.outer(ec, row)
 	if err != nil || !ok {

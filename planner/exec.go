@@ -17,6 +17,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/sluicedb/sluice/connectors"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
@@ -32,7 +33,7 @@ type rowIter interface {
 
 // Node is a physical operator; open starts one execution.
 type Node interface {
-	open(ec *EvalCtx) (rowIter, error)
+	open(ec *expr.EvalCtx) (rowIter, error)
 }
 
 // Plan is a bound, planned query: immutable and reusable.
@@ -52,9 +53,9 @@ type Plan struct {
 
 // ExplainAnalyze runs the plan to completion, discarding its rows, and
 // returns the EXPLAIN lines with each operator's actual rows and time.
-func (p *Plan) ExplainAnalyze(ctx context.Context, env *Env, params []types.Datum) ([]string, error) {
-	ec := NewEvalCtx(ctx, env, params)
-	ec.stats = map[Node]*nodeStats{}
+func (p *Plan) ExplainAnalyze(ctx context.Context, env *expr.Env, params []types.Datum) ([]string, error) {
+	ec := expr.NewEvalCtx(ctx, env, params)
+	ec.Stats = map[any]*expr.NodeStats{}
 	t0 := time.Now()
 	it, err := openNode(ec, p.Root)
 	if err != nil {
@@ -71,19 +72,19 @@ func (p *Plan) ExplainAnalyze(ctx context.Context, env *Env, params []types.Datu
 		}
 	}
 	it.close() // operators report some figures (splits read) when closed
-	lines := p.explain(ec.stats, false)
+	lines := p.explain(ec.Stats, false)
 	return append(lines, fmt.Sprintf("Execution Time: %.3f ms", float64(time.Since(t0).Microseconds())/1000)), nil
 }
 
 // Execute runs the plan with parameter values (already decoded to Datums of
 // Params' types) and returns its rows as Arrow batches.
-func (p *Plan) Execute(ctx context.Context, env *Env, params []types.Datum) (connectors.RecordStream, error) {
-	return p.execute(ctx, env, params, &pinSet{})
+func (p *Plan) Execute(ctx context.Context, env *expr.Env, params []types.Datum) (connectors.RecordStream, error) {
+	return p.execute(ctx, env, params, &expr.PinSet{})
 }
 
-func (p *Plan) execute(ctx context.Context, env *Env, params []types.Datum, pins *pinSet) (connectors.RecordStream, error) {
-	ec := NewEvalCtx(ctx, env, params)
-	ec.pins = pins
+func (p *Plan) execute(ctx context.Context, env *expr.Env, params []types.Datum, pins *expr.PinSet) (connectors.RecordStream, error) {
+	ec := expr.NewEvalCtx(ctx, env, params)
+	ec.Pins = pins
 	it, err := openNode(ec, p.Root)
 	if err != nil {
 		return nil, err
@@ -100,7 +101,7 @@ type rowStream struct {
 	schema *arrow.Schema
 	cols   []Column
 	it     rowIter
-	ec     *EvalCtx
+	ec     *expr.EvalCtx
 	mem    memory.Allocator
 	done   bool
 }
@@ -115,7 +116,7 @@ func (s *rowStream) Next(ctx context.Context) (arrow.RecordBatch, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	s.ec.ctx = ctx
+	s.ec.Ctx = ctx
 	b := array.NewRecordBuilder(s.mem, s.schema)
 	defer b.Release()
 	n := 0
@@ -151,7 +152,7 @@ func (s *rowStream) Close() { s.it.close() }
 
 type OneRow struct{}
 
-func (OneRow) open(*EvalCtx) (rowIter, error) { return &sliceIter{rows: [][]types.Datum{{}}}, nil }
+func (OneRow) open(*expr.EvalCtx) (rowIter, error) { return &sliceIter{rows: [][]types.Datum{{}}}, nil }
 
 type sliceIter struct {
 	rows [][]types.Datum
@@ -167,15 +168,15 @@ func (s *sliceIter) next() ([]types.Datum, error) {
 }
 func (s *sliceIter) close() {}
 
-type ValuesNode struct{ Rows [][]Expr }
+type ValuesNode struct{ Rows [][]expr.Expr }
 
-func (v *ValuesNode) open(ec *EvalCtx) (rowIter, error) {
+func (v *ValuesNode) open(ec *expr.EvalCtx) (rowIter, error) {
 	return &valuesIter{n: v, ec: ec}, nil
 }
 
 type valuesIter struct {
 	n  *ValuesNode
-	ec *EvalCtx
+	ec *expr.EvalCtx
 	i  int
 }
 
@@ -199,14 +200,14 @@ func (it *valuesIter) close() {}
 
 type MemScan struct{ T *MemTable }
 
-func (m *MemScan) open(*EvalCtx) (rowIter, error) { return &sliceIter{rows: m.T.Snapshot()}, nil }
+func (m *MemScan) open(*expr.EvalCtx) (rowIter, error) { return &sliceIter{rows: m.T.Snapshot()}, nil }
 
 type FilterNode struct {
 	Child Node
-	Pred  Expr
+	Pred  expr.Expr
 }
 
-func (f *FilterNode) open(ec *EvalCtx) (rowIter, error) {
+func (f *FilterNode) open(ec *expr.EvalCtx) (rowIter, error) {
 	if neverTrue(f.Pred) {
 		// No row can pass: the input is not run at all (PostgreSQL's
 		// one-time filter).
@@ -222,13 +223,13 @@ func (f *FilterNode) open(ec *EvalCtx) (rowIter, error) {
 
 // neverTrue reports whether a filter or join condition can never be true:
 // it, or one of its AND-ed conjuncts, is a constant FALSE or NULL.
-func neverTrue(pred Expr) bool {
-	conj := []Expr{pred}
-	if b, ok := pred.(*BoolExpr); ok && b.And {
+func neverTrue(pred expr.Expr) bool {
+	conj := []expr.Expr{pred}
+	if b, ok := pred.(*expr.BoolExpr); ok && b.And {
 		conj = b.Args
 	}
 	for _, e := range conj {
-		if c, ok := e.(*ConstExpr); ok && (c.V == nil || !c.V.(bool)) {
+		if c, ok := e.(*expr.ConstExpr); ok && (c.V == nil || !c.V.(bool)) {
 			return true
 		}
 	}
@@ -239,14 +240,14 @@ func neverTrue(pred Expr) bool {
 // a sub-query (or anything walkExpr cannot see into) last, as PostgreSQL
 // orders quals by cost: a row that a cheap conjunct rejects never runs
 // the sub-query. SQL leaves the order of evaluation open.
-func filterConjuncts(pred Expr) []Expr {
-	b, ok := pred.(*BoolExpr)
+func filterConjuncts(pred expr.Expr) []expr.Expr {
+	b, ok := pred.(*expr.BoolExpr)
 	if !ok || !b.And {
-		return []Expr{pred}
+		return []expr.Expr{pred}
 	}
-	var cheap, costly []Expr
+	var cheap, costly []expr.Expr
 	for _, a := range b.Args {
-		if WalkExpr(a, func(Expr) bool { return true }) {
+		if expr.WalkExpr(a, func(expr.Expr) bool { return true }) {
 			cheap = append(cheap, a)
 		} else {
 			costly = append(costly, a)
@@ -257,7 +258,7 @@ func filterConjuncts(pred Expr) []Expr {
 
 // allTrue evaluates conjuncts in order and stops at the first that is not
 // true: in WHERE and ON, NULL rejects a row as FALSE does.
-func allTrue(ec *EvalCtx, conj []Expr, row []types.Datum) (bool, error) {
+func allTrue(ec *expr.EvalCtx, conj []expr.Expr, row []types.Datum) (bool, error) {
 	for _, e := range conj {
 		v, err := e.Eval(ec, row)
 		if err != nil {
@@ -272,8 +273,8 @@ func allTrue(ec *EvalCtx, conj []Expr, row []types.Datum) (bool, error) {
 
 type filterIter struct {
 	c    rowIter
-	conj []Expr // a row passes when every one is true
-	ec   *EvalCtx
+	conj []expr.Expr // a row passes when every one is true
+	ec   *expr.EvalCtx
 }
 
 func (it *filterIter) next() ([]types.Datum, error) {
@@ -289,7 +290,7 @@ func (it *filterIter) next() ([]types.Datum, error) {
 		if pass {
 			return row, nil
 		}
-		if err := it.ec.ctx.Err(); err != nil {
+		if err := it.ec.Ctx.Err(); err != nil {
 			return nil, err
 		}
 	}
@@ -298,10 +299,10 @@ func (it *filterIter) close() { it.c.close() }
 
 type ProjectNode struct {
 	Child Node
-	Exprs []Expr
+	Exprs []expr.Expr
 }
 
-func (p *ProjectNode) open(ec *EvalCtx) (rowIter, error) {
+func (p *ProjectNode) open(ec *expr.EvalCtx) (rowIter, error) {
 	c, err := openNode(ec, p.Child)
 	if err != nil {
 		return nil, err
@@ -311,8 +312,8 @@ func (p *ProjectNode) open(ec *EvalCtx) (rowIter, error) {
 
 type projectIter struct {
 	c     rowIter
-	exprs []Expr
-	ec    *EvalCtx
+	exprs []expr.Expr
+	ec    *expr.EvalCtx
 }
 
 func (it *projectIter) next() ([]types.Datum, error) {
@@ -330,18 +331,12 @@ func (it *projectIter) next() ([]types.Datum, error) {
 }
 func (it *projectIter) close() { it.c.close() }
 
-type SortKey struct {
-	Idx        int
-	Desc       bool
-	nullsFirst bool
-}
-
 type SortNode struct {
 	Child Node
-	Keys  []SortKey
+	Keys  []expr.SortKey
 }
 
-func (s *SortNode) open(ec *EvalCtx) (rowIter, error) {
+func (s *SortNode) open(ec *expr.EvalCtx) (rowIter, error) {
 	rows, err := collect(ec, s.Child)
 	if err != nil {
 		return nil, err
@@ -351,7 +346,7 @@ func (s *SortNode) open(ec *EvalCtx) (rowIter, error) {
 }
 
 // sortRows sorts stably by keys (see sortPerm).
-func sortRows(rows [][]types.Datum, keys []SortKey) {
+func sortRows(rows [][]types.Datum, keys []expr.SortKey) {
 	perm := sortPerm(rows, keys)
 	orig := slices.Clone(rows)
 	for i, p := range perm {
@@ -360,7 +355,7 @@ func sortRows(rows [][]types.Datum, keys []SortKey) {
 }
 
 // compareRows is lessRow's three-way form.
-func compareRows(x, y []types.Datum, keys []SortKey) int {
+func compareRows(x, y []types.Datum, keys []expr.SortKey) int {
 	for _, k := range keys {
 		a, b := x[k.Idx], y[k.Idx]
 		var c int
@@ -369,12 +364,12 @@ func compareRows(x, y []types.Datum, keys []SortKey) int {
 			c = 0
 		case a == nil:
 			c = 1
-			if k.nullsFirst {
+			if k.NullsFirst {
 				c = -1
 			}
 		case b == nil:
 			c = -1
-			if k.nullsFirst {
+			if k.NullsFirst {
 				c = 1
 			}
 		default:
@@ -392,17 +387,17 @@ func compareRows(x, y []types.Datum, keys []SortKey) int {
 
 // lessRow orders rows by keys with PostgreSQL's NULL placement (NULLs
 // last ascending, first descending, unless NULLS FIRST/LAST says otherwise).
-func lessRow(x, y []types.Datum, keys []SortKey) bool {
+func lessRow(x, y []types.Datum, keys []expr.SortKey) bool {
 	return compareRows(x, y, keys) < 0
 }
 
 type LimitNode struct {
 	Child         Node
-	Limit, Offset Expr // nil when absent
-	TopN          bool // the topn rule: keep only limit+offset rows of the sort below
+	Limit, Offset expr.Expr // nil when absent
+	TopN          bool      // the topn rule: keep only limit+offset rows of the sort below
 }
 
-func (l *LimitNode) open(ec *EvalCtx) (rowIter, error) {
+func (l *LimitNode) open(ec *expr.EvalCtx) (rowIter, error) {
 	lim, off := int64(-1), int64(0)
 	if l.Limit != nil {
 		v, err := l.Limit.Eval(ec, nil)
@@ -486,7 +481,7 @@ type DistinctNode struct {
 	Cols  []types.Type
 }
 
-func (d *DistinctNode) open(ec *EvalCtx) (rowIter, error) {
+func (d *DistinctNode) open(ec *expr.EvalCtx) (rowIter, error) {
 	c, err := openNode(ec, d.Child)
 	if err != nil {
 		return nil, err
@@ -495,7 +490,7 @@ func (d *DistinctNode) open(ec *EvalCtx) (rowIter, error) {
 }
 
 type distinctIter struct {
-	ec   *EvalCtx
+	ec   *expr.EvalCtx
 	c    rowIter
 	d    *DistinctNode
 	seen map[string]bool
@@ -511,7 +506,7 @@ func (it *distinctIter) next() ([]types.Datum, error) {
 		it.buf = appendKey(it.buf[:0], row, it.d.Idx, it.d.Cols)
 		k := string(it.buf)
 		if !it.seen[k] {
-			if err := it.ec.mem.charge(int64(len(k)) + 48); err != nil {
+			if err := it.ec.Mem.Charge(int64(len(k)) + 48); err != nil {
 				return nil, err
 			}
 			it.seen[k] = true
@@ -568,7 +563,7 @@ func normDecimal(d *types.Decimal) string {
 
 // openTopN returns the first k rows of the sort order, holding at most k
 // rows (plus one) in a max-heap instead of sorting the whole input.
-func (s *SortNode) openTopN(ec *EvalCtx, k int) (rowIter, error) {
+func (s *SortNode) openTopN(ec *expr.EvalCtx, k int) (rowIter, error) {
 	c, err := openNode(ec, s.Child)
 	if err != nil {
 		return nil, err
@@ -586,7 +581,7 @@ func (s *SortNode) openTopN(ec *EvalCtx, k int) (rowIter, error) {
 		}
 		pos++
 		if pos%4096 == 0 {
-			if err := ec.ctx.Err(); err != nil {
+			if err := ec.Ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
@@ -595,7 +590,7 @@ func (s *SortNode) openTopN(ec *EvalCtx, k int) (rowIter, error) {
 		}
 		it := topItem{row: row, pos: pos}
 		if h.Len() < k {
-			if err := ec.keep(row); err != nil {
+			if err := ec.Keep(row); err != nil {
 				return nil, err
 			}
 			heap.Push(h, it)
@@ -622,7 +617,7 @@ type topItem struct {
 // is the row to drop first.
 type topHeap struct {
 	items []topItem
-	keys  []SortKey
+	keys  []expr.SortKey
 }
 
 func (h *topHeap) before(a, b topItem) bool {

@@ -6,39 +6,24 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
-// EXPLAIN: every operator describes itself in one line; the plan prints as
-// an indented tree, deterministic so it can be golden-tested. EXPLAIN
-// ANALYZE runs the plan with every iterator counted and timed (inclusive of
-// its inputs, as PostgreSQL reports).
-
-// nodeStats are one operator's EXPLAIN ANALYZE figures.
-type nodeStats struct {
-	rows  int64
-	loops int64
-	dur   time.Duration
-	extra []string // detail lines (a scan's pruning)
-	// splitsRead counts the splits (row groups of a lake table) a scan
-	// began to read, over all its loops.
-	splitsRead int64
-}
-
 // openNode opens a child operator, instrumenting it under EXPLAIN ANALYZE.
-func openNode(ec *EvalCtx, n Node) (rowIter, error) {
-	if ec.stats == nil {
+func openNode(ec *expr.EvalCtx, n Node) (rowIter, error) {
+	if ec.Stats == nil {
 		return openMemo(ec, n)
 	}
-	st := ec.stats[n]
+	st := ec.Stats[n]
 	if st == nil {
-		st = &nodeStats{}
-		ec.stats[n] = st
+		st = &expr.NodeStats{}
+		ec.Stats[n] = st
 	}
-	st.loops++
+	st.Loops++
 	t0 := time.Now()
 	it, err := openMemo(ec, n)
-	st.dur += time.Since(t0)
+	st.Dur += time.Since(t0)
 	if err != nil {
 		return nil, err
 	}
@@ -47,15 +32,15 @@ func openNode(ec *EvalCtx, n Node) (rowIter, error) {
 
 type statIter struct {
 	it rowIter
-	st *nodeStats
+	st *expr.NodeStats
 }
 
 func (s *statIter) next() ([]types.Datum, error) {
 	t0 := time.Now()
 	r, err := s.it.next()
-	s.st.dur += time.Since(t0)
+	s.st.Dur += time.Since(t0)
 	if r != nil {
-		s.st.rows++
+		s.st.Rows++
 	}
 	return r, err
 }
@@ -127,8 +112,8 @@ func describeOne(n Node) string {
 			if k.Desc {
 				keys[i] += " DESC"
 			}
-			if k.nullsFirst != k.Desc {
-				if k.nullsFirst {
+			if k.NullsFirst != k.Desc {
+				if k.NullsFirst {
 					keys[i] += " NULLS FIRST"
 				} else {
 					keys[i] += " NULLS LAST"
@@ -177,7 +162,7 @@ func describeOne(n Node) string {
 
 // Explain renders the plan; with stats (EXPLAIN ANALYZE) it adds each
 // operator's rows, loops and inclusive time.
-func (p *Plan) explain(stats map[Node]*nodeStats, costs bool) []string {
+func (p *Plan) explain(stats map[any]*expr.NodeStats, costs bool) []string {
 	var lines []string
 	seen := map[Node]bool{}
 	var walk func(n Node, depth int)
@@ -188,7 +173,7 @@ func (p *Plan) explain(stats map[Node]*nodeStats, costs bool) []string {
 			desc += fmt.Sprintf("  (cost=0.00..%.2f rows=%d width=%d)", total, int64(math.Max(1, math.Round(rows))), 32)
 		}
 		if st, ok := stats[n]; ok {
-			desc += fmt.Sprintf(" (actual rows=%d loops=%d time=%.3f ms)", st.rows, st.loops, float64(st.dur.Microseconds())/1000)
+			desc += fmt.Sprintf(" (actual rows=%d loops=%d time=%.3f ms)", st.Rows, st.Loops, float64(st.Dur.Microseconds())/1000)
 		} else if stats != nil {
 			desc += " (never executed)"
 		}
@@ -202,11 +187,11 @@ func (p *Plan) explain(stats map[Node]*nodeStats, costs bool) []string {
 			if depth > 0 {
 				pad = strings.Repeat(" ", len(prefix))
 			}
-			for _, e := range st.extra {
+			for _, e := range st.Extra {
 				lines = append(lines, pad+e)
 			}
-			if st.splitsRead > 0 {
-				lines = append(lines, fmt.Sprintf("%sSplits Read: %d", pad, st.splitsRead))
+			if st.SplitsRead > 0 {
+				lines = append(lines, fmt.Sprintf("%sSplits Read: %d", pad, st.SplitsRead))
 			}
 		}
 		if seen[n] {

@@ -8,6 +8,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/parse"
 	"github.com/sluicedb/sluice/sql/sqlerr"
@@ -21,14 +22,14 @@ type InsertPlan struct {
 	Params []types.Type
 	Src    *Plan
 	ColMap []int // target column index for each source column
-	Casts  []Expr
+	Casts  []expr.Expr
 	// Defaults fill the columns no source column goes to (DEFAULT
 	// expressions, evaluated per row; columns without one stay NULL).
-	Defaults map[int]Expr
+	Defaults map[int]expr.Expr
 	Err      error // constant-folding error, reported at Bind (see Plan.Err)
 }
 
-func AssignErr(err error, tc Column, e Expr) error {
+func AssignErr(err error, tc Column, e expr.Expr) error {
 	se := sqlerr.From(err)
 	if se.Code == sqlerr.DatatypeMismatch {
 		return sqlerr.New(sqlerr.DatatypeMismatch, "column \"%s\" is of type %s but expression is of type %s", tc.Name, tc.Type, e.Type()).
@@ -39,7 +40,7 @@ func AssignErr(err error, tc Column, e Expr) error {
 
 // Execute runs the insert and returns the number of rows added. The rows
 // become visible together at the end (a failed INSERT adds nothing).
-func (p *InsertPlan) Execute(ctx context.Context, env *Env, params []types.Datum) (int64, error) {
+func (p *InsertPlan) Execute(ctx context.Context, env *expr.Env, params []types.Datum) (int64, error) {
 	rows, err := p.Rows(ctx, env, params)
 	if err != nil {
 		return 0, err
@@ -49,7 +50,7 @@ func (p *InsertPlan) Execute(ctx context.Context, env *Env, params []types.Datum
 }
 
 // Rows evaluates the source and returns the full rows to append.
-func (p *InsertPlan) Rows(ctx context.Context, env *Env, params []types.Datum) ([][]types.Datum, error) {
+func (p *InsertPlan) Rows(ctx context.Context, env *expr.Env, params []types.Datum) ([][]types.Datum, error) {
 	var out [][]types.Datum
 	err := p.Each(ctx, env, params, func(rows [][]types.Datum) error {
 		out = append(out, rows...)
@@ -63,8 +64,8 @@ const insertChunk = 16 << 10
 
 // Each evaluates the source and hands the full rows to fn in chunks, so a
 // large INSERT … SELECT streams into its target without holding every row.
-func (p *InsertPlan) Each(ctx context.Context, env *Env, params []types.Datum, fn func(rows [][]types.Datum) error) error {
-	ec := NewEvalCtx(ctx, env, params)
+func (p *InsertPlan) Each(ctx context.Context, env *expr.Env, params []types.Datum, fn func(rows [][]types.Datum) error) error {
+	ec := expr.NewEvalCtx(ctx, env, params)
 	cols := p.Table.Columns()
 	_, name := p.Table.Ident()
 	return EachRow(ctx, p.Src, env, params, func(src [][]types.Datum) error {
@@ -127,7 +128,7 @@ func CoerceRow(t Relation, cols []int, fields []*string, f *types.Format, d *Def
 }
 
 // Drain reads a stream to the end and discards it (used by tests and DDL).
-func Drain(ctx context.Context, p *Plan, env *Env, params []types.Datum) (int64, error) {
+func Drain(ctx context.Context, p *Plan, env *expr.Env, params []types.Datum) (int64, error) {
 	s, err := p.Execute(ctx, env, params)
 	if err != nil {
 		return 0, err
@@ -152,11 +153,11 @@ func TypeOf(tn *ast.TypeName) (types.Type, error) { return TypeOfName(tn) }
 
 // EachRow runs a plan and hands its rows to fn in chunks (streaming: a
 // CREATE TABLE AS of millions of rows never holds them all).
-func EachRow(ctx context.Context, p *Plan, env *Env, params []types.Datum, fn func(rows [][]types.Datum) error) error {
+func EachRow(ctx context.Context, p *Plan, env *expr.Env, params []types.Datum, fn func(rows [][]types.Datum) error) error {
 	if p.Err != nil {
 		return p.Err
 	}
-	ec := NewEvalCtx(ctx, env, params)
+	ec := expr.NewEvalCtx(ctx, env, params)
 	it, err := openNode(ec, p.Root)
 	if err != nil {
 		return err
@@ -188,8 +189,8 @@ func EachRow(ctx context.Context, p *Plan, env *Env, params []types.Datum, fn fu
 }
 
 // CollectRows runs a plan and returns all its rows as Datums.
-func CollectRows(ctx context.Context, p *Plan, env *Env, params []types.Datum) ([][]types.Datum, error) {
-	ec := NewEvalCtx(ctx, env, params)
+func CollectRows(ctx context.Context, p *Plan, env *expr.Env, params []types.Datum) ([][]types.Datum, error) {
+	ec := expr.NewEvalCtx(ctx, env, params)
 	it, err := openNode(ec, p.Root)
 	if err != nil {
 		return nil, err
@@ -204,7 +205,7 @@ func CollectRows(ctx context.Context, p *Plan, env *Env, params []types.Datum) (
 		if row == nil {
 			return out, nil
 		}
-		if err := ec.keep(row); err != nil {
+		if err := ec.Keep(row); err != nil {
 			return nil, err
 		}
 		out = append(out, row)
@@ -253,6 +254,6 @@ func (NoTables) Relation(string, string) (Relation, error) { return nil, nil }
 // Defaults are the DEFAULT expressions of the columns a COPY FROM leaves
 // out, bound once and evaluated for each row.
 type Defaults struct {
-	Exprs map[int]Expr
-	Ec    *EvalCtx
+	Exprs map[int]expr.Expr
+	Ec    *expr.EvalCtx
 }

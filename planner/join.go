@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/types"
 )
@@ -11,11 +12,11 @@ import (
 type JoinNode struct {
 	Left, Right           Node
 	Kind                  ast.JoinKind
-	Cond                  Expr
+	Cond                  expr.Expr
 	LeftWidth, RightWidth int
 	// hash keys: left-side expressions (over the left row) and right-side
 	// expressions (over the right row) that must be equal for a match.
-	Lkeys, Rkeys []Expr
+	Lkeys, Rkeys []expr.Expr
 	KeyTypes     []types.Type
 	// Lateral: the right input is re-run for every left row (it reads the
 	// left row as its enclosing level).
@@ -39,7 +40,7 @@ func (j *JoinNode) PlanHash() {
 		return
 	}
 	for _, c := range AndArgs(j.Cond) {
-		f, ok := c.(*FnExpr)
+		f, ok := c.(*expr.FnExpr)
 		if !ok || !f.IsEq || len(f.Args) != 2 {
 			continue
 		}
@@ -52,7 +53,7 @@ func (j *JoinNode) PlanHash() {
 		default:
 			continue
 		}
-		rb, ok := ShiftCols(b, -j.LeftWidth)
+		rb, ok := expr.ShiftCols(b, -j.LeftWidth)
 		if !ok {
 			continue
 		}
@@ -64,10 +65,10 @@ func (j *JoinNode) PlanHash() {
 
 // Side reports which join input an expression reads: 1 left, 2 right, 0
 // none or unknown, 3 both.
-func Side(e Expr, leftWidth int) int {
+func Side(e expr.Expr, leftWidth int) int {
 	s := 0
-	ok := WalkExpr(e, func(x Expr) bool {
-		if c, isCol := x.(*ColExpr); isCol {
+	ok := expr.WalkExpr(e, func(x expr.Expr) bool {
+		if c, isCol := x.(*expr.ColExpr); isCol {
 			if c.Idx < leftWidth {
 				s |= 1
 			} else {
@@ -82,7 +83,7 @@ func Side(e Expr, leftWidth int) int {
 	return s
 }
 
-func (j *JoinNode) open(ec *EvalCtx) (rowIter, error) {
+func (j *JoinNode) open(ec *expr.EvalCtx) (rowIter, error) {
 	if j.Lateral {
 		return (&LateralJoinNode{Left: j.Left, Right: j.Right, Kind: j.Kind, cond: j.Cond, LeftWidth: j.LeftWidth, RightWidth: j.RightWidth}).open(ec)
 	}
@@ -156,7 +157,7 @@ func (j *JoinNode) open(ec *EvalCtx) (rowIter, error) {
 }
 
 // evalKey encodes key expressions; null reports a NULL (which never matches).
-func evalKey(ec *EvalCtx, keys []Expr, ts []types.Type, row []types.Datum, buf []byte) ([]byte, bool, error) {
+func evalKey(ec *expr.EvalCtx, keys []expr.Expr, ts []types.Type, row []types.Datum, buf []byte) ([]byte, bool, error) {
 	vals := make([]types.Datum, len(keys))
 	for i, k := range keys {
 		v, err := k.Eval(ec, row)
@@ -173,7 +174,7 @@ func evalKey(ec *EvalCtx, keys []Expr, ts []types.Type, row []types.Datum, buf [
 
 type joinIter struct {
 	j       *JoinNode
-	ec      *EvalCtx
+	ec      *expr.EvalCtx
 	l       rowIter
 	right   [][]types.Datum
 	matched []bool
@@ -181,7 +182,7 @@ type joinIter struct {
 	ints    *joinTable // one integer key: its rows by key
 	buf     []byte
 
-	conds    []Expr        // the condition's conjuncts, cheap ones first
+	conds    []expr.Expr   // the condition's conjuncts, cheap ones first
 	cur      []types.Datum // current left row
 	cands    []int         // candidate right rows for cur
 	pos      int
@@ -245,7 +246,7 @@ func (it *joinIter) next() ([]types.Datum, error) {
 			}
 			it.pos++
 			if it.n++; it.n%4096 == 0 {
-				if err := it.ec.ctx.Err(); err != nil {
+				if err := it.ec.Ctx.Err(); err != nil {
 					return nil, err
 				}
 			}
@@ -298,11 +299,11 @@ func LateralCapable(t ast.TableRef) bool {
 type LateralJoinNode struct {
 	Left, Right           Node
 	Kind                  ast.JoinKind
-	cond                  Expr
+	cond                  expr.Expr
 	LeftWidth, RightWidth int
 }
 
-func (j *LateralJoinNode) open(ec *EvalCtx) (rowIter, error) {
+func (j *LateralJoinNode) open(ec *expr.EvalCtx) (rowIter, error) {
 	l, err := openNode(ec, j.Left)
 	if err != nil {
 		return nil, err
@@ -312,11 +313,11 @@ func (j *LateralJoinNode) open(ec *EvalCtx) (rowIter, error) {
 
 type lateralIter struct {
 	j       *LateralJoinNode
-	ec      *EvalCtx
+	ec      *expr.EvalCtx
 	l       rowIter
 	cur     []types.Datum
 	right   [][]types.Datum
-	scope   *memAccount // what the current right rows are charged to
+	scope   *expr.MemAccount // what the current right rows are charged to
 	pos     int
 	matched bool
 }
@@ -331,9 +332,9 @@ func (it *lateralIter) next() ([]types.Datum, error) {
 			}
 			// The previous left row's right rows are dropped: give back
 			// what they were charged.
-			it.scope.release()
-			sec := it.ec.sub(row)
-			it.scope = sec.mem
+			it.scope.Release()
+			sec := it.ec.Sub(row)
+			it.scope = sec.Mem
 			if it.right, err = collect(sec, j.Right); err != nil {
 				return nil, err
 			}

@@ -1,6 +1,9 @@
 package planner
 
-import "github.com/sluicedb/sluice/sql/types"
+import (
+	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/sql/types"
+)
 
 // Scans inside correlated sub-queries and LATERAL.
 //
@@ -26,12 +29,12 @@ type memoTooBig struct{}
 
 // openMemo opens n, through the per-execution memo when n is a scan opened
 // for an outer row.
-func openMemo(ec *EvalCtx, n Node) (rowIter, error) {
-	if len(ec.outer) == 0 || ec.cache == nil || !memoizable(n) {
+func openMemo(ec *expr.EvalCtx, n Node) (rowIter, error) {
+	if len(ec.Outer) == 0 || ec.Cache == nil || !memoizable(n) {
 		return n.open(ec)
 	}
 	key := memoKey{n}
-	switch v := ec.cache[key].(type) {
+	switch v := ec.Cache[key].(type) {
 	case [][]types.Datum:
 		return &sliceIter{rows: v}, nil
 	case memoTooBig:
@@ -52,17 +55,17 @@ func openMemo(ec *EvalCtx, n Node) (rowIter, error) {
 			break
 		}
 		if len(rows) == memoMaxRows {
-			ec.cache[key] = memoTooBig{}
+			ec.Cache[key] = memoTooBig{}
 			return &chainIter{first: rows, rest: it}, nil
 		}
-		if err := ec.keep(r); err != nil {
+		if err := ec.Keep(r); err != nil {
 			it.close()
 			return nil, err
 		}
 		rows = append(rows, r)
 	}
 	it.close()
-	ec.cache[key] = rows
+	ec.Cache[key] = rows
 	return &sliceIter{rows: rows}, nil
 }
 

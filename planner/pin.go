@@ -2,9 +2,9 @@ package planner
 
 import (
 	"context"
-	"sync"
 
 	"github.com/sluicedb/sluice/connectors"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
@@ -31,42 +31,18 @@ func keyOf(t *SourceTable) pinKey {
 	return pinKey{t: t}
 }
 
-// pinSet is one execution's pinned providers, shared by its sub-queries
-// and scan workers.
-type pinSet struct {
-	mu sync.Mutex
-	m  map[pinKey]connectors.Provider
-}
-
-// provider returns the provider an execution reads for t, pinning it on
-// first use.
-func (ps *pinSet) provider(ctx context.Context, t *SourceTable) (connectors.Provider, error) {
-	if t.Current == nil {
+// pinSource returns the provider pins hold for t, pinning it on first use;
+// tables without Current are read as bound.
+func pinSource(ctx context.Context, pins *expr.PinSet, t *SourceTable) (connectors.Provider, error) {
+	if t.Current == nil || pins == nil {
 		return t.Provider, nil
 	}
-	ps.mu.Lock()
-	defer ps.mu.Unlock()
-	k := keyOf(t)
-	if p, ok := ps.m[k]; ok {
-		return p, nil
-	}
-	p, err := t.Current(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if ps.m == nil {
-		ps.m = map[pinKey]connectors.Provider{}
-	}
-	ps.m[k] = p
-	return p, nil
+	return pins.Pin(ctx, keyOf(t), t.Current)
 }
 
-// provider is the provider this execution reads for t.
-func (ec *EvalCtx) provider(t *SourceTable) (connectors.Provider, error) {
-	if ec.pins == nil {
-		return t.Provider, nil
-	}
-	return ec.pins.provider(ec.ctx, t)
+// providerOf is the provider the execution ec belongs to reads for t.
+func providerOf(ec *expr.EvalCtx, t *SourceTable) (connectors.Provider, error) {
+	return pinSource(ec.Ctx, ec.Pins, t)
 }
 
 // Pinned is a plan whose sources are pinned: what one execution reads.
@@ -74,7 +50,7 @@ func (ec *EvalCtx) provider(t *SourceTable) (connectors.Provider, error) {
 // cached answer and a computed one come from the same data.
 type Pinned struct {
 	plan *Plan
-	pins *pinSet
+	pins *expr.PinSet
 	srcs []PinnedSource
 }
 
@@ -86,9 +62,9 @@ type PinnedSource struct {
 
 // Pin pins every source table the plan reads (sub-queries included).
 func (p *Plan) Pin(ctx context.Context) (*Pinned, error) {
-	x := &Pinned{plan: p, pins: &pinSet{}}
+	x := &Pinned{plan: p, pins: &expr.PinSet{}}
 	for _, t := range p.inputs().sources {
-		prov, err := x.pins.provider(ctx, t)
+		prov, err := pinSource(ctx, x.pins, t)
 		if err != nil {
 			return nil, err
 		}
@@ -101,6 +77,6 @@ func (p *Plan) Pin(ctx context.Context) (*Pinned, error) {
 func (x *Pinned) Sources() []PinnedSource { return x.srcs }
 
 // Execute runs the plan over the pinned sources.
-func (x *Pinned) Execute(ctx context.Context, env *Env, params []types.Datum) (connectors.RecordStream, error) {
+func (x *Pinned) Execute(ctx context.Context, env *expr.Env, params []types.Datum) (connectors.RecordStream, error) {
 	return x.plan.execute(ctx, env, params, x.pins)
 }

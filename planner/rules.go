@@ -1,5 +1,7 @@
 package planner
 
+import "github.com/sluicedb/sluice/planner/expr"
+
 // MapNodes applies f bottom-up to every operator of the tree (rules rebuild
 // nodes; plans stay immutable).
 func MapNodes(n Node, f func(Node) Node) Node {
@@ -107,18 +109,18 @@ func WithChildren(n Node, k []Node) Node {
 }
 
 // AndArgs splits a bound AND into its arguments.
-func AndArgs(e Expr) []Expr {
-	if be, ok := e.(*BoolExpr); ok && be.And {
+func AndArgs(e expr.Expr) []expr.Expr {
+	if be, ok := e.(*expr.BoolExpr); ok && be.And {
 		return be.Args
 	}
-	return []Expr{e}
+	return []expr.Expr{e}
 }
 
-func And(es []Expr) Expr {
+func And(es []expr.Expr) expr.Expr {
 	if len(es) == 1 {
 		return es[0]
 	}
-	return &BoolExpr{And: true, Args: es}
+	return &expr.BoolExpr{And: true, Args: es}
 }
 
 // EstimateRows guesses an operator's output rows from table sizes; -1 when

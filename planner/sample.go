@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
@@ -19,11 +20,11 @@ import (
 type SampleNode struct {
 	Child  Node
 	Method string
-	Pct    Expr // float4
-	Seed   Expr // float8, nil without REPEATABLE
+	Pct    expr.Expr // float4
+	Seed   expr.Expr // float8, nil without REPEATABLE
 }
 
-func (s *SampleNode) open(ec *EvalCtx) (rowIter, error) {
+func (s *SampleNode) open(ec *expr.EvalCtx) (rowIter, error) {
 	v, err := s.Pct.Eval(ec, nil)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package planner
 import (
 	"strconv"
 
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -34,12 +35,12 @@ func OutputRef(e ast.Expr, cols []Column) int {
 
 func ExprPos(e ast.Expr) int { return ast.PosOf(e) }
 
-func SortKeyOf(idx int, o *ast.OrderItem) SortKey {
+func SortKeyOf(idx int, o *ast.OrderItem) expr.SortKey {
 	nf := o.Desc
 	if o.NullsFirst != nil {
 		nf = *o.NullsFirst
 	}
-	return SortKey{Idx: idx, Desc: o.Desc, nullsFirst: nf}
+	return expr.SortKey{Idx: idx, Desc: o.Desc, NullsFirst: nf}
 }
 
 func Seq(n int) []int {
@@ -50,7 +51,7 @@ func Seq(n int) []int {
 	return out
 }
 
-func ExprTypes(es []Expr) []types.Type {
+func ExprTypes(es []expr.Expr) []types.Type {
 	out := make([]types.Type, len(es))
 	for i, e := range es {
 		out[i] = e.Type()
@@ -59,9 +60,9 @@ func ExprTypes(es []Expr) []types.Type {
 }
 
 // SameExpr reports whether two bound expressions are the same column.
-func SameExpr(a, b Expr) bool {
-	x, ok1 := a.(*ColExpr)
-	y, ok2 := b.(*ColExpr)
+func SameExpr(a, b expr.Expr) bool {
+	x, ok1 := a.(*expr.ColExpr)
+	y, ok2 := b.(*expr.ColExpr)
 	return ok1 && ok2 && x.Idx == y.Idx
 }
 

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
@@ -8,7 +9,7 @@ import (
 // OrdinalityNode numbers its input rows (WITH ORDINALITY).
 type OrdinalityNode struct{ Child Node }
 
-func (o *OrdinalityNode) open(ec *EvalCtx) (rowIter, error) {
+func (o *OrdinalityNode) open(ec *expr.EvalCtx) (rowIter, error) {
 	in, err := openNode(ec, o.Child)
 	if err != nil {
 		return nil, err
@@ -33,10 +34,10 @@ func (it *ordIter) close() { it.in.close() }
 
 type SeriesNode struct {
 	T    types.Type
-	Args []Expr
+	Args []expr.Expr
 }
 
-func (s *SeriesNode) open(ec *EvalCtx) (rowIter, error) {
+func (s *SeriesNode) open(ec *expr.EvalCtx) (rowIter, error) {
 	vals := make([]types.Datum, len(s.Args))
 	for i, a := range s.Args {
 		v, err := a.Eval(ec, nil)
@@ -68,7 +69,7 @@ func (s *SeriesNode) open(ec *EvalCtx) (rowIter, error) {
 type intSeries struct {
 	cur, stop, step int64
 	done            bool
-	ec              *EvalCtx
+	ec              *expr.EvalCtx
 	n               int
 }
 
@@ -77,7 +78,7 @@ func (s *intSeries) next() ([]types.Datum, error) {
 		return nil, nil
 	}
 	if s.n++; s.n%1024 == 0 {
-		if err := s.ec.ctx.Err(); err != nil {
+		if err := s.ec.Ctx.Err(); err != nil {
 			return nil, err
 		}
 	}
@@ -96,21 +97,21 @@ type tsSeries struct {
 	step        types.Interval
 	tz          bool
 	i           int
-	ec          *EvalCtx
+	ec          *expr.EvalCtx
 }
 
 func (s *tsSeries) next() ([]types.Datum, error) {
 	cur := s.start
 	if s.i > 0 {
 		iv := types.Interval{Months: s.step.Months * int32(s.i), Days: s.step.Days * int32(s.i), Micros: s.step.Micros * int64(s.i)}
-		cur = addInterval(s.ec, s.start, iv, s.tz)
+		cur = expr.AddInterval(s.ec, s.start, iv, s.tz)
 	}
 	forward := float64(s.step.Months)*30*86400e6+float64(s.step.Days)*86400e6+float64(s.step.Micros) > 0
 	if (forward && cur > s.stop) || (!forward && cur < s.stop) {
 		return nil, nil
 	}
 	if s.i++; s.i%1024 == 0 {
-		if err := s.ec.ctx.Err(); err != nil {
+		if err := s.ec.Ctx.Err(); err != nil {
 			return nil, err
 		}
 	}
@@ -118,11 +119,11 @@ func (s *tsSeries) next() ([]types.Datum, error) {
 }
 func (s *tsSeries) close() {}
 
-type SubscriptsNode struct{ Arr, Dim, Rev Expr }
+type SubscriptsNode struct{ Arr, Dim, Rev expr.Expr }
 
-func (s *SubscriptsNode) open(ec *EvalCtx) (rowIter, error) {
+func (s *SubscriptsNode) open(ec *expr.EvalCtx) (rowIter, error) {
 	var vals [3]types.Datum
-	for i, e := range []Expr{s.Arr, s.Dim, s.Rev} {
+	for i, e := range []expr.Expr{s.Arr, s.Dim, s.Rev} {
 		v, err := e.Eval(ec, nil)
 		if err != nil {
 			return nil, err

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/types"
 )
@@ -12,7 +13,7 @@ type SetOpNode struct {
 	Types       []types.Type
 }
 
-func (s *SetOpNode) open(ec *EvalCtx) (rowIter, error) {
+func (s *SetOpNode) open(ec *expr.EvalCtx) (rowIter, error) {
 	idx := Seq(len(s.Types))
 	left, err := collect(ec, s.Left)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
@@ -30,7 +31,7 @@ type sortItem struct {
 
 type keySorter struct {
 	rows  [][]types.Datum
-	keys  []SortKey
+	keys  []expr.SortKey
 	items []sortItem
 	tmp   []sortItem
 }
@@ -40,7 +41,7 @@ const radixMin = 256
 
 // sortPerm returns the stable order of rows under keys: the i-th row of the
 // result is rows[perm[i]].
-func sortPerm(rows [][]types.Datum, keys []SortKey) []int32 {
+func sortPerm(rows [][]types.Datum, keys []expr.SortKey) []int32 {
 	s := &keySorter{rows: rows, keys: keys, items: make([]sortItem, len(rows))}
 	for i := range s.items {
 		s.items[i].pos = int32(i)
@@ -106,7 +107,7 @@ func (s *keySorter) refine(lo, hi, k, off int) {
 				return
 			}
 			s.partitionNulls(lo, hi, key, nulls)
-			if key.nullsFirst {
+			if key.NullsFirst {
 				s.refine(lo, lo+nulls, k+1, 0)
 				lo += nulls
 			} else {
@@ -144,7 +145,7 @@ func (s *keySorter) refine(lo, hi, k, off int) {
 	}
 }
 
-func keyDescMask(k SortKey) uint64 {
+func keyDescMask(k expr.SortKey) uint64 {
 	if k.Desc {
 		return math.MaxUint64
 	}
@@ -153,11 +154,11 @@ func keyDescMask(k SortKey) uint64 {
 
 // partitionNulls moves the rows whose key is NULL to the front (NULLS
 // FIRST) or back of items[lo:hi], stably.
-func (s *keySorter) partitionNulls(lo, hi int, key SortKey, nulls int) {
+func (s *keySorter) partitionNulls(lo, hi int, key expr.SortKey, nulls int) {
 	run := s.items[lo:hi]
 	tmp := s.scratch(len(run))
 	ni, vi := 0, nulls // NULLs first
-	if !key.nullsFirst {
+	if !key.NullsFirst {
 		ni, vi = len(run)-nulls, 0
 	}
 	for _, it := range run {

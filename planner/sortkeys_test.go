@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
@@ -40,10 +41,10 @@ func TestSortPerm(t *testing.T) {
 			n = 500 + rng.Intn(3000)
 		}
 		nk := 1 + rng.Intn(3)
-		var keys []SortKey
+		var keys []expr.SortKey
 		var cols []func() types.Datum
 		for k := 0; k < nk; k++ {
-			keys = append(keys, SortKey{Idx: k, Desc: rng.Intn(2) == 0, nullsFirst: rng.Intn(2) == 0})
+			keys = append(keys, expr.SortKey{Idx: k, Desc: rng.Intn(2) == 0, NullsFirst: rng.Intn(2) == 0})
 			cols = append(cols, gens[rng.Intn(len(gens))])
 		}
 		nullRate := rng.Intn(4)

@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 
 	"github.com/sluicedb/sluice/connectors"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -148,8 +149,8 @@ type SourceScan struct {
 	T      *SourceTable
 	Used   []bool
 	Preds  []connectors.Predicate
-	Limit  Expr
-	Offset Expr
+	Limit  expr.Expr
+	Offset expr.Expr
 }
 
 func (s *SourceScan) columns() []int {
@@ -165,7 +166,7 @@ func (s *SourceScan) columns() []int {
 // rowLimit evaluates the scan's limit: -1 when it reads everything (no
 // limit, or a count that is NULL or fails: the limit operator above
 // reports the error).
-func (s *SourceScan) rowLimit(ec *EvalCtx) int64 {
+func (s *SourceScan) rowLimit(ec *expr.EvalCtx) int64 {
 	if s.Limit == nil {
 		return -1
 	}
@@ -180,8 +181,8 @@ func (s *SourceScan) rowLimit(ec *EvalCtx) int64 {
 // splits pins the scan's provider for this execution and lists the
 // splits a request reads; release (never nil) lets go of the files they
 // name once the scan is done (VACUUM keeps them until then).
-func (s *SourceScan) splits(ec *EvalCtx, req connectors.ScanRequest) (connectors.Provider, []connectors.Split, connectors.PruneStats, func(), error) {
-	prov, err := ec.provider(s.T)
+func (s *SourceScan) splits(ec *expr.EvalCtx, req connectors.ScanRequest) (connectors.Provider, []connectors.Split, connectors.PruneStats, func(), error) {
+	prov, err := providerOf(ec, s.T)
 	if err != nil {
 		return nil, nil, connectors.PruneStats{}, nil, err
 	}
@@ -189,7 +190,7 @@ func (s *SourceScan) splits(ec *EvalCtx, req connectors.ScanRequest) (connectors
 	if p, ok := prov.(interface{ Pin() func() }); ok {
 		release = p.Pin()
 	}
-	splits, ps, err := prov.Splits(ec.ctx, req)
+	splits, ps, err := prov.Splits(ec.Ctx, req)
 	if err != nil {
 		release()
 		return nil, nil, ps, nil, err
@@ -197,7 +198,7 @@ func (s *SourceScan) splits(ec *EvalCtx, req connectors.ScanRequest) (connectors
 	return prov, splits, ps, release, nil
 }
 
-func (s *SourceScan) open(ec *EvalCtx) (rowIter, error) {
+func (s *SourceScan) open(ec *expr.EvalCtx) (rowIter, error) {
 	limit := s.rowLimit(ec)
 	req := connectors.ScanRequest{Columns: s.columns(), Preds: s.Preds, Limit: limit}
 	prov, splits, ps, release, err := s.splits(ec, req)
@@ -212,8 +213,8 @@ func (s *SourceScan) open(ec *EvalCtx) (rowIter, error) {
 		return readSplitRows(ctx, prov, sp, req, s.T.Cols, width)
 	}
 	it := newScanIter(ec, splits, read, scanWorkers(), release)
-	if st := ec.stats[s]; st != nil {
-		st.extra = []string{pruneLine(ps)}
+	if st := ec.Stats[s]; st != nil {
+		st.Extra = []string{pruneLine(ps)}
 		it.st = st
 	}
 	return it, nil
@@ -244,12 +245,12 @@ func coveringSplits(splits []connectors.Split, limit int64) []connectors.Split {
 // EXISTS) reads little, a full scan soon runs on every core. A split's
 // rows are charged to the query's memory budget while they wait.
 type scanIter struct {
-	ec      *EvalCtx
+	ec      *expr.EvalCtx
 	splits  []connectors.Split
 	read    func(ctx context.Context, sp connectors.Split) ([][]types.Datum, error)
 	workers int  // the widest window
 	ramp    bool // start with a window of one split
-	st      *nodeStats
+	st      *expr.NodeStats
 	release func()
 
 	results []chan splitRows // one per split, in order
@@ -265,7 +266,7 @@ type scanIter struct {
 	started bool
 }
 
-func newScanIter(ec *EvalCtx, splits []connectors.Split, read func(context.Context, connectors.Split) ([][]types.Datum, error), workers int, release func()) *scanIter {
+func newScanIter(ec *expr.EvalCtx, splits []connectors.Split, read func(context.Context, connectors.Split) ([][]types.Datum, error), workers int, release func()) *scanIter {
 	return &scanIter{ec: ec, splits: splits, read: read, workers: max(1, workers), release: release}
 }
 
@@ -283,7 +284,7 @@ func scanWorkers() int { return runtime.GOMAXPROCS(0) }
 
 func (it *scanIter) start() {
 	it.started = true
-	ctx, cancel := context.WithCancel(it.ec.ctx)
+	ctx, cancel := context.WithCancel(it.ec.Ctx)
 	it.cancel = cancel
 	it.results = make([]chan splitRows, len(it.splits))
 	for i := range it.results {
@@ -329,9 +330,9 @@ func (it *scanIter) start() {
 				}()
 				if r.err == nil {
 					for _, row := range r.rows {
-						r.bytes += rowBytes(row)
+						r.bytes += expr.RowBytes(row)
 					}
-					r.err = it.ec.mem.charge(r.bytes)
+					r.err = it.ec.Mem.Charge(r.bytes)
 				}
 				it.results[i] <- r
 			}(i, sp)
@@ -351,8 +352,8 @@ func (it *scanIter) next() ([]types.Datum, error) {
 		var r splitRows
 		select {
 		case r = <-it.results[it.next_]:
-		case <-it.ec.ctx.Done():
-			return nil, it.ec.ctx.Err()
+		case <-it.ec.Ctx.Done():
+			return nil, it.ec.Ctx.Err()
 		}
 		it.next_++
 		// The received split frees its place; a ramping window grows.
@@ -366,7 +367,7 @@ func (it *scanIter) next() ([]types.Datum, error) {
 			it.credits <- struct{}{}
 		}
 		if r.err != nil {
-			_ = it.ec.mem.charge(-r.bytes)
+			_ = it.ec.Mem.Charge(-r.bytes)
 			return nil, r.err
 		}
 		it.rows, it.pos, it.held = r.rows, 0, r.bytes
@@ -380,7 +381,7 @@ func (it *scanIter) next() ([]types.Datum, error) {
 // drop gives back the charge of the rows handed out.
 func (it *scanIter) drop() {
 	if it.held != 0 {
-		_ = it.ec.mem.charge(-it.held)
+		_ = it.ec.Mem.Charge(-it.held)
 		it.held = 0
 	}
 	it.rows = nil
@@ -433,14 +434,14 @@ func (it *scanIter) close() {
 		for i := it.next_; i < len(it.results); i++ {
 			select {
 			case r := <-it.results[i]:
-				_ = it.ec.mem.charge(-r.bytes)
+				_ = it.ec.Mem.Charge(-r.bytes)
 			default:
 			}
 		}
 	}
 	it.drop()
 	if it.st != nil {
-		it.st.splitsRead += it.opened.Swap(0)
+		it.st.SplitsRead += it.opened.Swap(0)
 	}
 	if it.release != nil {
 		it.release()
@@ -456,10 +457,10 @@ var scanOps = map[string]connectors.Op{"=": connectors.OpEq, "<>": connectors.Op
 // ScanPredicate recognises column op constant (either side) and IS [NOT]
 // NULL over a bare column, where the constant compares like the column's
 // values (the same type family, no cast on the column).
-func ScanPredicate(e Expr, cols []Column) (connectors.Predicate, bool) {
+func ScanPredicate(e expr.Expr, cols []Column) (connectors.Predicate, bool) {
 	switch x := e.(type) {
-	case *IsNullExpr:
-		c, ok := x.X.(*ColExpr)
+	case *expr.IsNullExpr:
+		c, ok := x.X.(*expr.ColExpr)
 		if !ok {
 			return connectors.Predicate{}, false
 		}
@@ -468,7 +469,7 @@ func ScanPredicate(e Expr, cols []Column) (connectors.Predicate, bool) {
 			op = connectors.OpIsNotNull
 		}
 		return connectors.Predicate{Col: c.Idx, Op: op}, true
-	case *FnExpr:
+	case *expr.FnExpr:
 		if len(x.Args) != 2 {
 			return connectors.Predicate{}, false
 		}
@@ -476,11 +477,11 @@ func ScanPredicate(e Expr, cols []Column) (connectors.Predicate, bool) {
 		if !ok {
 			return connectors.Predicate{}, false
 		}
-		c, cok := x.Args[0].(*ColExpr)
-		k, kok := x.Args[1].(*ConstExpr)
+		c, cok := x.Args[0].(*expr.ColExpr)
+		k, kok := x.Args[1].(*expr.ConstExpr)
 		if !cok || !kok {
-			c, cok = x.Args[1].(*ColExpr)
-			k, kok = x.Args[0].(*ConstExpr)
+			c, cok = x.Args[1].(*expr.ColExpr)
+			k, kok = x.Args[0].(*expr.ConstExpr)
 			if !cok || !kok {
 				return connectors.Predicate{}, false
 			}
@@ -536,7 +537,7 @@ func EstimateSourceRows(s *SourceScan) float64 {
 // from the provider's statistics: col = const keeps rows/distinct (when
 // ANALYZE measured it), IS NULL keeps the NULLs; any other conjunct keeps
 // a third, PostgreSQL's classic default.
-func estimateSourceFilter(s *SourceScan, conj []Expr) float64 {
+func estimateSourceFilter(s *SourceScan, conj []expr.Expr) float64 {
 	st, err := s.T.Provider.Stats(context.Background())
 	if err != nil || st.Rows < 0 {
 		return -1

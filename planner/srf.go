@@ -1,6 +1,9 @@
 package planner
 
-import "github.com/sluicedb/sluice/sql/types"
+import (
+	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/sql/types"
+)
 
 // Set-returning functions in the select list (SELECT unnest(a), …): like
 // PostgreSQL's ProjectSet, all of them run in lockstep for each input row;
@@ -21,8 +24,9 @@ type SrfRefExpr struct {
 	T   types.Type
 }
 
+func (*SrfRefExpr) PlanRef()           {}
 func (e *SrfRefExpr) Type() types.Type { return e.T }
-func (e *SrfRefExpr) Eval(_ *EvalCtx, row []types.Datum) (types.Datum, error) {
+func (e *SrfRefExpr) Eval(_ *expr.EvalCtx, row []types.Datum) (types.Datum, error) {
 	return row[len(row)-len(e.Set.Calls)+e.K], nil
 }
 
@@ -33,7 +37,7 @@ type ProjectSetNode struct {
 	Set   *SrfSet
 }
 
-func (p *ProjectSetNode) open(ec *EvalCtx) (rowIter, error) {
+func (p *ProjectSetNode) open(ec *expr.EvalCtx) (rowIter, error) {
 	in, err := openNode(ec, p.Child)
 	if err != nil {
 		return nil, err
@@ -44,7 +48,7 @@ func (p *ProjectSetNode) open(ec *EvalCtx) (rowIter, error) {
 type projectSetIter struct {
 	p    *ProjectSetNode
 	in   rowIter
-	ec   *EvalCtx
+	ec   *expr.EvalCtx
 	row  []types.Datum
 	vals [][]types.Datum // per SRF, its values for the current row
 	i, n int
@@ -56,7 +60,7 @@ func (it *projectSetIter) next() ([]types.Datum, error) {
 		if err != nil || row == nil {
 			return nil, err
 		}
-		sub := it.ec.sub(row)
+		sub := it.ec.Sub(row)
 		it.row, it.i, it.n = row, 0, 0
 		it.vals = make([][]types.Datum, len(it.p.Set.Calls))
 		for k, c := range it.p.Set.Calls {

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -13,9 +14,9 @@ type SubLinkExpr struct {
 	Kind       ast.SubLinkKind
 	Root       Node
 	Width      int
-	Test       Expr   // ANY/ALL left operand, over the outer row
-	RowTests   []Expr // or a row constructor's fields: (a, b) IN (SELECT x, y …)
-	Cmp        Expr   // comparison over [test value(s), sub-query value(s)] (ANY/ALL)
+	Test       expr.Expr   // ANY/ALL left operand, over the outer row
+	RowTests   []expr.Expr // or a row constructor's fields: (a, b) IN (SELECT x, y …)
+	Cmp        expr.Expr   // comparison over [test value(s), sub-query value(s)] (ANY/ALL)
 	Correlated bool
 	T          types.Type
 }
@@ -23,17 +24,17 @@ type SubLinkExpr struct {
 func (e *SubLinkExpr) Type() types.Type { return e.T }
 
 // subRows runs the sub-query for the current row (or takes the cached rows).
-func (e *SubLinkExpr) subRows(ec *EvalCtx, row []types.Datum, limit int) ([][]types.Datum, error) {
+func (e *SubLinkExpr) subRows(ec *expr.EvalCtx, row []types.Datum, limit int) ([][]types.Datum, error) {
 	if !e.Correlated {
-		if v, ok := ec.cache[e]; ok {
+		if v, ok := ec.Cache[e]; ok {
 			return v.([][]types.Datum), nil
 		}
 	}
-	sec := ec.sub(row)
+	sec := ec.Sub(row)
 	if e.Correlated {
 		// What this run held is dropped with it (only up to limit rows
 		// are returned); an uncorrelated result is cached and stays charged.
-		defer sec.mem.release()
+		defer sec.Mem.Release()
 	}
 	it, err := openNode(sec, e.Root)
 	if err != nil {
@@ -52,12 +53,12 @@ func (e *SubLinkExpr) subRows(ec *EvalCtx, row []types.Datum, limit int) ([][]ty
 		rows = append(rows, r)
 	}
 	if !e.Correlated && limit <= 0 {
-		ec.cache[e] = rows
+		ec.Cache[e] = rows
 	}
 	return rows, nil
 }
 
-func (e *SubLinkExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, error) {
+func (e *SubLinkExpr) Eval(ec *expr.EvalCtx, row []types.Datum) (types.Datum, error) {
 	switch e.Kind {
 	case ast.ArraySubLink:
 		rows, err := e.subRows(ec, row, 0)
@@ -105,7 +106,7 @@ func (e *SubLinkExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, error) 
 	if err != nil {
 		return nil, err
 	}
-	if eq, ok := e.Cmp.(*FnExpr); ok && eq.IsEq && e.Kind == ast.AnySubLink && !e.Correlated {
+	if eq, ok := e.Cmp.(*expr.FnExpr); ok && eq.IsEq && e.Kind == ast.AnySubLink && !e.Correlated {
 		return e.hashedAny(ec, row, lhs, eq)
 	}
 	pair := make([]types.Datum, 2)
@@ -118,7 +119,7 @@ func (e *SubLinkExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, error) 
 // anyAll runs the sub-query and compares each of its rows (arranged by
 // operands): true (false for ALL) at the first row the comparison
 // decides, NULL if some row gave NULL, else the other.
-func (e *SubLinkExpr) anyAll(ec *EvalCtx, row []types.Datum, operands func(r []types.Datum) []types.Datum) (types.Datum, error) {
+func (e *SubLinkExpr) anyAll(ec *expr.EvalCtx, row []types.Datum, operands func(r []types.Datum) []types.Datum) (types.Datum, error) {
 	rows, err := e.subRows(ec, row, 0)
 	if err != nil {
 		return nil, err
@@ -152,9 +153,9 @@ type hashedIn struct {
 	empty   bool
 }
 
-func (e *SubLinkExpr) hashedAny(ec *EvalCtx, row []types.Datum, lhs types.Datum, eq *FnExpr) (types.Datum, error) {
+func (e *SubLinkExpr) hashedAny(ec *expr.EvalCtx, row []types.Datum, lhs types.Datum, eq *expr.FnExpr) (types.Datum, error) {
 	key := hashKeyOf(e)
-	h, ok := ec.cache[key].(*hashedIn)
+	h, ok := ec.Cache[key].(*hashedIn)
 	if !ok {
 		rows, err := e.subRows(ec, row, 0)
 		if err != nil {
@@ -177,7 +178,7 @@ func (e *SubLinkExpr) hashedAny(ec *EvalCtx, row []types.Datum, lhs types.Datum,
 			buf = appendKey(buf[:0], []types.Datum{v}, []int{0}, ts)
 			h.set[string(buf)] = true
 		}
-		ec.cache[key] = h
+		ec.Cache[key] = h
 	}
 	if h.empty {
 		return false, nil
@@ -208,7 +209,7 @@ func hashKeyOf(e *SubLinkExpr) hashKey { return hashKey{e} }
 
 // rowAnyAll evaluates a row ANY/ALL over [the row's values, the
 // sub-query row].
-func (e *SubLinkExpr) rowAnyAll(ec *EvalCtx, row []types.Datum) (types.Datum, error) {
+func (e *SubLinkExpr) rowAnyAll(ec *expr.EvalCtx, row []types.Datum) (types.Datum, error) {
 	n := len(e.RowTests)
 	tests := make([]types.Datum, n, 2*n)
 	for i, t := range e.RowTests {

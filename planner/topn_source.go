@@ -9,6 +9,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/sluicedb/sluice/connectors"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
@@ -24,8 +25,8 @@ type topNScan struct {
 	src   *SourceScan
 	col   int // the source column of the first sort key
 	desc  bool
-	limit Expr // k = limit + offset, evaluated at open
-	off   Expr
+	limit expr.Expr // k = limit + offset, evaluated at open
+	off   expr.Expr
 }
 
 // bound keeps the k best values seen (the root is the worst of them).
@@ -50,9 +51,9 @@ func (b *bound) Pop() any {
 	return x
 }
 
-// keep reports whether a row with key x may be among the first k, and
+// Keep reports whether a row with key x may be among the first k, and
 // records it.
-func (b *bound) keep(x float64) bool {
+func (b *bound) Keep(x float64) bool {
 	if len(b.v) < b.k {
 		heap.Push(b, x)
 		return true
@@ -70,7 +71,7 @@ func (b *bound) keep(x float64) bool {
 	return x == root
 }
 
-func evalCount(ec *EvalCtx, e Expr) (int64, bool) {
+func evalCount(ec *expr.EvalCtx, e expr.Expr) (int64, bool) {
 	if e == nil {
 		return 0, true
 	}
@@ -81,7 +82,7 @@ func evalCount(ec *EvalCtx, e Expr) (int64, bool) {
 	return v.(int64), true
 }
 
-func (t *topNScan) open(ec *EvalCtx) (rowIter, error) {
+func (t *topNScan) open(ec *expr.EvalCtx) (rowIter, error) {
 	lim, ok1 := evalCount(ec, t.limit)
 	off, ok2 := evalCount(ec, t.off)
 	if !ok1 || !ok2 || t.limit == nil || lim < 0 || off < 0 || lim+off > 1<<16 {
@@ -96,7 +97,7 @@ func (t *topNScan) open(ec *EvalCtx) (rowIter, error) {
 	}
 	var mu sync.Mutex
 	perSplit := map[int][][]types.Datum{}
-	err := eachSourceBatch(ec, t, t.src, workers, func(w, split int, rb arrow.RecordBatch, cols []*Vcol) error {
+	err := eachSourceBatch(ec, t, t.src, workers, func(w, split int, rb arrow.RecordBatch, cols []*expr.Vcol) error {
 		v := cols[t.col]
 		if v == nil {
 			return nil
@@ -110,13 +111,13 @@ func (t *topNScan) open(ec *EvalCtx) (rowIter, error) {
 				continue
 			}
 			x := 0.0
-			if v.Kind == vInt {
-				x = float64(v.i[r]) // monotonic: ties only grow, nothing better is lost
-			} else if x = v.f[r]; math.IsNaN(x) {
+			if v.Kind == expr.VInt {
+				x = float64(v.I[r]) // monotonic: ties only grow, nothing better is lost
+			} else if x = v.F[r]; math.IsNaN(x) {
 				sel = append(sel, int32(r)) // NaN sorts above every number: keep it
 				continue
 			}
-			if b.keep(x) {
+			if b.Keep(x) {
 				sel = append(sel, int32(r))
 			}
 		}
@@ -165,7 +166,7 @@ func PrefilterTopN(l *LimitNode) {
 		if !ok || key.Idx >= len(c.Exprs) {
 			return
 		}
-		ce, ok := c.Exprs[key.Idx].(*ColExpr)
+		ce, ok := c.Exprs[key.Idx].(*expr.ColExpr)
 		if !ok {
 			return
 		}
@@ -174,7 +175,7 @@ func PrefilterTopN(l *LimitNode) {
 	default:
 		return
 	}
-	if kind, ok := vkindOf(src.T.Cols[col].Type); !ok || (kind != vInt && kind != vFloat) || !src.Used[col] {
+	if kind, ok := expr.VkindOf(src.T.Cols[col].Type); !ok || (kind != expr.VInt && kind != expr.VFloat) || !src.Used[col] {
 		return
 	}
 	ns := *sn

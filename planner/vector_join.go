@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/types"
 )
@@ -23,20 +24,20 @@ import (
 // vecJoin is one join of the vectorized input with a build input.
 type vecJoin struct {
 	build     Node
-	buildCols []Column // the build input's output columns
-	probeKey  vexpr    // over the space before this join
-	buildKey  Expr     // over the build input's rows
-	left      bool     // LEFT JOIN: unmatched probe rows stay, build columns NULL
-	width     int      // width of the space before this join
-	post      []vexpr  // further conditions over the joined space (inner joins), conjunct by conjunct
-	postFails []bool   // post[i] may fail (narrow)
+	buildCols []Column     // the build input's output columns
+	probeKey  expr.Vexpr   // over the space before this join
+	buildKey  expr.Expr    // over the build input's rows
+	left      bool         // LEFT JOIN: unmatched probe rows stay, build columns NULL
+	width     int          // width of the space before this join
+	post      []expr.Vexpr // further conditions over the joined space (inner joins), conjunct by conjunct
+	postFails []bool       // post[i] may fail (narrow)
 }
 
 // joinTable is a build input in vectors, with a hash table from its key
 // to the key's first build row; next gives the following ones.
 type joinTable struct {
-	cols   []*Vcol
-	ints   *i64map
+	cols   []*expr.Vcol
+	ints   *expr.I64map
 	strs   map[string]int32
 	next   []int32
 	strKey bool
@@ -69,15 +70,15 @@ func (t *joinTable) first(k int64) int32 {
 		}
 		return -1
 	}
-	b, _ := t.ints.get(k)
+	b, _ := t.ints.Get(k)
 	return b
 }
 
 // intJoinTable indexes build rows by an integer key: the first row of each
 // key, the following ones through next (in build order), dense when the
 // keys allow. key reads a row's key (nil: NULL, never matched).
-func intJoinTable(ec *EvalCtx, rows [][]types.Datum, key func(r []types.Datum) (types.Datum, error)) (*joinTable, error) {
-	t := &joinTable{next: make([]int32, len(rows)), ints: newI64Map(len(rows))}
+func intJoinTable(ec *expr.EvalCtx, rows [][]types.Datum, key func(r []types.Datum) (types.Datum, error)) (*joinTable, error) {
+	t := &joinTable{next: make([]int32, len(rows)), ints: expr.NewI64Map(len(rows))}
 	// Inserted last row first, so each key's chain lists its rows in
 	// build order.
 	for r := len(rows) - 1; r >= 0; r-- {
@@ -89,7 +90,7 @@ func intJoinTable(ec *EvalCtx, rows [][]types.Datum, key func(r []types.Datum) (
 		if k == nil {
 			continue
 		}
-		t.next[r] = t.ints.put(k.(int64), int32(r))
+		t.next[r] = t.ints.Put(k.(int64), int32(r))
 		t.dups = t.dups || t.next[r] >= 0
 	}
 	return t, t.makeDense(ec)
@@ -100,13 +101,13 @@ const denseMax = 1 << 26
 
 // makeDense replaces t's integer hash table by a directly indexed array
 // when the keys' range is at most four times their number (plus slack).
-func (t *joinTable) makeDense(ec *EvalCtx) error {
-	n := t.ints.len()
+func (t *joinTable) makeDense(ec *expr.EvalCtx) error {
+	n := t.ints.Len()
 	if n == 0 {
 		return nil
 	}
 	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
-	t.ints.each(func(k int64, _ int32) {
+	t.ints.Each(func(k int64, _ int32) {
 		lo, hi = min(lo, k), max(hi, k)
 	})
 	d := uint64(hi) - uint64(lo) // the span less one; no overflow, as hi >= lo
@@ -114,29 +115,29 @@ func (t *joinTable) makeDense(ec *EvalCtx) error {
 		return nil
 	}
 	span := d + 1
-	if err := ec.mem.charge(4 * int64(span)); err != nil {
+	if err := ec.Mem.Charge(4 * int64(span)); err != nil {
 		return err
 	}
 	t.dense, t.lo = slices.Repeat([]int32{-1}, int(span)), lo
-	t.ints.each(func(k int64, v int32) { t.dense[k-lo] = v })
+	t.ints.Each(func(k int64, v int32) { t.dense[k-lo] = v })
 	t.ints = nil
 	return nil
 }
 
 // buildJoins collects every build input of the scan's joins.
-func (v *vecFilterScan) buildJoins(ec *EvalCtx) ([]*joinTable, error) {
+func (v *vecFilterScan) buildJoins(ec *expr.EvalCtx) ([]*joinTable, error) {
 	out := make([]*joinTable, len(v.joins))
 	for i, j := range v.joins {
 		rows, err := collect(ec, j.build)
 		if err != nil {
 			return nil, err
 		}
-		if err := ec.mem.charge(int64(len(rows)) * 24); err != nil {
+		if err := ec.Mem.Charge(int64(len(rows)) * 24); err != nil {
 			return nil, err
 		}
-		kind, _ := vkindOf(j.buildKey.Type())
+		kind, _ := expr.VkindOf(j.buildKey.Type())
 		var t *joinTable
-		if kind == vStr {
+		if kind == expr.VStr {
 			t = &joinTable{strKey: true, strs: make(map[string]int32, len(rows)), next: make([]int32, len(rows))}
 			// Last row first, so each key's chain lists its rows in build order.
 			for r := len(rows) - 1; r >= 0; r-- {
@@ -159,7 +160,7 @@ func (v *vecFilterScan) buildJoins(ec *EvalCtx) ([]*joinTable, error) {
 		}
 		t.cols = rowVecs(rows, j.buildCols)
 		for _, c := range t.cols {
-			if c != nil && c.Kind == vStr {
+			if c != nil && c.Kind == expr.VStr {
 				encodeDict(c)
 			}
 		}
@@ -170,7 +171,7 @@ func (v *vecFilterScan) buildJoins(ec *EvalCtx) ([]*joinTable, error) {
 
 // joinChunk joins one chunk's selected rows through every join and returns
 // the joined columns and the positions that pass the joins' conditions.
-func (v *vecFilterScan) joinChunk(tabs []*joinTable, cols []*Vcol, sel []int32) ([]*Vcol, []int32, error) {
+func (v *vecFilterScan) joinChunk(tabs []*joinTable, cols []*expr.Vcol, sel []int32) ([]*expr.Vcol, []int32, error) {
 	for i, j := range v.joins {
 		t := tabs[i]
 		pk, err := j.probeKey(cols, chunkLen(cols))
@@ -179,12 +180,12 @@ func (v *vecFilterScan) joinChunk(tabs []*joinTable, cols []*Vcol, sel []int32) 
 		}
 		pIdx, bIdx := make([]int32, 0, len(sel)), make([]int32, 0, len(sel))
 		for x, r := range sel {
-			if x%touchBlock == 0 {
-				switch blk := sel[x:min(x+touchBlock, len(sel))]; {
+			if x%expr.TouchBlock == 0 {
+				switch blk := sel[x:min(x+expr.TouchBlock, len(sel))]; {
 				case t.ints != nil:
-					t.ints.touch(pk.i, blk)
-				case len(t.dense) >= touchMinSlots:
-					t.touchDense(pk.i, blk)
+					t.ints.Touch(pk.I, blk)
+				case len(t.dense) >= expr.TouchMinSlots:
+					t.touchDense(pk.I, blk)
 				}
 			}
 			b := int32(-1)
@@ -195,7 +196,7 @@ func (v *vecFilterScan) joinChunk(tabs []*joinTable, cols []*Vcol, sel []int32) 
 					b = h
 				}
 			default:
-				b = t.first(pk.i[r])
+				b = t.first(pk.I[r])
 			}
 			if b < 0 {
 				if j.left {
@@ -210,7 +211,7 @@ func (v *vecFilterScan) joinChunk(tabs []*joinTable, cols []*Vcol, sel []int32) 
 			}
 		}
 		m := len(pIdx)
-		out := make([]*Vcol, j.width+len(t.cols)+1)
+		out := make([]*expr.Vcol, j.width+len(t.cols)+1)
 		for c := 0; c < j.width && c < len(cols); c++ {
 			if cols[c] != nil && v.used[c] {
 				out[c] = gather(cols[c], pIdx)
@@ -221,7 +222,7 @@ func (v *vecFilterScan) joinChunk(tabs []*joinTable, cols []*Vcol, sel []int32) 
 				out[j.width+c] = gather(bc, bIdx)
 			}
 		}
-		out[len(out)-1] = &Vcol{Kind: VBool, B: make([]bool, m)} // row counter
+		out[len(out)-1] = &expr.Vcol{Kind: expr.VBool, B: make([]bool, m)} // row counter
 		sel = make([]int32, m)
 		for k := range sel {
 			sel[k] = int32(k)
@@ -235,28 +236,28 @@ func (v *vecFilterScan) joinChunk(tabs []*joinTable, cols []*Vcol, sel []int32) 
 }
 
 // gather picks rows of c by position; -1 gives NULL.
-func gather(c *Vcol, idx []int32) *Vcol {
-	out := &Vcol{Kind: c.Kind}
+func gather(c *expr.Vcol, idx []int32) *expr.Vcol {
+	out := &expr.Vcol{Kind: c.Kind}
 	switch c.Kind {
-	case vInt, vTS:
-		out.i = gatherVals(c.i, idx)
-	case vFloat:
-		out.f = gatherVals(c.f, idx)
-	case vStr:
-		if c.codes != nil {
+	case expr.VInt, expr.VTS:
+		out.I = gatherVals(c.I, idx)
+	case expr.VFloat:
+		out.F = gatherVals(c.F, idx)
+	case expr.VStr:
+		if c.Codes != nil {
 			// Through the codes: a small array read at random and a small
 			// dictionary, instead of the strings themselves.
-			out.codes, out.dict = gatherVals(c.codes, idx), c.dict
+			out.Codes, out.Dict = gatherVals(c.Codes, idx), c.Dict
 			out.S = make([]string, len(idx))
-			for k, code := range out.codes {
+			for k, code := range out.Codes {
 				if idx[k] >= 0 && !c.IsNull(int(idx[k])) {
-					out.S[k] = c.dict[code]
+					out.S[k] = c.Dict[code]
 				}
 			}
 			break
 		}
 		out.S = gatherVals(c.S, idx)
-	case VBool:
+	case expr.VBool:
 		out.B = gatherVals(c.B, idx)
 	}
 	for k, r := range idx {
@@ -283,7 +284,7 @@ func gatherVals[T any](src []T, idx []int32) []T {
 
 // vectorizeJoin turns filters over a join whose left input vectorizes into
 // a vectorized scan with joins; space is the join's output columns.
-func vectorizeJoin(j *JoinNode, preds []Expr) *vecFilterScan {
+func vectorizeJoin(j *JoinNode, preds []expr.Expr) *vecFilterScan {
 	if j.Lateral || len(j.Lkeys) != 1 || len(j.ColTypes) != j.LeftWidth+j.RightWidth ||
 		(j.Kind != ast.InnerJoin && j.Kind != ast.LeftJoin) {
 		return nil
@@ -293,18 +294,18 @@ func vectorizeJoin(j *JoinNode, preds []Expr) *vecFilterScan {
 		return nil
 	}
 	lk, rk := j.Lkeys[0], j.Rkeys[0]
-	kind, ok := vkindOf(lk.Type())
-	rkind, ok2 := vkindOf(rk.Type())
-	if !ok || !ok2 || kind != rkind || (kind != vInt && kind != vStr) {
+	kind, ok := expr.VkindOf(lk.Type())
+	rkind, ok2 := expr.VkindOf(rk.Type())
+	if !ok || !ok2 || kind != rkind || (kind != expr.VInt && kind != expr.VStr) {
 		return nil
 	}
-	pk, ok := compileVec(lk, probe.space())
+	pk, ok := expr.CompileVec(lk, columnTypes(probe.space()))
 	if !ok {
 		return nil
 	}
-	var residual []Expr
+	var residual []expr.Expr
 	for _, c := range AndArgs(j.Cond) {
-		if f, ok := c.(*FnExpr); ok && f.IsEq && len(f.Args) == 2 && (SameExpr(f.Args[0], lk) && sameShifted(f.Args[1], rk, j.LeftWidth) ||
+		if f, ok := c.(*expr.FnExpr); ok && f.IsEq && len(f.Args) == 2 && (SameExpr(f.Args[0], lk) && sameShifted(f.Args[1], rk, j.LeftWidth) ||
 			SameExpr(f.Args[1], lk) && sameShifted(f.Args[0], rk, j.LeftWidth)) {
 			continue // the hash key itself
 		}
@@ -333,16 +334,16 @@ func vectorizeJoin(j *JoinNode, preds []Expr) *vecFilterScan {
 
 // sameShifted reports whether a (over the join row) is the right-side
 // column b (over the right input's row).
-func sameShifted(a, b Expr, leftWidth int) bool {
-	ca, ok1 := a.(*ColExpr)
-	cb, ok2 := b.(*ColExpr)
+func sameShifted(a, b expr.Expr, leftWidth int) bool {
+	ca, ok1 := a.(*expr.ColExpr)
+	cb, ok2 := b.(*expr.ColExpr)
 	return ok1 && ok2 && ca.Idx == cb.Idx+leftWidth
 }
 
 // encodeDict gives a text vector codes when it has few distinct values
 // (at most a quarter of its rows): grouping by it then costs an array
 // index per row.
-func encodeDict(c *Vcol) {
+func encodeDict(c *expr.Vcol) {
 	ids := map[string]int32{}
 	codes := make([]int32, len(c.S))
 	var dict []string
@@ -361,27 +362,27 @@ func encodeDict(c *Vcol) {
 		}
 		codes[k] = id
 	}
-	c.codes, c.dict = codes, dict
+	c.Codes, c.Dict = codes, dict
 }
 
 // rowVecs turns rows into column vectors (nil for kinds without kernels).
-func rowVecs(rows [][]types.Datum, cols []Column) []*Vcol {
-	out := make([]*Vcol, len(cols))
+func rowVecs(rows [][]types.Datum, cols []Column) []*expr.Vcol {
+	out := make([]*expr.Vcol, len(cols))
 	n := len(rows)
 	for ci, c := range cols {
-		kind, ok := vkindOf(c.Type)
+		kind, ok := expr.VkindOf(c.Type)
 		if !ok {
 			continue
 		}
-		v := &Vcol{Kind: kind}
+		v := &expr.Vcol{Kind: kind}
 		switch kind {
-		case vInt, vTS:
-			v.i = make([]int64, n)
-		case vFloat:
-			v.f = make([]float64, n)
-		case vStr:
+		case expr.VInt, expr.VTS:
+			v.I = make([]int64, n)
+		case expr.VFloat:
+			v.F = make([]float64, n)
+		case expr.VStr:
 			v.S = make([]string, n)
-		case VBool:
+		case expr.VBool:
 			v.B = make([]bool, n)
 		}
 		for r, row := range rows {
@@ -394,15 +395,15 @@ func rowVecs(rows [][]types.Datum, cols []Column) []*Vcol {
 				continue
 			}
 			switch kind {
-			case vInt:
-				v.i[r] = d.(int64)
-			case vTS:
-				v.i[r] = int64(d.(types.Timestamp))
-			case vFloat:
-				v.f[r] = d.(float64)
-			case vStr:
+			case expr.VInt:
+				v.I[r] = d.(int64)
+			case expr.VTS:
+				v.I[r] = int64(d.(types.Timestamp))
+			case expr.VFloat:
+				v.F[r] = d.(float64)
+			case expr.VStr:
 				v.S[r] = d.(string)
-			case VBool:
+			case expr.VBool:
 				v.B[r] = d.(bool)
 			}
 		}

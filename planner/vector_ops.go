@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
@@ -17,37 +18,12 @@ import (
 // bounds the memory of intermediate vectors and the latency of a cancel.
 const vecChunk = 64 << 10
 
-// slice returns rows [lo, hi) of a column (sharing its storage).
-func (c *Vcol) slice(lo, hi int) *Vcol {
-	if c == nil {
-		return nil
-	}
-	out := &Vcol{Kind: c.Kind}
-	switch c.Kind {
-	case vInt, vTS:
-		out.i = c.i[lo:hi]
-	case vFloat:
-		out.f = c.f[lo:hi]
-	case vStr:
-		out.S = c.S[lo:hi]
-	case VBool:
-		out.B = c.B[lo:hi]
-	}
-	if c.Null != nil {
-		out.Null = c.Null[lo:hi]
-	}
-	if c.codes != nil {
-		out.codes, out.dict = c.codes[lo:hi], c.dict
-	}
-	return out
-}
-
 // vecFilterScan is a table scan with its filters evaluated a column at a
 // time; it yields the table's own rows that pass.
 type vecFilterScan struct {
 	t     *MemTable   // an in-memory table, or
 	src   *SourceScan // a provider's scan (vector_source.go)
-	preds []vexpr
+	preds []expr.Vexpr
 	// joins, under an aggregation only: the passing rows are joined with
 	// build inputs (vector_join.go). joinSpace is then the joined row's
 	// columns, joinExprs every expression the joins evaluate, and used
@@ -55,7 +31,7 @@ type vecFilterScan struct {
 	// gathered).
 	joins     []*vecJoin
 	joinSpace []Column
-	joinExprs []Expr
+	joinExprs []expr.Expr
 	used      []bool
 	// fails[i]: preds[i] may raise an error (it then sees only the rows
 	// the filters before it kept).
@@ -89,18 +65,18 @@ func (v *vecFilterScan) tableName() string {
 // selected evaluates the filters over rows [lo, hi) a chunk at a time and
 // hands each chunk's columns and passing positions to fn.
 // With joins, fn gets the joined chunk's columns and positions (no rows).
-func (v *vecFilterScan) selected(ec *EvalCtx, rows [][]types.Datum, all []*Vcol, lo, hi int, tabs []*joinTable,
-	fn func(start int, rows [][]types.Datum, cols []*Vcol, sel []int32) error) error {
-	cols := make([]*Vcol, len(all))
+func (v *vecFilterScan) selected(ec *expr.EvalCtx, rows [][]types.Datum, all []*expr.Vcol, lo, hi int, tabs []*joinTable,
+	fn func(start int, rows [][]types.Datum, cols []*expr.Vcol, sel []int32) error) error {
+	cols := make([]*expr.Vcol, len(all))
 	sel := make([]int32, 0, vecChunk)
 	for start := lo; start < hi; start += vecChunk {
-		if err := ec.ctx.Err(); err != nil {
+		if err := ec.Ctx.Err(); err != nil {
 			return err
 		}
 		end := min(start+vecChunk, hi)
 		n := end - start
 		for i, c := range all {
-			cols[i] = c.slice(start, end)
+			cols[i] = c.Slice(start, end)
 		}
 		// The positions that pass: all of them, then narrowed by each
 		// filter in turn (a filter's vector is computed for the whole
@@ -175,7 +151,7 @@ func parallel(parts [][2]int, work func(i int, lo, hi int) error) error {
 	return nil
 }
 
-func (v *vecFilterScan) open(ec *EvalCtx) (rowIter, error) {
+func (v *vecFilterScan) open(ec *expr.EvalCtx) (rowIter, error) {
 	if v.src != nil {
 		return v.openSource(ec)
 	}
@@ -184,7 +160,7 @@ func (v *vecFilterScan) open(ec *EvalCtx) (rowIter, error) {
 	parts := splits(len(rows))
 	outs := make([][][]types.Datum, len(parts))
 	err := parallel(parts, func(i, lo, hi int) error {
-		return v.selected(ec, rows, all, lo, hi, nil, func(_ int, rows [][]types.Datum, _ []*Vcol, sel []int32) error {
+		return v.selected(ec, rows, all, lo, hi, nil, func(_ int, rows [][]types.Datum, _ []*expr.Vcol, sel []int32) error {
 			for _, k := range sel {
 				outs[i] = append(outs[i], rows[k])
 			}
@@ -205,7 +181,7 @@ func (v *vecFilterScan) open(ec *EvalCtx) (rowIter, error) {
 // accumulators.
 type vecAgg struct {
 	name string // count, count_star, sum, min, max, avg
-	arg  vexpr
+	arg  expr.Vexpr
 	in   types.Type
 	out  types.Type
 }
@@ -214,7 +190,7 @@ type vecAgg struct {
 // aggNode's layout [keys…, 0, aggregates…].
 type vecAggNode struct {
 	scan *vecFilterScan
-	keys []vexpr
+	keys []expr.Vexpr
 	kt   []types.Type
 	aggs []vecAgg
 	orig *AggNode // what EXPLAIN and rules-off runs see
@@ -237,11 +213,11 @@ type vaccs struct {
 	isum []int64 // with ints
 	over []bool  // with ints: integer sum overflowed into dsum
 	dsum map[int]*types.Decimal
-	fsum []float64       // with floats
-	seen []bool          // with best
-	best []types.Datum   // with best: min/max
-	dist map[int]*strSet // count(DISTINCT …) value sets by accumulator
-	idst map[int]*i64map // the same for integer arguments (no key encoding)
+	fsum []float64            // with floats
+	seen []bool               // with best
+	best []types.Datum        // with best: min/max
+	dist map[int]*expr.StrSet // count(DISTINCT …) value sets by accumulator
+	idst map[int]*expr.I64map // the same for integer arguments (no key encoding)
 
 	intKeyed, ints, floats, bests bool
 }
@@ -288,8 +264,8 @@ func (v *vaccs) newSlot() int {
 	return g
 }
 
-// add appends a group with these keys (not intKeyed).
-func (v *vaccs) add(keys []types.Datum) int {
+// Add appends a group with these keys (not intKeyed).
+func (v *vaccs) Add(keys []types.Datum) int {
 	g := v.newSlot()
 	v.keys = append(v.keys, keys)
 	return g
@@ -329,10 +305,10 @@ type vstate struct {
 	pairDict  []string
 	pairOrd   []int32
 	pairByStr map[string]int32
-	pairMaps  []*i64map
+	pairMaps  []*expr.I64map
 	acc       *vaccs
 	byStr     map[string]int
-	byInt     *i64map
+	byInt     *expr.I64map
 	nullGroup int
 	enc       []string // each group's key encoding (groups not keyed by one integer)
 }
@@ -345,7 +321,7 @@ type floatChunk struct {
 
 // newState is an empty state with the accumulator slices a's aggregates use.
 func (a *vecAggNode) newState() *vstate {
-	acc := &vaccs{na: len(a.aggs), intKeyed: a.intKey(), dsum: map[int]*types.Decimal{}, dist: map[int]*strSet{}, idst: map[int]*i64map{}}
+	acc := &vaccs{na: len(a.aggs), intKeyed: a.intKey(), dsum: map[int]*types.Decimal{}, dist: map[int]*expr.StrSet{}, idst: map[int]*expr.I64map{}}
 	for _, ag := range a.aggs {
 		switch ag.name {
 		case "sum", "avg":
@@ -358,7 +334,7 @@ func (a *vecAggNode) newState() *vstate {
 			acc.bests = true
 		}
 	}
-	return &vstate{acc: acc, byStr: map[string]int{}, byInt: newI64Map(0), nullGroup: -1}
+	return &vstate{acc: acc, byStr: map[string]int{}, byInt: expr.NewI64Map(0), nullGroup: -1}
 }
 
 func (a *vecAggNode) intKey() bool { return len(a.keys) == 1 && a.kt[0].IsInteger() }
@@ -367,7 +343,7 @@ func (a *vecAggNode) intKey() bool { return len(a.keys) == 1 && a.kt[0].IsIntege
 // in two passes: the selected rows' group numbers first, then one tight
 // loop per aggregate over them (an accumulator still sees its rows in scan
 // order, so float sums match the row engine's to the last digit).
-func (a *vecAggNode) accumulate(ec *EvalCtx, st *vstate, rows [][]types.Datum, all []*Vcol, lo, hi int, tabs []*joinTable) error {
+func (a *vecAggNode) accumulate(ec *expr.EvalCtx, st *vstate, rows [][]types.Datum, all []*expr.Vcol, lo, hi int, tabs []*joinTable) error {
 	na := len(a.aggs)
 	acc := st.acc
 	intKey := a.intKey()
@@ -375,9 +351,9 @@ func (a *vecAggNode) accumulate(ec *EvalCtx, st *vstate, rows [][]types.Datum, a
 	var buf, dbuf []byte
 	var gids []int32
 	var strs []string // count(DISTINCT text) keys waiting for strSet.addBatch
-	keyCols := make([]*Vcol, len(a.keys))
-	argCols := make([]*Vcol, na)
-	return a.scan.selected(ec, rows, all, lo, hi, tabs, func(_ int, _ [][]types.Datum, cols []*Vcol, sel []int32) error {
+	keyCols := make([]*expr.Vcol, len(a.keys))
+	argCols := make([]*expr.Vcol, na)
+	return a.scan.selected(ec, rows, all, lo, hi, tabs, func(_ int, _ [][]types.Datum, cols []*expr.Vcol, sel []int32) error {
 		if a.compactArgs && len(sel) < chunkLen(cols) {
 			cols, sel = compact(cols, sel)
 		}
@@ -401,20 +377,20 @@ func (a *vecAggNode) accumulate(ec *EvalCtx, st *vstate, rows [][]types.Datum, a
 		}
 		newGroup := func(k int) (int, error) {
 			if intKey {
-				if err := ec.mem.charge(16 + 32*int64(na)); err != nil {
+				if err := ec.Mem.Charge(16 + 32*int64(na)); err != nil {
 					return 0, err
 				}
-				return acc.addIntGroup(keyCols[0].i[k]), nil
+				return acc.addIntGroup(keyCols[0].I[k]), nil
 			}
 			keys := make([]types.Datum, len(keyCols))
 			for i, kc := range keyCols {
-				keys[i] = kc.datum(k)
+				keys[i] = kc.Datum(k)
 			}
-			if err := ec.mem.charge(rowBytes(keys) + int64(len(buf)) + 64*int64(na+1)); err != nil {
+			if err := ec.Mem.Charge(expr.RowBytes(keys) + int64(len(buf)) + 64*int64(na+1)); err != nil {
 				return 0, err
 			}
 			st.enc = append(st.enc, string(buf))
-			return acc.add(keys), nil
+			return acc.Add(keys), nil
 		}
 		// strGroup finds or makes the group whose encoded key is in buf.
 		strGroup := func(k int) (int, error) {
@@ -443,8 +419,8 @@ func (a *vecAggNode) accumulate(ec *EvalCtx, st *vstate, rows [][]types.Datum, a
 		case intKey:
 			kc := keyCols[0]
 			for x, r := range sel {
-				if x%touchBlock == 0 {
-					st.byInt.touch(kc.i, sel[x:min(x+touchBlock, len(sel))])
+				if x%expr.TouchBlock == 0 {
+					st.byInt.Touch(kc.I, sel[x:min(x+expr.TouchBlock, len(sel))])
 				}
 				k := int(r)
 				if kc.IsNull(k) {
@@ -459,7 +435,7 @@ func (a *vecAggNode) accumulate(ec *EvalCtx, st *vstate, rows [][]types.Datum, a
 					gids = append(gids, int32(st.nullGroup))
 					continue
 				}
-				g, ok := st.byInt.get(kc.i[k])
+				g, ok := st.byInt.Get(kc.I[k])
 				if !ok {
 					buf = buf[:0]
 					ng, err := newGroup(k)
@@ -467,19 +443,19 @@ func (a *vecAggNode) accumulate(ec *EvalCtx, st *vstate, rows [][]types.Datum, a
 						return err
 					}
 					g = int32(ng)
-					st.byInt.put(kc.i[k], g)
+					st.byInt.Put(kc.I[k], g)
 				}
 				gids = append(gids, g)
 			}
-		case len(keyCols) == 1 && keyCols[0].codes != nil:
+		case len(keyCols) == 1 && keyCols[0].Codes != nil:
 			kc := keyCols[0]
-			if len(st.codeDict) != len(kc.dict) || len(kc.dict) > 0 && &st.codeDict[0] != &kc.dict[0] {
-				st.codeDict = kc.dict
-				st.codeGroup = slices.Repeat([]int32{-1}, len(kc.dict))
+			if len(st.codeDict) != len(kc.Dict) || len(kc.Dict) > 0 && &st.codeDict[0] != &kc.Dict[0] {
+				st.codeDict = kc.Dict
+				st.codeGroup = slices.Repeat([]int32{-1}, len(kc.Dict))
 			}
 			for _, r := range sel {
 				k := int(r)
-				code := kc.codes[k]
+				code := kc.Codes[k]
 				if !kc.IsNull(k) && st.codeGroup[code] >= 0 {
 					gids = append(gids, st.codeGroup[code])
 					continue
@@ -494,35 +470,35 @@ func (a *vecAggNode) accumulate(ec *EvalCtx, st *vstate, rows [][]types.Datum, a
 				}
 				gids = append(gids, int32(g))
 			}
-		case len(keyCols) == 2 && keyCols[0].codes != nil && (keyCols[1].Kind == vInt || keyCols[1].Kind == vTS) && keyCols[1].Null == nil:
+		case len(keyCols) == 2 && keyCols[0].Codes != nil && (keyCols[1].Kind == expr.VInt || keyCols[1].Kind == expr.VTS) && keyCols[1].Null == nil:
 			// A dictionary-coded text key and an integer one (GROUP BY
 			// region, date_trunc('day', ts)): the text's code picks a
 			// per-value integer map, so no row builds a composite key.
 			// New groups still get their encoded key (merges use it).
 			kc, ic := keyCols[0], keyCols[1]
-			if len(st.pairDict) != len(kc.dict) || len(kc.dict) > 0 && &st.pairDict[0] != &kc.dict[0] {
-				st.pairDict = kc.dict
-				st.pairOrd = slices.Repeat([]int32{-1}, len(kc.dict))
+			if len(st.pairDict) != len(kc.Dict) || len(kc.Dict) > 0 && &st.pairDict[0] != &kc.Dict[0] {
+				st.pairDict = kc.Dict
+				st.pairOrd = slices.Repeat([]int32{-1}, len(kc.Dict))
 			}
 			for _, r := range sel {
 				k := int(r)
-				var m *i64map
+				var m *expr.I64map
 				if !kc.IsNull(k) {
-					ord := st.pairOrd[kc.codes[k]]
+					ord := st.pairOrd[kc.Codes[k]]
 					if ord < 0 {
-						o, seen := st.pairByStr[kc.dict[kc.codes[k]]]
+						o, seen := st.pairByStr[kc.Dict[kc.Codes[k]]]
 						if !seen {
 							if st.pairByStr == nil {
 								st.pairByStr = map[string]int32{}
 							}
 							o = int32(len(st.pairMaps))
-							st.pairByStr[strings.Clone(kc.dict[kc.codes[k]])] = o
-							st.pairMaps = append(st.pairMaps, newI64Map(0))
+							st.pairByStr[strings.Clone(kc.Dict[kc.Codes[k]])] = o
+							st.pairMaps = append(st.pairMaps, expr.NewI64Map(0))
 						}
-						ord, st.pairOrd[kc.codes[k]] = o, o
+						ord, st.pairOrd[kc.Codes[k]] = o, o
 					}
 					m = st.pairMaps[ord]
-					if g, ok := m.get(ic.i[k]); ok {
+					if g, ok := m.Get(ic.I[k]); ok {
 						gids = append(gids, g)
 						continue
 					}
@@ -533,7 +509,7 @@ func (a *vecAggNode) accumulate(ec *EvalCtx, st *vstate, rows [][]types.Datum, a
 					return err
 				}
 				if m != nil {
-					m.put(ic.i[k], int32(g))
+					m.Put(ic.I[k], int32(g))
 				}
 				gids = append(gids, int32(g))
 			}
@@ -565,22 +541,22 @@ func (a *vecAggNode) accumulate(ec *EvalCtx, st *vstate, rows [][]types.Datum, a
 				}
 			case ag.name == "count_distinct":
 				for x, r := range sel {
-					if global && x%touchBlock == 0 && acc.idst[i] != nil {
-						acc.idst[i].touch(c.i, sel[x:min(x+touchBlock, len(sel))])
+					if global && x%expr.TouchBlock == 0 && acc.idst[i] != nil {
+						acc.idst[i].Touch(c.I, sel[x:min(x+expr.TouchBlock, len(sel))])
 					}
 					k := int(r)
 					if c.IsNull(k) {
 						continue
 					}
 					j := int(gids[x])*na + i
-					if c.Kind == vInt || c.Kind == vTS {
+					if c.Kind == expr.VInt || c.Kind == expr.VTS {
 						set := acc.idst[j]
 						if set == nil {
-							set = newI64Map(0)
+							set = expr.NewI64Map(0)
 							acc.idst[j] = set
 						}
-						if set.put(c.i[k], 0) < 0 {
-							if err := ec.mem.charge(24); err != nil {
+						if set.Put(c.I[k], 0) < 0 {
+							if err := ec.Mem.Charge(24); err != nil {
 								return err
 							}
 						}
@@ -588,16 +564,16 @@ func (a *vecAggNode) accumulate(ec *EvalCtx, st *vstate, rows [][]types.Datum, a
 					}
 					set := acc.dist[j]
 					if set == nil {
-						set = newStrSet()
+						set = expr.NewStrSet()
 						acc.dist[j] = set
 					}
 					// Text is its own key (NULLs never get here); other
 					// kinds are encoded. One aggregate's keys are all of
 					// one kind, so the two never meet in a set. The set
 					// copies keys into its arena: no batch stays alive.
-					if c.Kind == vStr && global {
+					if c.Kind == expr.VStr && global {
 						// One set: hash a block, load its slots, then probe.
-						if strs = append(strs, c.S[k]); len(strs) == touchBlock {
+						if strs = append(strs, c.S[k]); len(strs) == expr.TouchBlock {
 							if err := addStrs(ec, set, strs); err != nil {
 								return err
 							}
@@ -606,14 +582,14 @@ func (a *vecAggNode) accumulate(ec *EvalCtx, st *vstate, rows [][]types.Datum, a
 						continue
 					}
 					key := ""
-					if c.Kind == vStr {
+					if c.Kind == expr.VStr {
 						key = c.S[k]
 					} else {
 						dbuf = appendVecKey(dbuf[:0], c, k)
 						key = string(dbuf)
 					}
-					if set.add(key) {
-						if err := ec.mem.charge(int64(len(key)) + 12); err != nil {
+					if set.Add(key) {
+						if err := ec.Mem.Charge(int64(len(key)) + 12); err != nil {
 							return err
 						}
 					}
@@ -624,11 +600,11 @@ func (a *vecAggNode) accumulate(ec *EvalCtx, st *vstate, rows [][]types.Datum, a
 					}
 					strs = strs[:0]
 				}
-			case (ag.name == "sum" || ag.name == "avg") && c.Kind == vFloat && st.replay:
+			case (ag.name == "sum" || ag.name == "avg") && c.Kind == expr.VFloat && st.replay:
 				if st.floats == nil {
 					st.floats = make([][]floatChunk, na)
 				}
-				if err := ec.mem.charge(12 * int64(len(sel))); err != nil {
+				if err := ec.Mem.Charge(12 * int64(len(sel))); err != nil {
 					return err
 				}
 				fc := floatChunk{g: make([]int32, 0, len(sel)), v: make([]float64, 0, len(sel))}
@@ -638,21 +614,21 @@ func (a *vecAggNode) accumulate(ec *EvalCtx, st *vstate, rows [][]types.Datum, a
 					}
 					acc.cnt[int(gids[x])*na+i]++
 					fc.g = append(fc.g, gids[x])
-					fc.v = append(fc.v, c.f[r])
+					fc.v = append(fc.v, c.F[r])
 				}
 				st.floats[i] = append(st.floats[i], fc)
 			case ag.name == "sum" || ag.name == "avg":
-				if global && c.Null == nil && c.Kind == vFloat {
+				if global && c.Null == nil && c.Kind == expr.VFloat {
 					s := acc.fsum[i]
 					for _, r := range sel {
-						s += c.f[r]
+						s += c.F[r]
 					}
 					acc.fsum[i] = s
 					acc.cnt[i] += int64(len(sel))
 					continue
 				}
 				if global && c.Null == nil && !acc.over[i] {
-					if s, ok := sumInts(acc.isum[i], c.i, sel); ok {
+					if s, ok := sumInts(acc.isum[i], c.I, sel); ok {
 						acc.isum[i] = s
 						acc.cnt[i] += int64(len(sel))
 						continue
@@ -664,10 +640,10 @@ func (a *vecAggNode) accumulate(ec *EvalCtx, st *vstate, rows [][]types.Datum, a
 					}
 					j := int(gids[x])*na + i
 					acc.cnt[j]++
-					if c.Kind == vFloat {
-						acc.fsum[j] += c.f[r]
+					if c.Kind == expr.VFloat {
+						acc.fsum[j] += c.F[r]
 					} else {
-						acc.addInt(j, c.i[r])
+						acc.addInt(j, c.I[r])
 					}
 				}
 			default: // count, min, max
@@ -680,7 +656,7 @@ func (a *vecAggNode) accumulate(ec *EvalCtx, st *vstate, rows [][]types.Datum, a
 					j := int(gids[x])*na + i
 					acc.cnt[j]++
 					if ag.name != "count" {
-						acc.offer(j, c.datum(k), isMax)
+						acc.offer(j, c.Datum(k), isMax)
 					}
 				}
 			}
@@ -690,10 +666,10 @@ func (a *vecAggNode) accumulate(ec *EvalCtx, st *vstate, rows [][]types.Datum, a
 }
 
 // addStrs adds a block of keys to a set and charges what the set grew by.
-func addStrs(ec *EvalCtx, set *strSet, keys []string) error {
-	before := set.bytes()
-	set.addBatch(keys)
-	return ec.mem.charge(set.bytes() - before)
+func addStrs(ec *expr.EvalCtx, set *expr.StrSet, keys []string) error {
+	before := set.Bytes()
+	set.AddBatch(keys)
+	return ec.Mem.Charge(set.Bytes() - before)
 }
 
 // sumInts adds the selected values to s; ok is false if the sum would
@@ -757,12 +733,12 @@ func (a *vecAggNode) mergePart(st, o *vstate, part, n int) []int {
 			// Load the slots of this partition's next groups before
 			// probing for them (i64map.touch).
 			blk = blk[:0]
-			for h := g; h < o.acc.n && len(blk) < touchBlock; h++ {
+			for h := g; h < o.acc.n && len(blk) < expr.TouchBlock; h++ {
 				if part < 0 || a.partOf(o, h, n) == part {
 					blk = append(blk, int32(h))
 				}
 			}
-			st.byInt.touch(o.acc.ikey, blk)
+			st.byInt.Touch(o.acc.ikey, blk)
 			ahead = len(blk)
 		}
 		ahead--
@@ -773,7 +749,7 @@ func (a *vecAggNode) mergePart(st, o *vstate, part, n int) []int {
 			dst, ok = st.nullGroup, st.nullGroup >= 0
 		case intKey:
 			var d int32
-			d, ok = st.byInt.get(o.acc.ikey[g])
+			d, ok = st.byInt.Get(o.acc.ikey[g])
 			dst = int(d)
 		default:
 			dst, ok = st.byStr[o.enc[g]]
@@ -785,10 +761,10 @@ func (a *vecAggNode) mergePart(st, o *vstate, part, n int) []int {
 				if g == o.nullGroup {
 					st.nullGroup = dst
 				} else {
-					st.byInt.put(o.acc.ikey[g], int32(dst))
+					st.byInt.Put(o.acc.ikey[g], int32(dst))
 				}
 			default:
-				dst = st.acc.add(o.acc.keys[g])
+				dst = st.acc.Add(o.acc.keys[g])
 				st.enc = append(st.enc, o.enc[g])
 				st.byStr[o.enc[g]] = dst
 			}
@@ -816,17 +792,17 @@ func (a *vecAggNode) mergePart(st, o *vstate, part, n int) []int {
 					st.acc.offer(j, o.acc.best[k], ag.name == "max")
 				}
 			case "count_distinct":
-				if o.acc.idst[k].len() > 0 {
+				if o.acc.idst[k].Len() > 0 {
 					if st.acc.idst[j] == nil {
-						st.acc.idst[j] = newI64Map(0)
+						st.acc.idst[j] = expr.NewI64Map(0)
 					}
-					o.acc.idst[k].each(func(v int64, _ int32) { st.acc.idst[j].put(v, 0) })
+					o.acc.idst[k].Each(func(v int64, _ int32) { st.acc.idst[j].Put(v, 0) })
 				}
-				if o.acc.dist[k].len() > 0 {
+				if o.acc.dist[k].Len() > 0 {
 					if st.acc.dist[j] == nil {
-						st.acc.dist[j] = newStrSet()
+						st.acc.dist[j] = expr.NewStrSet()
 					}
-					o.acc.dist[k].each(func(v []byte) { st.acc.dist[j].add(string(v)) })
+					o.acc.dist[k].Each(func(v []byte) { st.acc.dist[j].Add(string(v)) })
 				}
 			}
 		}
@@ -880,7 +856,7 @@ func (a *vecAggNode) mergeAll(states []*vstate) ([]*vstate, error) {
 	}
 	err := parallel(make([][2]int, n), func(p, _, _ int) error {
 		parts[p] = a.newState()
-		parts[p].byInt = newI64Map(most / n)
+		parts[p].byInt = expr.NewI64Map(most / n)
 		for _, o := range states {
 			a.mergePart(parts[p], o, p, n)
 		}
@@ -889,7 +865,7 @@ func (a *vecAggNode) mergeAll(states []*vstate) ([]*vstate, error) {
 	return parts, err
 }
 
-func (a *vecAggNode) open(ec *EvalCtx) (rowIter, error) {
+func (a *vecAggNode) open(ec *expr.EvalCtx) (rowIter, error) {
 	tabs, err := a.scan.buildJoins(ec)
 	if err != nil {
 		return nil, err
@@ -899,7 +875,7 @@ func (a *vecAggNode) open(ec *EvalCtx) (rowIter, error) {
 		if err != nil {
 			return nil, err
 		}
-		return a.result(sts...)
+		return a.Result(sts...)
 	}
 	rows := a.scan.t.Snapshot()
 	all := a.scan.t.columns(rows)
@@ -925,24 +901,24 @@ func (a *vecAggNode) open(ec *EvalCtx) (rowIter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return a.result(merged...)
+	return a.Result(merged...)
 }
 
 // bareColumns reports whether a projection only picks columns.
-func bareColumns(exprs []Expr) bool {
+func bareColumns(exprs []expr.Expr) bool {
 	for _, e := range exprs {
-		if _, ok := e.(*ColExpr); !ok {
+		if _, ok := e.(*expr.ColExpr); !ok {
 			return false
 		}
 	}
 	return true
 }
 
-// result turns the merged accumulators (one state, or hash partitions
+// Result turns the merged accumulators (one state, or hash partitions
 // of the groups, turned into rows in parallel) into aggNode-shaped rows.
-func (a *vecAggNode) result(sts ...*vstate) (rowIter, error) {
+func (a *vecAggNode) Result(sts ...*vstate) (rowIter, error) {
 	if len(a.keys) == 0 && sts[0].acc.n == 0 {
-		sts[0].acc.add(nil)
+		sts[0].acc.Add(nil)
 	}
 	parts := make([][][]types.Datum, len(sts))
 	err := parallel(make([][2]int, len(sts)), func(p, _, _ int) error {
@@ -972,7 +948,7 @@ func (a *vecAggNode) rows(st *vstate) ([][]types.Datum, error) {
 		}
 		row[len(a.keys)] = int64(0)
 		for i, ag := range a.aggs {
-			v, err := ag.result(acc, g*na+i)
+			v, err := ag.Result(acc, g*na+i)
 			if err != nil {
 				return nil, err
 			}
@@ -983,32 +959,32 @@ func (a *vecAggNode) rows(st *vstate) ([][]types.Datum, error) {
 	return out, nil
 }
 
-func chunkLen(cols []*Vcol) int {
+func chunkLen(cols []*expr.Vcol) int {
 	for _, c := range cols {
 		if c == nil {
 			continue
 		}
 		switch c.Kind {
-		case vInt, vTS:
-			return len(c.i)
-		case vFloat:
-			return len(c.f)
-		case vStr:
+		case expr.VInt, expr.VTS:
+			return len(c.I)
+		case expr.VFloat:
+			return len(c.F)
+		case expr.VStr:
 			return len(c.S)
-		case VBool:
+		case expr.VBool:
 			return len(c.B)
 		}
 	}
 	return 0
 }
 
-// result finishes accumulator j with the row engine's result types.
-func (ag vecAgg) result(g *vaccs, j int) (types.Datum, error) {
+// Result finishes accumulator j with the row engine's result types.
+func (ag vecAgg) Result(g *vaccs, j int) (types.Datum, error) {
 	switch ag.name {
 	case "count", "count_star":
 		return g.cnt[j], nil
 	case "count_distinct":
-		return int64(g.dist[j].len() + g.idst[j].len()), nil
+		return int64(g.dist[j].Len() + g.idst[j].Len()), nil
 	case "min", "max":
 		if !g.seen[j] {
 			return nil, nil
@@ -1040,16 +1016,16 @@ func (ag vecAgg) result(g *vaccs, j int) (types.Datum, error) {
 }
 
 // appendVecKey encodes element k of a key column (NULL distinct from values).
-func appendVecKey(buf []byte, c *Vcol, k int) []byte {
+func appendVecKey(buf []byte, c *expr.Vcol, k int) []byte {
 	if c.IsNull(k) {
 		return append(buf, 0)
 	}
 	buf = append(buf, 1)
 	switch c.Kind {
-	case vInt, vTS:
-		return binary.BigEndian.AppendUint64(buf, uint64(c.i[k]))
-	case vFloat:
-		f := c.f[k]
+	case expr.VInt, expr.VTS:
+		return binary.BigEndian.AppendUint64(buf, uint64(c.I[k]))
+	case expr.VFloat:
+		f := c.F[k]
 		if f == 0 {
 			f = 0
 		}
@@ -1057,7 +1033,7 @@ func appendVecKey(buf []byte, c *Vcol, k int) []byte {
 			f = math.NaN()
 		}
 		return binary.BigEndian.AppendUint64(buf, math.Float64bits(f))
-	case vStr:
+	case expr.VStr:
 		buf = binary.BigEndian.AppendUint32(buf, uint32(len(c.S[k])))
 		return append(buf, c.S[k]...)
 	}
@@ -1074,7 +1050,7 @@ func VectorizeScan(n Node) *vecFilterScan { return vectorizeInput(n, false) }
 func vectorizeScanJoins(n Node) *vecFilterScan { return vectorizeInput(n, true) }
 
 func vectorizeInput(n Node, joins bool) *vecFilterScan {
-	var preds []Expr
+	var preds []expr.Expr
 	for {
 		switch x := n.(type) {
 		case *FilterNode:
@@ -1117,7 +1093,7 @@ func vectorizeInput(n Node, joins bool) *vecFilterScan {
 // A predicate that may fail (fails[i]) sees only the rows still selected,
 // gathered into a compact chunk; the others run over the whole chunk of n
 // rows (only the selected positions are read).
-func narrow(cols []*Vcol, n int, sel []int32, preds []vexpr, fails []bool) ([]int32, error) {
+func narrow(cols []*expr.Vcol, n int, sel []int32, preds []expr.Vexpr, fails []bool) ([]int32, error) {
 	for pi, p := range preds {
 		at := func(j int, k int32) int { return int(k) }
 		evalCols, evalN := cols, n
@@ -1142,7 +1118,7 @@ func narrow(cols []*Vcol, n int, sel []int32, preds []vexpr, fails []bool) ([]in
 }
 
 // addPreds adds filter predicates to the scan (compileConjuncts).
-func (v *vecFilterScan) addPreds(preds []Expr, cols []Column) bool {
+func (v *vecFilterScan) addPreds(preds []expr.Expr, cols []Column) bool {
 	ks, fails, ok := compileConjuncts(preds, cols)
 	v.preds, v.fails = append(v.preds, ks...), append(v.fails, fails...)
 	return ok
@@ -1152,12 +1128,12 @@ func (v *vecFilterScan) addPreds(preds []Expr, cols []Column) bool {
 // each narrows the selection before the next is evaluated, and one that
 // can fail (mayFail) sees only the rows still selected — so WHERE a <> 0
 // AND 10 / a > 2 divides only where a <> 0, as the row engine does.
-func compileConjuncts(preds []Expr, cols []Column) ([]vexpr, []bool, bool) {
-	var ks []vexpr
+func compileConjuncts(preds []expr.Expr, cols []Column) ([]expr.Vexpr, []bool, bool) {
+	var ks []expr.Vexpr
 	var fails []bool
 	for _, p := range preds {
 		for _, c := range AndArgs(p) {
-			k, ok := compileVec(c, cols)
+			k, ok := expr.CompileVec(c, columnTypes(cols))
 			if !ok {
 				return nil, nil, false
 			}
@@ -1170,17 +1146,17 @@ func compileConjuncts(preds []Expr, cols []Column) ([]vexpr, []bool, bool) {
 // mayFail reports whether evaluating e can raise an error for some row:
 // arithmetic (overflow, division by zero), casts and function calls. Such
 // kernels are run only over the rows still selected.
-func mayFail(e Expr) bool {
+func mayFail(e expr.Expr) bool {
 	fails := false
-	ok := WalkExpr(e, func(x Expr) bool {
+	ok := expr.WalkExpr(e, func(x expr.Expr) bool {
 		switch f := x.(type) {
-		case *FnExpr:
+		case *expr.FnExpr:
 			switch f.Op {
 			case "=", "<>", "!=", "<", ">", "<=", ">=":
 			default:
 				fails = true
 			}
-		case *CastExpr:
+		case *expr.CastExpr:
 			fails = true
 		}
 		return !fails
@@ -1190,8 +1166,8 @@ func mayFail(e Expr) bool {
 
 // compact gathers a chunk's selected rows, for kernels that may fail: the
 // selection becomes 0, 1, ….
-func compact(cols []*Vcol, sel []int32) ([]*Vcol, []int32) {
-	out := make([]*Vcol, len(cols))
+func compact(cols []*expr.Vcol, sel []int32) ([]*expr.Vcol, []int32) {
+	out := make([]*expr.Vcol, len(cols))
 	for i, c := range cols {
 		if c != nil {
 			out[i] = gather(c, sel)
@@ -1211,12 +1187,12 @@ func VectorizeAgg(a *AggNode) Node {
 	}
 	// A projection of bare columns (how build_side restores a swapped
 	// join's column order) is read through.
-	child, remap := a.Child, func(e Expr) (Expr, bool) { return e, true }
+	child, remap := a.Child, func(e expr.Expr) (expr.Expr, bool) { return e, true }
 	if p, ok := child.(*ProjectNode); ok && bareColumns(p.Exprs) {
 		if j, isJoin := p.Child.(*JoinNode); isJoin {
 			child = j
-			remap = func(e Expr) (Expr, bool) {
-				return MapCols(e, func(i int) int { return p.Exprs[i].(*ColExpr).Idx })
+			remap = func(e expr.Expr) (expr.Expr, bool) {
+				return expr.MapCols(e, func(i int) int { return p.Exprs[i].(*expr.ColExpr).Idx })
 			}
 		}
 	}
@@ -1225,22 +1201,22 @@ func VectorizeAgg(a *AggNode) Node {
 		return nil
 	}
 	space := scan.space()
-	var exprs []Expr
-	compile := func(e Expr) (vexpr, bool) {
+	var exprs []expr.Expr
+	compile := func(e expr.Expr) (expr.Vexpr, bool) {
 		e, ok := remap(e)
 		if !ok {
 			return nil, false
 		}
 		exprs = append(exprs, e)
-		return compileVec(e, space)
+		return expr.CompileVec(e, columnTypes(space))
 	}
 	defer func() {
 		// Columns a joined chunk must carry: those any expression reads.
 		if len(scan.joins) > 0 {
 			scan.used = make([]bool, len(space))
 			for _, e := range append(exprs, scan.joinExprs...) {
-				WalkExpr(e, func(x Expr) bool {
-					if c, ok := x.(*ColExpr); ok && c.Idx < len(space) {
+				expr.WalkExpr(e, func(x expr.Expr) bool {
+					if c, ok := x.(*expr.ColExpr); ok && c.Idx < len(space) {
 						scan.used[c.Idx] = true
 					}
 					return true
@@ -1250,8 +1226,8 @@ func VectorizeAgg(a *AggNode) Node {
 	}()
 	out := &vecAggNode{scan: scan, orig: a}
 	for _, g := range ac.Groups {
-		kind, ok := vkindOf(g.Type())
-		if !ok || kind == vFloat {
+		kind, ok := expr.VkindOf(g.Type())
+		if !ok || kind == expr.VFloat {
 			return nil
 		}
 		c, ok := compile(g)
@@ -1263,9 +1239,9 @@ func VectorizeAgg(a *AggNode) Node {
 	}
 	for _, c := range ac.Aggs {
 		if c.Distinct && c.Def.Name == "count" && len(c.Args) == 1 && c.Filter == nil {
-			kind, ok := vkindOf(c.Args[0].Type())
+			kind, ok := expr.VkindOf(c.Args[0].Type())
 			arg, ok2 := compile(c.Args[0])
-			if !ok || !ok2 || kind == vFloat {
+			if !ok || !ok2 || kind == expr.VFloat {
 				return nil // float keys would need -0/NaN care: row path
 			}
 			out.aggs = append(out.aggs, vecAgg{name: "count_distinct", arg: arg, in: c.Args[0].Type(), out: c.T})
@@ -1287,8 +1263,8 @@ func VectorizeAgg(a *AggNode) Node {
 				return nil
 			}
 			va.in = c.Args[0].Type()
-			kind, ok := vkindOf(va.in)
-			if !ok || (c.Def.Name == "sum" || c.Def.Name == "avg") && kind != vInt && kind != vFloat {
+			kind, ok := expr.VkindOf(va.in)
+			if !ok || (c.Def.Name == "sum" || c.Def.Name == "avg") && kind != expr.VInt && kind != expr.VFloat {
 				return nil
 			}
 			arg, ok := compile(c.Args[0])

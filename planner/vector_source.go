@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 
 	"github.com/sluicedb/sluice/connectors"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
@@ -26,11 +27,11 @@ import (
 // req.Columns order) into vectors indexed by table column; columns of
 // kinds the kernels lack stay nil. The last vector is a row counter (all
 // false) so a chunk's length is known when no column is read.
-func batchCols(rb arrow.RecordBatch, req connectors.ScanRequest, tcols []Column) []*Vcol {
+func batchCols(rb arrow.RecordBatch, req connectors.ScanRequest, tcols []Column) []*expr.Vcol {
 	n := int(rb.NumRows())
-	out := make([]*Vcol, len(tcols)+1)
+	out := make([]*expr.Vcol, len(tcols)+1)
 	for i, c := range req.Columns {
-		kind, ok := vkindOf(tcols[c].Type)
+		kind, ok := expr.VkindOf(tcols[c].Type)
 		if !ok {
 			continue
 		}
@@ -38,12 +39,12 @@ func batchCols(rb arrow.RecordBatch, req connectors.ScanRequest, tcols []Column)
 			out[c] = v
 		}
 	}
-	out[len(tcols)] = &Vcol{Kind: VBool, B: make([]bool, n)}
+	out[len(tcols)] = &expr.Vcol{Kind: expr.VBool, B: make([]bool, n)}
 	return out
 }
 
-func arrowVec(a arrow.Array, kind vkind, n int) *Vcol {
-	v := &Vcol{Kind: kind}
+func arrowVec(a arrow.Array, kind expr.Vkind, n int) *expr.Vcol {
+	v := &expr.Vcol{Kind: kind}
 	if a.NullN() > 0 {
 		v.Null = make([]bool, n)
 		for k := 0; k < n; k++ {
@@ -52,25 +53,25 @@ func arrowVec(a arrow.Array, kind vkind, n int) *Vcol {
 	}
 	switch x := a.(type) {
 	case *array.Int64:
-		v.i = x.Int64Values()[:n]
+		v.I = x.Int64Values()[:n]
 	case *array.Int32:
-		v.i = make([]int64, n)
+		v.I = make([]int64, n)
 		for k, w := range x.Int32Values()[:n] {
-			v.i[k] = int64(w)
+			v.I[k] = int64(w)
 		}
 	case *array.Int16:
-		v.i = make([]int64, n)
+		v.I = make([]int64, n)
 		for k, w := range x.Int16Values()[:n] {
-			v.i[k] = int64(w)
+			v.I[k] = int64(w)
 		}
 	case *array.Float64:
-		v.f = x.Float64Values()[:n]
+		v.F = x.Float64Values()[:n]
 	case *array.Timestamp:
-		if kind != vTS || x.DataType().(*arrow.TimestampType).Unit != arrow.Microsecond {
+		if kind != expr.VTS || x.DataType().(*arrow.TimestampType).Unit != arrow.Microsecond {
 			return nil
 		}
 		ts := x.TimestampValues()[:n]
-		v.i = unsafe.Slice((*int64)(unsafe.Pointer(unsafe.SliceData(ts))), n) // arrow.Timestamp is an int64
+		v.I = unsafe.Slice((*int64)(unsafe.Pointer(unsafe.SliceData(ts))), n) // arrow.Timestamp is an int64
 	case *array.String:
 		v.S = make([]string, n)
 		for k := 0; k < n; k++ {
@@ -84,18 +85,18 @@ func arrowVec(a arrow.Array, kind vkind, n int) *Vcol {
 		v.S = make([]string, n)
 		small := d.Len() <= n/8+16 // worth keeping as codes for grouping
 		if small {
-			v.dict, v.codes = make([]string, d.Len()), make([]int32, n)
-			for c := range v.dict {
-				v.dict[c] = d.Value(c)
+			v.Dict, v.Codes = make([]string, d.Len()), make([]int32, n)
+			for c := range v.Dict {
+				v.Dict[c] = d.Value(c)
 			}
-			if !dictCodes(x.Indices(), v.codes) {
+			if !dictCodes(x.Indices(), v.Codes) {
 				for k := 0; k < n; k++ {
-					v.codes[k] = int32(x.GetValueIndex(k))
+					v.Codes[k] = int32(x.GetValueIndex(k))
 				}
 			}
-			for k, c := range v.codes {
+			for k, c := range v.Codes {
 				if !v.IsNull(k) {
-					v.S[k] = v.dict[c]
+					v.S[k] = v.Dict[c]
 				}
 			}
 			break
@@ -113,7 +114,7 @@ func arrowVec(a arrow.Array, kind vkind, n int) *Vcol {
 	default:
 		return nil
 	}
-	if (kind == vInt || kind == vTS) && v.i == nil || kind == vFloat && v.f == nil || kind == vStr && v.S == nil || kind == VBool && v.B == nil {
+	if (kind == expr.VInt || kind == expr.VTS) && v.I == nil || kind == expr.VFloat && v.F == nil || kind == expr.VStr && v.S == nil || kind == expr.VBool && v.B == nil {
 		return nil
 	}
 	return v
@@ -144,8 +145,8 @@ func dictCodes(idx arrow.Array, codes []int32) bool {
 // of workers (splits go to whichever is free) and hands each batch's vectors to
 // fn with the worker's number; splitDone, if set, is called by the worker
 // that finished a split, after its last batch.
-func eachSourceBatch(ec *EvalCtx, shown Node, s *SourceScan, workers int,
-	fn func(w, split int, rb arrow.RecordBatch, cols []*Vcol) error, splitDone func(split int) error) error {
+func eachSourceBatch(ec *expr.EvalCtx, shown Node, s *SourceScan, workers int,
+	fn func(w, split int, rb arrow.RecordBatch, cols []*expr.Vcol) error, splitDone func(split int) error) error {
 	req := connectors.ScanRequest{Columns: s.columns(), Preds: s.Preds, Limit: -1}
 	prov, splits, ps, release, err := s.splits(ec, req)
 	if err != nil {
@@ -153,19 +154,19 @@ func eachSourceBatch(ec *EvalCtx, shown Node, s *SourceScan, workers int,
 	}
 	defer release()
 	var scanned atomic.Int64
-	if ec.stats != nil {
+	if ec.Stats != nil {
 		// EXPLAIN ANALYZE: the vectorized scan node reports the rows it
 		// read and what pruning skipped.
-		st := ec.stats[shown]
+		st := ec.Stats[shown]
 		if st == nil {
-			st = &nodeStats{loops: 1}
-			ec.stats[shown] = st
+			st = &expr.NodeStats{Loops: 1}
+			ec.Stats[shown] = st
 		}
-		st.extra = []string{pruneLine(ps)}
-		defer func() { st.rows += scanned.Load() }()
+		st.Extra = []string{pruneLine(ps)}
+		defer func() { st.Rows += scanned.Load() }()
 	}
 	workers = max(workers, 1)
-	ctx, cancel := context.WithCancel(ec.ctx)
+	ctx, cancel := context.WithCancel(ec.Ctx)
 	defer cancel()
 	type job struct {
 		i  int
@@ -215,7 +216,7 @@ feed:
 			return e
 		}
 	}
-	return ec.ctx.Err()
+	return ec.Ctx.Err()
 }
 
 func readBatches(ctx context.Context, prov connectors.Provider, sp connectors.Split, req connectors.ScanRequest, fn func(arrow.RecordBatch) error) error {
@@ -264,7 +265,7 @@ func materialize(rb arrow.RecordBatch, req connectors.ScanRequest, tcols []Colum
 // passing rows handed out in split order as they come (scanIter): a LIMIT
 // or an EXISTS above stops the scan after the splits it needed, and the
 // rows waiting are charged to the query's memory budget.
-func (v *vecFilterScan) openSource(ec *EvalCtx) (rowIter, error) {
+func (v *vecFilterScan) openSource(ec *expr.EvalCtx) (rowIter, error) {
 	s := v.src
 	req := connectors.ScanRequest{Columns: s.columns(), Preds: s.Preds, Limit: -1}
 	prov, splits, ps, release, err := s.splits(ec, req)
@@ -275,7 +276,7 @@ func (v *vecFilterScan) openSource(ec *EvalCtx) (rowIter, error) {
 		var out [][]types.Datum
 		err := readBatches(ctx, prov, sp, req, func(rb arrow.RecordBatch) error {
 			n := int(rb.NumRows())
-			return v.selected(ec, nil, batchCols(rb, req, s.T.Cols), 0, n, nil, func(base int, _ [][]types.Datum, _ []*Vcol, sel []int32) error {
+			return v.selected(ec, nil, batchCols(rb, req, s.T.Cols), 0, n, nil, func(base int, _ [][]types.Datum, _ []*expr.Vcol, sel []int32) error {
 				// selected works in vecChunk slices of the batch; its
 				// positions are relative to the slice, which starts at base.
 				if len(sel) == 0 {
@@ -293,8 +294,8 @@ func (v *vecFilterScan) openSource(ec *EvalCtx) (rowIter, error) {
 	}
 	it := newScanIter(ec, splits, read, scanWorkers(), release)
 	it.ramp = true
-	if st := ec.stats[v]; st != nil {
-		st.extra = []string{pruneLine(ps)}
+	if st := ec.Stats[v]; st != nil {
+		st.Extra = []string{pruneLine(ps)}
 		it.st = st
 	}
 	return it, nil
@@ -309,11 +310,11 @@ func (v *vecFilterScan) openSource(ec *EvalCtx) (rowIter, error) {
 // finish, adding the recorded values one by one. Decoding, filters, group
 // keys and every other aggregate run in parallel; only the additions are
 // sequential.
-func (a *vecAggNode) accumulateSource(ec *EvalCtx, tabs []*joinTable) ([]*vstate, error) {
+func (a *vecAggNode) accumulateSource(ec *expr.EvalCtx, tabs []*joinTable) ([]*vstate, error) {
 	na := len(a.aggs)
 	if n, ok := a.countFromStats(ec); ok {
 		st := a.newState()
-		g := st.acc.add(nil)
+		g := st.acc.Add(nil)
 		for i := range a.aggs {
 			st.acc.cnt[g*na+i] = n
 		}
@@ -334,7 +335,7 @@ func (a *vecAggNode) accumulateSource(ec *EvalCtx, tabs []*joinTable) ([]*vstate
 	for i := range states {
 		states[i] = a.newState()
 	}
-	err := eachSourceBatch(ec, a.scan, a.scan.src, workers, func(w, _ int, rb arrow.RecordBatch, cols []*Vcol) error {
+	err := eachSourceBatch(ec, a.scan, a.scan.src, workers, func(w, _ int, rb arrow.RecordBatch, cols []*expr.Vcol) error {
 		return a.accumulate(ec, states[w], nil, cols, 0, int(rb.NumRows()), tabs)
 	}, nil)
 	if err != nil {
@@ -346,7 +347,7 @@ func (a *vecAggNode) accumulateSource(ec *EvalCtx, tabs []*joinTable) ([]*vstate
 // accumulateInSplitOrder gives every split its own accumulators and folds
 // them into the total in split order: a finished split waits until those
 // before it are folded.
-func (a *vecAggNode) accumulateInSplitOrder(ec *EvalCtx, tabs []*joinTable, workers int) (*vstate, error) {
+func (a *vecAggNode) accumulateInSplitOrder(ec *expr.EvalCtx, tabs []*joinTable, workers int) (*vstate, error) {
 	na := len(a.aggs)
 	total := a.newState()
 	var mu sync.Mutex
@@ -364,7 +365,7 @@ func (a *vecAggNode) accumulateInSplitOrder(ec *EvalCtx, tabs []*joinTable, work
 		}
 		return st
 	}
-	err := eachSourceBatch(ec, a.scan, a.scan.src, workers, func(_, split int, rb arrow.RecordBatch, cols []*Vcol) error {
+	err := eachSourceBatch(ec, a.scan, a.scan.src, workers, func(_, split int, rb arrow.RecordBatch, cols []*expr.Vcol) error {
 		return a.accumulate(ec, stateOf(split), nil, cols, 0, int(rb.NumRows()), tabs)
 	}, func(split int) error {
 		mu.Lock()
@@ -382,7 +383,7 @@ func (a *vecAggNode) accumulateInSplitOrder(ec *EvalCtx, tabs []*joinTable, work
 						n += int64(cap(fc.g))
 					}
 				}
-				if err := ec.mem.charge(-12 * n); err != nil {
+				if err := ec.Mem.Charge(-12 * n); err != nil {
 					return err
 				}
 			}
@@ -400,9 +401,9 @@ func (a *vecAggNode) accumulateInSplitOrder(ec *EvalCtx, tabs []*joinTable, work
 
 // countFromStats answers SELECT count(*) with no filter and no grouping
 // from the provider's exact row count (Parquet footers): nothing is read.
-func (a *vecAggNode) countFromStats(ec *EvalCtx) (int64, bool) {
+func (a *vecAggNode) countFromStats(ec *expr.EvalCtx) (int64, bool) {
 	src := a.scan.src
-	if len(a.keys) > 0 || len(a.scan.preds) > 0 || len(a.scan.joins) > 0 || len(src.Preds) > 0 || ec.stats != nil {
+	if len(a.keys) > 0 || len(a.scan.preds) > 0 || len(a.scan.joins) > 0 || len(src.Preds) > 0 || ec.Stats != nil {
 		return 0, false
 	}
 	for _, ag := range a.aggs {
@@ -410,11 +411,11 @@ func (a *vecAggNode) countFromStats(ec *EvalCtx) (int64, bool) {
 			return 0, false
 		}
 	}
-	prov, err := ec.provider(src.T)
+	prov, err := providerOf(ec, src.T)
 	if err != nil {
 		return 0, false
 	}
-	st, err := prov.Stats(ec.ctx)
+	st, err := prov.Stats(ec.Ctx)
 	if err != nil || !st.Exact || st.Rows < 0 {
 		return 0, false
 	}

@@ -3,6 +3,7 @@ package planner
 import (
 	"slices"
 
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -28,20 +29,20 @@ const (
 // WinCall is one window function call.
 type WinCall struct {
 	Name      string
-	Args      []Expr
-	Partition []Expr
-	Order     []Expr
-	OrderKey  []SortKey
+	Args      []expr.Expr
+	Partition []expr.Expr
+	Order     []expr.Expr
+	OrderKey  []expr.SortKey
 	Frame     int32
-	Start     Expr
-	End       Expr
-	Agg       *AggDef // for aggregates used as window functions
-	Filter    Expr
+	Start     expr.Expr
+	End       expr.Expr
+	Agg       *expr.AggDef // for aggregates used as window functions
+	Filter    expr.Expr
 	T         types.Type
 	// RANGE frames with offsets: the ORDER BY key as compared (dates as
 	// timestamps), and key ∓ offset for the frame's start and end.
-	RangeKey             Expr
-	RangeStart, RangeEnd Expr
+	RangeKey             expr.Expr
+	RangeStart, RangeEnd expr.Expr
 }
 
 // WinSet collects a query level's window calls; their results are appended
@@ -57,8 +58,9 @@ type WinRefExpr struct {
 	T   types.Type
 }
 
+func (*WinRefExpr) PlanRef()           {}
 func (e *WinRefExpr) Type() types.Type { return e.T }
-func (e *WinRefExpr) Eval(_ *EvalCtx, row []types.Datum) (types.Datum, error) {
+func (e *WinRefExpr) Eval(_ *expr.EvalCtx, row []types.Datum) (types.Datum, error) {
 	return row[len(row)-len(e.Set.Srfs.Calls)-len(e.Set.Calls)+e.K], nil
 }
 
@@ -84,7 +86,7 @@ type WindowNode struct {
 	Set   *WinSet
 }
 
-func (w *WindowNode) open(ec *EvalCtx) (rowIter, error) {
+func (w *WindowNode) open(ec *expr.EvalCtx) (rowIter, error) {
 	rows, err := collect(ec, w.Child)
 	if err != nil {
 		return nil, err
@@ -106,7 +108,7 @@ func (w *WindowNode) open(ec *EvalCtx) (rowIter, error) {
 }
 
 // compute fills column col of out with the call's value for each row.
-func (c *WinCall) compute(ec *EvalCtx, rows, out [][]types.Datum, col int) error {
+func (c *WinCall) compute(ec *expr.EvalCtx, rows, out [][]types.Datum, col int) error {
 	type entry struct {
 		i    int
 		part []types.Datum
@@ -133,9 +135,9 @@ func (c *WinCall) compute(ec *EvalCtx, rows, out [][]types.Datum, col int) error
 		}
 		es[i] = e
 	}
-	partKeys := make([]SortKey, np)
+	partKeys := make([]expr.SortKey, np)
 	for j := range partKeys {
-		partKeys[j] = SortKey{Idx: j}
+		partKeys[j] = expr.SortKey{Idx: j}
 	}
 	// Partition keys, then order keys; stable, so input order breaks ties.
 	keys := slices.Clone(partKeys)
@@ -173,12 +175,12 @@ func (c *WinCall) compute(ec *EvalCtx, rows, out [][]types.Datum, col int) error
 	return nil
 }
 
-func (c *WinCall) arg(ec *EvalCtx, rows [][]types.Datum, r, k int) (types.Datum, error) {
+func (c *WinCall) arg(ec *expr.EvalCtx, rows [][]types.Datum, r, k int) (types.Datum, error) {
 	return c.Args[k].Eval(ec, rows[r])
 }
 
 // partitionValues computes the function over one sorted partition.
-func (c *WinCall) partitionValues(ec *EvalCtx, rows [][]types.Datum, idx []int, peer func(a, b int) bool, set func(int, types.Datum)) error {
+func (c *WinCall) partitionValues(ec *expr.EvalCtx, rows [][]types.Datum, idx []int, peer func(a, b int) bool, set func(int, types.Datum)) error {
 	n := len(idx)
 	// peer group bounds
 	groupStart := make([]int, n)
@@ -373,11 +375,11 @@ func (c *WinCall) partitionValues(ec *EvalCtx, rows [][]types.Datum, idx []int, 
 // row back, growing at the front, when the aggregate's result does not
 // depend on input order (PostgreSQL uses inverse transitions there, and
 // restarts for float sums, as happens here). Other frames start afresh.
-func (c *WinCall) aggregateFrames(ec *EvalCtx, rows [][]types.Datum, idx []int, bounds func(int) (int, int, error), set func(int, types.Datum)) error {
+func (c *WinCall) aggregateFrames(ec *expr.EvalCtx, rows [][]types.Datum, idx []int, bounds func(int) (int, int, error), set func(int, types.Datum)) error {
 	n := len(idx)
 	incremental := windowIncremental[c.Agg.Name]
 	reverse := incremental && c.Frame&frameEndUnboundedFol != 0 && c.Frame&frameStartUnboundedPre == 0 && c.orderInsensitive()
-	add := func(st AggState, j int) error {
+	add := func(st expr.AggState, j int) error {
 		r := rows[idx[j]]
 		if c.Filter != nil {
 			v, err := c.Filter.Eval(ec, r)
@@ -395,9 +397,9 @@ func (c *WinCall) aggregateFrames(ec *EvalCtx, rows [][]types.Datum, idx []int, 
 				return err
 			}
 		}
-		return st.add(args)
+		return st.Add(args)
 	}
-	var st AggState
+	var st expr.AggState
 	stLo, stHi := -1, -1 // the rows st holds
 	for step := 0; step < n; step++ {
 		i := step
@@ -427,7 +429,7 @@ func (c *WinCall) aggregateFrames(ec *EvalCtx, rows [][]types.Datum, idx []int, 
 				}
 			}
 		}
-		v, err := st.result()
+		v, err := st.Result()
 		if err != nil {
 			return err
 		}
@@ -459,7 +461,7 @@ var windowIncremental = map[string]bool{"count": true, "sum": true, "avg": true,
 	"variance": true, "var_samp": true, "var_pop": true}
 
 // frameBounds returns the half-open range of partition positions in row i's frame.
-func (c *WinCall) frameBounds(ec *EvalCtx, rows [][]types.Datum, idx []int, i, n int, gs, ge []int) (int, int, error) {
+func (c *WinCall) frameBounds(ec *expr.EvalCtx, rows [][]types.Datum, idx []int, i, n int, gs, ge []int) (int, int, error) {
 	fr := c.Frame
 	if fr&frameNonDefault == 0 {
 		if len(c.Order) == 0 {
@@ -467,7 +469,7 @@ func (c *WinCall) frameBounds(ec *EvalCtx, rows [][]types.Datum, idx []int, i, n
 		}
 		return 0, ge[i], nil
 	}
-	offset := func(e Expr) (int, error) { return frameOffset(ec, e, rows[idx[i]], n) }
+	offset := func(e expr.Expr) (int, error) { return frameOffset(ec, e, rows[idx[i]], n) }
 	rowsMode := fr&frameRows != 0
 	lo, hi := 0, n
 	switch {
@@ -519,10 +521,10 @@ func (c *WinCall) frameBounds(ec *EvalCtx, rows [][]types.Datum, idx []int, i, n
 }
 
 // groupsBounds computes a GROUPS frame: offsets count peer groups.
-func (c *WinCall) groupsBounds(ec *EvalCtx, rows [][]types.Datum, idx []int, i, n int, groupOf, starts, ends []int) (int, int, error) {
+func (c *WinCall) groupsBounds(ec *expr.EvalCtx, rows [][]types.Datum, idx []int, i, n int, groupOf, starts, ends []int) (int, int, error) {
 	fr := c.Frame
 	g, ng := groupOf[i], len(starts)
-	offset := func(e Expr) (int, error) { return frameOffset(ec, e, rows[idx[i]], n) }
+	offset := func(e expr.Expr) (int, error) { return frameOffset(ec, e, rows[idx[i]], n) }
 	lo, hi := 0, n
 	switch {
 	case fr&frameStartUnboundedPre != 0:
@@ -575,7 +577,7 @@ func (c *WinCall) groupsBounds(ec *EvalCtx, rows [][]types.Datum, idx []int, i, 
 }
 
 // frameOffset evaluates a frame's n PRECEDING/FOLLOWING for a row.
-func frameOffset(ec *EvalCtx, e Expr, row []types.Datum, n int) (int, error) {
+func frameOffset(ec *expr.EvalCtx, e expr.Expr, row []types.Datum, n int) (int, error) {
 	v, err := e.Eval(ec, row)
 	if err != nil {
 		return 0, err

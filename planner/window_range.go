@@ -3,13 +3,14 @@ package planner
 import (
 	"sort"
 
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
 // rangeBounds is the half-open range of partition positions in row i's
 // RANGE frame; keys are the partition's keys in sort order.
-func (c *WinCall) rangeBounds(ec *EvalCtx, row []types.Datum, keys []types.Datum, i int, gs, ge []int) (int, int, error) {
+func (c *WinCall) rangeBounds(ec *expr.EvalCtx, row []types.Datum, keys []types.Datum, i int, gs, ge []int) (int, int, error) {
 	fr := c.Frame
 	n := len(keys)
 	desc := c.OrderKey[0].Desc
@@ -32,7 +33,7 @@ func (c *WinCall) rangeBounds(ec *EvalCtx, row []types.Datum, keys []types.Datum
 			return c > 0 || !strict && c == 0
 		})
 	}
-	threshold := func(e, off Expr) (types.Datum, error) {
+	threshold := func(e, off expr.Expr) (types.Datum, error) {
 		o, err := off.Eval(ec, row)
 		if err != nil {
 			return nil, err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -19,19 +20,19 @@ func (b *binder) beginGrouping(src planner.Node, sel *ast.Select) (planner.Node,
 		if err != nil {
 			return nil, err
 		}
-		if planner.ContainsAggregate(g) {
+		if expr.ContainsAggregate(g) {
 			return nil, sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed in GROUP BY")
 		}
 		e, err := b.expr(g)
 		if err != nil {
 			return nil, err
 		}
-		if planner.IsUnknown(e) {
+		if expr.IsUnknown(e) {
 			if e, err = b.coerce(e, types.Text, "", -1); err != nil {
 				return nil, err
 			}
 		}
-		if c, ok := e.(*planner.ColExpr); ok {
+		if c, ok := e.(*expr.ColExpr); ok {
 			if _, dup := ac.GroupCol[c.Idx]; !dup {
 				ac.GroupCol[c.Idx] = len(ac.Groups)
 			}
@@ -72,7 +73,7 @@ func (b *binder) resolveGroupItem(g ast.Expr, sel *ast.Select) (ast.Expr, error)
 		n := 0
 		fmt.Sscan(c.Val, &n)
 		if n < 1 || n > len(sel.Targets) {
-			return nil, planner.ErrAt(sqlerr.New(sqlerr.InvalidColumnReference, "GROUP BY position %d is not in select list", n), c.Pos)
+			return nil, expr.ErrAt(sqlerr.New(sqlerr.InvalidColumnReference, "GROUP BY position %d is not in select list", n), c.Pos)
 		}
 		return sel.Targets[n-1].Expr, nil
 	}
@@ -89,18 +90,18 @@ func (b *binder) resolveGroupItem(g ast.Expr, sel *ast.Select) (ast.Expr, error)
 }
 
 // aggregate binds an aggregate call above a GROUP BY.
-func (b *binder) aggregate(f *ast.FuncCall) (planner.Expr, error) {
+func (b *binder) aggregate(f *ast.FuncCall) (expr.Expr, error) {
 	ac := b.agg
 	name := f.Name[len(f.Name)-1]
 	// Arguments are bound over the input row, outside post-aggregate mode.
 	b.agg = nil
 	defer func() { b.agg = ac }()
 	for _, a := range f.Args {
-		if planner.ContainsAggregate(a) {
-			return nil, planner.ErrAt(sqlerr.New(sqlerr.GroupingError, "aggregate function calls cannot be nested"), f.Pos)
+		if expr.ContainsAggregate(a) {
+			return nil, expr.ErrAt(sqlerr.New(sqlerr.GroupingError, "aggregate function calls cannot be nested"), f.Pos)
 		}
 	}
-	call := &planner.AggCall{Distinct: f.Distinct}
+	call := &expr.AggCall{Distinct: f.Distinct}
 	if f.WithinGroup || name == "percentile_cont" || name == "percentile_disc" || name == "mode" {
 		b.agg = ac
 		return b.orderedSetAggregate(name, f)
@@ -114,11 +115,11 @@ func (b *binder) aggregate(f *ast.FuncCall) (planner.Expr, error) {
 	}
 	if f.Star {
 		if name != "count" {
-			return nil, planner.ErrAt(sqlerr.New(sqlerr.WrongObjectType, "%s(*) specified, but %s is not an aggregate function", name, name), f.Pos)
+			return nil, expr.ErrAt(sqlerr.New(sqlerr.WrongObjectType, "%s(*) specified, but %s is not an aggregate function", name, name), f.Pos)
 		}
 		call.Args = nil
 	}
-	def, err := planner.ResolveAggregate(b.coerce, name, call, f)
+	def, err := expr.ResolveAggregate(b.coerce, name, call, f)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +138,7 @@ func (b *binder) aggregate(f *ast.FuncCall) (planner.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		if planner.IsUnknown(e) {
+		if expr.IsUnknown(e) {
 			if e, err = b.coerce(e, types.Text, "", -1); err != nil {
 				return nil, err
 			}
@@ -155,18 +156,18 @@ func (b *binder) aggregate(f *ast.FuncCall) (planner.Expr, error) {
 				}
 			}
 			if !found {
-				return nil, planner.ErrAt(sqlerr.New(sqlerr.InvalidColumnReference, "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list"), f.Pos)
+				return nil, expr.ErrAt(sqlerr.New(sqlerr.InvalidColumnReference, "in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list"), f.Pos)
 			}
 		}
 	}
 	ac.Aggs = append(ac.Aggs, call)
-	return &planner.ColExpr{Idx: len(ac.Groups) + 1 + len(ac.Aggs) - 1, T: call.T}, nil
+	return &expr.ColExpr{Idx: len(ac.Groups) + 1 + len(ac.Aggs) - 1, T: call.T}, nil
 }
 
 // grouping binds grouping(…) above a GROUP BY.
-func (b *binder) grouping(f *ast.FuncCall) (planner.Expr, error) {
+func (b *binder) grouping(f *ast.FuncCall) (expr.Expr, error) {
 	if b.agg == nil {
-		return nil, planner.ErrAt(sqlerr.New(sqlerr.GroupingError, "arguments to GROUPING must be grouping expressions of the associated query level"), f.Pos)
+		return nil, expr.ErrAt(sqlerr.New(sqlerr.GroupingError, "arguments to GROUPING must be grouping expressions of the associated query level"), f.Pos)
 	}
 	e := &planner.GroupingExpr{Ac: b.agg}
 	for _, a := range f.Args {
@@ -178,7 +179,7 @@ func (b *binder) grouping(f *ast.FuncCall) (planner.Expr, error) {
 			}
 		}
 		if found < 0 {
-			return nil, planner.ErrAt(sqlerr.New(sqlerr.GroupingError, "arguments to GROUPING must be grouping expressions of the associated query level"), f.Pos)
+			return nil, expr.ErrAt(sqlerr.New(sqlerr.GroupingError, "arguments to GROUPING must be grouping expressions of the associated query level"), f.Pos)
 		}
 		e.Args = append(e.Args, found)
 	}
@@ -187,20 +188,20 @@ func (b *binder) grouping(f *ast.FuncCall) (planner.Expr, error) {
 
 // orderedSetAggregate binds percentile_cont, percentile_disc and mode with
 // their WITHIN GROUP (ORDER BY …) input.
-func (b *binder) orderedSetAggregate(name string, f *ast.FuncCall) (planner.Expr, error) {
+func (b *binder) orderedSetAggregate(name string, f *ast.FuncCall) (expr.Expr, error) {
 	ac := b.agg
 	if !f.WithinGroup {
-		return nil, planner.ErrAt(sqlerr.New(sqlerr.WrongObjectType, "WITHIN GROUP is required for ordered-set aggregate %s", name), f.Pos)
+		return nil, expr.ErrAt(sqlerr.New(sqlerr.WrongObjectType, "WITHIN GROUP is required for ordered-set aggregate %s", name), f.Pos)
 	}
 	if len(f.OrderBy) != 1 {
-		return nil, planner.ErrAt(sqlerr.Unsupported("ordered-set aggregates over several ORDER BY items are not supported yet"), f.Pos)
+		return nil, expr.ErrAt(sqlerr.Unsupported("ordered-set aggregates over several ORDER BY items are not supported yet"), f.Pos)
 	}
 	wantArgs := 1
 	if name == "mode" {
 		wantArgs = 0
 	}
 	if len(f.Args) != wantArgs {
-		return nil, planner.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s has the wrong number of arguments", name), f.Pos)
+		return nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s has the wrong number of arguments", name), f.Pos)
 	}
 	b.agg = nil
 	defer func() { b.agg = ac }()
@@ -208,12 +209,12 @@ func (b *binder) orderedSetAggregate(name string, f *ast.FuncCall) (planner.Expr
 	if err != nil {
 		return nil, err
 	}
-	call := &planner.AggCall{Order: []planner.Expr{x}, OrderKey: []planner.SortKey{planner.SortKeyOf(0, f.OrderBy[0])}}
-	call.Args = []planner.Expr{x}
+	call := &expr.AggCall{Order: []expr.Expr{x}, OrderKey: []expr.SortKey{planner.SortKeyOf(0, f.OrderBy[0])}}
+	call.Args = []expr.Expr{x}
 	switch name {
 	case "percentile_cont":
 		if x.Type().OID == types.OIDInterval {
-			return nil, planner.ErrAt(sqlerr.Unsupported("percentile_cont over interval is not supported yet"), f.Pos)
+			return nil, expr.ErrAt(sqlerr.Unsupported("percentile_cont over interval is not supported yet"), f.Pos)
 		}
 		if call.Args[0], err = b.coerce(x, types.Float8, "argument", f.Pos); err != nil {
 			return nil, err
@@ -221,7 +222,7 @@ func (b *binder) orderedSetAggregate(name string, f *ast.FuncCall) (planner.Expr
 		call.Order[0] = call.Args[0]
 		call.T = types.Float8
 	default:
-		if planner.IsUnknown(x) {
+		if expr.IsUnknown(x) {
 			if x, err = b.coerce(x, types.Text, "", f.Pos); err != nil {
 				return nil, err
 			}
@@ -241,7 +242,7 @@ func (b *binder) orderedSetAggregate(name string, f *ast.FuncCall) (planner.Expr
 	}
 	cont := name == "percentile_cont"
 	isMode := name == "mode"
-	call.Def = &planner.AggDef{Name: name, Make: func() planner.AggState { return &planner.OrderedSetState{Cont: cont, Mode: isMode} }}
+	call.Def = &expr.AggDef{Name: name, Make: func() expr.AggState { return &expr.OrderedSetState{Cont: cont, Mode: isMode} }}
 	ac.Aggs = append(ac.Aggs, call)
-	return &planner.ColExpr{Idx: len(ac.Groups) + 1 + len(ac.Aggs) - 1, T: call.T}, nil
+	return &expr.ColExpr{Idx: len(ac.Groups) + 1 + len(ac.Aggs) - 1, T: call.T}, nil
 }

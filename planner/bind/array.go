@@ -4,14 +4,15 @@ import (
 	"strings"
 
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
-func (b *binder) arrayConstructor(x *ast.ArrayExpr) (planner.Expr, error) {
+func (b *binder) arrayConstructor(x *ast.ArrayExpr) (expr.Expr, error) {
 	if len(x.Elems) == 0 {
-		return nil, planner.ErrAt(sqlerr.New(sqlerr.IndeterminateDatatype, "cannot determine type of empty array").
+		return nil, expr.ErrAt(sqlerr.New(sqlerr.IndeterminateDatatype, "cannot determine type of empty array").
 			WithHint("Explicitly cast to the desired type, for example ARRAY[]::integer[]."), x.Pos)
 	}
 	elems, et, err := b.common(x.Elems, "ARRAY", x.Pos)
@@ -20,22 +21,22 @@ func (b *binder) arrayConstructor(x *ast.ArrayExpr) (planner.Expr, error) {
 	}
 	at, ok := types.ArrayOf(et)
 	if !ok {
-		return nil, planner.ErrAt(sqlerr.Unsupported("arrays of %s are not supported", et), x.Pos)
+		return nil, expr.ErrAt(sqlerr.Unsupported("arrays of %s are not supported", et), x.Pos)
 	}
 	at.Typmod = -1
 	return &planner.ArrayExpr{T: at, Elem: et, Elems: elems}, nil
 }
 
-func (b *binder) subscript(x *ast.Subscript) (planner.Expr, error) {
+func (b *binder) subscript(x *ast.Subscript) (expr.Expr, error) {
 	arr, err := b.expr(x.X)
 	if err != nil {
 		return nil, err
 	}
 	et, ok := types.ElemOf(arr.Type())
 	if !ok {
-		return nil, planner.ErrAt(sqlerr.New(sqlerr.DatatypeMismatch, "cannot subscript type %s because it does not support subscripting", arr.Type()), x.Pos)
+		return nil, expr.ErrAt(sqlerr.New(sqlerr.DatatypeMismatch, "cannot subscript type %s because it does not support subscripting", arr.Type()), x.Pos)
 	}
-	bound := func(e ast.Expr) (planner.Expr, error) {
+	bound := func(e ast.Expr) (expr.Expr, error) {
 		if e == nil {
 			return nil, nil
 		}
@@ -43,14 +44,14 @@ func (b *binder) subscript(x *ast.Subscript) (planner.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return b.coerceCtx(be, types.Int4, planner.CastAssignment, "array subscript", x.Pos)
+		return b.coerceCtx(be, types.Int4, expr.CastAssignment, "array subscript", x.Pos)
 	}
 	if !x.Slice {
 		idx, err := bound(x.Index)
 		if err != nil {
 			return nil, err
 		}
-		return &planner.FnExpr{T: et, Args: []planner.Expr{arr, idx}, Strict: true, Fn: func(_ *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
+		return &expr.FnExpr{T: et, Args: []expr.Expr{arr, idx}, Strict: true, Fn: func(_ *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
 			vals := a[0].(*types.Array).Vals
 			i := a[1].(int64)
 			if i < 1 || i > int64(len(vals)) {
@@ -68,7 +69,7 @@ func (b *binder) subscript(x *ast.Subscript) (planner.Expr, error) {
 		return nil, err
 	}
 	at := arr.Type()
-	return &planner.FnExpr{T: at, Args: []planner.Expr{arr, planner.OrNull(lo), planner.OrNull(hi)}, Fn: func(_ *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
+	return &expr.FnExpr{T: at, Args: []expr.Expr{arr, planner.OrNull(lo), planner.OrNull(hi)}, Fn: func(_ *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
 		if a[0] == nil || (lo != nil && a[1] == nil) || (hi != nil && a[2] == nil) {
 			return nil, nil
 		}
@@ -89,7 +90,7 @@ func (b *binder) subscript(x *ast.Subscript) (planner.Expr, error) {
 }
 
 // arrayCmp binds x op ANY/ALL (array).
-func (b *binder) arrayCmp(x *ast.ArrayCmp) (planner.Expr, error) {
+func (b *binder) arrayCmp(x *ast.ArrayCmp) (expr.Expr, error) {
 	lhs, err := b.expr(x.X)
 	if err != nil {
 		return nil, err
@@ -98,10 +99,10 @@ func (b *binder) arrayCmp(x *ast.ArrayCmp) (planner.Expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	if planner.IsUnknown(arr) {
+	if expr.IsUnknown(arr) {
 		// '{1,2}' literal: an array of the left operand's type.
 		at, ok := types.ArrayOf(lhs.Type())
-		if planner.IsUnknown(lhs) || !ok {
+		if expr.IsUnknown(lhs) || !ok {
 			at = types.Type{OID: 1009, Typmod: -1} // text[]
 		}
 		if arr, err = b.coerce(arr, at, "", x.Pos); err != nil {
@@ -110,33 +111,33 @@ func (b *binder) arrayCmp(x *ast.ArrayCmp) (planner.Expr, error) {
 	}
 	et, ok := types.ElemOf(arr.Type())
 	if !ok {
-		return nil, planner.ErrAt(sqlerr.New(sqlerr.WrongObjectType, "op ANY/ALL (array) requires array on right side"), x.Pos)
+		return nil, expr.ErrAt(sqlerr.New(sqlerr.WrongObjectType, "op ANY/ALL (array) requires array on right side"), x.Pos)
 	}
 	saved, savedAgg := b.scope, b.agg
 	b.scope, b.agg = []planner.ScopeCol{{Name: "lhs", T: lhs.Type()}, {Name: "elem", T: et}}, nil
-	var l planner.Expr = &planner.ColExpr{Idx: 0, T: lhs.Type()}
-	if planner.IsUnknown(lhs) {
-		l = &planner.UnknownLit{} // typed by the element type below
+	var l expr.Expr = &expr.ColExpr{Idx: 0, T: lhs.Type()}
+	if expr.IsUnknown(lhs) {
+		l = &expr.UnknownLit{} // typed by the element type below
 	}
-	cmp, err := b.binary(x.Op, l, &planner.ColExpr{Idx: 1, T: et}, x.Pos)
+	cmp, err := b.binary(x.Op, l, &expr.ColExpr{Idx: 1, T: et}, x.Pos)
 	b.scope, b.agg = saved, savedAgg
 	if err != nil {
 		return nil, err
 	}
-	if planner.IsUnknown(lhs) {
+	if expr.IsUnknown(lhs) {
 		if lhs, err = b.coerce(lhs, et, "", x.Pos); err != nil {
 			return nil, err
 		}
 		saved, savedAgg = b.scope, b.agg
 		b.scope, b.agg = []planner.ScopeCol{{Name: "lhs", T: et}, {Name: "elem", T: et}}, nil
-		cmp, err = b.binary(x.Op, &planner.ColExpr{Idx: 0, T: et}, &planner.ColExpr{Idx: 1, T: et}, x.Pos)
+		cmp, err = b.binary(x.Op, &expr.ColExpr{Idx: 0, T: et}, &expr.ColExpr{Idx: 1, T: et}, x.Pos)
 		b.scope, b.agg = saved, savedAgg
 		if err != nil {
 			return nil, err
 		}
 	}
 	all := x.All
-	return &planner.FnExpr{T: types.Bool, Args: []planner.Expr{lhs, arr}, Fn: func(ec *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
+	return &expr.FnExpr{T: types.Bool, Args: []expr.Expr{lhs, arr}, Fn: func(ec *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
 		if a[1] == nil {
 			return nil, nil
 		}
@@ -171,7 +172,7 @@ func (b *binder) arrayCmp(x *ast.ArrayCmp) (planner.Expr, error) {
 }
 
 // arrayConcat binds || when an operand is an array.
-func (b *binder) arrayConcat(l, r planner.Expr, pos int) (planner.Expr, error) {
+func (b *binder) arrayConcat(l, r expr.Expr, pos int) (expr.Expr, error) {
 	lt, rt := l.Type(), r.Type()
 	var at types.Type
 	switch {
@@ -182,12 +183,12 @@ func (b *binder) arrayConcat(l, r planner.Expr, pos int) (planner.Expr, error) {
 	}
 	et, _ := types.ElemOf(at)
 	var err error
-	coerceSide := func(e planner.Expr) (planner.Expr, bool, error) {
-		if e.Type().IsArray() || (planner.IsUnknown(e) && !planner.IsUnknown(l) && !planner.IsUnknown(r) && false) {
+	coerceSide := func(e expr.Expr) (expr.Expr, bool, error) {
+		if e.Type().IsArray() || (expr.IsUnknown(e) && !expr.IsUnknown(l) && !expr.IsUnknown(r) && false) {
 			x, err := b.coerce(e, at, "", pos)
 			return x, true, err
 		}
-		if planner.IsUnknown(e) {
+		if expr.IsUnknown(e) {
 			// An untyped literal next to an array is an array literal.
 			x, err := b.coerce(e, at, "", pos)
 			return x, true, err
@@ -197,13 +198,13 @@ func (b *binder) arrayConcat(l, r planner.Expr, pos int) (planner.Expr, error) {
 	}
 	l2, lArr, err := coerceSide(l)
 	if err != nil {
-		return nil, planner.NoOperator("||", lt, rt, pos)
+		return nil, expr.NoOperator("||", lt, rt, pos)
 	}
 	r2, rArr, err := coerceSide(r)
 	if err != nil {
-		return nil, planner.NoOperator("||", lt, rt, pos)
+		return nil, expr.NoOperator("||", lt, rt, pos)
 	}
-	return &planner.FnExpr{T: at, Args: []planner.Expr{l2, r2}, Fn: func(_ *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
+	return &expr.FnExpr{T: at, Args: []expr.Expr{l2, r2}, Fn: func(_ *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
 		out := &types.Array{Elem: et, Vals: []types.Datum{}}
 		add := func(v types.Datum, isArr bool) {
 			if isArr {
@@ -224,12 +225,12 @@ func (b *binder) arrayConcat(l, r planner.Expr, pos int) (planner.Expr, error) {
 }
 
 // arrayFuncs are bound by name with array-aware typing.
-func (b *binder) arrayFunc(name string, args []planner.Expr, pos int) (planner.Expr, bool, error) {
+func (b *binder) arrayFunc(name string, args []expr.Expr, pos int) (expr.Expr, bool, error) {
 	argArray := func(i int) (types.Type, error) {
 		if i >= len(args) {
-			return types.Type{}, planner.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s has too few arguments", name), pos)
+			return types.Type{}, expr.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s has too few arguments", name), pos)
 		}
-		if planner.IsUnknown(args[i]) {
+		if expr.IsUnknown(args[i]) {
 			var err error
 			if args[i], err = b.coerce(args[i], types.Type{OID: 1009, Typmod: -1}, "", pos); err != nil {
 				return types.Type{}, err
@@ -237,7 +238,7 @@ func (b *binder) arrayFunc(name string, args []planner.Expr, pos int) (planner.E
 		}
 		et, ok := types.ElemOf(args[i].Type())
 		if !ok {
-			return types.Type{}, planner.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s(%s) does not exist", name, args[i].Type()), pos)
+			return types.Type{}, expr.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s(%s) does not exist", name, args[i].Type()), pos)
 		}
 		return et, nil
 	}
@@ -263,7 +264,7 @@ func (b *binder) arrayFunc(name string, args []planner.Expr, pos int) (planner.E
 			return nil, true, err
 		}
 		lower := name == "array_lower"
-		return &planner.FnExpr{T: types.Int4, Args: args, Strict: true, Fn: func(_ *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
+		return &expr.FnExpr{T: types.Int4, Args: args, Strict: true, Fn: func(_ *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
 			n := len(planner.ArrayVals(a[0]))
 			if a[1].(int64) != 1 || n == 0 {
 				return nil, nil
@@ -280,7 +281,7 @@ func (b *binder) arrayFunc(name string, args []planner.Expr, pos int) (planner.E
 		if _, err := argArray(0); err != nil {
 			return nil, true, err
 		}
-		return &planner.FnExpr{T: types.Int4, Args: args, Strict: true, Fn: func(_ *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
+		return &expr.FnExpr{T: types.Int4, Args: args, Strict: true, Fn: func(_ *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
 			return int64(len(planner.ArrayVals(a[0]))), nil
 		}}, true, nil
 	case "array_to_string":
@@ -296,7 +297,7 @@ func (b *binder) arrayFunc(name string, args []planner.Expr, pos int) (planner.E
 				return nil, true, err
 			}
 		}
-		return &planner.FnExpr{T: types.Text, Args: args, Fn: func(ec *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
+		return &expr.FnExpr{T: types.Text, Args: args, Fn: func(ec *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
 			if a[0] == nil || a[1] == nil {
 				return nil, nil
 			}
@@ -321,7 +322,7 @@ func (b *binder) arrayFunc(name string, args []planner.Expr, pos int) (planner.E
 				return nil, true, err
 			}
 		}
-		return &planner.FnExpr{T: types.Type{OID: 1009, Typmod: -1}, Args: args, Fn: func(_ *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
+		return &expr.FnExpr{T: types.Type{OID: 1009, Typmod: -1}, Args: args, Fn: func(_ *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
 			if a[0] == nil {
 				return nil, nil
 			}
@@ -368,7 +369,7 @@ func (b *binder) arrayFunc(name string, args []planner.Expr, pos int) (planner.E
 		if args[1], err = b.coerce(args[1], et, "argument", pos); err != nil {
 			return nil, true, err
 		}
-		return &planner.FnExpr{T: types.Int4, Args: args, Fn: func(_ *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
+		return &expr.FnExpr{T: types.Int4, Args: args, Fn: func(_ *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
 			if a[0] == nil {
 				return nil, nil
 			}

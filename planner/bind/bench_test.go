@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/parse"
 	"github.com/sluicedb/sluice/sql/types"
@@ -55,7 +56,7 @@ func runBench(b *testing.B, sql string, tables benchTables, inputRows int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	env := &planner.Env{Format: &types.Format{}}
+	env := &expr.Env{Format: &types.Format{}}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -43,8 +44,8 @@ func (b *binder) child() *binder {
 // failure is remembered in foldErr, reported when the plan is instantiated
 // (Bind, or before RowDescription), and the expression is left to fail again
 // if it ever runs.
-func (b *binder) fold(e planner.Expr) planner.Expr {
-	f, ok := e.(*planner.FnExpr)
+func (b *binder) fold(e expr.Expr) expr.Expr {
+	f, ok := e.(*expr.FnExpr)
 	if !ok || b.noFold {
 		return e
 	}
@@ -52,8 +53,8 @@ func (b *binder) fold(e planner.Expr) planner.Expr {
 	// volatility (PostgreSQL's eval_const_expressions does the same).
 	if f.Strict {
 		for _, a := range f.Args {
-			if c, isConst := a.(*planner.ConstExpr); isConst && c.V == nil {
-				return &planner.ConstExpr{T: f.T}
+			if c, isConst := a.(*expr.ConstExpr); isConst && c.V == nil {
+				return &expr.ConstExpr{T: f.T}
 			}
 		}
 	}
@@ -61,67 +62,67 @@ func (b *binder) fold(e planner.Expr) planner.Expr {
 		return e
 	}
 	for _, a := range f.Args {
-		if _, isConst := a.(*planner.ConstExpr); !isConst {
+		if _, isConst := a.(*expr.ConstExpr); !isConst {
 			return e
 		}
 	}
-	v, err := f.Eval(&planner.EvalCtx{}, nil)
+	v, err := f.Eval(&expr.EvalCtx{}, nil)
 	if err != nil {
 		if b.foldErr != nil && *b.foldErr == nil {
 			*b.foldErr = err
 		}
 		return e
 	}
-	return &planner.ConstExpr{T: f.T, V: v}
+	return &expr.ConstExpr{T: f.T, V: v}
 }
 
 // foldBool simplifies AND/OR over constants: a FALSE argument makes AND
 // FALSE (TRUE makes OR TRUE), TRUE arguments of AND (FALSE of OR) drop
 // out, and what is left of one argument is that argument. A constant NULL
 // stays: NULL AND x depends on x.
-func (b *binder) foldBool(e *planner.BoolExpr) planner.Expr {
+func (b *binder) foldBool(e *expr.BoolExpr) expr.Expr {
 	if b.noFold {
 		return e
 	}
-	var kept []planner.Expr
+	var kept []expr.Expr
 	for _, a := range e.Args {
-		c, isConst := a.(*planner.ConstExpr)
+		c, isConst := a.(*expr.ConstExpr)
 		switch {
 		case !isConst || c.V == nil:
 			kept = append(kept, a)
 		case c.V.(bool) != e.And:
-			return &planner.ConstExpr{T: types.Bool, V: !e.And}
+			return &expr.ConstExpr{T: types.Bool, V: !e.And}
 		}
 	}
 	switch len(kept) {
 	case 0:
-		return &planner.ConstExpr{T: types.Bool, V: e.And}
+		return &expr.ConstExpr{T: types.Bool, V: e.And}
 	case 1:
 		return kept[0]
 	}
-	return &planner.BoolExpr{And: e.And, Args: kept}
+	return &expr.BoolExpr{And: e.And, Args: kept}
 }
 
-func (b *binder) foldCast(c *planner.CastExpr) planner.Expr {
+func (b *binder) foldCast(c *expr.CastExpr) expr.Expr {
 	if b.noFold {
 		return c
 	}
-	if _, isConst := c.X.(*planner.ConstExpr); !isConst || !planner.FoldableCast(c.X.Type(), c.To) {
+	if _, isConst := c.X.(*expr.ConstExpr); !isConst || !expr.FoldableCast(c.X.Type(), c.To) {
 		return c
 	}
-	v, err := c.Eval(&planner.EvalCtx{Env: &planner.Env{}}, nil)
+	v, err := c.Eval(&expr.EvalCtx{Env: &expr.Env{}}, nil)
 	if err != nil {
 		if b.foldErr != nil && *b.foldErr == nil {
 			*b.foldErr = err
 		}
 		return c
 	}
-	return &planner.ConstExpr{T: c.To, V: v}
+	return &expr.ConstExpr{T: c.To, V: v}
 }
 
-func (b *binder) foldFn(e *planner.FnExpr) (planner.Expr, error) { return b.fold(e), nil }
+func (b *binder) foldFn(e *expr.FnExpr) (expr.Expr, error) { return b.fold(e), nil }
 
-func (b *binder) expr(e ast.Expr) (planner.Expr, error) {
+func (b *binder) expr(e ast.Expr) (expr.Expr, error) {
 	if b.agg != nil {
 		// Above GROUP BY, an expression equal to a grouping item reads the
 		// group key. Constants do not (a literal in HAVING stays a literal);
@@ -132,7 +133,7 @@ func (b *binder) expr(e ast.Expr) (planner.Expr, error) {
 			k := ast.Key(e)
 			for i, gk := range b.agg.GroupKey {
 				if gk == k {
-					return &planner.ColExpr{Idx: i, T: b.agg.Groups[i].Type()}, nil
+					return &expr.ColExpr{Idx: i, T: b.agg.Groups[i].Type()}, nil
 				}
 			}
 		}
@@ -152,15 +153,15 @@ func (b *binder) expr(e ast.Expr) (planner.Expr, error) {
 		return b.constant(x)
 	case *ast.Param:
 		if x.N < 1 || x.N > 65535 {
-			return nil, planner.ErrAt(sqlerr.New(sqlerr.UndefinedParameter, "there is no parameter $%d", x.N), x.Pos)
+			return nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedParameter, "there is no parameter $%d", x.N), x.Pos)
 		}
 		for len(*b.params) < x.N {
 			*b.params = append(*b.params, types.Unknown)
 		}
 		if t := (*b.params)[x.N-1]; x.N <= len(b.paramVals) && t.OID != types.OIDUnknown {
-			return &planner.ConstExpr{T: t, V: b.paramVals[x.N-1]}, nil
+			return &expr.ConstExpr{T: t, V: b.paramVals[x.N-1]}, nil
 		}
-		return &planner.ParamExpr{N: x.N - 1, Types: b.params}, nil
+		return &expr.ParamExpr{N: x.N - 1, Types: b.params}, nil
 	case *ast.ColumnRef:
 		return b.column(x)
 	case *ast.Cast:
@@ -172,7 +173,7 @@ func (b *binder) expr(e ast.Expr) (planner.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return b.cast(inner, t, planner.CastExplicit, x.Pos)
+		return b.cast(inner, t, expr.CastExplicit, x.Pos)
 	case *ast.BinaryExpr:
 		lr, lok := x.L.(*ast.RowExpr)
 		rr, rok := x.R.(*ast.RowExpr)
@@ -180,7 +181,7 @@ func (b *binder) expr(e ast.Expr) (planner.Expr, error) {
 			return b.rowCompare(x.Op, lr, rr, x.Pos)
 		}
 		if lok || rok {
-			return nil, planner.ErrAt(sqlerr.Unsupported("comparing a row constructor with a record value is not supported yet"), x.Pos)
+			return nil, expr.ErrAt(sqlerr.Unsupported("comparing a row constructor with a record value is not supported yet"), x.Pos)
 		}
 		l, r, err := b.pair(x.L, x.R)
 		if err != nil {
@@ -194,10 +195,10 @@ func (b *binder) expr(e ast.Expr) (planner.Expr, error) {
 		}
 		return b.unary(x.Op, inner, x.Pos)
 	case *ast.BoolExpr:
-		args := make([]planner.Expr, len(x.Args))
+		args := make([]expr.Expr, len(x.Args))
 		stopped := false
 		for i, a := range x.Args {
-			e, err, ferr := b.deferFold(func() (planner.Expr, error) {
+			e, err, ferr := b.deferFold(func() (expr.Expr, error) {
 				be, err := b.expr(a)
 				if err != nil {
 					return nil, err
@@ -217,9 +218,9 @@ func (b *binder) expr(e ast.Expr) (planner.Expr, error) {
 			args[i] = e
 		}
 		if x.Op == ast.Not {
-			return &planner.NotExpr{X: args[0]}, nil
+			return &expr.NotExpr{X: args[0]}, nil
 		}
-		return b.foldBool(&planner.BoolExpr{And: x.Op == ast.And, Args: args}), nil
+		return b.foldBool(&expr.BoolExpr{And: x.Op == ast.And, Args: args}), nil
 	case *ast.NullTest:
 		if r, ok := x.X.(*ast.RowExpr); ok {
 			return b.rowNullTest(r, x.Not, x.Pos)
@@ -229,9 +230,9 @@ func (b *binder) expr(e ast.Expr) (planner.Expr, error) {
 			return nil, err
 		}
 		if inner.Type().OID == types.OIDRecord {
-			return &planner.RecordNullExpr{X: inner, Not: x.Not}, nil
+			return &expr.RecordNullExpr{X: inner, Not: x.Not}, nil
 		}
-		return &planner.IsNullExpr{X: inner, Not: x.Not}, nil
+		return &expr.IsNullExpr{X: inner, Not: x.Not}, nil
 	case *ast.CaseExpr:
 		return b.caseExpr(x)
 	case *ast.Coalesce:
@@ -246,7 +247,7 @@ func (b *binder) expr(e ast.Expr) (planner.Expr, error) {
 				break // later arguments are never simplified
 			}
 		}
-		return &planner.CoalesceExpr{T: t, Args: args}, nil
+		return &expr.CoalesceExpr{T: t, Args: args}, nil
 	case *ast.MinMax:
 		name := "LEAST"
 		if x.Greatest {
@@ -256,23 +257,23 @@ func (b *binder) expr(e ast.Expr) (planner.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &planner.MinMaxExpr{T: t, Greatest: x.Greatest, Args: args}, nil
+		return &expr.MinMaxExpr{T: t, Greatest: x.Greatest, Args: args}, nil
 	case *ast.NullIf:
 		l, r, err := b.pair(x.L, x.R)
 		if err != nil {
 			return nil, err
 		}
-		args, t, err := b.commonExprs([]planner.Expr{l, r}, "NULLIF", x.Pos)
+		args, t, err := b.commonExprs([]expr.Expr{l, r}, "NULLIF", x.Pos)
 		if err != nil {
 			return nil, err
 		}
-		eq := &planner.FnExpr{T: types.Bool, Args: args, Strict: true, Fn: planner.CompareFn("=")}
-		return &planner.CaseExpr{T: t, Conds: []planner.Expr{eq}, Res: []planner.Expr{&planner.ConstExpr{T: t}}, Els: args[0]}, nil
+		eq := &expr.FnExpr{T: types.Bool, Args: args, Strict: true, Fn: expr.CompareFn("=")}
+		return &expr.CaseExpr{T: t, Conds: []expr.Expr{eq}, Res: []expr.Expr{&expr.ConstExpr{T: t}}, Els: args[0]}, nil
 	case *ast.InList:
 		if _, ok := x.X.(*ast.RowExpr); ok {
 			return b.rowInList(x)
 		}
-		all := make([]planner.Expr, 0, len(x.List)+1)
+		all := make([]expr.Expr, 0, len(x.List)+1)
 		for _, a := range append([]ast.Expr{x.X}, x.List...) {
 			e, err := b.expr(a)
 			if err != nil {
@@ -284,7 +285,7 @@ func (b *binder) expr(e ast.Expr) (planner.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &planner.InListExpr{X: args[0], List: args[1:], Not: x.Not}, nil
+		return &expr.InListExpr{X: args[0], List: args[1:], Not: x.Not}, nil
 	case *ast.Between:
 		ge, err := b.expr(&ast.BinaryExpr{Op: ">=", L: x.X, R: x.Lo, Pos: x.Pos})
 		if err != nil {
@@ -294,9 +295,9 @@ func (b *binder) expr(e ast.Expr) (planner.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		var out planner.Expr = &planner.BoolExpr{And: true, Args: []planner.Expr{ge, le}}
+		var out expr.Expr = &expr.BoolExpr{And: true, Args: []expr.Expr{ge, le}}
 		if x.Not {
-			out = &planner.NotExpr{X: out}
+			out = &expr.NotExpr{X: out}
 		}
 		return out, nil
 	case *ast.FuncCall:
@@ -310,7 +311,7 @@ func (b *binder) expr(e ast.Expr) (planner.Expr, error) {
 // deferFold binds with constant-folding errors kept aside, so the caller can
 // decide (as PostgreSQL's eval_const_expressions does for CASE, COALESCE,
 // AND and OR) whether the folded part would have been simplified at all.
-func (b *binder) deferFold(fn func() (planner.Expr, error)) (planner.Expr, error, error) {
+func (b *binder) deferFold(fn func() (expr.Expr, error)) (expr.Expr, error, error) {
 	saved := b.foldErr
 	var local error
 	b.foldErr = &local
@@ -327,7 +328,7 @@ func (b *binder) keepFoldErr(err error) {
 }
 
 // pair binds two operands.
-func (b *binder) pair(l, r ast.Expr) (planner.Expr, planner.Expr, error) {
+func (b *binder) pair(l, r ast.Expr) (expr.Expr, expr.Expr, error) {
 	le, err := b.expr(l)
 	if err != nil {
 		return nil, nil, err
@@ -339,34 +340,34 @@ func (b *binder) pair(l, r ast.Expr) (planner.Expr, planner.Expr, error) {
 	return le, re, nil
 }
 
-func (b *binder) constant(c *ast.Const) (planner.Expr, error) {
+func (b *binder) constant(c *ast.Const) (expr.Expr, error) {
 	switch c.Kind {
 	case ast.ConstNull:
-		return &planner.UnknownLit{Null: true, Pos: c.Pos}, nil
+		return &expr.UnknownLit{Null: true, Pos: c.Pos}, nil
 	case ast.ConstString:
-		return &planner.UnknownLit{S: c.Val, Pos: c.Pos}, nil
+		return &expr.UnknownLit{S: c.Val, Pos: c.Pos}, nil
 	case ast.ConstBool:
-		return &planner.ConstExpr{T: types.Bool, V: c.Val == "t"}, nil
+		return &expr.ConstExpr{T: types.Bool, V: c.Val == "t"}, nil
 	case ast.ConstInt:
 		v, err := strconv.ParseInt(c.Val, 10, 64)
 		if err != nil {
-			return nil, planner.ErrAt(sqlerr.New(sqlerr.NumericValueOutOfRange, "value \"%s\" is out of range for type bigint", c.Val), c.Pos)
+			return nil, expr.ErrAt(sqlerr.New(sqlerr.NumericValueOutOfRange, "value \"%s\" is out of range for type bigint", c.Val), c.Pos)
 		}
 		if v >= -1<<31 && v < 1<<31 {
-			return &planner.ConstExpr{T: types.Int4, V: v}, nil
+			return &expr.ConstExpr{T: types.Int4, V: v}, nil
 		}
-		return &planner.ConstExpr{T: types.Int8, V: v}, nil
+		return &expr.ConstExpr{T: types.Int8, V: v}, nil
 	case ast.ConstNumeric:
 		d, err := types.ParseDecimal(c.Val)
 		if err != nil {
-			return nil, planner.ErrAt(sqlerr.From(err), c.Pos)
+			return nil, expr.ErrAt(sqlerr.From(err), c.Pos)
 		}
-		return &planner.ConstExpr{T: types.Numeric, V: d}, nil
+		return &expr.ConstExpr{T: types.Numeric, V: d}, nil
 	}
 	return nil, sqlerr.Internal("constant kind %d", c.Kind)
 }
 
-func (b *binder) column(c *ast.ColumnRef) (planner.Expr, error) {
+func (b *binder) column(c *ast.ColumnRef) (expr.Expr, error) {
 	if c.Star && len(c.Names) == 1 {
 		// t.* as a value (json_agg(t.*)): the whole row, as t.
 		if e, ok, err := b.wholeRow(c.Names[0], c.Pos); ok || err != nil {
@@ -374,7 +375,7 @@ func (b *binder) column(c *ast.ColumnRef) (planner.Expr, error) {
 		}
 	}
 	if c.Star {
-		return nil, planner.ErrAt(sqlerr.Unsupported("* is only allowed in a select list"), c.Pos)
+		return nil, expr.ErrAt(sqlerr.Unsupported("* is only allowed in a select list"), c.Pos)
 	}
 	var table, name string
 	switch len(c.Names) {
@@ -386,7 +387,7 @@ func (b *binder) column(c *ast.ColumnRef) (planner.Expr, error) {
 		// schema.table.column: only temporary/public tables exist so far.
 		table, name = c.Names[1], c.Names[2]
 	default:
-		return nil, planner.ErrAt(sqlerr.Unsupported("column reference %s is not supported", strings.Join(c.Names, ".")), c.Pos)
+		return nil, expr.ErrAt(sqlerr.Unsupported("column reference %s is not supported", strings.Join(c.Names, ".")), c.Pos)
 	}
 	for depth, lvl := 0, b; lvl != nil; depth, lvl = depth+1, lvl.outer {
 		idx, err := lvl.lookup(table, name, c.Pos)
@@ -406,29 +407,29 @@ func (b *binder) column(c *ast.ColumnRef) (planner.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		ce := e.(*planner.ColExpr)
-		return &planner.OuterColExpr{Depth: depth, Idx: ce.Idx, T: ce.T}, nil
+		ce := e.(*expr.ColExpr)
+		return &expr.OuterColExpr{Depth: depth, Idx: ce.Idx, T: ce.T}, nil
 	}
 	if table != "" {
 		for lvl := b; lvl != nil; lvl = lvl.outer {
 			for _, sc := range lvl.inputScope() {
 				if sc.Table == table {
-					return nil, planner.ErrAt(sqlerr.New(sqlerr.UndefinedColumn, "column %s.%s does not exist", table, name), c.Pos)
+					return nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedColumn, "column %s.%s does not exist", table, name), c.Pos)
 				}
 			}
 		}
-		return nil, planner.ErrAt(sqlerr.New(sqlerr.UndefinedTable, "missing FROM-clause entry for table \"%s\"", table), c.Pos)
+		return nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedTable, "missing FROM-clause entry for table \"%s\"", table), c.Pos)
 	}
 	if e, ok, err := b.wholeRow(name, c.Pos); ok || err != nil {
 		return e, err
 	}
-	return nil, planner.ErrAt(sqlerr.New(sqlerr.UndefinedColumn, "column \"%s\" does not exist", name), c.Pos)
+	return nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedColumn, "column \"%s\" does not exist", name), c.Pos)
 }
 
 // wholeRow binds a reference to a FROM item by its name (SELECT t FROM t,
 // row_to_json(t)) as a record of its columns; ok is false when no FROM
 // item at any level has that name.
-func (b *binder) wholeRow(table string, pos int) (planner.Expr, bool, error) {
+func (b *binder) wholeRow(table string, pos int) (expr.Expr, bool, error) {
 	for lvl := b; lvl != nil; lvl = lvl.outer {
 		var names []string
 		for _, sc := range lvl.inputScope() {
@@ -447,7 +448,7 @@ func (b *binder) wholeRow(table string, pos int) (planner.Expr, bool, error) {
 		if err != nil {
 			return nil, true, err
 		}
-		rv := e.(*planner.RowValueExpr)
+		rv := e.(*expr.RowValueExpr)
 		for i, n := range names {
 			rv.Fields[i].Name = n
 		}
@@ -474,7 +475,7 @@ func (b *binder) lookup(table, name string, pos int) (int, error) {
 			continue
 		}
 		if found >= 0 {
-			return -1, planner.ErrAt(sqlerr.New(sqlerr.AmbiguousColumn, "column reference \"%s\" is ambiguous", name), pos)
+			return -1, expr.ErrAt(sqlerr.New(sqlerr.AmbiguousColumn, "column reference \"%s\" is ambiguous", name), pos)
 		}
 		found = i
 	}
@@ -483,49 +484,49 @@ func (b *binder) lookup(table, name string, pos int) (int, error) {
 
 // local turns an input-scope index into an expression of this level: above
 // a GROUP BY the column must be a grouping column.
-func (b *binder) local(idx int, c *ast.ColumnRef) (planner.Expr, error) {
+func (b *binder) local(idx int, c *ast.ColumnRef) (expr.Expr, error) {
 	if b.agg == nil {
 		b.scope[idx].MarkUsed()
-		return &planner.ColExpr{Idx: idx, T: b.scope[idx].T}, nil
+		return &expr.ColExpr{Idx: idx, T: b.scope[idx].T}, nil
 	}
 	b.agg.Input[idx].MarkUsed()
 	if g, ok := b.agg.GroupCol[idx]; ok {
-		return &planner.ColExpr{Idx: g, T: b.agg.Groups[g].Type()}, nil
+		return &expr.ColExpr{Idx: g, T: b.agg.Groups[g].Type()}, nil
 	}
 	sc := b.agg.Input[idx]
 	name := sc.Name
 	if sc.Table != "" {
 		name = sc.Table + "." + sc.Name
 	}
-	return nil, planner.ErrAt(sqlerr.New(sqlerr.GroupingError, "column \"%s\" must appear in the GROUP BY clause or be used in an aggregate function", name), c.Pos)
+	return nil, expr.ErrAt(sqlerr.New(sqlerr.GroupingError, "column \"%s\" must appear in the GROUP BY clause or be used in an aggregate function", name), c.Pos)
 }
 
 // coerce converts e to t implicitly: untyped literals and parameters take the
 // type; other expressions need an implicit cast.
-func (b *binder) coerce(e planner.Expr, t types.Type, what string, pos int) (planner.Expr, error) {
-	return b.coerceCtx(e, t, planner.CastImplicit, what, pos)
+func (b *binder) coerce(e expr.Expr, t types.Type, what string, pos int) (expr.Expr, error) {
+	return b.coerceCtx(e, t, expr.CastImplicit, what, pos)
 }
 
-func (b *binder) coerceCtx(e planner.Expr, t types.Type, cc planner.CastCtx, what string, pos int) (planner.Expr, error) {
+func (b *binder) coerceCtx(e expr.Expr, t types.Type, cc expr.CastCtx, what string, pos int) (expr.Expr, error) {
 	switch x := e.(type) {
-	case *planner.ParamExpr:
+	case *expr.ParamExpr:
 		if x.Type().OID == types.OIDUnknown {
 			(*b.params)[x.N] = t
 			return x, nil
 		}
-	case *planner.UnknownLit:
+	case *expr.UnknownLit:
 		if x.Null {
-			return &planner.ConstExpr{T: t}, nil
+			return &expr.ConstExpr{T: t}, nil
 		}
-		if cc == planner.CastExplicit && (t.OID == types.OIDVarchar || t.OID == types.OIDBpchar) {
+		if cc == expr.CastExplicit && (t.OID == types.OIDVarchar || t.OID == types.OIDBpchar) {
 			v, err := types.ApplyCharTypmod(t, x.S, true)
 			if err != nil {
-				return nil, planner.ErrAt(sqlerr.From(err), x.Pos)
+				return nil, expr.ErrAt(sqlerr.From(err), x.Pos)
 			}
-			return &planner.ConstExpr{T: t, V: v}, nil
+			return &expr.ConstExpr{T: t, V: v}, nil
 		}
 		if t.OID == types.OIDRegclass || t.OID == types.OIDRegnamespace {
-			return &planner.CastExpr{X: x, To: t, Fn: func(ec *planner.EvalCtx, d types.Datum) (types.Datum, error) {
+			return &expr.CastExpr{X: x, To: t, Fn: func(ec *expr.EvalCtx, d types.Datum) (types.Datum, error) {
 				return types.ParseText(t, d.(string), ec.Env.Format)
 			}}, nil
 		}
@@ -533,53 +534,53 @@ func (b *binder) coerceCtx(e planner.Expr, t types.Type, cc planner.CastCtx, wha
 		if err != nil {
 			if t.OID == types.OIDTimestamptz || t.OID == types.OIDDate || t.OID == types.OIDTimestamp {
 				// Zone-dependent input is parsed at run time in the session zone.
-				return &planner.CastExpr{X: x, To: t, Fn: func(ec *planner.EvalCtx, d types.Datum) (types.Datum, error) {
+				return &expr.CastExpr{X: x, To: t, Fn: func(ec *expr.EvalCtx, d types.Datum) (types.Datum, error) {
 					return types.ParseText(t, d.(string), ec.Env.Format)
 				}}, nil
 			}
-			return nil, planner.ErrAt(sqlerr.From(err), x.Pos)
+			return nil, expr.ErrAt(sqlerr.From(err), x.Pos)
 		}
 		if t.OID == types.OIDTimestamptz && !planner.HasZone(x.S) {
-			return &planner.CastExpr{X: x, To: t, Fn: func(ec *planner.EvalCtx, d types.Datum) (types.Datum, error) {
+			return &expr.CastExpr{X: x, To: t, Fn: func(ec *expr.EvalCtx, d types.Datum) (types.Datum, error) {
 				return types.ParseText(t, d.(string), ec.Env.Format)
 			}}, nil
 		}
-		return &planner.ConstExpr{T: t, V: v}, nil
+		return &expr.ConstExpr{T: t, V: v}, nil
 	}
 	from := e.Type()
 	if from == t || (from.OID == t.OID && t.Typmod < 0) {
 		return e, nil
 	}
-	fn, ok := planner.LookupCast(from, t, cc)
+	fn, ok := expr.LookupCast(from, t, cc)
 	if !ok {
 		if what == "" {
 			what = "expression"
 		}
-		return nil, planner.ErrAt(sqlerr.New(sqlerr.DatatypeMismatch, "%s must be type %s, not type %s", what, t, from), pos)
+		return nil, expr.ErrAt(sqlerr.New(sqlerr.DatatypeMismatch, "%s must be type %s, not type %s", what, t, from), pos)
 	}
-	return b.foldCast(&planner.CastExpr{X: e, To: t, Fn: fn}), nil
+	return b.foldCast(&expr.CastExpr{X: e, To: t, Fn: fn}), nil
 }
 
-func (b *binder) cast(e planner.Expr, t types.Type, cc planner.CastCtx, pos int) (planner.Expr, error) {
-	if x, ok := e.(*planner.UnknownLit); ok && !x.Null {
+func (b *binder) cast(e expr.Expr, t types.Type, cc expr.CastCtx, pos int) (expr.Expr, error) {
+	if x, ok := e.(*expr.UnknownLit); ok && !x.Null {
 		return b.coerceCtx(e, t, cc, "", pos)
 	}
-	if planner.IsUnknown(e) {
+	if expr.IsUnknown(e) {
 		return b.coerceCtx(e, t, cc, "", pos)
 	}
-	fn, ok := planner.LookupCast(e.Type(), t, cc)
+	fn, ok := expr.LookupCast(e.Type(), t, cc)
 	if !ok {
-		return nil, planner.ErrAt(sqlerr.New(sqlerr.CannotCoerce, "cannot cast type %s to %s", e.Type(), t), pos)
+		return nil, expr.ErrAt(sqlerr.New(sqlerr.CannotCoerce, "cannot cast type %s to %s", e.Type(), t), pos)
 	}
-	return b.foldCast(&planner.CastExpr{X: e, To: t, Fn: fn}), nil
+	return b.foldCast(&expr.CastExpr{X: e, To: t, Fn: fn}), nil
 }
 
 // commonDeferred is common with each expression's folding errors kept aside.
-func (b *binder) commonDeferred(in []ast.Expr, what string, pos int, ferrs *[]error) ([]planner.Expr, types.Type, error) {
-	out := make([]planner.Expr, len(in))
+func (b *binder) commonDeferred(in []ast.Expr, what string, pos int, ferrs *[]error) ([]expr.Expr, types.Type, error) {
+	out := make([]expr.Expr, len(in))
 	*ferrs = make([]error, len(in))
 	for i, a := range in {
-		e, err, ferr := b.deferFold(func() (planner.Expr, error) { return b.expr(a) })
+		e, err, ferr := b.deferFold(func() (expr.Expr, error) { return b.expr(a) })
 		if err != nil {
 			return nil, types.Type{}, err
 		}
@@ -591,7 +592,7 @@ func (b *binder) commonDeferred(in []ast.Expr, what string, pos int, ferrs *[]er
 	}
 	for i := range out {
 		var ferr error
-		out[i], err, ferr = b.deferFold(func() (planner.Expr, error) { return b.coerceCtx(out[i], t, planner.CastImplicit, what, pos) })
+		out[i], err, ferr = b.deferFold(func() (expr.Expr, error) { return b.coerceCtx(out[i], t, expr.CastImplicit, what, pos) })
 		if err != nil {
 			return nil, t, err
 		}
@@ -604,8 +605,8 @@ func (b *binder) commonDeferred(in []ast.Expr, what string, pos int, ferrs *[]er
 
 // common resolves the common type of a set of expressions (CASE, COALESCE,
 // IN), PostgreSQL's select_common_type, and coerces them all to it.
-func (b *binder) common(in []ast.Expr, what string, pos int) ([]planner.Expr, types.Type, error) {
-	out := make([]planner.Expr, len(in))
+func (b *binder) common(in []ast.Expr, what string, pos int) ([]expr.Expr, types.Type, error) {
+	out := make([]expr.Expr, len(in))
 	for i, a := range in {
 		e, err := b.expr(a)
 		if err != nil {
@@ -618,26 +619,26 @@ func (b *binder) common(in []ast.Expr, what string, pos int) ([]planner.Expr, ty
 		return nil, t, err
 	}
 	for i := range out {
-		if out[i], err = b.coerceCtx(out[i], t, planner.CastImplicit, what, pos); err != nil {
+		if out[i], err = b.coerceCtx(out[i], t, expr.CastImplicit, what, pos); err != nil {
 			return nil, t, err
 		}
 	}
 	return out, t, nil
 }
 
-func (b *binder) caseExpr(c *ast.CaseExpr) (planner.Expr, error) {
-	var arg planner.Expr
+func (b *binder) caseExpr(c *ast.CaseExpr) (expr.Expr, error) {
+	var arg expr.Expr
 	if c.Arg != nil {
 		var err error
 		if arg, err = b.expr(c.Arg); err != nil {
 			return nil, err
 		}
 	}
-	out := &planner.CaseExpr{}
+	out := &expr.CaseExpr{}
 	results := make([]ast.Expr, 0, len(c.Whens)+1)
 	var condErrs []error
 	for _, w := range c.Whens {
-		cond, err, ferr := b.deferFold(func() (planner.Expr, error) {
+		cond, err, ferr := b.deferFold(func() (expr.Expr, error) {
 			cond, err := b.expr(w.Cond)
 			if err != nil {
 				return nil, err

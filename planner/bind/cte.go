@@ -2,6 +2,7 @@ package bind
 
 import (
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/planner/rules"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
@@ -12,17 +13,17 @@ func (b *binder) bindCTEs(sel *ast.Select) error {
 	scope := &planner.CteScope{Defs: map[string]*planner.CteDef{}, Parent: b.ctes}
 	for _, c := range sel.With {
 		if _, dup := scope.Defs[c.Name]; dup {
-			return planner.ErrAt(sqlerr.New(sqlerr.DuplicateAlias, "WITH query name \"%s\" specified more than once", c.Name), c.Pos)
+			return expr.ErrAt(sqlerr.New(sqlerr.DuplicateAlias, "WITH query name \"%s\" specified more than once", c.Name), c.Pos)
 		}
 		def := &planner.CteDef{Name: c.Name}
 		q := c.Query
 		selfRef := sel.Recursive && planner.RefersTo(q, c.Name)
 		if selfRef {
 			if q.SetOp != ast.Union || planner.RefersTo(q.Left, c.Name) {
-				return planner.ErrAt(sqlerr.New(sqlerr.InvalidRecursion, "recursive query \"%s\" does not have the form non-recursive-term UNION [ALL] recursive-term", c.Name), c.Pos)
+				return expr.ErrAt(sqlerr.New(sqlerr.InvalidRecursion, "recursive query \"%s\" does not have the form non-recursive-term UNION [ALL] recursive-term", c.Name), c.Pos)
 			}
 			if len(q.OrderBy) > 0 || q.Limit != nil || q.Offset != nil {
-				return planner.ErrAt(sqlerr.Unsupported("ORDER BY/LIMIT in a recursive query is not implemented"), c.Pos)
+				return expr.ErrAt(sqlerr.Unsupported("ORDER BY/LIMIT in a recursive query is not implemented"), c.Pos)
 			}
 		}
 		b.ctes = scope
@@ -36,7 +37,7 @@ func (b *binder) bindCTEs(sel *ast.Select) error {
 			return err
 		}
 		if len(c.Columns) > len(cols) {
-			return planner.ErrAt(sqlerr.New(sqlerr.InvalidColumnReference, "WITH query \"%s\" has %d columns available but %d columns specified", c.Name, len(cols), len(c.Columns)), c.Pos)
+			return expr.ErrAt(sqlerr.New(sqlerr.InvalidColumnReference, "WITH query \"%s\" has %d columns available but %d columns specified", c.Name, len(cols), len(c.Columns)), c.Pos)
 		}
 		for i := range cols {
 			if cols[i].Type.OID == types.OIDUnknown {
@@ -61,16 +62,16 @@ func (b *binder) bindCTEs(sel *ast.Select) error {
 			if len(rcols) != len(cols) {
 				return sqlerr.New(sqlerr.SyntaxError, "each UNION query must have the same number of columns")
 			}
-			var fix []planner.Expr
+			var fix []expr.Expr
 			need := false
 			for i := range rcols {
-				in := &planner.ColExpr{Idx: i, T: rcols[i].Type}
+				in := &expr.ColExpr{Idx: i, T: rcols[i].Type}
 				if rcols[i].Type.OID != cols[i].Type.OID {
 					need = true
 				}
 				e, err := b.coerce(in, cols[i].Type, "", -1)
 				if err != nil || (rcols[i].Type.OID != cols[i].Type.OID && rcols[i].Type.OID != types.OIDUnknown) {
-					return planner.ErrAt(sqlerr.New(sqlerr.DatatypeMismatch, "recursive query \"%s\" column %d has type %s in non-recursive term but type %s overall", c.Name, i+1, cols[i].Type, rcols[i].Type).
+					return expr.ErrAt(sqlerr.New(sqlerr.DatatypeMismatch, "recursive query \"%s\" column %d has type %s in non-recursive term but type %s overall", c.Name, i+1, cols[i].Type, rcols[i].Type).
 						WithHint("Cast the output of the non-recursive term to the correct type."), c.Pos)
 				}
 				fix = append(fix, e)

@@ -2,6 +2,7 @@ package bind
 
 import (
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/planner/rules"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/types"
@@ -9,7 +10,7 @@ import (
 
 // correlationKeys splits a sub-query's WHERE into equalities inner_expr =
 // outer_expr (bound: outerKeys over the outer row) and the other conjuncts.
-func (b *binder) correlationKeys(sel *ast.Select) (innerKeys []ast.Expr, outerKeys []planner.Expr, rest []ast.Expr, ok bool) {
+func (b *binder) correlationKeys(sel *ast.Select) (innerKeys []ast.Expr, outerKeys []expr.Expr, rest []ast.Expr, ok bool) {
 	// The sub-query's own FROM scope, without any view of outer levels.
 	probe := &binder{tables: b.tables, params: b.params, foldErr: new(error), ctes: b.ctes, disabled: b.disabled, noFold: b.noFold}
 	_, scope, err := probe.fromList(sel.From)
@@ -60,13 +61,13 @@ func (b *binder) standalone(q *ast.Select) (planner.Node, []planner.Column, bool
 }
 
 // tryDecorrelateExists returns a hashed EXISTS when the sub-query allows it.
-func (b *binder) tryDecorrelateExists(x *ast.SubLink) (planner.Expr, bool) {
+func (b *binder) tryDecorrelateExists(x *ast.SubLink) (expr.Expr, bool) {
 	sel := x.Query
 	if b.disabled["decorrelate"] || !planner.PlainSelect(sel) {
 		return nil, false
 	}
 	for _, t := range sel.Targets {
-		if planner.ContainsAggregate(t.Expr) || planner.ContainsWindow(t.Expr) {
+		if expr.ContainsAggregate(t.Expr) || planner.ContainsWindow(t.Expr) {
 			return nil, false
 		}
 	}
@@ -93,10 +94,10 @@ func (b *binder) tryDecorrelateExists(x *ast.SubLink) (planner.Expr, bool) {
 // to their common type for "=". With injective set, it refuses a cast that
 // could map two distinct inner values to one key (grouping by the inner
 // values would then split what "=" joins).
-func (b *binder) keyCasts(inner []types.Type, outer []planner.Expr, injective bool) (ic, oc []planner.Expr, ts []types.Type, ok bool) {
+func (b *binder) keyCasts(inner []types.Type, outer []expr.Expr, injective bool) (ic, oc []expr.Expr, ts []types.Type, ok bool) {
 	for i, it := range inner {
-		in := &planner.ColExpr{Idx: i, T: it}
-		t, err := planner.CommonType([]planner.Expr{in, outer[i]}, "=", -1)
+		in := &expr.ColExpr{Idx: i, T: it}
+		t, err := planner.CommonType([]expr.Expr{in, outer[i]}, "=", -1)
 		if err != nil {
 			return nil, nil, nil, false
 		}
@@ -121,10 +122,10 @@ func (b *binder) keyCasts(inner []types.Type, outer []planner.Expr, injective bo
 // tryDecorrelateScalarAgg returns a hashed scalar aggregate sub-query when
 // it is SELECT <one expression with aggregates> FROM … WHERE … correlated
 // only through inner = outer equalities.
-func (b *binder) tryDecorrelateScalarAgg(x *ast.SubLink) (planner.Expr, bool) {
+func (b *binder) tryDecorrelateScalarAgg(x *ast.SubLink) (expr.Expr, bool) {
 	sel := x.Query
 	if b.disabled["decorrelate"] || !planner.PlainSelect(sel) || len(sel.Targets) != 1 || len(sel.OrderBy) > 0 ||
-		!planner.ContainsAggregate(sel.Targets[0].Expr) || planner.ContainsWindow(sel.Targets[0].Expr) {
+		!expr.ContainsAggregate(sel.Targets[0].Expr) || planner.ContainsWindow(sel.Targets[0].Expr) {
 		return nil, false
 	}
 	innerKeys, outerKeys, rest, ok := b.correlationKeys(sel)
@@ -157,10 +158,10 @@ func (b *binder) tryDecorrelateScalarAgg(x *ast.SubLink) (planner.Expr, bool) {
 // tryDecorrelateIn returns a hashed correlated x = ANY (sub-query) when the
 // sub-query is a plain SELECT of one expression correlated only through
 // inner = outer equalities.
-func (b *binder) tryDecorrelateIn(x *ast.SubLink, test planner.Expr, eq *planner.FnExpr) (planner.Expr, bool) {
+func (b *binder) tryDecorrelateIn(x *ast.SubLink, test expr.Expr, eq *expr.FnExpr) (expr.Expr, bool) {
 	sel := x.Query
 	if b.disabled["decorrelate"] || !planner.PlainSelect(sel) || len(sel.Targets) != 1 ||
-		planner.ContainsAggregate(sel.Targets[0].Expr) || planner.ContainsWindow(sel.Targets[0].Expr) {
+		expr.ContainsAggregate(sel.Targets[0].Expr) || planner.ContainsWindow(sel.Targets[0].Expr) {
 		return nil, false
 	}
 	innerKeys, outerKeys, rest, ok := b.correlationKeys(sel)

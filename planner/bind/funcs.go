@@ -4,16 +4,17 @@ import (
 	"strings"
 
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
 // funcCall resolves a scalar function call by name and argument types.
-func (b *binder) funcCall(f *ast.FuncCall) (planner.Expr, error) {
+func (b *binder) funcCall(f *ast.FuncCall) (expr.Expr, error) {
 	name := f.Name[len(f.Name)-1]
 	if len(f.Name) > 1 && f.Name[0] != "pg_catalog" && !(f.Name[0] == "information_schema" && name == "_pg_expandarray") {
-		return nil, planner.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s does not exist", strings.Join(f.Name, ".")), f.Pos)
+		return nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s does not exist", strings.Join(f.Name, ".")), f.Pos)
 	}
 	if f.Over != nil {
 		return b.window(f)
@@ -26,27 +27,27 @@ func (b *binder) funcCall(f *ast.FuncCall) (planner.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &planner.ConstExpr{T: types.Regtype, V: int64(e.Type().OID)}, nil
+		return &expr.ConstExpr{T: types.Regtype, V: int64(e.Type().OID)}, nil
 	}
 	if planner.RankingFuncs[name] {
-		return nil, planner.ErrAt(sqlerr.New(sqlerr.WrongObjectType, "window function %s requires an OVER clause", name), f.Pos)
+		return nil, expr.ErrAt(sqlerr.New(sqlerr.WrongObjectType, "window function %s requires an OVER clause", name), f.Pos)
 	}
-	if planner.IsAggregateName(name) {
+	if expr.IsAggregateName(name) {
 		if b.agg != nil {
 			return b.aggregate(f)
 		}
-		return nil, planner.ErrAt(sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed here"), f.Pos)
+		return nil, expr.ErrAt(sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed here"), f.Pos)
 	}
 	if f.Star || f.Distinct || f.Filter != nil || f.OrderBy != nil {
-		return nil, planner.ErrAt(sqlerr.New(sqlerr.WrongObjectType, "%s is not an aggregate function", name), f.Pos)
+		return nil, expr.ErrAt(sqlerr.New(sqlerr.WrongObjectType, "%s is not an aggregate function", name), f.Pos)
 	}
 	if planner.SelectListSRFs[name] {
 		if b.srf == nil {
-			return nil, planner.ErrAt(sqlerr.Unsupported("set-returning function %s is only supported in FROM and the select list", name), f.Pos)
+			return nil, expr.ErrAt(sqlerr.Unsupported("set-returning function %s is only supported in FROM and the select list", name), f.Pos)
 		}
 		return b.srfCall(f)
 	}
-	args := make([]planner.Expr, len(f.Args))
+	args := make([]expr.Expr, len(f.Args))
 	for i, a := range f.Args {
 		e, err := b.expr(a)
 		if err != nil {
@@ -66,17 +67,17 @@ func (b *binder) funcCall(f *ast.FuncCall) (planner.Expr, error) {
 		if len(args) == 0 {
 			break
 		}
-		textArgs := make([]planner.Expr, len(args))
+		textArgs := make([]expr.Expr, len(args))
 		for i, a := range args {
 			var err error
 			switch {
-			case planner.IsUnknown(a):
+			case expr.IsUnknown(a):
 				textArgs[i], err = b.coerce(a, types.Text, "argument", f.Pos)
 			case a.Type().IsString():
-				textArgs[i], err = b.cast(a, types.Text, planner.CastImplicit, f.Pos)
+				textArgs[i], err = b.cast(a, types.Text, expr.CastImplicit, f.Pos)
 			default:
 				t := a.Type()
-				textArgs[i] = &planner.FnExpr{T: types.Text, Args: []planner.Expr{a}, Strict: true, Fn: func(ec *planner.EvalCtx, v []types.Datum) (types.Datum, error) {
+				textArgs[i] = &expr.FnExpr{T: types.Text, Args: []expr.Expr{a}, Strict: true, Fn: func(ec *expr.EvalCtx, v []types.Datum) (types.Datum, error) {
 					return types.TextOf(t, v[0], ec.Env.Format), nil
 				}}
 			}
@@ -86,9 +87,9 @@ func (b *binder) funcCall(f *ast.FuncCall) (planner.Expr, error) {
 		}
 		args = textArgs
 	}
-	defs, ok := planner.Funcs[name]
+	defs, ok := expr.Funcs[name]
 	if ok {
-		if d := planner.PickOverload(defs, args); d != nil && (!d.Keyword || f.Label != "") {
+		if d := expr.PickOverload(defs, args); d != nil && (!d.Keyword || f.Label != "") {
 			for i := range args {
 				want := d.Args[min(i, len(d.Args)-1)]
 				var err error
@@ -96,10 +97,10 @@ func (b *binder) funcCall(f *ast.FuncCall) (planner.Expr, error) {
 					return nil, err
 				}
 			}
-			fe := &planner.FnExpr{T: d.Ret, Args: args, Strict: d.Strict, Pure: d.Pure, Fn: d.Fn}
+			fe := &expr.FnExpr{T: d.Ret, Args: args, Strict: d.Strict, Pure: d.Pure, Fn: d.Fn}
 			if d.Vec != nil {
 				fe.Vec = d.Vec(args)
-				_, fe.VecBakesFirst = args[0].(*planner.ConstExpr)
+				_, fe.VecBakesFirst = args[0].(*expr.ConstExpr)
 			}
 			return b.fold(fe), nil
 		}
@@ -108,6 +109,6 @@ func (b *binder) funcCall(f *ast.FuncCall) (planner.Expr, error) {
 	for i, a := range args {
 		sig[i] = a.Type().String()
 	}
-	return nil, planner.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s(%s) does not exist", name, strings.Join(sig, ", ")).
+	return nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s(%s) does not exist", name, strings.Join(sig, ", ")).
 		WithHint("No function matches the given name and argument types. You might need to add explicit type casts."), f.Pos)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -16,14 +17,14 @@ import (
 func BindInsert(ins *ast.Insert, paramTypes []types.Type, tables planner.Tables) (*planner.InsertPlan, error) {
 	rel, err := tables.Relation(ins.Table.Schema, ins.Table.Name)
 	if err != nil {
-		return nil, planner.ErrAt(sqlerr.From(err), ins.Table.Pos)
+		return nil, expr.ErrAt(sqlerr.From(err), ins.Table.Pos)
 	}
 	if _, isView := rel.(*planner.ViewDef); isView {
 		return nil, sqlerr.New(sqlerr.ObjectNotInPrerequisiteState, "cannot insert into view \"%s\"", ins.Table.Name).
 			WithDetail("Views that do not select from a single table or view are not automatically updatable.")
 	}
 	if rel == nil {
-		return nil, planner.ErrAt(sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", ins.Table.Name), ins.Table.Pos)
+		return nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", ins.Table.Name), ins.Table.Pos)
 	}
 	tcols := rel.Columns()
 	colMap, err := planner.ColumnIndexes(rel, ins.Columns)
@@ -38,12 +39,12 @@ func BindInsert(ins *ast.Insert, paramTypes []types.Type, tables planner.Tables)
 	var root planner.Node
 	var cols []planner.Column
 	if ins.Query.Values != nil {
-		rows := make([][]planner.Expr, len(ins.Query.Values))
+		rows := make([][]expr.Expr, len(ins.Query.Values))
 		for i, r := range ins.Query.Values {
 			if len(r) > len(colMap) {
 				return nil, sqlerr.New(sqlerr.SyntaxError, "INSERT has more expressions than target columns")
 			}
-			rows[i] = make([]planner.Expr, len(r))
+			rows[i] = make([]expr.Expr, len(r))
 			for j, e := range r {
 				tc := tcols[colMap[j]]
 				if _, isDefault := e.(*ast.Default); isDefault {
@@ -56,7 +57,7 @@ func BindInsert(ins *ast.Insert, paramTypes []types.Type, tables planner.Tables)
 				if err != nil {
 					return nil, err
 				}
-				if rows[i][j], err = b.coerceCtx(be, tc.Type, planner.CastAssignment, "column \""+tc.Name+"\"", -1); err != nil {
+				if rows[i][j], err = b.coerceCtx(be, tc.Type, expr.CastAssignment, "column \""+tc.Name+"\"", -1); err != nil {
 					return nil, planner.AssignErr(err, tc, be)
 				}
 			}
@@ -75,16 +76,16 @@ func BindInsert(ins *ast.Insert, paramTypes []types.Type, tables planner.Tables)
 		return nil, sqlerr.New(sqlerr.SyntaxError, "INSERT has more expressions than target columns")
 	}
 	colMap = colMap[:len(cols)]
-	casts := make([]planner.Expr, len(cols))
+	casts := make([]expr.Expr, len(cols))
 	for i, c := range cols {
 		tc := tcols[colMap[i]]
-		e, err := b.coerceCtx(&planner.ColExpr{Idx: i, T: c.Type}, tc.Type, planner.CastAssignment, "column \""+tc.Name+"\"", -1)
+		e, err := b.coerceCtx(&expr.ColExpr{Idx: i, T: c.Type}, tc.Type, expr.CastAssignment, "column \""+tc.Name+"\"", -1)
 		if err != nil {
-			return nil, planner.AssignErr(err, tc, &planner.ColExpr{T: c.Type})
+			return nil, planner.AssignErr(err, tc, &expr.ColExpr{T: c.Type})
 		}
 		casts[i] = e
 	}
-	defaults := map[int]planner.Expr{}
+	defaults := map[int]expr.Expr{}
 	mapped := make([]bool, len(tcols))
 	for _, c := range colMap {
 		mapped[c] = true
@@ -107,17 +108,17 @@ func BindInsert(ins *ast.Insert, paramTypes []types.Type, tables planner.Tables)
 
 // EvalConstants evaluates parameter-free expressions (EXECUTE's arguments)
 // coerced to the given types.
-func EvalConstants(ctx context.Context, exprs []ast.Expr, want []types.Type, env *planner.Env) ([]types.Datum, error) {
+func EvalConstants(ctx context.Context, exprs []ast.Expr, want []types.Type, env *expr.Env) ([]types.Datum, error) {
 	var none []types.Type
 	b := &binder{params: &none}
-	ec := planner.NewEvalCtx(ctx, env, nil)
+	ec := expr.NewEvalCtx(ctx, env, nil)
 	out := make([]types.Datum, len(exprs))
 	for i, e := range exprs {
 		be, err := b.expr(e)
 		if err != nil {
 			return nil, err
 		}
-		if be, err = b.coerceCtx(be, want[i], planner.CastAssignment, "parameter $"+strconv.Itoa(i+1), -1); err != nil {
+		if be, err = b.coerceCtx(be, want[i], expr.CastAssignment, "parameter $"+strconv.Itoa(i+1), -1); err != nil {
 			return nil, err
 		}
 		if out[i], err = be.Eval(ec, nil); err != nil {
@@ -129,9 +130,9 @@ func EvalConstants(ctx context.Context, exprs []ast.Expr, want []types.Type, env
 
 // columnDefault binds a column's DEFAULT expression, cast to its type by
 // assignment (a typed NULL when it has none).
-func (b *binder) columnDefault(c planner.Column) (planner.Expr, error) {
+func (b *binder) columnDefault(c planner.Column) (expr.Expr, error) {
 	if c.Default == "" {
-		return &planner.ConstExpr{T: c.Type}, nil
+		return &expr.ConstExpr{T: c.Type}, nil
 	}
 	e, err := planner.ParseDefault(c.Default)
 	if err != nil {
@@ -142,7 +143,7 @@ func (b *binder) columnDefault(c planner.Column) (planner.Expr, error) {
 
 // defaultExpr binds a DEFAULT expression for column c: no column
 // references or sub-queries (0A000, as PostgreSQL), cast to c's type.
-func (b *binder) defaultExpr(e ast.Expr, c planner.Column) (planner.Expr, error) {
+func (b *binder) defaultExpr(e ast.Expr, c planner.Column) (expr.Expr, error) {
 	var params []types.Type
 	db := &binder{tables: planner.NoTables{}, params: &params, foldErr: b.foldErr}
 	be, err := db.expr(e)
@@ -155,13 +156,13 @@ func (b *binder) defaultExpr(e ast.Expr, c planner.Column) (planner.Expr, error)
 		}
 		return nil, err
 	}
-	if !planner.WalkExpr(be, func(planner.Expr) bool { return true }) {
+	if !expr.WalkExpr(be, func(expr.Expr) bool { return true }) {
 		return nil, sqlerr.New(sqlerr.FeatureNotSupported, "cannot use subquery in DEFAULT expression")
 	}
 	if len(params) > 0 {
 		return nil, sqlerr.New(sqlerr.UndefinedParameter, "there is no parameter $1")
 	}
-	return b.coerceCtx(be, c.Type, planner.CastAssignment, "column \""+c.Name+"\"", -1)
+	return b.coerceCtx(be, c.Type, expr.CastAssignment, "column \""+c.Name+"\"", -1)
 }
 
 // CheckDefault validates a column's DEFAULT expression at CREATE TABLE and
@@ -210,7 +211,7 @@ func CheckDefault(e ast.Expr, text string, c planner.Column) (string, error) {
 		}
 		return "'" + val + "'::" + t, nil
 	case ast.ConstString:
-		v, ok := be.(*planner.ConstExpr)
+		v, ok := be.(*expr.ConstExpr)
 		if !ok || v.V == nil {
 			return text, nil
 		}
@@ -237,14 +238,14 @@ func CheckDefault(e ast.Expr, text string, c planner.Column) (string, error) {
 
 // BindDefaults binds the defaults of t's columns that cols does not list;
 // nil when none has a default.
-func BindDefaults(ctx context.Context, env *planner.Env, t planner.Relation, cols []int) (*planner.Defaults, error) {
+func BindDefaults(ctx context.Context, env *expr.Env, t planner.Relation, cols []int) (*planner.Defaults, error) {
 	listed := map[int]bool{}
 	for _, c := range cols {
 		listed[c] = true
 	}
 	var params []types.Type
 	b := &binder{params: &params, foldErr: new(error)}
-	d := &planner.Defaults{Exprs: map[int]planner.Expr{}, Ec: planner.NewEvalCtx(ctx, env, nil)}
+	d := &planner.Defaults{Exprs: map[int]expr.Expr{}, Ec: expr.NewEvalCtx(ctx, env, nil)}
 	for i, c := range t.Columns() {
 		if listed[i] || c.Default == "" {
 			continue

@@ -2,6 +2,7 @@ package bind
 
 import (
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -47,7 +48,7 @@ func (b *binder) join(j *ast.JoinTable) (planner.Node, []planner.ScopeCol, error
 	saved := b.scope
 	b.scope = scope
 	defer func() { b.scope = saved }()
-	var conds []planner.Expr
+	var conds []expr.Expr
 	type pair struct{ l, r int }
 	var pairs []pair
 	for _, name := range using {
@@ -74,7 +75,7 @@ func (b *binder) join(j *ast.JoinTable) (planner.Node, []planner.ScopeCol, error
 		if ri < 0 {
 			return nil, nil, sqlerr.New(sqlerr.UndefinedColumn, "column \"%s\" specified in USING clause does not exist in right table", name)
 		}
-		eq, err := b.binary("=", &planner.ColExpr{Idx: li, T: lsc[li].T}, &planner.ColExpr{Idx: len(lsc) + ri, T: rsc[ri].T}, -1)
+		eq, err := b.binary("=", &expr.ColExpr{Idx: li, T: lsc[li].T}, &expr.ColExpr{Idx: len(lsc) + ri, T: rsc[ri].T}, -1)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -84,7 +85,7 @@ func (b *binder) join(j *ast.JoinTable) (planner.Node, []planner.ScopeCol, error
 		rsc[ri].MarkUsed()
 	}
 	if j.On != nil {
-		if planner.ContainsAggregate(j.On) {
+		if expr.ContainsAggregate(j.On) {
 			return nil, nil, sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed in JOIN conditions")
 		}
 		on, err := b.expr(j.On)
@@ -99,18 +100,18 @@ func (b *binder) join(j *ast.JoinTable) (planner.Node, []planner.ScopeCol, error
 	if len(conds) == 1 {
 		jn.Cond = conds[0]
 	} else if len(conds) > 1 {
-		jn.Cond = &planner.BoolExpr{And: true, Args: conds}
+		jn.Cond = &expr.BoolExpr{And: true, Args: conds}
 	}
 	var n planner.Node = jn
 	out := scope
 	if len(pairs) > 0 {
 		// Merged USING columns first, then every input column.
-		var exprs []planner.Expr
+		var exprs []expr.Expr
 		var merged []planner.ScopeCol
 		for _, p := range pairs {
-			l := &planner.ColExpr{Idx: p.l, T: lsc[p.l].T}
-			r := &planner.ColExpr{Idx: len(lsc) + p.r, T: rsc[p.r].T}
-			t, err := planner.CommonType([]planner.Expr{l, r}, "JOIN/USING", -1)
+			l := &expr.ColExpr{Idx: p.l, T: lsc[p.l].T}
+			r := &expr.ColExpr{Idx: len(lsc) + p.r, T: rsc[p.r].T}
+			t, err := planner.CommonType([]expr.Expr{l, r}, "JOIN/USING", -1)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -122,12 +123,12 @@ func (b *binder) join(j *ast.JoinTable) (planner.Node, []planner.ScopeCol, error
 			if err != nil {
 				return nil, nil, err
 			}
-			var m planner.Expr
+			var m expr.Expr
 			switch j.Kind {
 			case ast.RightJoin:
 				m = rc
 			case ast.FullJoin:
-				m = &planner.CoalesceExpr{T: t, Args: []planner.Expr{lc, rc}}
+				m = &expr.CoalesceExpr{T: t, Args: []expr.Expr{lc, rc}}
 			default:
 				m = lc
 			}
@@ -136,7 +137,7 @@ func (b *binder) join(j *ast.JoinTable) (planner.Node, []planner.ScopeCol, error
 		}
 		out = merged
 		for i, c := range scope {
-			exprs = append(exprs, &planner.ColExpr{Idx: i, T: c.T})
+			exprs = append(exprs, &expr.ColExpr{Idx: i, T: c.T})
 			for _, p := range pairs {
 				if i == p.l || i == len(lsc)+p.r {
 					c.QualOnly, c.NoStar = true, true
@@ -162,10 +163,10 @@ func (b *binder) join(j *ast.JoinTable) (planner.Node, []planner.ScopeCol, error
 			renamed = append(renamed, c)
 		}
 		if len(renamed) != len(out) {
-			exprs := make([]planner.Expr, 0, len(renamed))
+			exprs := make([]expr.Expr, 0, len(renamed))
 			for i, c := range out {
 				if !c.QualOnly {
-					exprs = append(exprs, &planner.ColExpr{Idx: i, T: c.T})
+					exprs = append(exprs, &expr.ColExpr{Idx: i, T: c.T})
 				}
 			}
 			n = &planner.ProjectNode{Child: n, Exprs: exprs}

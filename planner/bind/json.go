@@ -5,12 +5,13 @@ import (
 	"strings"
 
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
 // jsonOp binds -> ->> #> #>>.
-func (b *binder) jsonOp(op string, l, r planner.Expr, pos int) (planner.Expr, error) {
+func (b *binder) jsonOp(op string, l, r expr.Expr, pos int) (expr.Expr, error) {
 	jt := l.Type()
 	jsonb := jt.OID == types.OIDJSONB
 	var err error
@@ -19,7 +20,7 @@ func (b *binder) jsonOp(op string, l, r planner.Expr, pos int) (planner.Expr, er
 		if r, err = b.coerce(r, types.Type{OID: 1009, Typmod: -1}, "", pos); err != nil {
 			return nil, err
 		}
-	} else if planner.IsUnknown(r) || r.Type().IsString() {
+	} else if expr.IsUnknown(r) || r.Type().IsString() {
 		if r, err = b.coerce(r, types.Text, "", pos); err != nil {
 			return nil, err
 		}
@@ -28,15 +29,15 @@ func (b *binder) jsonOp(op string, l, r planner.Expr, pos int) (planner.Expr, er
 			return nil, err
 		}
 	} else {
-		return nil, planner.NoOperator(op, jt, r.Type(), pos)
+		return nil, expr.NoOperator(op, jt, r.Type(), pos)
 	}
 	asText := strings.HasSuffix(op, ">>")
 	t := jt
 	if asText {
 		t = types.Text
 	}
-	return &planner.FnExpr{T: t, Args: []planner.Expr{l, r}, Strict: true, Pure: true, Fn: func(_ *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
-		v, err := planner.DecodeJSON(a[0].(string))
+	return &expr.FnExpr{T: t, Args: []expr.Expr{l, r}, Strict: true, Pure: true, Fn: func(_ *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
+		v, err := expr.DecodeJSON(a[0].(string))
 		if err != nil {
 			return nil, err
 		}
@@ -49,19 +50,19 @@ func (b *binder) jsonOp(op string, l, r planner.Expr, pos int) (planner.Expr, er
 				return nil, nil
 			}
 			var ok bool
-			if v, ok = planner.JsonPathStep(v, k); !ok {
+			if v, ok = expr.JsonPathStep(v, k); !ok {
 				return nil, nil
 			}
 		}
 		if asText {
-			return planner.JsonText(v, jsonb), nil
+			return expr.JsonText(v, jsonb), nil
 		}
-		return planner.EncodeJSON(v, jsonb), nil
+		return expr.EncodeJSON(v, jsonb), nil
 	}}, nil
 }
 
 // jsonFunc binds the JSON constructors by name.
-func (b *binder) jsonFunc(name string, args []planner.Expr, pos int) (planner.Expr, bool, error) {
+func (b *binder) jsonFunc(name string, args []expr.Expr, pos int) (expr.Expr, bool, error) {
 	switch name {
 	case "json_build_object", "jsonb_build_object", "json_build_array", "jsonb_build_array", "to_json", "to_jsonb", "json_typeof", "jsonb_typeof", "row_to_json":
 	default:
@@ -72,14 +73,14 @@ func (b *binder) jsonFunc(name string, args []planner.Expr, pos int) (planner.Ex
 	if jsonb {
 		rt = types.JSONB
 	}
-	if (name == "json_typeof" || name == "jsonb_typeof") && len(args) == 1 && planner.IsUnknown(args[0]) {
+	if (name == "json_typeof" || name == "jsonb_typeof") && len(args) == 1 && expr.IsUnknown(args[0]) {
 		var err error
 		if args[0], err = b.coerce(args[0], rt, "", pos); err != nil {
 			return nil, true, err
 		}
 	}
 	for i := range args {
-		if planner.IsUnknown(args[i]) {
+		if expr.IsUnknown(args[i]) {
 			var err error
 			if args[i], err = b.coerce(args[i], types.Text, "", pos); err != nil {
 				return nil, true, err
@@ -89,17 +90,17 @@ func (b *binder) jsonFunc(name string, args []planner.Expr, pos int) (planner.Ex
 	argTypes := planner.ExprTypes(args)
 	compact := func(v any) string { // to_json: datum_to_json's compact form
 		if jsonb {
-			return planner.EncodeJSON(v, true)
+			return expr.EncodeJSON(v, true)
 		}
-		return planner.JsonCompact(v)
+		return expr.JsonCompact(v)
 	}
 	switch name {
 	case "json_build_object", "jsonb_build_object":
 		if len(args)%2 != 0 {
-			return nil, true, planner.ErrAt(sqlerr.New(sqlerr.InvalidParameterValue, "argument list must have even number of elements").
+			return nil, true, expr.ErrAt(sqlerr.New(sqlerr.InvalidParameterValue, "argument list must have even number of elements").
 				WithHint("The arguments of %s() must consist of alternating keys and values.", name), pos)
 		}
-		return &planner.FnExpr{T: rt, Args: args, Fn: func(ec *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
+		return &expr.FnExpr{T: rt, Args: args, Fn: func(ec *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
 			var keys []string
 			vals := map[string]any{}
 			for i := 0; i < len(a); i += 2 {
@@ -110,44 +111,44 @@ func (b *binder) jsonFunc(name string, args []planner.Expr, pos int) (planner.Ex
 				if _, dup := vals[k]; !dup {
 					keys = append(keys, k)
 				}
-				vals[k] = planner.ToJSONValue(argTypes[i+1], a[i+1], ec.Env.Format)
+				vals[k] = expr.ToJSONValue(argTypes[i+1], a[i+1], ec.Env.Format)
 			}
 			if jsonb {
-				return planner.EncodeJSON(vals, true), nil
+				return expr.EncodeJSON(vals, true), nil
 			}
-			return planner.JsonObjectLoose(keys, vals), nil
+			return expr.JsonObjectLoose(keys, vals), nil
 		}}, true, nil
 	case "json_build_array", "jsonb_build_array":
-		return &planner.FnExpr{T: rt, Args: args, Fn: func(ec *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
+		return &expr.FnExpr{T: rt, Args: args, Fn: func(ec *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
 			out := make([]any, len(a))
 			for i, v := range a {
-				out[i] = planner.ToJSONValue(argTypes[i], v, ec.Env.Format)
+				out[i] = expr.ToJSONValue(argTypes[i], v, ec.Env.Format)
 			}
 			if jsonb {
-				return planner.EncodeJSON(out, true), nil
+				return expr.EncodeJSON(out, true), nil
 			}
-			return planner.JsonArrayLoose(out), nil
+			return expr.JsonArrayLoose(out), nil
 		}}, true, nil
 	case "row_to_json":
 		if len(args) != 1 || args[0].Type().OID != types.OIDRecord {
 			return nil, false, nil
 		}
-		return &planner.FnExpr{T: rt, Args: args, Strict: true, Fn: func(ec *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
-			return planner.JsonCompact(planner.ToJSONValue(argTypes[0], a[0], ec.Env.Format)), nil
+		return &expr.FnExpr{T: rt, Args: args, Strict: true, Fn: func(ec *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
+			return expr.JsonCompact(expr.ToJSONValue(argTypes[0], a[0], ec.Env.Format)), nil
 		}}, true, nil
 	case "to_json", "to_jsonb":
 		if len(args) != 1 {
 			return nil, false, nil
 		}
-		return &planner.FnExpr{T: rt, Args: args, Strict: true, Fn: func(ec *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
-			return compact(planner.ToJSONValue(argTypes[0], a[0], ec.Env.Format)), nil
+		return &expr.FnExpr{T: rt, Args: args, Strict: true, Fn: func(ec *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
+			return compact(expr.ToJSONValue(argTypes[0], a[0], ec.Env.Format)), nil
 		}}, true, nil
 	case "json_typeof", "jsonb_typeof":
-		if len(args) != 1 || !planner.IsJSON(args[0].Type()) {
+		if len(args) != 1 || !expr.IsJSON(args[0].Type()) {
 			return nil, false, nil
 		}
-		return &planner.FnExpr{T: types.Text, Args: args, Strict: true, Fn: func(_ *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
-			v, err := planner.DecodeJSON(a[0].(string))
+		return &expr.FnExpr{T: types.Text, Args: args, Strict: true, Fn: func(_ *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
+			v, err := expr.DecodeJSON(a[0].(string))
 			if err != nil {
 				return nil, err
 			}

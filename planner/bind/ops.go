@@ -6,24 +6,25 @@ import (
 	"sync"
 
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
 // binary resolves and binds a binary operator.
-func (b *binder) binary(op string, l, r planner.Expr, pos int) (planner.Expr, error) {
+func (b *binder) binary(op string, l, r expr.Expr, pos int) (expr.Expr, error) {
 	switch op {
 	case "IS DISTINCT FROM", "IS NOT DISTINCT FROM":
-		args, _, err := b.commonExprs([]planner.Expr{l, r}, op, pos)
+		args, _, err := b.commonExprs([]expr.Expr{l, r}, op, pos)
 		if err != nil {
 			return nil, err
 		}
-		return &planner.DistinctExpr{L: args[0], R: args[1], Not: op == "IS NOT DISTINCT FROM"}, nil
+		return &expr.DistinctExpr{L: args[0], R: args[1], Not: op == "IS NOT DISTINCT FROM"}, nil
 	case "->", "->>", "#>", "#>>":
-		if planner.IsJSON(l.Type()) {
+		if expr.IsJSON(l.Type()) {
 			return b.jsonOp(op, l, r, pos)
 		}
-		return nil, planner.NoOperator(op, l.Type(), r.Type(), pos)
+		return nil, expr.NoOperator(op, l.Type(), r.Type(), pos)
 	case "||":
 		if l.Type().IsArray() || r.Type().IsArray() {
 			return b.arrayConcat(l, r, pos)
@@ -33,9 +34,9 @@ func (b *binder) binary(op string, l, r planner.Expr, pos int) (planner.Expr, er
 		return b.match(op, l, r, pos)
 	}
 	// Untyped operands take the other side's type; two untyped ones are text.
-	lu, ru := planner.IsUnknown(l), planner.IsUnknown(r)
+	lu, ru := expr.IsUnknown(l), expr.IsUnknown(r)
 	if lu && ru {
-		if planner.IsComparison(op) {
+		if expr.IsComparison(op) {
 			var err error
 			if l, err = b.coerce(l, types.Text, "", pos); err != nil {
 				return nil, err
@@ -44,7 +45,7 @@ func (b *binder) binary(op string, l, r planner.Expr, pos int) (planner.Expr, er
 				return nil, err
 			}
 		} else {
-			return nil, planner.ErrAt(sqlerr.New(sqlerr.AmbiguousFunction, "operator is not unique: unknown %s unknown", op).
+			return nil, expr.ErrAt(sqlerr.New(sqlerr.AmbiguousFunction, "operator is not unique: unknown %s unknown", op).
 				WithHint("Could not choose a best candidate operator. You might need to add explicit type casts."), pos)
 		}
 	} else if lu || ru {
@@ -55,8 +56,8 @@ func (b *binder) binary(op string, l, r planner.Expr, pos int) (planner.Expr, er
 		target := known.Type()
 		// date ± integer, timestamp ± interval: the untyped side is not the same type.
 		if (op == "+" || op == "-") && planner.IsDateTime(target.OID) {
-			if _, isParam := unk.(*planner.ParamExpr); !isParam {
-				if lit, ok := unk.(*planner.UnknownLit); ok && !lit.Null {
+			if _, isParam := unk.(*expr.ParamExpr); !isParam {
+				if lit, ok := unk.(*expr.UnknownLit); ok && !lit.Null {
 					if target.OID == types.OIDDate && op == "-" && ru {
 						if _, err := types.ParseDate(lit.S); err == nil {
 							target = types.DateT
@@ -87,13 +88,13 @@ func (b *binder) binary(op string, l, r planner.Expr, pos int) (planner.Expr, er
 		}
 	}
 	lt, rt := l.Type(), r.Type()
-	if op == "^" && planner.NumRank(lt.OID) > 0 && planner.NumRank(rt.OID) > 0 {
+	if op == "^" && expr.NumRank(lt.OID) > 0 && expr.NumRank(rt.OID) > 0 {
 		return b.power(l, r, pos)
 	}
-	if e := planner.IntervalScale(op, l, r); e != nil {
+	if e := expr.IntervalScale(op, l, r); e != nil {
 		return b.fold(e), nil
 	}
-	if planner.IsComparison(op) {
+	if expr.IsComparison(op) {
 		// "char" has only "char" = "char"; against another string type
 		// both sides go to text by their implicit casts, as in PostgreSQL.
 		if lt.OID == types.OIDChar && rt.IsString() || rt.OID == types.OIDChar && lt.IsString() {
@@ -105,42 +106,42 @@ func (b *binder) binary(op string, l, r planner.Expr, pos int) (planner.Expr, er
 				return nil, err
 			}
 		}
-		args, t, err := b.commonExprs([]planner.Expr{l, r}, op, pos)
+		args, t, err := b.commonExprs([]expr.Expr{l, r}, op, pos)
 		if err != nil {
-			return nil, planner.NoOperator(op, lt, rt, pos)
+			return nil, expr.NoOperator(op, lt, rt, pos)
 		}
 		if t.OID == types.OIDJSON {
-			return nil, planner.NoOperator(op, lt, rt, pos)
+			return nil, expr.NoOperator(op, lt, rt, pos)
 		}
-		return b.fold(&planner.FnExpr{T: types.Bool, Args: args, Strict: true, Pure: true, IsEq: op == "=", Op: op, Fn: planner.CompareFn(op)}), nil
+		return b.fold(&expr.FnExpr{T: types.Bool, Args: args, Strict: true, Pure: true, IsEq: op == "=", Op: op, Fn: expr.CompareFn(op)}), nil
 	}
-	if planner.NumRank(lt.OID) > 0 && planner.NumRank(rt.OID) > 0 {
-		args, t, err := b.commonExprs([]planner.Expr{l, r}, op, pos)
+	if expr.NumRank(lt.OID) > 0 && expr.NumRank(rt.OID) > 0 {
+		args, t, err := b.commonExprs([]expr.Expr{l, r}, op, pos)
 		if err != nil {
 			return nil, err
 		}
 		if t.OID == types.OIDNumeric {
 			t = types.Numeric
 		}
-		fn := planner.ArithFn(op, t)
+		fn := expr.ArithFn(op, t)
 		if fn == nil {
-			return nil, planner.NoOperator(op, lt, rt, pos)
+			return nil, expr.NoOperator(op, lt, rt, pos)
 		}
-		return b.fold(&planner.FnExpr{T: t, Args: args, Strict: true, Pure: true, Op: op, Fn: fn}), nil
+		return b.fold(&expr.FnExpr{T: t, Args: args, Strict: true, Pure: true, Op: op, Fn: fn}), nil
 	}
-	if e := planner.DateArith(op, l, r); e != nil {
+	if e := expr.DateArith(op, l, r); e != nil {
 		if lt.OID != types.OIDTimestamptz && rt.OID != types.OIDTimestamptz {
-			e.(*planner.FnExpr).Pure = true
+			e.(*expr.FnExpr).Pure = true
 			return b.fold(e), nil
 		}
 		return e, nil
 	}
-	return nil, planner.NoOperator(op, lt, rt, pos)
+	return nil, expr.NoOperator(op, lt, rt, pos)
 }
 
 // commonExprs coerces operands to their common base type: operators work on
 // types without modifiers (numeric(6,2) = 1.555 compares 1.555 unrounded).
-func (b *binder) commonExprs(es []planner.Expr, what string, pos int) ([]planner.Expr, types.Type, error) {
+func (b *binder) commonExprs(es []expr.Expr, what string, pos int) ([]expr.Expr, types.Type, error) {
 	t, err := planner.CommonType(es, what, pos)
 	if err != nil {
 		return nil, t, err
@@ -155,7 +156,7 @@ func (b *binder) commonExprs(es []planner.Expr, what string, pos int) ([]planner
 			}
 		}
 	}
-	out := make([]planner.Expr, len(es))
+	out := make([]expr.Expr, len(es))
 	for i, e := range es {
 		if out[i], err = b.coerce(e, t, what, pos); err != nil {
 			return nil, t, err
@@ -164,8 +165,8 @@ func (b *binder) commonExprs(es []planner.Expr, what string, pos int) ([]planner
 	return out, t, nil
 }
 
-func (b *binder) unary(op string, x planner.Expr, pos int) (planner.Expr, error) {
-	if planner.IsUnknown(x) {
+func (b *binder) unary(op string, x expr.Expr, pos int) (expr.Expr, error) {
+	if expr.IsUnknown(x) {
 		var err error
 		if x, err = b.coerce(x, types.Numeric, "", pos); err != nil {
 			return nil, err
@@ -173,47 +174,47 @@ func (b *binder) unary(op string, x planner.Expr, pos int) (planner.Expr, error)
 	}
 	t := x.Type()
 	switch {
-	case op == "+" && (planner.NumRank(t.OID) > 0 || t.OID == types.OIDInterval):
+	case op == "+" && (expr.NumRank(t.OID) > 0 || t.OID == types.OIDInterval):
 		return x, nil
 	case op == "-" && t.IsInteger():
 		lo, _ := types.IntRange(t)
-		return b.foldFn(&planner.FnExpr{T: t, Args: []planner.Expr{x}, Strict: true, Fn: func(_ *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
+		return b.foldFn(&expr.FnExpr{T: t, Args: []expr.Expr{x}, Strict: true, Fn: func(_ *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
 			if a[0].(int64) == lo {
 				return nil, types.OutOfRange(t)
 			}
 			return -a[0].(int64), nil
 		}})
 	case op == "-" && (t.OID == types.OIDFloat4 || t.OID == types.OIDFloat8):
-		return b.foldFn(&planner.FnExpr{T: t, Args: []planner.Expr{x}, Strict: true, Fn: func(_ *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
+		return b.foldFn(&expr.FnExpr{T: t, Args: []expr.Expr{x}, Strict: true, Fn: func(_ *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
 			return -a[0].(float64), nil
 		}})
 	case op == "-" && t.OID == types.OIDNumeric:
-		return b.foldFn(&planner.FnExpr{T: t, Args: []planner.Expr{x}, Strict: true, Fn: func(_ *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
+		return b.foldFn(&expr.FnExpr{T: t, Args: []expr.Expr{x}, Strict: true, Fn: func(_ *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
 			return a[0].(*types.Decimal).Neg(), nil
 		}})
 	case op == "-" && t.OID == types.OIDInterval:
-		return &planner.FnExpr{T: t, Args: []planner.Expr{x}, Strict: true, Fn: func(_ *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
+		return &expr.FnExpr{T: t, Args: []expr.Expr{x}, Strict: true, Fn: func(_ *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
 			iv := a[0].(types.Interval)
 			return types.Interval{Months: -iv.Months, Days: -iv.Days, Micros: -iv.Micros}, nil
 		}}, nil
 	}
-	return nil, planner.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "operator does not exist: %s %s", op, t).
+	return nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "operator does not exist: %s %s", op, t).
 		WithHint("No operator matches the given name and argument type. You might need to add an explicit type cast."), pos)
 }
 
 // concat binds ||: text with anything non-array gives text.
-func (b *binder) concat(l, r planner.Expr, pos int) (planner.Expr, error) {
-	toText := func(e planner.Expr) (planner.Expr, error) {
-		if planner.IsUnknown(e) {
+func (b *binder) concat(l, r expr.Expr, pos int) (expr.Expr, error) {
+	toText := func(e expr.Expr) (expr.Expr, error) {
+		if expr.IsUnknown(e) {
 			return b.coerce(e, types.Text, "", pos)
 		}
 		if e.Type().IsString() && e.Type().OID != types.OIDBpchar {
 			return e, nil
 		}
-		return b.cast(e, types.Text, planner.CastExplicit, pos)
+		return b.cast(e, types.Text, expr.CastExplicit, pos)
 	}
-	if !planner.IsUnknown(l) && !planner.IsUnknown(r) && !l.Type().IsString() && !r.Type().IsString() {
-		return nil, planner.NoOperator("||", l.Type(), r.Type(), pos)
+	if !expr.IsUnknown(l) && !expr.IsUnknown(r) && !l.Type().IsString() && !r.Type().IsString() {
+		return nil, expr.NoOperator("||", l.Type(), r.Type(), pos)
 	}
 	var err error
 	if l, err = toText(l); err != nil {
@@ -222,21 +223,21 @@ func (b *binder) concat(l, r planner.Expr, pos int) (planner.Expr, error) {
 	if r, err = toText(r); err != nil {
 		return nil, err
 	}
-	return b.fold(&planner.FnExpr{T: types.Text, Args: []planner.Expr{l, r}, Strict: true, Pure: true, Fn: func(_ *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
+	return b.fold(&expr.FnExpr{T: types.Text, Args: []expr.Expr{l, r}, Strict: true, Pure: true, Fn: func(_ *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
 		return a[0].(string) + a[1].(string), nil
 	}}), nil
 }
 
 // match binds LIKE/ILIKE (~~, ~~*) and POSIX regular expressions (~, ~*).
-func (b *binder) match(op string, l, r planner.Expr, pos int) (planner.Expr, error) {
+func (b *binder) match(op string, l, r expr.Expr, pos int) (expr.Expr, error) {
 	var err error
-	for _, e := range []*planner.Expr{&l, &r} {
-		if planner.IsUnknown(*e) || (*e).Type().IsString() {
+	for _, e := range []*expr.Expr{&l, &r} {
+		if expr.IsUnknown(*e) || (*e).Type().IsString() {
 			if *e, err = b.coerce(*e, types.Text, "", pos); err != nil {
 				return nil, err
 			}
 		} else {
-			return nil, planner.NoOperator(op, l.Type(), r.Type(), pos)
+			return nil, expr.NoOperator(op, l.Type(), r.Type(), pos)
 		}
 	}
 	negate := strings.HasPrefix(op, "!")
@@ -248,10 +249,10 @@ func (b *binder) match(op string, l, r planner.Expr, pos int) (planner.Expr, err
 			if fold {
 				flags = "i"
 			}
-			re, _, err := planner.PgRegex(pat, flags, false)
+			re, _, err := expr.PgRegex(pat, flags, false)
 			return re, err
 		}
-		src, err := planner.LikeToRegexp(pat)
+		src, err := expr.LikeToRegexp(pat)
 		if err != nil {
 			return nil, err
 		}
@@ -266,7 +267,7 @@ func (b *binder) match(op string, l, r planner.Expr, pos int) (planner.Expr, err
 	}
 	var mu sync.Mutex
 	cache := map[string]*regexp.Regexp{}
-	out := &planner.FnExpr{T: types.Bool, Args: []planner.Expr{l, r}, Strict: true, Fn: func(_ *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
+	out := &expr.FnExpr{T: types.Bool, Args: []expr.Expr{l, r}, Strict: true, Fn: func(_ *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
 		pat := a[1].(string)
 		mu.Lock()
 		re, ok := cache[pat]
@@ -284,12 +285,12 @@ func (b *binder) match(op string, l, r planner.Expr, pos int) (planner.Expr, err
 		}
 		return re.MatchString(a[0].(string)) != negate, nil
 	}}
-	if c, ok := r.(*planner.ConstExpr); ok && c.V != nil {
+	if c, ok := r.(*expr.ConstExpr); ok && c.V != nil {
 		// A constant pattern also gets a column kernel (vectorize rule);
 		// simple LIKE patterns avoid the regular-expression engine.
 		var match func(string) bool
 		if like && !fold {
-			match = planner.SimpleLike(c.V.(string))
+			match = expr.SimpleLike(c.V.(string))
 		}
 		if match == nil {
 			if re, err := compile(c.V.(string)); err == nil {
@@ -297,9 +298,9 @@ func (b *binder) match(op string, l, r planner.Expr, pos int) (planner.Expr, err
 			}
 		}
 		if match != nil {
-			out.Vec = func(args []*planner.Vcol, n int) (*planner.Vcol, error) {
+			out.Vec = func(args []*expr.Vcol, n int) (*expr.Vcol, error) {
 				a := args[0]
-				res := &planner.Vcol{Kind: planner.VBool, B: make([]bool, n), Null: a.Null}
+				res := &expr.Vcol{Kind: expr.VBool, B: make([]bool, n), Null: a.Null}
 				for k := 0; k < n; k++ {
 					if !a.IsNull(k) {
 						res.B[k] = match(a.S[k]) != negate
@@ -313,7 +314,7 @@ func (b *binder) match(op string, l, r planner.Expr, pos int) (planner.Expr, err
 }
 
 // power binds ^: float8 unless an operand is numeric (then numeric).
-func (b *binder) power(l, r planner.Expr, pos int) (planner.Expr, error) {
+func (b *binder) power(l, r expr.Expr, pos int) (expr.Expr, error) {
 	t := types.Float8
 	if l.Type().OID == types.OIDNumeric || r.Type().OID == types.OIDNumeric {
 		t = types.Numeric
@@ -326,9 +327,9 @@ func (b *binder) power(l, r planner.Expr, pos int) (planner.Expr, error) {
 		return nil, err
 	}
 	if t.OID == types.OIDFloat8 {
-		return b.fold(&planner.FnExpr{T: t, Args: []planner.Expr{l, r}, Strict: true, Pure: true, Fn: planner.Funcs["power"][0].Fn}), nil
+		return b.fold(&expr.FnExpr{T: t, Args: []expr.Expr{l, r}, Strict: true, Pure: true, Fn: expr.Funcs["power"][0].Fn}), nil
 	}
-	return b.fold(&planner.FnExpr{T: t, Args: []planner.Expr{l, r}, Strict: true, Pure: true, Fn: func(_ *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
+	return b.fold(&expr.FnExpr{T: t, Args: []expr.Expr{l, r}, Strict: true, Pure: true, Fn: func(_ *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
 		x, y := a[0].(*types.Decimal), a[1].(*types.Decimal)
 		n, ok := y.Int64()
 		if !ok || y.Cmp(types.DecimalFromInt(n)) != 0 || n < 0 || n > 10000 {

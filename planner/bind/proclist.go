@@ -3,7 +3,7 @@ package bind
 import (
 	"sync"
 
-	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
@@ -28,7 +28,7 @@ func Operators() []Operator { return operators() }
 var operators = sync.OnceValue(func() []Operator {
 	names := []string{"+", "-", "*", "/", "%", "^", "=", "<>", "<", "<=", ">", ">=", "||",
 		"~~", "!~~", "~~*", "!~~*", "~", "!~", "~*", "!~*", "->", "->>", "#>", "#>>", "@>", "<@", "&&"}
-	ts := planner.ProbeTypes()
+	ts := expr.ProbeTypes()
 	category := func(t types.Type) byte {
 		if t.IsArray() {
 			return 'A'
@@ -49,7 +49,7 @@ var operators = sync.OnceValue(func() []Operator {
 				}
 				var params []types.Type
 				b := &binder{params: &params, foldErr: new(error), noFold: true}
-				e, err := b.binary(op, &planner.ColExpr{Idx: 0, T: l}, &planner.ColExpr{Idx: 1, T: r}, 0)
+				e, err := b.binary(op, &expr.ColExpr{Idx: 0, T: l}, &expr.ColExpr{Idx: 1, T: r}, 0)
 				if err != nil {
 					continue
 				}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/types"
 )
@@ -36,7 +37,7 @@ func BindReturning(tn *ast.TableName, rel planner.Relation, targets []*ast.Targe
 }
 
 // Rows evaluates the list over rows (whole rows of the table).
-func (p *ReturningPlan) Rows(ctx context.Context, env *planner.Env, params []types.Datum, rows [][]types.Datum) ([][]types.Datum, error) {
+func (p *ReturningPlan) Rows(ctx context.Context, env *expr.Env, params []types.Datum, rows [][]types.Datum) ([][]types.Datum, error) {
 	plan, err := p.bind(rows)
 	if err != nil {
 		return nil, err

@@ -3,7 +3,7 @@ package bind
 import (
 	"strconv"
 
-	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -25,12 +25,12 @@ import (
 // constructor is a record value (fields f1, f2, …).
 
 // rowCompare binds l op r for two row constructors.
-func (b *binder) rowCompare(op string, l, r *ast.RowExpr, pos int) (planner.Expr, error) {
+func (b *binder) rowCompare(op string, l, r *ast.RowExpr, pos int) (expr.Expr, error) {
 	if len(l.Args) != len(r.Args) {
-		return nil, planner.ErrAt(sqlerr.New(sqlerr.SyntaxError, "unequal number of entries in row expressions"), pos)
+		return nil, expr.ErrAt(sqlerr.New(sqlerr.SyntaxError, "unequal number of entries in row expressions"), pos)
 	}
 	if len(l.Args) == 0 {
-		return nil, planner.ErrAt(sqlerr.Unsupported("cannot compare rows of zero length"), pos)
+		return nil, expr.ErrAt(sqlerr.Unsupported("cannot compare rows of zero length"), pos)
 	}
 	pair := func(op string, i int) ast.Expr { return &ast.BinaryExpr{Op: op, L: l.Args[i], R: r.Args[i], Pos: pos} }
 	each := func(op string, combine ast.BoolOp) ast.Expr {
@@ -58,13 +58,13 @@ func (b *binder) rowCompare(op string, l, r *ast.RowExpr, pos int) (planner.Expr
 				&ast.BoolExpr{Op: ast.And, Pos: pos, Args: []ast.Expr{pair("=", i), e}}}}
 		}
 	default:
-		return nil, planner.ErrAt(sqlerr.Unsupported("operator %s on row constructors is not supported yet", op), pos)
+		return nil, expr.ErrAt(sqlerr.Unsupported("operator %s on row constructors is not supported yet", op), pos)
 	}
 	return b.expr(e)
 }
 
 // rowNullTest binds ROW(…) IS [NOT] NULL: every field NULL (not NULL).
-func (b *binder) rowNullTest(r *ast.RowExpr, not bool, pos int) (planner.Expr, error) {
+func (b *binder) rowNullTest(r *ast.RowExpr, not bool, pos int) (expr.Expr, error) {
 	args := make([]ast.Expr, len(r.Args))
 	for i, a := range r.Args {
 		args[i] = &ast.NullTest{X: a, Not: not, Pos: pos}
@@ -76,12 +76,12 @@ func (b *binder) rowNullTest(r *ast.RowExpr, not bool, pos int) (planner.Expr, e
 }
 
 // rowInList binds (a, b) [NOT] IN ((…), (…)).
-func (b *binder) rowInList(x *ast.InList) (planner.Expr, error) {
+func (b *binder) rowInList(x *ast.InList) (expr.Expr, error) {
 	ors := make([]ast.Expr, len(x.List))
 	for i, item := range x.List {
 		r, ok := item.(*ast.RowExpr)
 		if !ok {
-			return nil, planner.ErrAt(sqlerr.Unsupported("IN with a row on the left needs rows in its list"), x.Pos)
+			return nil, expr.ErrAt(sqlerr.Unsupported("IN with a row on the left needs rows in its list"), x.Pos)
 		}
 		ors[i] = &ast.BinaryExpr{Op: "=", L: x.X, R: r, Pos: x.Pos}
 	}
@@ -95,14 +95,14 @@ func (b *binder) rowInList(x *ast.InList) (planner.Expr, error) {
 	return b.expr(e)
 }
 
-func (b *binder) rowValue(r *ast.RowExpr) (planner.Expr, error) {
-	e := &planner.RowValueExpr{}
+func (b *binder) rowValue(r *ast.RowExpr) (expr.Expr, error) {
+	e := &expr.RowValueExpr{}
 	for i, a := range r.Args {
 		x, err := b.expr(a)
 		if err != nil {
 			return nil, err
 		}
-		if planner.IsUnknown(x) {
+		if expr.IsUnknown(x) {
 			if x, err = b.coerce(x, types.Text, "", r.Pos); err != nil {
 				return nil, err
 			}

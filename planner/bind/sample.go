@@ -2,6 +2,7 @@ package bind
 
 import (
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -10,10 +11,10 @@ import (
 func (b *binder) sampleTable(x *ast.SampleTable) (planner.Node, []planner.ScopeCol, error) {
 	method := x.Method
 	if method != "bernoulli" && method != "system" {
-		return nil, nil, planner.ErrAt(sqlerr.New(sqlerr.UndefinedObject, "tablesample method %s does not exist", method), x.Pos)
+		return nil, nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedObject, "tablesample method %s does not exist", method), x.Pos)
 	}
 	if len(x.Args) != 1 {
-		return nil, nil, planner.ErrAt(sqlerr.New(sqlerr.InvalidTablesampleArgument, "tablesample method %s requires 1 argument, not %d", method, len(x.Args)), x.Pos)
+		return nil, nil, expr.ErrAt(sqlerr.New(sqlerr.InvalidTablesampleArgument, "tablesample method %s requires 1 argument, not %d", method, len(x.Args)), x.Pos)
 	}
 	n, cols, err := b.fromItem(x.Table)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/planner/rules"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
@@ -80,14 +81,14 @@ func (b *binder) query(sel *ast.Select) (planner.Node, []planner.Column, error) 
 // orderLimitOutputs applies ORDER BY (by output name or position only) and
 // LIMIT/OFFSET to a set operation or VALUES list.
 func (b *binder) orderLimitOutputs(n planner.Node, cols []planner.Column, sel *ast.Select) (planner.Node, []planner.Column, error) {
-	var keys []planner.SortKey
+	var keys []expr.SortKey
 	for _, o := range sel.OrderBy {
 		idx := planner.OutputRef(o.Expr, cols)
 		if idx == -2 {
-			return nil, nil, planner.ErrAt(sqlerr.New(sqlerr.InvalidColumnReference, "ORDER BY position is not in select list"), planner.ExprPos(o.Expr))
+			return nil, nil, expr.ErrAt(sqlerr.New(sqlerr.InvalidColumnReference, "ORDER BY position is not in select list"), planner.ExprPos(o.Expr))
 		}
 		if idx < 0 {
-			return nil, nil, planner.ErrAt(sqlerr.Unsupported("invalid UNION/INTERSECT/EXCEPT ORDER BY clause").
+			return nil, nil, expr.ErrAt(sqlerr.Unsupported("invalid UNION/INTERSECT/EXCEPT ORDER BY clause").
 				WithDetail("Only result column names can be used, not expressions or functions."), planner.ExprPos(o.Expr))
 		}
 		keys = append(keys, planner.SortKeyOf(idx, o))
@@ -106,7 +107,7 @@ func (b *binder) limit(n planner.Node, sel *ast.Select) (planner.Node, error) {
 	ln := &planner.LimitNode{Child: n}
 	for _, p := range []struct {
 		in  ast.Expr
-		out *planner.Expr
+		out *expr.Expr
 		w   string
 	}{{sel.Limit, &ln.Limit, "argument of LIMIT"}, {sel.Offset, &ln.Offset, "argument of OFFSET"}} {
 		if p.in == nil {
@@ -116,7 +117,7 @@ func (b *binder) limit(n planner.Node, sel *ast.Select) (planner.Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		if *p.out, err = b.coerceCtx(e, types.Int8, planner.CastAssignment, p.w, -1); err != nil {
+		if *p.out, err = b.coerceCtx(e, types.Int8, expr.CastAssignment, p.w, -1); err != nil {
 			return nil, err
 		}
 	}
@@ -146,7 +147,7 @@ func (b *binder) selectNode(sel *ast.Select) (planner.Node, []planner.Column, er
 		}
 	}
 	if sel.Where != nil {
-		if planner.ContainsAggregate(sel.Where) {
+		if expr.ContainsAggregate(sel.Where) {
 			return nil, nil, sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed in WHERE")
 		}
 		w, err := b.expr(sel.Where)
@@ -161,10 +162,10 @@ func (b *binder) selectNode(sel *ast.Select) (planner.Node, []planner.Column, er
 	// Grouping: GROUP BY, HAVING, or an aggregate anywhere in the outputs.
 	grouped := len(sel.GroupBy) > 0 || sel.Having != nil
 	for _, t := range sel.Targets {
-		grouped = grouped || planner.ContainsAggregate(t.Expr)
+		grouped = grouped || expr.ContainsAggregate(t.Expr)
 	}
 	for _, o := range sel.OrderBy {
-		grouped = grouped || planner.ContainsAggregate(o.Expr)
+		grouped = grouped || expr.ContainsAggregate(o.Expr)
 	}
 	if grouped {
 		var err error
@@ -188,7 +189,7 @@ func (b *binder) selectNode(sel *ast.Select) (planner.Node, []planner.Column, er
 	b.srf = srfs
 	wins := b.win
 	defer func() { b.win, b.srf = nil, nil }()
-	var exprs []planner.Expr
+	var exprs []expr.Expr
 	var cols []planner.Column
 	for _, t := range sel.Targets {
 		if cr, ok := t.Expr.(*ast.ColumnRef); ok && cr.Star {
@@ -203,7 +204,7 @@ func (b *binder) selectNode(sel *ast.Select) (planner.Node, []planner.Column, er
 		if err != nil {
 			return nil, nil, err
 		}
-		if planner.IsUnknown(e) && !b.keepUnknown {
+		if expr.IsUnknown(e) && !b.keepUnknown {
 			if e, err = b.coerce(e, types.Text, "", t.Pos); err != nil {
 				return nil, nil, err
 			}
@@ -223,13 +224,13 @@ func (b *binder) selectNode(sel *ast.Select) (planner.Node, []planner.Column, er
 		if idx := planner.OutputRef(e, cols); idx >= 0 {
 			return idx, nil
 		} else if idx == -2 {
-			return -1, planner.ErrAt(sqlerr.New(sqlerr.InvalidColumnReference, "ORDER BY position %s is not in select list", e.(*ast.Const).Val), planner.ExprPos(e))
+			return -1, expr.ErrAt(sqlerr.New(sqlerr.InvalidColumnReference, "ORDER BY position %s is not in select list", e.(*ast.Const).Val), planner.ExprPos(e))
 		}
 		be, err := b.expr(e)
 		if err != nil {
 			return -1, err
 		}
-		if planner.IsUnknown(be) {
+		if expr.IsUnknown(be) {
 			if be, err = b.coerce(be, types.Text, "", -1); err != nil {
 				return -1, err
 			}
@@ -240,12 +241,12 @@ func (b *binder) selectNode(sel *ast.Select) (planner.Node, []planner.Column, er
 			}
 		}
 		if sel.Distinct && len(sel.DistinctOn) == 0 {
-			return -1, planner.ErrAt(sqlerr.New(sqlerr.InvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list"), planner.ExprPos(e))
+			return -1, expr.ErrAt(sqlerr.New(sqlerr.InvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list"), planner.ExprPos(e))
 		}
 		exprs = append(exprs, be)
 		return len(exprs) - 1, nil
 	}
-	var keys []planner.SortKey
+	var keys []expr.SortKey
 	for _, o := range sel.OrderBy {
 		idx, err := hidden(o.Expr)
 		if err != nil {
@@ -301,9 +302,9 @@ func (b *binder) selectNode(sel *ast.Select) (planner.Node, []planner.Column, er
 	}
 	_ = wins
 	if len(exprs) > width {
-		trim := make([]planner.Expr, width)
+		trim := make([]expr.Expr, width)
 		for i := range trim {
-			trim[i] = &planner.ColExpr{Idx: i, T: cols[i].Type}
+			trim[i] = &expr.ColExpr{Idx: i, T: cols[i].Type}
 		}
 		n = &planner.ProjectNode{Child: n, Exprs: trim}
 	}
@@ -311,12 +312,12 @@ func (b *binder) selectNode(sel *ast.Select) (planner.Node, []planner.Column, er
 }
 
 // expandStar expands * or t.* against the FROM scope.
-func (b *binder) expandStar(cr *ast.ColumnRef) ([]planner.Expr, []planner.Column, error) {
+func (b *binder) expandStar(cr *ast.ColumnRef) ([]expr.Expr, []planner.Column, error) {
 	scope := b.inputScope()
 	if len(scope) == 0 && len(cr.Names) == 0 {
-		return nil, nil, planner.ErrAt(sqlerr.New(sqlerr.SyntaxError, "SELECT * with no tables specified is not valid"), cr.Pos)
+		return nil, nil, expr.ErrAt(sqlerr.New(sqlerr.SyntaxError, "SELECT * with no tables specified is not valid"), cr.Pos)
 	}
-	var exprs []planner.Expr
+	var exprs []expr.Expr
 	var cols []planner.Column
 	matched := false
 	for i, sc := range scope {
@@ -335,19 +336,19 @@ func (b *binder) expandStar(cr *ast.ColumnRef) ([]planner.Expr, []planner.Column
 		cols = append(cols, planner.Column{Name: sc.Name, Type: sc.T})
 	}
 	if !matched && len(cr.Names) > 0 {
-		return nil, nil, planner.ErrAt(sqlerr.New(sqlerr.UndefinedTable, "missing FROM-clause entry for table \"%s\"", cr.Names[len(cr.Names)-1]), cr.Pos)
+		return nil, nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedTable, "missing FROM-clause entry for table \"%s\"", cr.Names[len(cr.Names)-1]), cr.Pos)
 	}
 	return exprs, cols, nil
 }
 
 func (b *binder) values(sel *ast.Select) (planner.Node, []planner.Column, error) {
 	width := len(sel.Values[0])
-	rows := make([][]planner.Expr, len(sel.Values))
+	rows := make([][]expr.Expr, len(sel.Values))
 	for i, r := range sel.Values {
 		if len(r) != width {
 			return nil, nil, sqlerr.New(sqlerr.SyntaxError, "VALUES lists must all be the same length")
 		}
-		rows[i] = make([]planner.Expr, width)
+		rows[i] = make([]expr.Expr, width)
 		for j, e := range r {
 			be, err := b.expr(e)
 			if err != nil {
@@ -358,7 +359,7 @@ func (b *binder) values(sel *ast.Select) (planner.Node, []planner.Column, error)
 	}
 	cols := make([]planner.Column, width)
 	for j := 0; j < width; j++ {
-		col := make([]planner.Expr, len(rows))
+		col := make([]expr.Expr, len(rows))
 		for i := range rows {
 			col[i] = rows[i][j]
 		}
@@ -422,14 +423,14 @@ func (b *binder) fromItem(tr ast.TableRef) (planner.Node, []planner.ScopeCol, er
 		}
 		rel, err := b.tables.Relation(x.Schema, x.Name)
 		if err != nil {
-			return nil, nil, planner.ErrAt(sqlerr.From(err), x.Pos)
+			return nil, nil, expr.ErrAt(sqlerr.From(err), x.Pos)
 		}
 		if rel == nil {
 			name := x.Name
 			if x.Schema != "" {
 				name = x.Schema + "." + x.Name
 			}
-			return nil, nil, planner.ErrAt(sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", name), x.Pos)
+			return nil, nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", name), x.Pos)
 		}
 		return b.relationScan(rel, alias, x.Pos)
 	case *ast.SampleTable:
@@ -457,12 +458,12 @@ func (b *binder) fromItem(tr ast.TableRef) (planner.Node, []planner.ScopeCol, er
 
 // targetExpr binds a select item; above GROUP BY a constant item that is a
 // grouping item reads the group key (it is NULL in grouping sets without it).
-func (b *binder) targetExpr(e ast.Expr) (planner.Expr, error) {
+func (b *binder) targetExpr(e ast.Expr) (expr.Expr, error) {
 	if c, ok := e.(*ast.Const); ok && b.agg != nil {
 		k := ast.Key(c)
 		for i, gk := range b.agg.GroupKey {
 			if gk == k {
-				return &planner.ColExpr{Idx: i, T: b.agg.Groups[i].Type()}, nil
+				return &expr.ColExpr{Idx: i, T: b.agg.Groups[i].Type()}, nil
 			}
 		}
 	}

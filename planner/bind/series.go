@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -38,7 +39,7 @@ func (b *binder) tableFuncNoOrd(ft *ast.FuncTable) (planner.Node, []planner.Scop
 		// No relation sluice has is a PostgreSQL partition or partitioned
 		// table (lake partitioning is inside one table), so no rows.
 		if len(ft.Func.Args) != 1 {
-			return nil, nil, planner.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function pg_partition_ancestors has the wrong number of arguments"), ft.Func.Pos)
+			return nil, nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function pg_partition_ancestors has the wrong number of arguments"), ft.Func.Pos)
 		}
 		arg, err := b.expr(ft.Func.Args[0])
 		if err != nil {
@@ -57,9 +58,9 @@ func (b *binder) tableFuncNoOrd(ft *ast.FuncTable) (planner.Node, []planner.Scop
 		return b.scalarFuncTable(ft, name)
 	}
 	if len(ft.Func.Args) < 2 || len(ft.Func.Args) > 3 {
-		return nil, nil, planner.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function generate_series with %d arguments does not exist", len(ft.Func.Args)), ft.Func.Pos)
+		return nil, nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function generate_series with %d arguments does not exist", len(ft.Func.Args)), ft.Func.Pos)
 	}
-	args := make([]planner.Expr, len(ft.Func.Args))
+	args := make([]expr.Expr, len(ft.Func.Args))
 	for i, a := range ft.Func.Args {
 		e, err := b.expr(a)
 		if err != nil {
@@ -81,7 +82,7 @@ func (b *binder) tableFuncNoOrd(ft *ast.FuncTable) (planner.Node, []planner.Scop
 	switch t.OID {
 	case types.OIDInt4, types.OIDInt8, types.OIDTimestamp, types.OIDTimestamptz:
 	default:
-		return nil, nil, planner.ErrAt(sqlerr.Unsupported("generate_series over %s is not supported yet", t), ft.Func.Pos)
+		return nil, nil, expr.ErrAt(sqlerr.Unsupported("generate_series over %s is not supported yet", t), ft.Func.Pos)
 	}
 	for i := 0; i < 2; i++ {
 		if args[i], err = b.coerce(args[i], t, "argument", ft.Func.Pos); err != nil {
@@ -92,7 +93,7 @@ func (b *binder) tableFuncNoOrd(ft *ast.FuncTable) (planner.Node, []planner.Scop
 	if t.OID == types.OIDTimestamp || t.OID == types.OIDTimestamptz {
 		stepT = types.IntervalT
 		if len(args) < 3 {
-			return nil, nil, planner.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function generate_series(%s, %s) does not exist", t, t), ft.Func.Pos)
+			return nil, nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function generate_series(%s, %s) does not exist", t, t), ft.Func.Pos)
 		}
 	}
 	if len(args) == 3 {
@@ -113,20 +114,20 @@ func (b *binder) tableFuncNoOrd(ft *ast.FuncTable) (planner.Node, []planner.Scop
 
 func (b *binder) unnest(ft *ast.FuncTable) (planner.Node, []planner.ScopeCol, error) {
 	if len(ft.Func.Args) != 1 {
-		return nil, nil, planner.ErrAt(sqlerr.Unsupported("unnest with several arrays is not supported yet"), ft.Func.Pos)
+		return nil, nil, expr.ErrAt(sqlerr.Unsupported("unnest with several arrays is not supported yet"), ft.Func.Pos)
 	}
 	arg, err := b.expr(ft.Func.Args[0])
 	if err != nil {
 		return nil, nil, err
 	}
-	if planner.IsUnknown(arg) {
+	if expr.IsUnknown(arg) {
 		if arg, err = b.coerce(arg, types.Type{OID: 1009, Typmod: -1}, "", ft.Func.Pos); err != nil {
 			return nil, nil, err
 		}
 	}
 	et, ok := types.ElemOf(arg.Type())
 	if !ok {
-		return nil, nil, planner.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function unnest(%s) does not exist", arg.Type()), ft.Func.Pos)
+		return nil, nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function unnest(%s) does not exist", arg.Type()), ft.Func.Pos)
 	}
 	alias, col := "unnest", "unnest"
 	if ft.Alias != "" {
@@ -141,14 +142,14 @@ func (b *binder) unnest(ft *ast.FuncTable) (planner.Node, []planner.ScopeCol, er
 // generateSubscripts is generate_subscripts(array, dim [, reverse]).
 func (b *binder) generateSubscripts(ft *ast.FuncTable) (planner.Node, []planner.ScopeCol, error) {
 	if len(ft.Func.Args) < 2 || len(ft.Func.Args) > 3 {
-		return nil, nil, planner.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function generate_subscripts has the wrong number of arguments"), ft.Func.Pos)
+		return nil, nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function generate_subscripts has the wrong number of arguments"), ft.Func.Pos)
 	}
 	arr, err := b.expr(ft.Func.Args[0])
 	if err != nil {
 		return nil, nil, err
 	}
 	if !arr.Type().IsArray() {
-		return nil, nil, planner.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function generate_subscripts(%s, integer) does not exist", arr.Type()), ft.Func.Pos)
+		return nil, nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function generate_subscripts(%s, integer) does not exist", arr.Type()), ft.Func.Pos)
 	}
 	dim, err := b.expr(ft.Func.Args[1])
 	if err != nil {
@@ -157,7 +158,7 @@ func (b *binder) generateSubscripts(ft *ast.FuncTable) (planner.Node, []planner.
 	if dim, err = b.coerce(dim, types.Int4, "argument", ft.Func.Pos); err != nil {
 		return nil, nil, err
 	}
-	var rev planner.Expr = &planner.ConstExpr{T: types.Bool, V: false}
+	var rev expr.Expr = &expr.ConstExpr{T: types.Bool, V: false}
 	if len(ft.Func.Args) == 3 {
 		if rev, err = b.expr(ft.Func.Args[2]); err != nil {
 			return nil, nil, err
@@ -182,10 +183,10 @@ func (b *binder) generateSubscripts(ft *ast.FuncTable) (planner.Node, []planner.
 // (…).x and (…).n (pgjdbc's getPrimaryKeys and getIndexInfo).
 func (b *binder) expandArray(ft *ast.FuncTable) (planner.Node, []planner.ScopeCol, error) {
 	if q := ft.Func.Name; len(q) == 1 || q[0] != "information_schema" {
-		return nil, nil, planner.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s does not exist", strings.Join(q, ".")), ft.Func.Pos)
+		return nil, nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s does not exist", strings.Join(q, ".")), ft.Func.Pos)
 	}
 	if len(ft.Func.Args) != 1 {
-		return nil, nil, planner.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function information_schema._pg_expandarray has the wrong number of arguments"), ft.Func.Pos)
+		return nil, nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function information_schema._pg_expandarray has the wrong number of arguments"), ft.Func.Pos)
 	}
 	arr, err := b.expr(ft.Func.Args[0])
 	if err != nil {
@@ -193,7 +194,7 @@ func (b *binder) expandArray(ft *ast.FuncTable) (planner.Node, []planner.ScopeCo
 	}
 	et, ok := types.ElemOf(arr.Type())
 	if !ok {
-		return nil, nil, planner.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function information_schema._pg_expandarray(%s) does not exist", arr.Type()), ft.Func.Pos)
+		return nil, nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function information_schema._pg_expandarray(%s) does not exist", arr.Type()), ft.Func.Pos)
 	}
 	alias := "_pg_expandarray"
 	if ft.Alias != "" {
@@ -208,15 +209,15 @@ func (b *binder) expandArray(ft *ast.FuncTable) (planner.Node, []planner.ScopeCo
 // string_to_array(…) s): one row, one column named after the alias or the
 // function.
 func (b *binder) scalarFuncTable(ft *ast.FuncTable, name string) (planner.Node, []planner.ScopeCol, error) {
-	if planner.IsAggregateName(name) && ft.Func.Over == nil {
-		return nil, nil, planner.ErrAt(sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed in functions in FROM"), ft.Func.Pos)
+	if expr.IsAggregateName(name) && ft.Func.Over == nil {
+		return nil, nil, expr.ErrAt(sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed in functions in FROM"), ft.Func.Pos)
 	}
 	e, err := b.expr(ft.Func)
 	if err != nil {
 		return nil, nil, err
 	}
 	if _, isSRF := e.(*planner.SrfRefExpr); isSRF {
-		return nil, nil, planner.ErrAt(sqlerr.Unsupported("function %s in FROM is not supported yet", name), ft.Func.Pos)
+		return nil, nil, expr.ErrAt(sqlerr.Unsupported("function %s in FROM is not supported yet", name), ft.Func.Pos)
 	}
 	alias, col := name, name
 	if ft.Alias != "" {
@@ -225,5 +226,5 @@ func (b *binder) scalarFuncTable(ft *ast.FuncTable, name string) (planner.Node, 
 	if len(ft.ColAliases) > 0 {
 		col = ft.ColAliases[0]
 	}
-	return &planner.ProjectNode{Child: planner.OneRow{}, Exprs: []planner.Expr{e}}, []planner.ScopeCol{{Table: alias, Name: col, T: e.Type()}}, nil
+	return &planner.ProjectNode{Child: planner.OneRow{}, Exprs: []expr.Expr{e}}, []planner.ScopeCol{{Table: alias, Name: col, T: e.Type()}}, nil
 }

@@ -2,6 +2,7 @@ package bind
 
 import (
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -25,16 +26,16 @@ func (b *binder) setOp(sel *ast.Select) (planner.Node, []planner.Column, error) 
 		return nil, nil, sqlerr.New(sqlerr.SyntaxError, "each %s query must have the same number of columns", name)
 	}
 	cols := make([]planner.Column, len(lcols))
-	lx := make([]planner.Expr, len(lcols))
-	rx := make([]planner.Expr, len(lcols))
+	lx := make([]expr.Expr, len(lcols))
+	rx := make([]expr.Expr, len(lcols))
 	needL, needR := false, false
 	for i := range lcols {
-		l := &planner.ColExpr{Idx: i, T: lcols[i].Type}
-		r := &planner.ColExpr{Idx: i, T: rcols[i].Type}
+		l := &expr.ColExpr{Idx: i, T: lcols[i].Type}
+		r := &expr.ColExpr{Idx: i, T: rcols[i].Type}
 		var t types.Type
 		if lcols[i].Type.OID == types.OIDUnknown && rcols[i].Type.OID == types.OIDUnknown {
 			t = types.Text
-		} else if t, err = planner.CommonType([]planner.Expr{l, r}, name, -1); err != nil {
+		} else if t, err = planner.CommonType([]expr.Expr{l, r}, name, -1); err != nil {
 			return nil, nil, err
 		}
 		if b.keepUnknown && lcols[i].Type.OID == types.OIDUnknown && rcols[i].Type.OID == types.OIDUnknown {

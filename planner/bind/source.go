@@ -2,6 +2,7 @@ package bind
 
 import (
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -48,7 +49,7 @@ func (b *binder) relationScan(rel planner.Relation, alias string, pos int) (plan
 			return nil, nil, err
 		}
 		if len(vcols) != len(cols) {
-			return nil, nil, planner.ErrAt(sqlerr.New(sqlerr.ObjectNotInPrerequisiteState,
+			return nil, nil, expr.ErrAt(sqlerr.New(sqlerr.ObjectNotInPrerequisiteState,
 				"view \"%s\" no longer matches its definition (%d columns, now %d)", t.Name, len(cols), len(vcols)), pos)
 		}
 		for i := range sc {

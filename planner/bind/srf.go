@@ -2,14 +2,15 @@ package bind
 
 import (
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
-func (b *binder) srfCall(f *ast.FuncCall) (planner.Expr, error) {
+func (b *binder) srfCall(f *ast.FuncCall) (expr.Expr, error) {
 	if b.srf == nil {
-		return nil, planner.ErrAt(sqlerr.New(sqlerr.FeatureNotSupported, "set-returning functions are not allowed here"), f.Pos)
+		return nil, expr.ErrAt(sqlerr.New(sqlerr.FeatureNotSupported, "set-returning functions are not allowed here"), f.Pos)
 	}
 	set := b.srf
 	b.srf = nil
@@ -33,21 +34,21 @@ func (b *binder) srfCall(f *ast.FuncCall) (planner.Expr, error) {
 }
 
 // fieldSelect binds (x).field over a record value.
-func (b *binder) fieldSelect(x *ast.FieldSelect) (planner.Expr, error) {
+func (b *binder) fieldSelect(x *ast.FieldSelect) (expr.Expr, error) {
 	in, err := b.expr(x.X)
 	if err != nil {
 		return nil, err
 	}
 	fields, ok := types.RecordFields(in.Type())
 	if !ok && in.Type().OID != types.OIDRecord {
-		return nil, planner.ErrAt(sqlerr.New(sqlerr.WrongObjectType, "column notation .%s applied to type %s, which is not a composite type", x.Field, in.Type()), x.Pos)
+		return nil, expr.ErrAt(sqlerr.New(sqlerr.WrongObjectType, "column notation .%s applied to type %s, which is not a composite type", x.Field, in.Type()), x.Pos)
 	}
 	for i, f := range fields {
 		if f.Name == x.Field {
-			return &planner.FnExpr{T: f.Type, Args: []planner.Expr{in}, Strict: true, Fn: func(_ *planner.EvalCtx, a []types.Datum) (types.Datum, error) {
+			return &expr.FnExpr{T: f.Type, Args: []expr.Expr{in}, Strict: true, Fn: func(_ *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
 				return a[0].(*types.Record).Vals[i], nil
 			}}, nil
 		}
 	}
-	return nil, planner.ErrAt(sqlerr.New(sqlerr.UndefinedColumn, "could not identify column \"%s\" in record data type", x.Field), x.Pos)
+	return nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedColumn, "could not identify column \"%s\" in record data type", x.Field), x.Pos)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/planner/rules"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
@@ -11,7 +12,7 @@ import (
 )
 
 // subLink binds a sub-query expression.
-func (b *binder) subLink(x *ast.SubLink) (planner.Expr, error) {
+func (b *binder) subLink(x *ast.SubLink) (expr.Expr, error) {
 	child := b.child()
 	root, cols, err := child.query(x.Query)
 	if err != nil {
@@ -30,7 +31,7 @@ func (b *binder) subLink(x *ast.SubLink) (planner.Expr, error) {
 		return e, nil
 	case ast.ExprSubLink:
 		if len(cols) != 1 {
-			return nil, planner.ErrAt(sqlerr.New(sqlerr.SyntaxError, "subquery must return only one column"), x.Pos)
+			return nil, expr.ErrAt(sqlerr.New(sqlerr.SyntaxError, "subquery must return only one column"), x.Pos)
 		}
 		if child.correlated {
 			if d, ok := b.tryDecorrelateScalarAgg(x); ok && d.Type() == cols[0].Type {
@@ -44,7 +45,7 @@ func (b *binder) subLink(x *ast.SubLink) (planner.Expr, error) {
 			return b.rowSubLink(e, x, row, cols)
 		}
 		if len(cols) != 1 {
-			return nil, planner.ErrAt(sqlerr.New(sqlerr.SyntaxError, "subquery has too many columns"), x.Pos)
+			return nil, expr.ErrAt(sqlerr.New(sqlerr.SyntaxError, "subquery has too many columns"), x.Pos)
 		}
 		test, err := b.expr(x.Test)
 		if err != nil {
@@ -54,20 +55,20 @@ func (b *binder) subLink(x *ast.SubLink) (planner.Expr, error) {
 		saved := b.scope
 		savedAgg := b.agg
 		b.scope, b.agg = []planner.ScopeCol{{Name: "lhs", T: test.Type()}, {Name: "rhs", T: cols[0].Type}}, nil
-		cmp, err := b.binary(x.Op, &planner.ColExpr{Idx: 0, T: test.Type()}, &planner.ColExpr{Idx: 1, T: cols[0].Type}, x.Pos)
+		cmp, err := b.binary(x.Op, &expr.ColExpr{Idx: 0, T: test.Type()}, &expr.ColExpr{Idx: 1, T: cols[0].Type}, x.Pos)
 		b.scope, b.agg = saved, savedAgg
 		if err != nil {
 			return nil, err
 		}
 		if cmp.Type().OID != types.OIDBool {
-			return nil, planner.ErrAt(sqlerr.New(sqlerr.DatatypeMismatch, "op ANY/ALL (array) requires operator to yield boolean"), x.Pos)
+			return nil, expr.ErrAt(sqlerr.New(sqlerr.DatatypeMismatch, "op ANY/ALL (array) requires operator to yield boolean"), x.Pos)
 		}
-		if planner.IsUnknown(test) {
+		if expr.IsUnknown(test) {
 			if test, err = b.coerce(test, cols[0].Type, "", x.Pos); err != nil {
 				return nil, err
 			}
 		}
-		if eq, isEq := cmp.(*planner.FnExpr); isEq && eq.IsEq && x.Kind == ast.AnySubLink && child.correlated {
+		if eq, isEq := cmp.(*expr.FnExpr); isEq && eq.IsEq && x.Kind == ast.AnySubLink && child.correlated {
 			if d, ok := b.tryDecorrelateIn(x, test, eq); ok {
 				return d, nil
 			}
@@ -77,11 +78,11 @@ func (b *binder) subLink(x *ast.SubLink) (planner.Expr, error) {
 	}
 	// ARRAY(SELECT …)
 	if len(cols) != 1 {
-		return nil, planner.ErrAt(sqlerr.New(sqlerr.SyntaxError, "subquery must return only one column"), x.Pos)
+		return nil, expr.ErrAt(sqlerr.New(sqlerr.SyntaxError, "subquery must return only one column"), x.Pos)
 	}
 	at, ok := types.ArrayOf(cols[0].Type)
 	if !ok {
-		return nil, planner.ErrAt(sqlerr.Unsupported("arrays of %s are not supported", cols[0].Type), x.Pos)
+		return nil, expr.ErrAt(sqlerr.Unsupported("arrays of %s are not supported", cols[0].Type), x.Pos)
 	}
 	e.T = at
 	return e, nil
@@ -89,9 +90,9 @@ func (b *binder) subLink(x *ast.SubLink) (planner.Expr, error) {
 
 // rowSubLink binds (a, b, …) op ANY/ALL (SELECT x, y, …): the comparison is
 // the row-wise one (rows.go) over [a, b, …, x, y, …].
-func (b *binder) rowSubLink(e *planner.SubLinkExpr, x *ast.SubLink, row *ast.RowExpr, cols []planner.Column) (planner.Expr, error) {
+func (b *binder) rowSubLink(e *planner.SubLinkExpr, x *ast.SubLink, row *ast.RowExpr, cols []planner.Column) (expr.Expr, error) {
 	if len(row.Args) != len(cols) {
-		return nil, planner.ErrAt(sqlerr.New(sqlerr.SyntaxError, "subquery has too %s columns", map[bool]string{true: "many", false: "few"}[len(cols) > len(row.Args)]), x.Pos)
+		return nil, expr.ErrAt(sqlerr.New(sqlerr.SyntaxError, "subquery has too %s columns", map[bool]string{true: "many", false: "few"}[len(cols) > len(row.Args)]), x.Pos)
 	}
 	for _, a := range row.Args {
 		t, err := b.expr(a)

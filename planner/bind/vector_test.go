@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/planner/rules"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/parse"
@@ -47,7 +48,7 @@ func runAll(t *testing.T, tables planner.Tables, sql string, disabled map[string
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := planner.CollectRows(context.Background(), plan, &planner.Env{Format: &types.Format{}}, nil)
+	rows, err := planner.CollectRows(context.Background(), plan, &expr.Env{Format: &types.Format{}}, nil)
 	if err != nil {
 		return nil, err.Error()
 	}
@@ -132,7 +133,7 @@ func TestScaleIntervalMatchesPostgres(t *testing.T) {
 		{types.Interval{Months: 13}, -1, "-1 years -1 mons"},
 	}
 	for _, c := range cases {
-		if got := string(types.AppendInterval(nil, planner.ScaleInterval(c.iv, c.f, false))); got != c.want {
+		if got := string(types.AppendInterval(nil, expr.ScaleInterval(c.iv, c.f, false))); got != c.want {
 			t.Errorf("%v * %v = %q, want %q", c.iv, c.f, got, c.want)
 		}
 	}
@@ -164,7 +165,7 @@ func TestCustomPlanSeesParameters(t *testing.T) {
 		t.Logf("generic plan vectorized too (kernels for parameters?):\n%s", ex)
 	}
 	ctx := context.Background()
-	env := &planner.Env{Format: &types.Format{}}
+	env := &expr.Env{Format: &types.Format{}}
 	a, err := planner.CollectRows(ctx, generic, env, vals)
 	if err != nil {
 		t.Fatal(err)

@@ -2,38 +2,39 @@ package bind
 
 import (
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
 // window binds a window function call at this level.
-func (b *binder) window(f *ast.FuncCall) (planner.Expr, error) {
+func (b *binder) window(f *ast.FuncCall) (expr.Expr, error) {
 	name := f.Name[len(f.Name)-1]
 	if b.win == nil {
-		return nil, planner.ErrAt(sqlerr.New(sqlerr.WindowingError, "window functions are not allowed here"), f.Pos)
+		return nil, expr.ErrAt(sqlerr.New(sqlerr.WindowingError, "window functions are not allowed here"), f.Pos)
 	}
 	if f.Distinct {
-		return nil, planner.ErrAt(sqlerr.Unsupported("DISTINCT is not implemented for window functions"), f.Pos)
+		return nil, expr.ErrAt(sqlerr.Unsupported("DISTINCT is not implemented for window functions"), f.Pos)
 	}
 	if len(f.OrderBy) > 0 {
-		return nil, planner.ErrAt(sqlerr.Unsupported("aggregate ORDER BY is not implemented for window functions"), f.Pos)
+		return nil, expr.ErrAt(sqlerr.Unsupported("aggregate ORDER BY is not implemented for window functions"), f.Pos)
 	}
 	w := f.Over
 	fr := w.Frame
 	if fr&planner.FrameExclusions != 0 {
-		return nil, planner.ErrAt(sqlerr.Unsupported("frame exclusions are not supported yet"), f.Pos)
+		return nil, expr.ErrAt(sqlerr.Unsupported("frame exclusions are not supported yet"), f.Pos)
 	}
 	if fr&planner.FrameGroups != 0 && len(w.OrderBy) == 0 {
-		return nil, planner.ErrAt(sqlerr.New(sqlerr.WindowingError, "GROUPS mode requires an ORDER BY clause"), f.Pos)
+		return nil, expr.ErrAt(sqlerr.New(sqlerr.WindowingError, "GROUPS mode requires an ORDER BY clause"), f.Pos)
 	}
 	rangeOffsets := fr&planner.FrameRange != 0 && fr&(planner.FrameStartOffsetPre|planner.FrameEndOffsetPre|planner.FrameStartOffsetFol|planner.FrameEndOffsetFol) != 0
 	if rangeOffsets && len(w.OrderBy) != 1 {
-		return nil, planner.ErrAt(sqlerr.New(sqlerr.WindowingError, "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column"), w.Pos)
+		return nil, expr.ErrAt(sqlerr.New(sqlerr.WindowingError, "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column"), w.Pos)
 	}
 	for _, a := range f.Args {
 		if planner.ContainsWindow(a) {
-			return nil, planner.ErrAt(sqlerr.New(sqlerr.WindowingError, "window function calls cannot be nested"), f.Pos)
+			return nil, expr.ErrAt(sqlerr.New(sqlerr.WindowingError, "window function calls cannot be nested"), f.Pos)
 		}
 	}
 	call := &planner.WinCall{Name: name, Frame: fr}
@@ -59,7 +60,7 @@ func (b *binder) window(f *ast.FuncCall) (planner.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		if planner.IsUnknown(e) {
+		if expr.IsUnknown(e) {
 			if e, err = b.coerce(e, types.Text, "", -1); err != nil {
 				return nil, err
 			}
@@ -74,7 +75,7 @@ func (b *binder) window(f *ast.FuncCall) (planner.Expr, error) {
 	} else {
 		for _, off := range []struct {
 			in  ast.Expr
-			out *planner.Expr
+			out *expr.Expr
 		}{{w.Start, &call.Start}, {w.End, &call.End}} {
 			if off.in == nil {
 				continue
@@ -83,7 +84,7 @@ func (b *binder) window(f *ast.FuncCall) (planner.Expr, error) {
 			if err != nil {
 				return nil, err
 			}
-			if *off.out, err = b.coerceCtx(e, types.Int8, planner.CastAssignment, "frame offset", -1); err != nil {
+			if *off.out, err = b.coerceCtx(e, types.Int8, expr.CastAssignment, "frame offset", -1); err != nil {
 				return nil, err
 			}
 		}
@@ -96,7 +97,7 @@ func (b *binder) window(f *ast.FuncCall) (planner.Expr, error) {
 		call.T = types.Float8
 	case "ntile":
 		if len(call.Args) != 1 {
-			return nil, planner.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function ntile() requires one argument"), f.Pos)
+			return nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function ntile() requires one argument"), f.Pos)
 		}
 		if call.Args[0], err = b.coerce(call.Args[0], types.Int4, "argument of ntile", f.Pos); err != nil {
 			return nil, err
@@ -104,9 +105,9 @@ func (b *binder) window(f *ast.FuncCall) (planner.Expr, error) {
 		call.T = types.Int4
 	case "lag", "lead", "first_value", "last_value", "nth_value":
 		if len(call.Args) == 0 || len(call.Args) > 3 {
-			return nil, planner.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s has the wrong number of arguments", name), f.Pos)
+			return nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s has the wrong number of arguments", name), f.Pos)
 		}
-		if planner.IsUnknown(call.Args[0]) {
+		if expr.IsUnknown(call.Args[0]) {
 			if call.Args[0], err = b.coerce(call.Args[0], types.Text, "", f.Pos); err != nil {
 				return nil, err
 			}
@@ -123,14 +124,14 @@ func (b *binder) window(f *ast.FuncCall) (planner.Expr, error) {
 			}
 		}
 	default:
-		if !planner.IsAggregateName(name) {
-			return nil, planner.ErrAt(sqlerr.New(sqlerr.WrongObjectType, "OVER specified, but %s is not a window function nor an aggregate function", name), f.Pos)
+		if !expr.IsAggregateName(name) {
+			return nil, expr.ErrAt(sqlerr.New(sqlerr.WrongObjectType, "OVER specified, but %s is not a window function nor an aggregate function", name), f.Pos)
 		}
-		ac := &planner.AggCall{Args: call.Args}
+		ac := &expr.AggCall{Args: call.Args}
 		if f.Star {
 			ac.Args = nil
 		}
-		if call.Agg, err = planner.ResolveAggregate(b.coerce, name, ac, f); err != nil {
+		if call.Agg, err = expr.ResolveAggregate(b.coerce, name, ac, f); err != nil {
 			return nil, err
 		}
 		call.Args, call.T = ac.Args, ac.T

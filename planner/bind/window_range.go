@@ -2,6 +2,7 @@ package bind
 
 import (
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -42,11 +43,11 @@ func (b *binder) rangeFrame(call *planner.WinCall, w *ast.Window, pos int) error
 		if w.Start != nil {
 			at = ast.PosOf(w.Start)
 		}
-		return planner.ErrAt(sqlerr.Unsupported("RANGE with offset PRECEDING/FOLLOWING is not supported for column type %s", kt), at)
+		return expr.ErrAt(sqlerr.Unsupported("RANGE with offset PRECEDING/FOLLOWING is not supported for column type %s", kt), at)
 	}
 	call.RangeKey = key
 	desc := call.OrderKey[0].Desc
-	bound := func(in ast.Expr, preceding bool, out *planner.Expr, raw *planner.Expr) error {
+	bound := func(in ast.Expr, preceding bool, out *expr.Expr, raw *expr.Expr) error {
 		if in == nil {
 			return nil
 		}
@@ -54,7 +55,7 @@ func (b *binder) rangeFrame(call *planner.WinCall, w *ast.Window, pos int) error
 		if err != nil {
 			return err
 		}
-		if e, err = b.coerceCtx(e, offType, planner.CastAssignment, "frame offset", pos); err != nil {
+		if e, err = b.coerceCtx(e, offType, expr.CastAssignment, "frame offset", pos); err != nil {
 			return err
 		}
 		*raw = e

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/types"
 )
@@ -38,23 +39,23 @@ type joinLeaf struct {
 // joinConj is one condition of a flattened tree over the tree's columns,
 // with the leaves it reads.
 type joinConj struct {
-	e      planner.Expr
+	e      expr.Expr
 	leaves []int
 	eq     bool // an equality: it can join its leaves by hashing
 }
 
-func isEquality(e planner.Expr) bool {
-	f, ok := e.(*planner.FnExpr)
+func isEquality(e expr.Expr) bool {
+	f, ok := e.(*expr.FnExpr)
 	return ok && f.IsEq && len(f.Args) == 2
 }
 
 // equiJoins reports whether c is an equality between the two sides of a
 // join (what hash_join turns into a key), so the join is no cross product.
-func equiJoins(c planner.Expr, leftWidth int) bool {
+func equiJoins(c expr.Expr, leftWidth int) bool {
 	if !isEquality(c) {
 		return false
 	}
-	f := c.(*planner.FnExpr)
+	f := c.(*expr.FnExpr)
 	a, b := planner.Side(f.Args[0], leftWidth), planner.Side(f.Args[1], leftWidth)
 	return a == 1 && b == 2 || a == 2 && b == 1
 }
@@ -87,7 +88,7 @@ func reorderJoins(j *planner.JoinNode) planner.Node {
 		return nil
 	}
 	var leaves []joinLeaf
-	var conds []planner.Expr
+	var conds []expr.Expr
 	cross := 0 // cross products in the written tree
 	var flatten func(n planner.Node, off, w int) bool
 	flatten = func(n planner.Node, off, w int) bool {
@@ -100,7 +101,7 @@ func reorderJoins(j *planner.JoinNode) planner.Node {
 		if x.Cond != nil {
 			for _, c := range planner.AndArgs(x.Cond) {
 				related = related || equiJoins(c, x.LeftWidth)
-				m, ok := planner.ShiftCols(c, off)
+				m, ok := expr.ShiftCols(c, off)
 				if !ok {
 					return false
 				}
@@ -127,8 +128,8 @@ func reorderJoins(j *planner.JoinNode) planner.Node {
 	for _, e := range conds {
 		seen := map[int]bool{}
 		var ls []int
-		ok := planner.WalkExpr(e, func(x planner.Expr) bool {
-			if c, isCol := x.(*planner.ColExpr); isCol {
+		ok := expr.WalkExpr(e, func(x expr.Expr) bool {
+			if c, isCol := x.(*expr.ColExpr); isCol {
 				if l := leafOf(c.Idx); l >= 0 && !seen[l] {
 					seen[l] = true
 					ls = append(ls, l)
@@ -289,12 +290,12 @@ func buildJoinOrder(j *planner.JoinNode, leaves []joinLeaf, cs []joinConj, order
 			cur, curW, curTypes = lf.n, lf.width, append([]types.Type(nil), leafTypes...)
 			continue
 		}
-		var here []planner.Expr
+		var here []expr.Expr
 		for i, c := range cs {
 			if used[i] || !allIn(c.leaves, in, -1) {
 				continue
 			}
-			e, ok := planner.MapCols(c.e, func(col int) int { return pos[col] })
+			e, ok := expr.MapCols(c.e, func(col int) int { return pos[col] })
 			if !ok {
 				return nil
 			}
@@ -308,9 +309,9 @@ func buildJoinOrder(j *planner.JoinNode, leaves []joinLeaf, cs []joinConj, order
 		}
 		cur, curW, curTypes = nj, curW+lf.width, nj.ColTypes
 	}
-	exprs := make([]planner.Expr, len(pos))
+	exprs := make([]expr.Expr, len(pos))
 	for i, p := range pos {
-		exprs[i] = &planner.ColExpr{Idx: p, T: j.ColTypes[i]}
+		exprs[i] = &expr.ColExpr{Idx: p, T: j.ColTypes[i]}
 	}
 	return &planner.ProjectNode{Child: cur, Exprs: exprs}
 }

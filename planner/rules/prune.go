@@ -1,6 +1,9 @@
 package rules
 
-import "github.com/sluicedb/sluice/planner"
+import (
+	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
+)
 
 // pruneOutputs is the prune_outputs rule: an aggregation over a projection
 // (possibly through a filter) often reads only some of its columns — BI tools count a query's rows as
@@ -26,7 +29,7 @@ func pruneOutputs(n planner.Node) planner.Node {
 		return n
 	}
 	ac := a.Ctx
-	reads := append([]planner.Expr(nil), ac.Groups...)
+	reads := append([]expr.Expr(nil), ac.Groups...)
 	if f != nil {
 		reads = append(reads, f.Pred)
 	}
@@ -39,8 +42,8 @@ func pruneOutputs(n planner.Node) planner.Node {
 	}
 	used := make([]bool, len(p.Exprs))
 	for _, e := range reads {
-		seen := planner.WalkExpr(e, func(x planner.Expr) bool {
-			if c, isCol := x.(*planner.ColExpr); isCol && c.Idx < len(used) {
+		seen := expr.WalkExpr(e, func(x expr.Expr) bool {
+			if c, isCol := x.(*expr.ColExpr); isCol && c.Idx < len(used) {
 				used[c.Idx] = true
 			}
 			return true
@@ -49,17 +52,17 @@ func pruneOutputs(n planner.Node) planner.Node {
 			return n // an expression it cannot see into (a sub-query)
 		}
 	}
-	out := make([]planner.Expr, len(p.Exprs))
+	out := make([]expr.Expr, len(p.Exprs))
 	changed := false
 	for i, e := range p.Exprs {
 		if used[i] || !immutable(e) {
 			out[i] = e
 			continue
 		}
-		if _, isConst := e.(*planner.ConstExpr); !isConst {
+		if _, isConst := e.(*expr.ConstExpr); !isConst {
 			changed = true
 		}
-		out[i] = &planner.ConstExpr{T: e.Type()}
+		out[i] = &expr.ConstExpr{T: e.Type()}
 	}
 	if !changed {
 		return n
@@ -78,10 +81,10 @@ func pruneOutputs(n planner.Node) planner.Node {
 
 // immutable reports whether e reads only its row: columns, constants and
 // immutable functions, no sub-query or anything walkExpr cannot see into.
-func immutable(e planner.Expr) bool {
+func immutable(e expr.Expr) bool {
 	ok := true
-	seen := planner.WalkExpr(e, func(x planner.Expr) bool {
-		if f, isFn := x.(*planner.FnExpr); isFn && !f.Pure {
+	seen := expr.WalkExpr(e, func(x expr.Expr) bool {
+		if f, isFn := x.(*expr.FnExpr); isFn && !f.Pure {
 			ok = false
 		}
 		return ok

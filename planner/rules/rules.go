@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/types"
 )
@@ -200,13 +201,13 @@ func pushFilter(n planner.Node) planner.Node {
 			return n
 		}
 		conj := planner.AndArgs(f.Pred)
-		var keep, left, right, both []planner.Expr
+		var keep, left, right, both []expr.Expr
 		for _, c := range conj {
 			switch planner.Side(c, j.LeftWidth) {
 			case 1:
 				left = append(left, c)
 			case 2:
-				if s, ok := planner.ShiftCols(c, -j.LeftWidth); ok {
+				if s, ok := expr.ShiftCols(c, -j.LeftWidth); ok {
 					right = append(right, s)
 				} else {
 					keep = append(keep, c)
@@ -224,7 +225,7 @@ func pushFilter(n planner.Node) planner.Node {
 		if len(both) > 0 {
 			// WHERE a.x = b.y over a cross join is an inner join on it.
 			if j.Cond != nil {
-				both = append([]planner.Expr{j.Cond}, both...)
+				both = append([]expr.Expr{j.Cond}, both...)
 			}
 			nj.Cond, nj.Kind, nj.Lkeys, nj.Rkeys, nj.KeyTypes = planner.And(both), 0, nil, nil, nil
 		}
@@ -264,19 +265,19 @@ func chooseBuildSide(n planner.Node) planner.Node {
 		sj.ColTypes = append(append([]types.Type(nil), j.ColTypes[lw:]...), j.ColTypes[:lw]...)
 	}
 	if j.Cond != nil {
-		c, ok := planner.MapCols(j.Cond, swap)
+		c, ok := expr.MapCols(j.Cond, swap)
 		if !ok {
 			return n
 		}
 		sj.Cond = c
 	}
 	// Restore the original column order: old left columns, then old right.
-	exprs := make([]planner.Expr, 0, lw+rw)
+	exprs := make([]expr.Expr, 0, lw+rw)
 	for i := 0; i < lw; i++ {
-		exprs = append(exprs, &planner.ColExpr{Idx: rw + i})
+		exprs = append(exprs, &expr.ColExpr{Idx: rw + i})
 	}
 	for i := 0; i < rw; i++ {
-		exprs = append(exprs, &planner.ColExpr{Idx: i})
+		exprs = append(exprs, &expr.ColExpr{Idx: i})
 	}
 	return &planner.ProjectNode{Child: sj, Exprs: exprs}
 }

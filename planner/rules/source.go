@@ -3,6 +3,7 @@ package rules
 import (
 	"github.com/sluicedb/sluice/connectors"
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 )
 
 // pushScanPredicates hands simple conjuncts of a filter over a source scan
@@ -38,7 +39,7 @@ func pushScanPredicates(n planner.Node) planner.Node {
 				exact[from[i]] = true
 			}
 		}
-		var keep []planner.Expr
+		var keep []expr.Expr
 		for i, c := range conj {
 			if !exact[i] {
 				keep = append(keep, c)

@@ -10,6 +10,7 @@ import (
 	"github.com/sluicedb/sluice/catalog"
 	"github.com/sluicedb/sluice/connectors"
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
@@ -143,7 +144,7 @@ func (s *Session) infoSchemaRelation(name string) planner.Relation {
 	case "routines":
 		return mk(infoCols(routineCols), func() [][]types.Datum {
 			var out [][]types.Datum
-			for _, p := range planner.Procs() {
+			for _, p := range expr.Procs() {
 				row := make([]types.Datum, 82)
 				copy(row, []types.Datum{DatabaseName, "pg_catalog", fmt.Sprintf("%s_%d", p.Name, p.OID), DatabaseName, "pg_catalog", p.Name})
 				if p.Kind == 'f' {
@@ -162,7 +163,7 @@ func (s *Session) infoSchemaRelation(name string) planner.Relation {
 	case "parameters":
 		return mk(infoCols(parameterCols), func() [][]types.Datum {
 			var out [][]types.Datum
-			for _, p := range planner.Procs() {
+			for _, p := range expr.Procs() {
 				for i, t := range p.Args {
 					row := make([]types.Datum, 32)
 					copy(row, []types.Datum{DatabaseName, "pg_catalog", fmt.Sprintf("%s_%d", p.Name, p.OID), int64(i + 1), "IN", "NO", "NO", nil, sqlDataType(t)})

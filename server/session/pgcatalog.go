@@ -8,6 +8,7 @@ import (
 	"github.com/sluicedb/sluice/connectors"
 	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/bind"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
@@ -672,7 +673,7 @@ var catalogOIDs = map[string]types.OID{
 
 func pgProc() [][]types.Datum {
 	var out [][]types.Datum
-	for _, p := range planner.Procs() {
+	for _, p := range expr.Procs() {
 		args := &types.Array{Elem: types.Oid}
 		for _, a := range p.Args {
 			args.Vals = append(args.Vals, int64(a.OID))

@@ -16,6 +16,7 @@ import (
 	"github.com/sluicedb/sluice/connectors"
 	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/bind"
+	"github.com/sluicedb/sluice/planner/expr"
 	"github.com/sluicedb/sluice/planner/rules"
 	"github.com/sluicedb/sluice/server/pgwire"
 	"github.com/sluicedb/sluice/sql/ast"
@@ -290,8 +291,8 @@ func (s *Session) nextRelOID() types.OID {
 }
 
 // env builds the planner environment for one statement.
-func (s *Session) env() *planner.Env {
-	return &planner.Env{
+func (s *Session) env() *expr.Env {
+	return &expr.Env{
 		Format: s.format(), User: s.user, SessionUser: s.user, Database: DatabaseName,
 		BackendPID: int32(s.key.PID), Version: s.m.VersionString(), TxStart: s.txStartTime(), StmtStart: s.stmtTime,
 		MemoryLimit: s.memoryLimit(), Catalog: catalogInfo{s},

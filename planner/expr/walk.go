@@ -1,4 +1,12 @@
-package planner
+package expr
+
+// Ref is an expression that refers to a value computed elsewhere in the
+// plan (a grouping set number, a window or set-returning function's
+// result): it has no sub-expressions to walk.
+type Ref interface {
+	Expr
+	PlanRef()
+}
 
 // WalkExpr calls fn on e and its sub-expressions (pre-order) while fn
 // returns true. It returns false if it met an expression it cannot see
@@ -12,7 +20,7 @@ func WalkExpr(e Expr, fn func(Expr) bool) bool {
 	}
 	var kids []Expr
 	switch x := e.(type) {
-	case *ConstExpr, *ParamExpr, *ColExpr, *OuterColExpr, *UnknownLit, *GroupingExpr, *WinRefExpr, *SrfRefExpr:
+	case *ConstExpr, *ParamExpr, *ColExpr, *OuterColExpr, *UnknownLit, Ref:
 	case *FnExpr:
 		kids = x.Args
 	case *CastExpr:

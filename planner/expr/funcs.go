@@ -1,4 +1,4 @@
-package planner
+package expr
 
 import (
 	"strings"
@@ -15,7 +15,7 @@ type funcDef struct {
 	variadic bool // the last arg type repeats
 	Ret      types.Type
 	Strict   bool
-	volatile bool
+	Volatile bool
 	Pure     bool // immutable: folded at bind time when its arguments are constants
 	Keyword  bool // SQL syntax only (CURRENT_DATE): not in pg_proc, not callable as name()
 	Fn       func(ec *EvalCtx, a []types.Datum) (types.Datum, error)
@@ -48,13 +48,13 @@ func init() {
 		return "public", nil
 	}})
 	reg("pg_backend_pid", funcDef{Ret: I4, Fn: func(ec *EvalCtx, _ []types.Datum) (types.Datum, error) { return int64(ec.Env.BackendPID), nil }})
-	reg("current_setting", funcDef{Args: []types.Type{T}, Ret: T, Strict: true, volatile: true, Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
+	reg("current_setting", funcDef{Args: []types.Type{T}, Ret: T, Strict: true, Volatile: true, Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
 		return ec.Env.Setting(a[0].(string), false)
 	}})
-	reg("current_setting", funcDef{Args: []types.Type{T, B}, Ret: T, Strict: true, volatile: true, Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
+	reg("current_setting", funcDef{Args: []types.Type{T, B}, Ret: T, Strict: true, Volatile: true, Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
 		return ec.Env.Setting(a[0].(string), a[1].(bool))
 	}})
-	reg("set_config", funcDef{Args: []types.Type{T, T, B}, Ret: T, volatile: true, Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
+	reg("set_config", funcDef{Args: []types.Type{T, T, B}, Ret: T, Volatile: true, Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
 		if a[0] == nil {
 			return nil, sqlerr.New(sqlerr.NullValueNotAllowed, "SET requires parameter name")
 		}
@@ -67,10 +67,10 @@ func init() {
 			return ec.Env.Signal(int32(a[0].(int64)), terminate)
 		}
 	}
-	reg("pg_cancel_backend", funcDef{Args: []types.Type{I4}, Ret: B, Strict: true, volatile: true, Fn: signal(false)})
-	reg("pg_terminate_backend", funcDef{Args: []types.Type{I4}, Ret: B, Strict: true, volatile: true, Fn: signal(true)})
-	reg("pg_terminate_backend", funcDef{Args: []types.Type{I4, I8}, Ret: B, Strict: true, volatile: true, Fn: signal(true)})
-	reg("pg_sleep", funcDef{Args: []types.Type{F8}, Ret: types.Void, Strict: true, volatile: true, Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
+	reg("pg_cancel_backend", funcDef{Args: []types.Type{I4}, Ret: B, Strict: true, Volatile: true, Fn: signal(false)})
+	reg("pg_terminate_backend", funcDef{Args: []types.Type{I4}, Ret: B, Strict: true, Volatile: true, Fn: signal(true)})
+	reg("pg_terminate_backend", funcDef{Args: []types.Type{I4, I8}, Ret: B, Strict: true, Volatile: true, Fn: signal(true)})
+	reg("pg_sleep", funcDef{Args: []types.Type{F8}, Ret: types.Void, Strict: true, Volatile: true, Fn: func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
 		d := time.Duration(a[0].(float64) * float64(time.Second))
 		if d <= 0 {
 			return "", nil
@@ -80,8 +80,8 @@ func init() {
 		select {
 		case <-t.C:
 			return "", nil
-		case <-ec.ctx.Done():
-			return nil, ec.ctx.Err()
+		case <-ec.Ctx.Done():
+			return nil, ec.Ctx.Err()
 		}
 	}})
 	now := func(ec *EvalCtx, _ []types.Datum) (types.Datum, error) { return types.TimestampOf(ec.Env.TxStart), nil }
@@ -90,7 +90,7 @@ func init() {
 	reg("statement_timestamp", funcDef{Ret: types.TimestamptzT, Fn: func(ec *EvalCtx, _ []types.Datum) (types.Datum, error) {
 		return types.TimestampOf(ec.Env.StmtStart), nil
 	}})
-	reg("clock_timestamp", funcDef{Ret: types.TimestamptzT, volatile: true, Fn: func(*EvalCtx, []types.Datum) (types.Datum, error) {
+	reg("clock_timestamp", funcDef{Ret: types.TimestamptzT, Volatile: true, Fn: func(*EvalCtx, []types.Datum) (types.Datum, error) {
 		return types.TimestampOf(time.Now()), nil
 	}})
 	reg("localtimestamp", funcDef{Ret: types.TimestampT, Keyword: true, Fn: func(ec *EvalCtx, _ []types.Datum) (types.Datum, error) {

@@ -1,4 +1,4 @@
-package planner
+package expr
 
 import "github.com/sluicedb/sluice/sql/types"
 

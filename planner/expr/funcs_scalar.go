@@ -1,4 +1,4 @@
-package planner
+package expr
 
 import (
 	"math"
@@ -120,7 +120,7 @@ func init() {
 		return math.Pow(x, y), nil
 	})
 	Funcs["pow"] = Funcs["power"]
-	reg("random", funcDef{Ret: F8, volatile: true, Fn: func(*EvalCtx, []types.Datum) (types.Datum, error) { return randFloat(), nil }})
+	reg("random", funcDef{Ret: F8, Volatile: true, Fn: func(*EvalCtx, []types.Datum) (types.Datum, error) { return randFloat(), nil }})
 
 	// Strings.
 	pureFn("substr", []types.Type{T, I4}, T, func(a []types.Datum) (types.Datum, error) {
@@ -553,9 +553,9 @@ func dateTruncKernel(args []Expr) func([]*Vcol, int) (*Vcol, error) {
 	}
 	return func(in []*Vcol, n int) (*Vcol, error) {
 		ts := in[1]
-		out := &Vcol{Kind: vTS, i: make([]int64, n), Null: ts.Null}
-		for k, v := range ts.i[:n] {
-			out.i[k] = floorDiv(v, unit) * unit
+		out := &Vcol{Kind: VTS, I: make([]int64, n), Null: ts.Null}
+		for k, v := range ts.I[:n] {
+			out.I[k] = floorDiv(v, unit) * unit
 		}
 		return out, nil
 	}

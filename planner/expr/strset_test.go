@@ -1,4 +1,4 @@
-package planner
+package expr
 
 import (
 	"fmt"
@@ -9,7 +9,7 @@ import (
 // TestStrSet checks strSet against Go's map through growth, duplicates,
 // the empty string, batches and each.
 func TestStrSet(t *testing.T) {
-	s := newStrSet()
+	s := NewStrSet()
 	want := map[string]bool{}
 	rng := rand.New(rand.NewSource(1))
 	var batch []string
@@ -19,7 +19,7 @@ func TestStrSet(t *testing.T) {
 			k = ""
 		}
 		if i%2 == 0 {
-			if got := s.add(k); got == want[k] {
+			if got := s.Add(k); got == want[k] {
 				t.Fatalf("add(%q) = %v with the key present: %v", k, got, want[k])
 			}
 			want[k] = true
@@ -34,19 +34,19 @@ func TestStrSet(t *testing.T) {
 					want[b] = true
 				}
 			}
-			if n := s.addBatch(batch); n != fresh {
+			if n := s.AddBatch(batch); n != fresh {
 				t.Fatalf("addBatch: %d new, want %d", n, fresh)
 			}
 			batch = batch[:0]
 		}
 	}
-	if s.len() != len(want) {
-		t.Fatalf("len %d, want %d", s.len(), len(want))
+	if s.Len() != len(want) {
+		t.Fatalf("len %d, want %d", s.Len(), len(want))
 	}
 	seen := map[string]bool{}
-	s.each(func(k []byte) { seen[string(k)] = true })
+	s.Each(func(k []byte) { seen[string(k)] = true })
 	for k := range want {
-		if !seen[k] || s.add(k) {
+		if !seen[k] || s.Add(k) {
 			t.Fatalf("%q missing", k)
 		}
 	}

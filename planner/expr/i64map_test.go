@@ -1,4 +1,4 @@
-package planner
+package expr
 
 import (
 	"math/rand/v2"
@@ -10,7 +10,7 @@ import (
 // low bits and the extremes of int64.
 func TestI64Map(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	m := newI64Map(0)
+	m := NewI64Map(0)
 	want := map[int64]int32{}
 	for i := 0; i < 200_000; i++ {
 		var k int64
@@ -29,22 +29,22 @@ func TestI64Map(t *testing.T) {
 		if !had {
 			old = -1
 		}
-		if got := m.put(k, v); got != old {
+		if got := m.Put(k, v); got != old {
 			t.Fatalf("put(%d): previous %d, want %d", k, got, old)
 		}
 		want[k] = v
 		probe := r.Int64N(1000) << 20
-		gv, ok := m.get(probe)
+		gv, ok := m.Get(probe)
 		wv, wok := want[probe]
 		if ok != wok || ok && gv != wv {
 			t.Fatalf("get(%d) = %d, %v; want %d, %v", probe, gv, ok, wv, wok)
 		}
 	}
-	if m.len() != len(want) {
-		t.Fatalf("len %d, want %d", m.len(), len(want))
+	if m.Len() != len(want) {
+		t.Fatalf("len %d, want %d", m.Len(), len(want))
 	}
 	n := 0
-	m.each(func(k int64, v int32) {
+	m.Each(func(k int64, v int32) {
 		n++
 		if want[k] != v {
 			t.Fatalf("each: %d → %d, want %d", k, v, want[k])

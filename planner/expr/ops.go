@@ -1,4 +1,4 @@
-package planner
+package expr
 
 import (
 	"crypto/md5"
@@ -137,7 +137,7 @@ func DateArith(op string, l, r Expr) Expr {
 			if op == "-" {
 				iv = types.Interval{Months: -iv.Months, Days: -iv.Days, Micros: -iv.Micros}
 			}
-			return addInterval(ec, a[0].(types.Timestamp), iv, lt == types.OIDTimestamptz), nil
+			return AddInterval(ec, a[0].(types.Timestamp), iv, lt == types.OIDTimestamptz), nil
 		})
 	case lt == types.OIDDate && rt == types.OIDInterval && (op == "+" || op == "-"):
 		return mk(types.TimestampT, func(ec *EvalCtx, a []types.Datum) (types.Datum, error) {
@@ -145,7 +145,7 @@ func DateArith(op string, l, r Expr) Expr {
 			if op == "-" {
 				iv = types.Interval{Months: -iv.Months, Days: -iv.Days, Micros: -iv.Micros}
 			}
-			return addInterval(ec, types.Timestamp(int64(a[0].(types.Date))*86400e6), iv, false), nil
+			return AddInterval(ec, types.Timestamp(int64(a[0].(types.Date))*86400e6), iv, false), nil
 		})
 	case lt == types.OIDInterval && (rt == types.OIDTimestamp || rt == types.OIDTimestamptz) && op == "+":
 		return DateArith(op, r, l)
@@ -167,8 +167,8 @@ func DateArith(op string, l, r Expr) Expr {
 	return nil
 }
 
-// addInterval adds months and days in the (session) calendar, then micros.
-func addInterval(ec *EvalCtx, ts types.Timestamp, iv types.Interval, tz bool) types.Timestamp {
+// AddInterval adds months and days in the (session) calendar, then micros.
+func AddInterval(ec *EvalCtx, ts types.Timestamp, iv types.Interval, tz bool) types.Timestamp {
 	loc := time.UTC
 	if tz {
 		loc = locOf(ec)

@@ -1,4 +1,4 @@
-package planner
+package expr
 
 import (
 	"bytes"
@@ -202,13 +202,13 @@ type jsonAggState struct {
 	seen  bool
 }
 
-func (s *jsonAggState) add(args []types.Datum) error {
+func (s *jsonAggState) Add(args []types.Datum) error {
 	s.vals = append(s.vals, ToJSONValue(s.t, args[0], s.f))
 	s.seen = true
 	return nil
 }
 
-func (s *jsonAggState) result() (types.Datum, error) {
+func (s *jsonAggState) Result() (types.Datum, error) {
 	if !s.seen {
 		return nil, nil
 	}

@@ -1,4 +1,4 @@
-package planner
+package expr
 
 import (
 	"context"
@@ -45,20 +45,20 @@ type CatalogInfo interface {
 }
 
 type EvalCtx struct {
-	ctx    context.Context
+	Ctx    context.Context
 	Env    *Env
 	params []types.Datum
-	outer  [][]types.Datum     // rows of enclosing query levels, innermost last
-	cache  map[any]any         // per-execution results (uncorrelated sub-queries, CTEs)
-	mem    *memAccount         // the query's memory budget, shared by sub-queries
-	stats  map[Node]*nodeStats // EXPLAIN ANALYZE figures, nil otherwise
-	stack  []types.Datum       // argument stack of fnExpr (not shared between goroutines)
-	pins   *pinSet             // the providers this execution reads
+	Outer  [][]types.Datum    // rows of enclosing query levels, innermost last
+	Cache  map[any]any        // per-execution results (uncorrelated sub-queries, CTEs)
+	Mem    *MemAccount        // the query's memory budget, shared by sub-queries
+	Stats  map[any]*NodeStats // EXPLAIN ANALYZE figures, nil otherwise
+	stack  []types.Datum      // argument stack of fnExpr (not shared between goroutines)
+	Pins   *PinSet            // the providers this execution reads
 }
 
-// sub returns the context for evaluating a sub-query of the current row.
-func (ec *EvalCtx) sub(row []types.Datum) *EvalCtx {
-	return &EvalCtx{ctx: ec.ctx, Env: ec.Env, params: ec.params, outer: append(ec.outer[:len(ec.outer):len(ec.outer)], row), cache: ec.cache, mem: ec.mem.scope(), stats: ec.stats, pins: ec.pins}
+// Sub returns the context for evaluating a sub-query of the current row.
+func (ec *EvalCtx) Sub(row []types.Datum) *EvalCtx {
+	return &EvalCtx{Ctx: ec.Ctx, Env: ec.Env, params: ec.params, Outer: append(ec.Outer[:len(ec.Outer):len(ec.Outer)], row), Cache: ec.Cache, Mem: ec.Mem.scope(), Stats: ec.Stats, Pins: ec.Pins}
 }
 
 // Expr is a bound, typed scalar expression.
@@ -112,7 +112,7 @@ type OuterColExpr struct {
 
 func (e *OuterColExpr) Type() types.Type { return e.T }
 func (e *OuterColExpr) Eval(ec *EvalCtx, _ []types.Datum) (types.Datum, error) {
-	return ec.outer[len(ec.outer)-e.Depth][e.Idx], nil
+	return ec.Outer[len(ec.Outer)-e.Depth][e.Idx], nil
 }
 
 type ColExpr struct {
@@ -338,9 +338,9 @@ func (e *InListExpr) Eval(ec *EvalCtx, row []types.Datum) (types.Datum, error) {
 
 // NewEvalCtx starts one execution.
 func NewEvalCtx(ctx context.Context, env *Env, params []types.Datum) *EvalCtx {
-	ec := &EvalCtx{ctx: ctx, Env: env, params: params, cache: map[any]any{}, mem: &memAccount{}, pins: &pinSet{}}
+	ec := &EvalCtx{Ctx: ctx, Env: env, params: params, Cache: map[any]any{}, Mem: &MemAccount{}, Pins: &PinSet{}}
 	if env != nil {
-		ec.mem.limit = env.MemoryLimit
+		ec.Mem.limit = env.MemoryLimit
 	}
 	return ec
 }

@@ -1,4 +1,4 @@
-package planner
+package expr
 
 import (
 	"sync/atomic"
@@ -7,44 +7,44 @@ import (
 	"github.com/sluicedb/sluice/sql/types"
 )
 
-// memAccount is a query's memory budget. Operators that hold rows (sort,
+// MemAccount is a query's memory budget. Operators that hold rows (sort,
 // hash aggregation, join build sides, set operations, windows, CTEs) charge
 // what they keep; passing the limit fails the query with 53200 instead of
 // letting one query take the process down. Rows are estimated, not
 // measured: slice headers, boxed datums and variable-length payloads.
-type memAccount struct {
+type MemAccount struct {
 	limit int64        // 0: unlimited
 	used  atomic.Int64 // charged concurrently by parallel workers
 	// parent: this account is a scope of the query's (one run of a
 	// correlated sub-query or of LATERAL's right side); its charges count
 	// against the parent and are given back together by release.
-	parent *memAccount
+	parent *MemAccount
 }
 
 // scope returns an account whose charges count against m and can be
 // given back at once (release) when what they paid for is dropped.
-func (m *memAccount) scope() *memAccount {
+func (m *MemAccount) scope() *MemAccount {
 	if m == nil {
 		return nil
 	}
-	return &memAccount{parent: m}
+	return &MemAccount{parent: m}
 }
 
-// release gives back everything charged to a scope.
-func (m *memAccount) release() {
+// Release gives back everything charged to a scope.
+func (m *MemAccount) Release() {
 	if m == nil || m.parent == nil {
 		return
 	}
-	_ = m.parent.charge(-m.used.Swap(0))
+	_ = m.parent.Charge(-m.used.Swap(0))
 }
 
-func (m *memAccount) charge(n int64) error {
+func (m *MemAccount) Charge(n int64) error {
 	if m == nil {
 		return nil
 	}
 	if m.parent != nil {
 		m.used.Add(n)
-		return m.parent.charge(n)
+		return m.parent.Charge(n)
 	}
 	used := m.used.Add(n)
 	if m.limit > 0 && used > m.limit {
@@ -55,8 +55,8 @@ func (m *memAccount) charge(n int64) error {
 	return nil
 }
 
-// rowBytes estimates the memory a materialized row holds.
-func rowBytes(row []types.Datum) int64 {
+// RowBytes estimates the memory a materialized row holds.
+func RowBytes(row []types.Datum) int64 {
 	n := int64(24 + 16*len(row))
 	for _, d := range row {
 		switch v := d.(type) {
@@ -71,7 +71,7 @@ func rowBytes(row []types.Datum) int64 {
 	return n
 }
 
-// keep charges a row's estimate to the query's budget.
-func (ec *EvalCtx) keep(row []types.Datum) error {
-	return ec.mem.charge(rowBytes(row))
+// Keep charges a row's estimate to the query's budget.
+func (ec *EvalCtx) Keep(row []types.Datum) error {
+	return ec.Mem.Charge(RowBytes(row))
 }

@@ -1,4 +1,4 @@
-package planner
+package expr
 
 import (
 	"sort"
@@ -32,7 +32,7 @@ var procList = func() []Proc {
 			switch {
 			case d.Pure:
 				vol = 'i'
-			case d.volatile:
+			case d.Volatile:
 				vol = 'v'
 			}
 			out = append(out, Proc{Name: name, Args: d.Args, Ret: d.Ret, Kind: 'f', Strict: d.Strict, Volatile: vol, Variadic: d.variadic})

@@ -1,11 +1,11 @@
-package planner
+package expr
 
-// i64map is an open-addressing hash map from int64 keys to int32 values,
+// I64map is an open-addressing hash map from int64 keys to int32 values,
 // for the vectorized operators' integer keys (group keys, join keys,
 // count(DISTINCT) sets). Go's map pays for generality a fixed-width key
 // does not need: a probe here is a multiply, a shift and, usually, one
 // cache line (key and value sit side by side).
-type i64map struct {
+type I64map struct {
 	slots []i64slot
 	n     int
 	shift uint
@@ -17,17 +17,17 @@ type i64slot struct {
 	val int32 // -1: empty
 }
 
-func newI64Map(hint int) *i64map {
+func NewI64Map(hint int) *I64map {
 	bits := uint(4)
 	for 1<<bits < 2*hint {
 		bits++
 	}
-	m := &i64map{}
+	m := &I64map{}
 	m.alloc(bits)
 	return m
 }
 
-func (m *i64map) alloc(bits uint) {
+func (m *I64map) alloc(bits uint) {
 	m.slots = make([]i64slot, 1<<bits)
 	for i := range m.slots {
 		m.slots[i].val = -1
@@ -36,7 +36,7 @@ func (m *i64map) alloc(bits uint) {
 }
 
 // slot is where k is, or the empty slot where it would go.
-func (m *i64map) slot(k int64) int {
+func (m *I64map) slot(k int64) int {
 	mask := len(m.slots) - 1
 	s := int((uint64(k) * 0x9E3779B97F4A7C15) >> m.shift)
 	for m.slots[s].val >= 0 && m.slots[s].key != k {
@@ -45,16 +45,16 @@ func (m *i64map) slot(k int64) int {
 	return s
 }
 
-// touchBlock is how many probes touch loads ahead: enough misses in
+// TouchBlock is how many probes touch loads ahead: enough misses in
 // flight to hide memory latency, few enough lines to stay in L1/L2.
-const touchBlock = 256
+const TouchBlock = 256
 
-// touch loads the home slots of the selected keys. The loads are
+// Touch loads the home slots of the selected keys. The loads are
 // independent, so the CPU keeps many cache misses in flight at once; the
 // probes that follow (each one waiting for its load before it can branch)
 // then mostly hit cache. Tables small enough to stay cached skip it.
-func (m *i64map) touch(keys []int64, sel []int32) {
-	if len(m.slots) < touchMinSlots {
+func (m *I64map) Touch(keys []int64, sel []int32) {
+	if len(m.slots) < TouchMinSlots {
 		return
 	}
 	var sink int32
@@ -64,17 +64,17 @@ func (m *i64map) touch(keys []int64, sel []int32) {
 	m.sink = sink
 }
 
-// touchMinSlots: below 64 K slots (1 MB) the table stays in L2.
-const touchMinSlots = 1 << 16
+// TouchMinSlots: below 64 K slots (1 MB) the table stays in L2.
+const TouchMinSlots = 1 << 16
 
-// get returns k's value.
-func (m *i64map) get(k int64) (int32, bool) {
+// Get returns k's value.
+func (m *I64map) Get(k int64) (int32, bool) {
 	v := m.slots[m.slot(k)].val
 	return v, v >= 0
 }
 
-// put sets k's value (v ≥ 0) and returns the previous one (-1: none).
-func (m *i64map) put(k int64, v int32) int32 {
+// Put sets k's value (v ≥ 0) and returns the previous one (-1: none).
+func (m *I64map) Put(k int64, v int32) int32 {
 	s := m.slot(k)
 	old := m.slots[s].val
 	if old < 0 {
@@ -89,7 +89,7 @@ func (m *i64map) put(k int64, v int32) int32 {
 	return old
 }
 
-func (m *i64map) grow() {
+func (m *I64map) grow() {
 	old := m.slots
 	m.alloc(64 - m.shift + 1)
 	for _, e := range old {
@@ -99,16 +99,16 @@ func (m *i64map) grow() {
 	}
 }
 
-// len is the number of keys.
-func (m *i64map) len() int {
+// Len is the number of keys.
+func (m *I64map) Len() int {
 	if m == nil {
 		return 0
 	}
 	return m.n
 }
 
-// each calls fn for every key and value.
-func (m *i64map) each(fn func(k int64, v int32)) {
+// Each calls fn for every key and value.
+func (m *I64map) Each(fn func(k int64, v int32)) {
 	for _, e := range m.slots {
 		if e.val >= 0 {
 			fn(e.key, e.val)

@@ -1,15 +1,15 @@
-package planner
+package expr
 
 import "hash/maphash"
 
-// strSet is a set of byte strings for count(DISTINCT …) over text (and
+// StrSet is a set of byte strings for count(DISTINCT …) over text (and
 // over encoded keys of other kinds). A Go map[string]struct{} keeps each
 // key in an allocation of its own and probes through a string header; here
 // the keys sit end to end in one arena and a slot is 8 bytes (a 32-bit tag
 // from the hash and the key's number), so a probe is one cache line of
 // slots and, on a tag match, one read of the arena. addBatch hashes a block
 // of keys first and loads their slots before probing (as i64map.touch).
-type strSet struct {
+type StrSet struct {
 	slots []strSlot
 	shift uint
 	offs  []uint32 // key i is arena[offs[i]:offs[i+1]]
@@ -25,43 +25,43 @@ type strSlot struct {
 
 var strSeed = maphash.MakeSeed()
 
-func newStrSet() *strSet {
-	s := &strSet{offs: []uint32{0}}
+func NewStrSet() *StrSet {
+	s := &StrSet{offs: []uint32{0}}
 	s.alloc(6)
 	return s
 }
 
-func (s *strSet) alloc(bits uint) {
+func (s *StrSet) alloc(bits uint) {
 	s.slots = make([]strSlot, 1<<bits)
 	s.shift = 64 - bits
 }
 
-// len is the number of keys.
-func (s *strSet) len() int {
+// Len is the number of keys.
+func (s *StrSet) Len() int {
 	if s == nil {
 		return 0
 	}
 	return len(s.offs) - 1
 }
 
-func (s *strSet) key(i uint32) []byte { return s.arena[s.offs[i]:s.offs[i+1]] }
+func (s *StrSet) key(i uint32) []byte { return s.arena[s.offs[i]:s.offs[i+1]] }
 
-// add inserts k; it reports whether k was new.
-func (s *strSet) add(k string) bool { return s.addHashed(k, maphash.String(strSeed, k)) }
+// Add inserts k; it reports whether k was new.
+func (s *StrSet) Add(k string) bool { return s.addHashed(k, maphash.String(strSeed, k)) }
 
-func (s *strSet) addHashed(k string, h uint64) bool {
+func (s *StrSet) addHashed(k string, h uint64) bool {
 	mask := len(s.slots) - 1
 	tag := uint32(h)
 	for i := int(h >> s.shift); ; i = (i + 1) & mask {
 		sl := s.slots[i]
 		if sl.idx == 0 {
-			if 2*(s.len()+1) > len(s.slots) {
+			if 2*(s.Len()+1) > len(s.slots) {
 				s.grow()
 				return s.addHashed(k, h)
 			}
 			s.arena = append(s.arena, k...)
 			s.offs = append(s.offs, uint32(len(s.arena)))
-			s.slots[i] = strSlot{tag: tag, idx: uint32(s.len())}
+			s.slots[i] = strSlot{tag: tag, idx: uint32(s.Len())}
 			return true
 		}
 		if sl.tag == tag && string(s.key(sl.idx-1)) == k {
@@ -70,7 +70,7 @@ func (s *strSet) addHashed(k string, h uint64) bool {
 	}
 }
 
-func (s *strSet) grow() {
+func (s *StrSet) grow() {
 	old := s.slots
 	s.alloc(64 - s.shift + 1)
 	mask := len(s.slots) - 1
@@ -87,9 +87,9 @@ func (s *strSet) grow() {
 	}
 }
 
-// addBatch inserts keys (hashes first, then their slots loaded, then the
+// AddBatch inserts keys (hashes first, then their slots loaded, then the
 // probes) and returns how many were new.
-func (s *strSet) addBatch(keys []string) int {
+func (s *StrSet) AddBatch(keys []string) int {
 	s.hs = s.hs[:0]
 	for _, k := range keys {
 		s.hs = append(s.hs, maphash.String(strSeed, k))
@@ -110,14 +110,14 @@ func (s *strSet) addBatch(keys []string) int {
 	return n
 }
 
-// each calls fn with every key (valid only during the call).
-func (s *strSet) each(fn func(k []byte)) {
-	for i := 0; i < s.len(); i++ {
+// Each calls fn with every key (valid only during the call).
+func (s *StrSet) Each(fn func(k []byte)) {
+	for i := 0; i < s.Len(); i++ {
 		fn(s.key(uint32(i)))
 	}
 }
 
-// bytes is the memory the set holds, for the query's budget.
-func (s *strSet) bytes() int64 {
+// Bytes is the memory the set holds, for the query's budget.
+func (s *StrSet) Bytes() int64 {
 	return int64(8*cap(s.slots) + 4*cap(s.offs) + cap(s.arena))
 }

@@ -1,0 +1,7 @@
+package expr
+
+type SortKey struct {
+	Idx        int
+	Desc       bool
+	NullsFirst bool
+}
