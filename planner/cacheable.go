@@ -5,17 +5,18 @@ import (
 	"unsafe"
 
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 )
 
 var (
-	sourceTableType = reflect.TypeOf((*SourceTable)(nil))
-	memTableType    = reflect.TypeOf((*MemTable)(nil))
+	sourceTableType = reflect.TypeOf((*plan.SourceTable)(nil))
+	memTableType    = reflect.TypeOf((*plan.MemTable)(nil))
 	fnExprType      = reflect.TypeOf((*expr.FnExpr)(nil))
 )
 
 // planInputs is what a plan reads, found once per plan.
 type planInputs struct {
-	sources  []*SourceTable
+	sources  []*plan.SourceTable
 	impure   bool // calls a function that is not immutable
 	temp     bool // scans a session's temporary table
 	volatile bool // scans a source whose data changes without a version
@@ -32,7 +33,7 @@ func (p *Plan) inputs() *planInputs {
 // every function it calls is immutable, and it reads no session-local
 // (temporary) table or volatile system view. ok is also false when it
 // reads no source table at all (nothing worth caching).
-func (p *Plan) CacheInputs() ([]*SourceTable, bool) {
+func (p *Plan) CacheInputs() ([]*plan.SourceTable, bool) {
 	in := p.inputs()
 	return in.sources, !in.impure && !in.temp && !in.volatile && len(in.sources) > 0
 }
@@ -43,7 +44,7 @@ func (p *Plan) ReadsTemp() bool { return p.inputs().temp }
 // findInputs walks a plan tree (operators, expressions, sub-plans) by
 // reflection, matching values by type, so every operator and expression
 // kind (sub-plans inside expressions included) is covered without a case.
-func findInputs(root Node) *planInputs {
+func findInputs(root plan.Node) *planInputs {
 	in := &planInputs{}
 	seen := map[uintptr]bool{}
 	var walk func(v reflect.Value)
@@ -56,7 +57,7 @@ func findInputs(root Node) *planInputs {
 			seen[v.Pointer()] = true
 			switch v.Type() {
 			case sourceTableType:
-				st := (*SourceTable)(unsafe.Pointer(v.Pointer()))
+				st := (*plan.SourceTable)(unsafe.Pointer(v.Pointer()))
 				in.sources = append(in.sources, st)
 				in.volatile = in.volatile || st.Volatile
 				return

@@ -1,25 +1,25 @@
-// Package planner is sluice's query engine core: the bound plan (Plan, the
-// operator nodes and their expressions), its execution as a stream of rows
-// and column batches, EXPLAIN, and the per-execution state (memory budget,
-// pinned sources, statistics for EXPLAIN ANALYZE).
+// Package planner is the query engine's front door: a Plan (what package
+// bind produces from a statement) and its execution: Pin, Execute,
+// ExplainAnalyze, the inputs the result cache keys on (CacheInputs), and
+// INSERT plans.
 //
-// The work is split in packages by what they may depend on:
+// The engine is split by what each part may depend on, bottom up:
 //
-//   - planner (this package): plan nodes, expressions, functions, casts and
-//     their evaluation; the operators (row-at-a-time and vectorized);
-//     Plan.Pin/Execute/ExplainAnalyze. It knows nothing of SQL syntax trees
-//     beyond what functions need, nor of rewrite rules.
-//   - planner/bind: syntax tree → plan (name resolution, type inference of
-//     $n parameters, operator and function resolution with PostgreSQL's
-//     implicit-cast rules, decorrelation), then the rules.
-//   - planner/rules: the ordered list of named rewrite rules applied to a
-//     bound plan (SET sluice.disabled_rules turns any of them off).
+//   - planner/expr: expressions, casts, operator and function
+//     implementations and their registry, aggregate definitions, and the
+//     evaluation context (memory budget, pinned providers).
+//   - planner/plan: the operator nodes, as plain values with exported
+//     fields; tree walking; EXPLAIN descriptions and estimates.
+//   - planner/exec: the execution of plan nodes (row iterators and the
+//     vectorized operators) and sub-query expressions.
+//   - planner/rules: the ordered list of named rewrite rules.
+//   - planner/bind: syntax tree → plan, then the rules.
+//   - planner (this package): Plan, on top of all but bind.
 //
-// Plans are immutable: a prepared statement keeps its Plan and executes it
-// many times; all run state lives in the evaluation context and the
-// returned iterators. Each execution pins every source it reads once
-// (Plan.Pin), so a self-join reads one version and a cached plan sees new
-// files and commits.
+// testsql/imports_test.go enforces the layering. Plans are immutable: a
+// prepared statement keeps its Plan and executes it many times; each
+// execution pins every source it reads once (Plan.Pin), so a self-join reads
+// one version and a cached plan sees new files and commits.
 //
 // Contract for callers: binding never executes anything; execution checks
 // ctx per batch (and inside pg_sleep), so cancel and statement_timeout stop a

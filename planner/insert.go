@@ -8,7 +8,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
+	"github.com/sluicedb/sluice/planner/exec"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/parse"
 	"github.com/sluicedb/sluice/sql/sqlerr"
@@ -18,7 +20,7 @@ import (
 // InsertPlan is a bound INSERT: a source plan whose rows are coerced to the
 // target columns by assignment casts.
 type InsertPlan struct {
-	Table  Relation // *MemTable or *SourceTable
+	Table  plan.Relation // *MemTable or *SourceTable
 	Params []types.Type
 	Src    *Plan
 	ColMap []int // target column index for each source column
@@ -29,7 +31,7 @@ type InsertPlan struct {
 	Err      error // constant-folding error, reported at Bind (see Plan.Err)
 }
 
-func AssignErr(err error, tc Column, e expr.Expr) error {
+func AssignErr(err error, tc plan.Column, e expr.Expr) error {
 	se := sqlerr.From(err)
 	if se.Code == sqlerr.DatatypeMismatch {
 		return sqlerr.New(sqlerr.DatatypeMismatch, "column \"%s\" is of type %s but expression is of type %s", tc.Name, tc.Type, e.Type()).
@@ -45,7 +47,7 @@ func (p *InsertPlan) Execute(ctx context.Context, env *expr.Env, params []types.
 	if err != nil {
 		return 0, err
 	}
-	p.Table.(*MemTable).Append(rows)
+	p.Table.(*plan.MemTable).Append(rows)
 	return int64(len(rows)), nil
 }
 
@@ -86,7 +88,7 @@ func (p *InsertPlan) Each(ctx context.Context, env *expr.Env, params []types.Dat
 				}
 				full[i] = v
 			}
-			if err := checkNotNull(cols, name, full); err != nil {
+			if err := plan.CheckNotNull(cols, name, full); err != nil {
 				return err
 			}
 			out[r] = full
@@ -98,7 +100,7 @@ func (p *InsertPlan) Each(ctx context.Context, env *expr.Env, params []types.Dat
 // CoerceRow converts text fields (COPY FROM) to a table's column types.
 // Columns cols does not name take their defaults (d, from BindDefaults;
 // nil when none has one).
-func CoerceRow(t Relation, cols []int, fields []*string, f *types.Format, d *Defaults) ([]types.Datum, error) {
+func CoerceRow(t plan.Relation, cols []int, fields []*string, f *types.Format, d *Defaults) ([]types.Datum, error) {
 	tc := t.Columns()
 	row := make([]types.Datum, len(tc))
 	if d != nil {
@@ -121,7 +123,7 @@ func CoerceRow(t Relation, cols []int, fields []*string, f *types.Format, d *Def
 		row[ci] = v
 	}
 	_, name := t.Ident()
-	if err := checkNotNull(tc, name, row); err != nil {
+	if err := plan.CheckNotNull(tc, name, row); err != nil {
 		return nil, err
 	}
 	return row, nil
@@ -149,7 +151,7 @@ func Drain(ctx context.Context, p *Plan, env *expr.Env, params []types.Datum) (i
 }
 
 // TypeOf resolves a written type name (for CREATE TABLE and PREPARE).
-func TypeOf(tn *ast.TypeName) (types.Type, error) { return TypeOfName(tn) }
+func TypeOf(tn *ast.TypeName) (types.Type, error) { return plan.TypeOfName(tn) }
 
 // EachRow runs a plan and hands its rows to fn in chunks (streaming: a
 // CREATE TABLE AS of millions of rows never holds them all).
@@ -158,14 +160,14 @@ func EachRow(ctx context.Context, p *Plan, env *expr.Env, params []types.Datum, 
 		return p.Err
 	}
 	ec := expr.NewEvalCtx(ctx, env, params)
-	it, err := openNode(ec, p.Root)
+	it, err := exec.OpenNode(ec, p.Root)
 	if err != nil {
 		return err
 	}
-	defer it.close()
+	defer it.Close()
 	chunk := make([][]types.Datum, 0, insertChunk)
 	for {
-		row, err := it.next()
+		row, err := it.Next()
 		if err != nil {
 			return err
 		}
@@ -191,14 +193,14 @@ func EachRow(ctx context.Context, p *Plan, env *expr.Env, params []types.Datum, 
 // CollectRows runs a plan and returns all its rows as Datums.
 func CollectRows(ctx context.Context, p *Plan, env *expr.Env, params []types.Datum) ([][]types.Datum, error) {
 	ec := expr.NewEvalCtx(ctx, env, params)
-	it, err := openNode(ec, p.Root)
+	it, err := exec.OpenNode(ec, p.Root)
 	if err != nil {
 		return nil, err
 	}
-	defer it.close()
+	defer it.Close()
 	var out [][]types.Datum
 	for {
-		row, err := it.next()
+		row, err := it.Next()
 		if err != nil {
 			return nil, err
 		}
@@ -218,7 +220,7 @@ func CollectRows(ctx context.Context, p *Plan, env *expr.Env, params []types.Dat
 }
 
 // BuildBatch makes one Arrow batch of rows (small, materialized results).
-func BuildBatch(cols []Column, rows [][]types.Datum) (arrow.RecordBatch, error) {
+func BuildBatch(cols []plan.Column, rows [][]types.Datum) (arrow.RecordBatch, error) {
 	fields := make([]arrow.Field, len(cols))
 	for i, c := range cols {
 		fields[i] = types.FieldFor(c.Name, c.Type)
@@ -249,7 +251,7 @@ func ParseDefault(text string) (ast.Expr, error) {
 // NoTables resolves no table (a DEFAULT expression sees none).
 type NoTables struct{}
 
-func (NoTables) Relation(string, string) (Relation, error) { return nil, nil }
+func (NoTables) Relation(string, string) (plan.Relation, error) { return nil, nil }
 
 // Defaults are the DEFAULT expressions of the columns a COPY FROM leaves
 // out, bound once and evaluated for each row.

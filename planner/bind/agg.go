@@ -3,8 +3,8 @@ package bind
 import (
 	"fmt"
 
-	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -13,8 +13,8 @@ import (
 // beginGrouping binds GROUP BY and switches the binder to post-aggregate
 // mode; it returns the aggregate node (whose aggregates fill in as the
 // outputs are bound).
-func (b *binder) beginGrouping(src planner.Node, sel *ast.Select) (planner.Node, error) {
-	ac := &planner.AggCtx{Input: b.scope, GroupCol: map[int]int{}}
+func (b *binder) beginGrouping(src plan.Node, sel *ast.Select) (plan.Node, error) {
+	ac := &plan.AggCtx{Input: b.scope, GroupCol: map[int]int{}}
 	for _, g := range sel.GroupBy {
 		g, err := b.resolveGroupItem(g, sel)
 		if err != nil {
@@ -41,7 +41,7 @@ func (b *binder) beginGrouping(src planner.Node, sel *ast.Select) (planner.Node,
 		ac.GroupKey = append(ac.GroupKey, ast.Key(g))
 	}
 	if sel.GroupingSets == nil {
-		ac.Sets = [][]int{planner.Seq(len(ac.Groups))}
+		ac.Sets = [][]int{plan.Seq(len(ac.Groups))}
 	} else {
 		for _, set := range sel.GroupingSets {
 			var idx []int
@@ -61,7 +61,7 @@ func (b *binder) beginGrouping(src planner.Node, sel *ast.Select) (planner.Node,
 			ac.Sets = append(ac.Sets, idx)
 		}
 	}
-	ac.Node = &planner.AggNode{Child: src, Ctx: ac}
+	ac.Node = &plan.AggNode{Child: src, Ctx: ac}
 	b.agg = ac
 	return ac.Node, nil
 }
@@ -144,7 +144,7 @@ func (b *binder) aggregate(f *ast.FuncCall) (expr.Expr, error) {
 			}
 		}
 		call.Order = append(call.Order, e)
-		call.OrderKey = append(call.OrderKey, planner.SortKeyOf(i, o))
+		call.OrderKey = append(call.OrderKey, plan.SortKeyOf(i, o))
 	}
 	if call.Distinct && len(call.Order) > 0 {
 		// PostgreSQL requires ORDER BY items of a DISTINCT aggregate to be its arguments.
@@ -169,7 +169,7 @@ func (b *binder) grouping(f *ast.FuncCall) (expr.Expr, error) {
 	if b.agg == nil {
 		return nil, expr.ErrAt(sqlerr.New(sqlerr.GroupingError, "arguments to GROUPING must be grouping expressions of the associated query level"), f.Pos)
 	}
-	e := &planner.GroupingExpr{Ac: b.agg}
+	e := &plan.GroupingExpr{Ac: b.agg}
 	for _, a := range f.Args {
 		k := ast.Key(a)
 		found := -1
@@ -209,7 +209,7 @@ func (b *binder) orderedSetAggregate(name string, f *ast.FuncCall) (expr.Expr, e
 	if err != nil {
 		return nil, err
 	}
-	call := &expr.AggCall{Order: []expr.Expr{x}, OrderKey: []expr.SortKey{planner.SortKeyOf(0, f.OrderBy[0])}}
+	call := &expr.AggCall{Order: []expr.Expr{x}, OrderKey: []expr.SortKey{plan.SortKeyOf(0, f.OrderBy[0])}}
 	call.Args = []expr.Expr{x}
 	switch name {
 	case "percentile_cont":

@@ -3,8 +3,9 @@ package bind
 import (
 	"strings"
 
-	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/exec"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -24,7 +25,7 @@ func (b *binder) arrayConstructor(x *ast.ArrayExpr) (expr.Expr, error) {
 		return nil, expr.ErrAt(sqlerr.Unsupported("arrays of %s are not supported", et), x.Pos)
 	}
 	at.Typmod = -1
-	return &planner.ArrayExpr{T: at, Elem: et, Elems: elems}, nil
+	return &exec.ArrayExpr{T: at, Elem: et, Elems: elems}, nil
 }
 
 func (b *binder) subscript(x *ast.Subscript) (expr.Expr, error) {
@@ -69,7 +70,7 @@ func (b *binder) subscript(x *ast.Subscript) (expr.Expr, error) {
 		return nil, err
 	}
 	at := arr.Type()
-	return &expr.FnExpr{T: at, Args: []expr.Expr{arr, planner.OrNull(lo), planner.OrNull(hi)}, Fn: func(_ *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
+	return &expr.FnExpr{T: at, Args: []expr.Expr{arr, exec.OrNull(lo), exec.OrNull(hi)}, Fn: func(_ *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
 		if a[0] == nil || (lo != nil && a[1] == nil) || (hi != nil && a[2] == nil) {
 			return nil, nil
 		}
@@ -114,7 +115,7 @@ func (b *binder) arrayCmp(x *ast.ArrayCmp) (expr.Expr, error) {
 		return nil, expr.ErrAt(sqlerr.New(sqlerr.WrongObjectType, "op ANY/ALL (array) requires array on right side"), x.Pos)
 	}
 	saved, savedAgg := b.scope, b.agg
-	b.scope, b.agg = []planner.ScopeCol{{Name: "lhs", T: lhs.Type()}, {Name: "elem", T: et}}, nil
+	b.scope, b.agg = []plan.ScopeCol{{Name: "lhs", T: lhs.Type()}, {Name: "elem", T: et}}, nil
 	var l expr.Expr = &expr.ColExpr{Idx: 0, T: lhs.Type()}
 	if expr.IsUnknown(lhs) {
 		l = &expr.UnknownLit{} // typed by the element type below
@@ -129,7 +130,7 @@ func (b *binder) arrayCmp(x *ast.ArrayCmp) (expr.Expr, error) {
 			return nil, err
 		}
 		saved, savedAgg = b.scope, b.agg
-		b.scope, b.agg = []planner.ScopeCol{{Name: "lhs", T: et}, {Name: "elem", T: et}}, nil
+		b.scope, b.agg = []plan.ScopeCol{{Name: "lhs", T: et}, {Name: "elem", T: et}}, nil
 		cmp, err = b.binary(x.Op, &expr.ColExpr{Idx: 0, T: et}, &expr.ColExpr{Idx: 1, T: et}, x.Pos)
 		b.scope, b.agg = saved, savedAgg
 		if err != nil {
@@ -265,7 +266,7 @@ func (b *binder) arrayFunc(name string, args []expr.Expr, pos int) (expr.Expr, b
 		}
 		lower := name == "array_lower"
 		return &expr.FnExpr{T: types.Int4, Args: args, Strict: true, Fn: func(_ *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
-			n := len(planner.ArrayVals(a[0]))
+			n := len(exec.ArrayVals(a[0]))
 			if a[1].(int64) != 1 || n == 0 {
 				return nil, nil
 			}
@@ -282,7 +283,7 @@ func (b *binder) arrayFunc(name string, args []expr.Expr, pos int) (expr.Expr, b
 			return nil, true, err
 		}
 		return &expr.FnExpr{T: types.Int4, Args: args, Strict: true, Fn: func(_ *expr.EvalCtx, a []types.Datum) (types.Datum, error) {
-			return int64(len(planner.ArrayVals(a[0]))), nil
+			return int64(len(exec.ArrayVals(a[0]))), nil
 		}}, true, nil
 	case "array_to_string":
 		if len(args) < 2 || len(args) > 3 {
@@ -302,7 +303,7 @@ func (b *binder) arrayFunc(name string, args []expr.Expr, pos int) (expr.Expr, b
 				return nil, nil
 			}
 			var parts []string
-			for _, v := range planner.ArrayVals(a[0]) {
+			for _, v := range exec.ArrayVals(a[0]) {
 				if v == nil {
 					if len(a) > 2 && a[2] != nil {
 						parts = append(parts, a[2].(string))
@@ -373,7 +374,7 @@ func (b *binder) arrayFunc(name string, args []expr.Expr, pos int) (expr.Expr, b
 			if a[0] == nil {
 				return nil, nil
 			}
-			for i, v := range planner.ArrayVals(a[0]) {
+			for i, v := range exec.ArrayVals(a[0]) {
 				if (v == nil && a[1] == nil) || (v != nil && a[1] != nil && types.Compare(v, a[1]) == 0) {
 					return int64(i + 1), nil
 				}

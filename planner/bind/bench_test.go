@@ -7,6 +7,7 @@ import (
 
 	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/parse"
 	"github.com/sluicedb/sluice/sql/types"
@@ -16,24 +17,24 @@ import (
 // rows/s of input. Run with
 //
 //	go test ./planner -run '^$' -bench . -benchtime 3x
-type benchTables map[string]*planner.MemTable
+type benchTables map[string]*plan.MemTable
 
-func (b benchTables) Relation(_, name string) (planner.Relation, error) {
+func (b benchTables) Relation(_, name string) (plan.Relation, error) {
 	if t, ok := b[name]; ok {
 		return t, nil
 	}
 	return nil, nil
 }
 
-var benchCache = map[string]*planner.MemTable{}
+var benchCache = map[string]*plan.MemTable{}
 
 // intTable has n rows (k int8 = i % groups, v int8 = i, s text = "s" || i%groups).
-func intTable(n, groups int) *planner.MemTable {
+func intTable(n, groups int) *plan.MemTable {
 	key := fmt.Sprintf("%d/%d", n, groups)
 	if t, ok := benchCache[key]; ok {
 		return t
 	}
-	t := planner.NewMemTable("bench", "t", []planner.Column{{Name: "k", Type: types.Int8}, {Name: "v", Type: types.Int8}, {Name: "s", Type: types.Text}})
+	t := plan.NewMemTable("bench", "t", []plan.Column{{Name: "k", Type: types.Int8}, {Name: "v", Type: types.Int8}, {Name: "s", Type: types.Text}})
 	rows := make([][]types.Datum, n)
 	strs := make([]string, groups)
 	for i := range strs {

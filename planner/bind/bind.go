@@ -4,8 +4,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -14,16 +14,16 @@ import (
 // binder binds one query level. Sub-queries get a child binder whose outer
 // is this one, so correlated column references resolve outward.
 type binder struct {
-	tables     planner.Tables
+	tables     plan.Tables
 	params     *[]types.Type // grows as $n are seen; unknown entries inferred
-	scope      []planner.ScopeCol
+	scope      []plan.ScopeCol
 	foldErr    *error // first error met while folding constants (shared with sub-binders)
 	outer      *binder
 	correlated bool // this level referenced an enclosing level's columns
-	ctes       *planner.CteScope
-	agg        *planner.AggCtx // set while binding expressions above a GROUP BY
-	win        *planner.WinSet // set while binding the select list and ORDER BY (window calls allowed)
-	srf        *planner.SrfSet // set while binding the select list (set-returning calls allowed)
+	ctes       *plan.CteScope
+	agg        *plan.AggCtx // set while binding expressions above a GROUP BY
+	win        *plan.WinSet // set while binding the select list and ORDER BY (window calls allowed)
+	srf        *plan.SrfSet // set while binding the select list (set-returning calls allowed)
 	// keepUnknown leaves untyped output columns untyped (set-operation
 	// inputs, whose types are resolved across both sides).
 	keepUnknown bool
@@ -169,7 +169,7 @@ func (b *binder) expr(e ast.Expr) (expr.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		t, err := planner.TypeOfName(x.Type)
+		t, err := plan.TypeOfName(x.Type)
 		if err != nil {
 			return nil, err
 		}
@@ -212,7 +212,7 @@ func (b *binder) expr(e ast.Expr) (expr.Expr, error) {
 				b.keepFoldErr(ferr)
 			}
 			// A constant FALSE in AND (TRUE in OR) ends simplification there.
-			if v, ok := planner.ConstValue(e); ok && v != nil && x.Op != ast.Not && v.(bool) == (x.Op == ast.Or) {
+			if v, ok := plan.ConstValue(e); ok && v != nil && x.Op != ast.Not && v.(bool) == (x.Op == ast.Or) {
 				stopped = true
 			}
 			args[i] = e
@@ -243,7 +243,7 @@ func (b *binder) expr(e ast.Expr) (expr.Expr, error) {
 		}
 		for i, a := range args {
 			b.keepFoldErr(ferrs[i])
-			if v, ok := planner.ConstValue(a); ok && v != nil {
+			if v, ok := plan.ConstValue(a); ok && v != nil {
 				break // later arguments are never simplified
 			}
 		}
@@ -460,7 +460,7 @@ func (b *binder) wholeRow(table string, pos int) (expr.Expr, bool, error) {
 
 // inputScope is the scope column references resolve against: the FROM
 // clause's columns (also above a GROUP BY, where they are then checked).
-func (b *binder) inputScope() []planner.ScopeCol {
+func (b *binder) inputScope() []plan.ScopeCol {
 	if b.agg != nil {
 		return b.agg.Input
 	}
@@ -540,7 +540,7 @@ func (b *binder) coerceCtx(e expr.Expr, t types.Type, cc expr.CastCtx, what stri
 			}
 			return nil, expr.ErrAt(sqlerr.From(err), x.Pos)
 		}
-		if t.OID == types.OIDTimestamptz && !planner.HasZone(x.S) {
+		if t.OID == types.OIDTimestamptz && !plan.HasZone(x.S) {
 			return &expr.CastExpr{X: x, To: t, Fn: func(ec *expr.EvalCtx, d types.Datum) (types.Datum, error) {
 				return types.ParseText(t, d.(string), ec.Env.Format)
 			}}, nil
@@ -586,7 +586,7 @@ func (b *binder) commonDeferred(in []ast.Expr, what string, pos int, ferrs *[]er
 		}
 		out[i], (*ferrs)[i] = e, ferr
 	}
-	t, err := planner.CommonType(out, what, pos)
+	t, err := plan.CommonType(out, what, pos)
 	if err != nil {
 		return nil, t, err
 	}
@@ -614,7 +614,7 @@ func (b *binder) common(in []ast.Expr, what string, pos int) ([]expr.Expr, types
 		}
 		out[i] = e
 	}
-	t, err := planner.CommonType(out, what, pos)
+	t, err := plan.CommonType(out, what, pos)
 	if err != nil {
 		return nil, t, err
 	}
@@ -673,7 +673,7 @@ func (b *binder) caseExpr(c *ast.CaseExpr) (expr.Expr, error) {
 	reachedElse := true
 	for i, cond := range out.Conds {
 		b.keepFoldErr(condErrs[i])
-		v, isConst := planner.ConstValue(cond)
+		v, isConst := plan.ConstValue(cond)
 		if isConst && (v == nil || !v.(bool)) {
 			continue
 		}

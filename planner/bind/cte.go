@@ -1,8 +1,8 @@
 package bind
 
 import (
-	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/planner/rules"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
@@ -10,16 +10,16 @@ import (
 )
 
 func (b *binder) bindCTEs(sel *ast.Select) error {
-	scope := &planner.CteScope{Defs: map[string]*planner.CteDef{}, Parent: b.ctes}
+	scope := &plan.CteScope{Defs: map[string]*plan.CteDef{}, Parent: b.ctes}
 	for _, c := range sel.With {
 		if _, dup := scope.Defs[c.Name]; dup {
 			return expr.ErrAt(sqlerr.New(sqlerr.DuplicateAlias, "WITH query name \"%s\" specified more than once", c.Name), c.Pos)
 		}
-		def := &planner.CteDef{Name: c.Name}
+		def := &plan.CteDef{Name: c.Name}
 		q := c.Query
-		selfRef := sel.Recursive && planner.RefersTo(q, c.Name)
+		selfRef := sel.Recursive && plan.RefersTo(q, c.Name)
 		if selfRef {
-			if q.SetOp != ast.Union || planner.RefersTo(q.Left, c.Name) {
+			if q.SetOp != ast.Union || plan.RefersTo(q.Left, c.Name) {
 				return expr.ErrAt(sqlerr.New(sqlerr.InvalidRecursion, "recursive query \"%s\" does not have the form non-recursive-term UNION [ALL] recursive-term", c.Name), c.Pos)
 			}
 			if len(q.OrderBy) > 0 || q.Limit != nil || q.Offset != nil {
@@ -51,7 +51,7 @@ func (b *binder) bindCTEs(sel *ast.Select) error {
 		def.Base, def.Cols = base, cols
 		if selfRef {
 			def.Recursive, def.UnionAll = true, q.SetAll
-			def.Work = &planner.CteWork{Def: def}
+			def.Work = &plan.CteWork{Def: def}
 			// The recursive term sees the CTE name as the working table.
 			scope.Defs[c.Name] = def
 			rinner := b.child()
@@ -77,7 +77,7 @@ func (b *binder) bindCTEs(sel *ast.Select) error {
 				fix = append(fix, e)
 			}
 			if need {
-				rec = &planner.ProjectNode{Child: rec, Exprs: fix}
+				rec = &plan.ProjectNode{Child: rec, Exprs: fix}
 			}
 			def.Rec, _ = rules.ApplyRules(rec, b.disabled)
 		}

@@ -1,8 +1,9 @@
 package bind
 
 import (
-	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/exec"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/planner/rules"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/types"
@@ -22,12 +23,12 @@ func (b *binder) correlationKeys(sel *ast.Select) (innerKeys []ast.Expr, outerKe
 		_, err := probe.expr(e)
 		return err == nil
 	}
-	for _, c := range planner.Conjuncts(sel.Where) {
+	for _, c := range exec.Conjuncts(sel.Where) {
 		be, isBin := c.(*ast.BinaryExpr)
 		matched := false
 		if isBin && be.Op == "=" {
 			for _, sides := range [][2]ast.Expr{{be.L, be.R}, {be.R, be.L}} {
-				if !planner.OuterOnly(sides[1], bindsInner) || !bindsInner(sides[0]) {
+				if !exec.OuterOnly(sides[1], bindsInner) || !bindsInner(sides[0]) {
 					continue
 				}
 				oe, err := b.expr(sides[1])
@@ -49,7 +50,7 @@ func (b *binder) correlationKeys(sel *ast.Select) (innerKeys []ast.Expr, outerKe
 
 // standalone binds q, which must not reference any enclosing query, and
 // applies the rules; ok is false when it does reference one.
-func (b *binder) standalone(q *ast.Select) (planner.Node, []planner.Column, bool) {
+func (b *binder) standalone(q *ast.Select) (plan.Node, []plan.Column, bool) {
 	child := b.child()
 	child.outer = nil
 	root, cols, err := child.query(q)
@@ -63,11 +64,11 @@ func (b *binder) standalone(q *ast.Select) (planner.Node, []planner.Column, bool
 // tryDecorrelateExists returns a hashed EXISTS when the sub-query allows it.
 func (b *binder) tryDecorrelateExists(x *ast.SubLink) (expr.Expr, bool) {
 	sel := x.Query
-	if b.disabled["decorrelate"] || !planner.PlainSelect(sel) {
+	if b.disabled["decorrelate"] || !exec.PlainSelect(sel) {
 		return nil, false
 	}
 	for _, t := range sel.Targets {
-		if expr.ContainsAggregate(t.Expr) || planner.ContainsWindow(t.Expr) {
+		if expr.ContainsAggregate(t.Expr) || plan.ContainsWindow(t.Expr) {
 			return nil, false
 		}
 	}
@@ -75,11 +76,11 @@ func (b *binder) tryDecorrelateExists(x *ast.SubLink) (expr.Expr, bool) {
 	if !ok {
 		return nil, false
 	}
-	root, cols, ok := b.standalone(planner.Keyed(sel, innerKeys, rest))
+	root, cols, ok := b.standalone(exec.Keyed(sel, innerKeys, rest))
 	if !ok {
 		return nil, false
 	}
-	e := &planner.ExistsHashExpr{Root: root}
+	e := &exec.ExistsHashExpr{Root: root}
 	inner := make([]types.Type, len(cols))
 	for i, c := range cols {
 		inner[i] = c.Type
@@ -97,7 +98,7 @@ func (b *binder) tryDecorrelateExists(x *ast.SubLink) (expr.Expr, bool) {
 func (b *binder) keyCasts(inner []types.Type, outer []expr.Expr, injective bool) (ic, oc []expr.Expr, ts []types.Type, ok bool) {
 	for i, it := range inner {
 		in := &expr.ColExpr{Idx: i, T: it}
-		t, err := planner.CommonType([]expr.Expr{in, outer[i]}, "=", -1)
+		t, err := plan.CommonType([]expr.Expr{in, outer[i]}, "=", -1)
 		if err != nil {
 			return nil, nil, nil, false
 		}
@@ -124,15 +125,15 @@ func (b *binder) keyCasts(inner []types.Type, outer []expr.Expr, injective bool)
 // only through inner = outer equalities.
 func (b *binder) tryDecorrelateScalarAgg(x *ast.SubLink) (expr.Expr, bool) {
 	sel := x.Query
-	if b.disabled["decorrelate"] || !planner.PlainSelect(sel) || len(sel.Targets) != 1 || len(sel.OrderBy) > 0 ||
-		!expr.ContainsAggregate(sel.Targets[0].Expr) || planner.ContainsWindow(sel.Targets[0].Expr) {
+	if b.disabled["decorrelate"] || !exec.PlainSelect(sel) || len(sel.Targets) != 1 || len(sel.OrderBy) > 0 ||
+		!expr.ContainsAggregate(sel.Targets[0].Expr) || plan.ContainsWindow(sel.Targets[0].Expr) {
 		return nil, false
 	}
 	innerKeys, outerKeys, rest, ok := b.correlationKeys(sel)
 	if !ok {
 		return nil, false
 	}
-	gs := planner.Keyed(sel, innerKeys, rest, sel.Targets[0])
+	gs := exec.Keyed(sel, innerKeys, rest, sel.Targets[0])
 	gs.GroupBy = innerKeys
 	grouped, cols, ok := b.standalone(gs)
 	if !ok {
@@ -148,7 +149,7 @@ func (b *binder) tryDecorrelateScalarAgg(x *ast.SubLink) (expr.Expr, bool) {
 	for i := range inner {
 		inner[i] = cols[i].Type
 	}
-	e := &planner.ScalarAggHashExpr{Grouped: grouped, Empty: empty, T: cols[len(innerKeys)].Type}
+	e := &exec.ScalarAggHashExpr{Grouped: grouped, Empty: empty, T: cols[len(innerKeys)].Type}
 	if e.Keys.InnerCast, e.Keys.OuterKeys, e.Keys.KeyTypes, ok = b.keyCasts(inner, outerKeys, true); !ok {
 		return nil, false
 	}
@@ -160,15 +161,15 @@ func (b *binder) tryDecorrelateScalarAgg(x *ast.SubLink) (expr.Expr, bool) {
 // inner = outer equalities.
 func (b *binder) tryDecorrelateIn(x *ast.SubLink, test expr.Expr, eq *expr.FnExpr) (expr.Expr, bool) {
 	sel := x.Query
-	if b.disabled["decorrelate"] || !planner.PlainSelect(sel) || len(sel.Targets) != 1 ||
-		expr.ContainsAggregate(sel.Targets[0].Expr) || planner.ContainsWindow(sel.Targets[0].Expr) {
+	if b.disabled["decorrelate"] || !exec.PlainSelect(sel) || len(sel.Targets) != 1 ||
+		expr.ContainsAggregate(sel.Targets[0].Expr) || plan.ContainsWindow(sel.Targets[0].Expr) {
 		return nil, false
 	}
 	innerKeys, outerKeys, rest, ok := b.correlationKeys(sel)
 	if !ok {
 		return nil, false
 	}
-	root, cols, ok := b.standalone(planner.Keyed(sel, innerKeys, rest, sel.Targets[0]))
+	root, cols, ok := b.standalone(exec.Keyed(sel, innerKeys, rest, sel.Targets[0]))
 	if !ok {
 		return nil, false
 	}
@@ -176,7 +177,7 @@ func (b *binder) tryDecorrelateIn(x *ast.SubLink, test expr.Expr, eq *expr.FnExp
 	for i := range inner {
 		inner[i] = cols[i].Type
 	}
-	e := &planner.InHashExpr{Root: root, Test: test, Eq: eq}
+	e := &exec.InHashExpr{Root: root, Test: test, Eq: eq}
 	if e.Keys.InnerCast, e.Keys.OuterKeys, e.Keys.KeyTypes, ok = b.keyCasts(inner, outerKeys, false); !ok {
 		return nil, false
 	}

@@ -4,7 +4,8 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/exec"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/parse"
 )
@@ -49,7 +50,7 @@ func planHolds[T any](v any) bool {
 }
 
 // bindForTest binds sql and returns its plan's root.
-func bindForTest(t *testing.T, sql string, tables planner.Tables) planner.Node {
+func bindForTest(t *testing.T, sql string, tables plan.Tables) plan.Node {
 	t.Helper()
 	stmts, err := parse.Parse(sql)
 	if err != nil {
@@ -80,7 +81,7 @@ func TestDecorrelateOuterExpressions(t *testing.T) {
 		{"SELECT count(*) FROM t a WHERE EXISTS (SELECT 1 FROM u b WHERE b.v = abs(a.v))", false},
 		{"SELECT count(*) FROM t a WHERE EXISTS (SELECT 1 FROM u b WHERE b.v = 1)", false},
 	} {
-		if got := planHolds[*planner.ExistsHashExpr](bindForTest(t, c.sql, tables)); got != c.hashed {
+		if got := planHolds[*exec.ExistsHashExpr](bindForTest(t, c.sql, tables)); got != c.hashed {
 			t.Errorf("%s: hashed = %v, want %v", c.sql, got, c.hashed)
 		}
 	}
@@ -104,7 +105,7 @@ func TestDecorrelateScalarAggregates(t *testing.T) {
 		{"SELECT (SELECT max(b.v) FROM u b WHERE b.k = a.k AND random() < 0.5) FROM t a", false},
 		{"SELECT (SELECT max(b.v) FROM u b WHERE b.k = a.k GROUP BY b.s LIMIT 1) FROM t a", false},
 	} {
-		if got := planHolds[*planner.ScalarAggHashExpr](bindForTest(t, c.sql, tables)); got != c.hashed {
+		if got := planHolds[*exec.ScalarAggHashExpr](bindForTest(t, c.sql, tables)); got != c.hashed {
 			t.Errorf("%s: hashed = %v, want %v", c.sql, got, c.hashed)
 		}
 	}

@@ -3,8 +3,9 @@ package bind
 import (
 	"strings"
 
-	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/exec"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -29,7 +30,7 @@ func (b *binder) funcCall(f *ast.FuncCall) (expr.Expr, error) {
 		}
 		return &expr.ConstExpr{T: types.Regtype, V: int64(e.Type().OID)}, nil
 	}
-	if planner.RankingFuncs[name] {
+	if plan.RankingFuncs[name] {
 		return nil, expr.ErrAt(sqlerr.New(sqlerr.WrongObjectType, "window function %s requires an OVER clause", name), f.Pos)
 	}
 	if expr.IsAggregateName(name) {
@@ -41,7 +42,7 @@ func (b *binder) funcCall(f *ast.FuncCall) (expr.Expr, error) {
 	if f.Star || f.Distinct || f.Filter != nil || f.OrderBy != nil {
 		return nil, expr.ErrAt(sqlerr.New(sqlerr.WrongObjectType, "%s is not an aggregate function", name), f.Pos)
 	}
-	if planner.SelectListSRFs[name] {
+	if exec.SelectListSRFs[name] {
 		if b.srf == nil {
 			return nil, expr.ErrAt(sqlerr.Unsupported("set-returning function %s is only supported in FROM and the select list", name), f.Pos)
 		}

@@ -8,18 +8,19 @@ import (
 
 	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
 // BindInsert binds INSERT INTO t [(cols)] query.
-func BindInsert(ins *ast.Insert, paramTypes []types.Type, tables planner.Tables) (*planner.InsertPlan, error) {
+func BindInsert(ins *ast.Insert, paramTypes []types.Type, tables plan.Tables) (*planner.InsertPlan, error) {
 	rel, err := tables.Relation(ins.Table.Schema, ins.Table.Name)
 	if err != nil {
 		return nil, expr.ErrAt(sqlerr.From(err), ins.Table.Pos)
 	}
-	if _, isView := rel.(*planner.ViewDef); isView {
+	if _, isView := rel.(*plan.ViewDef); isView {
 		return nil, sqlerr.New(sqlerr.ObjectNotInPrerequisiteState, "cannot insert into view \"%s\"", ins.Table.Name).
 			WithDetail("Views that do not select from a single table or view are not automatically updatable.")
 	}
@@ -27,7 +28,7 @@ func BindInsert(ins *ast.Insert, paramTypes []types.Type, tables planner.Tables)
 		return nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", ins.Table.Name), ins.Table.Pos)
 	}
 	tcols := rel.Columns()
-	colMap, err := planner.ColumnIndexes(rel, ins.Columns)
+	colMap, err := plan.ColumnIndexes(rel, ins.Columns)
 	if err != nil {
 		return nil, err
 	}
@@ -36,8 +37,8 @@ func BindInsert(ins *ast.Insert, paramTypes []types.Type, tables planner.Tables)
 	b := &binder{tables: tables, params: &params, foldErr: &foldErr}
 	// VALUES rows are coerced straight to the column types so that untyped
 	// literals and parameters take them (PostgreSQL does the same).
-	var root planner.Node
-	var cols []planner.Column
+	var root plan.Node
+	var cols []plan.Column
 	if ins.Query.Values != nil {
 		rows := make([][]expr.Expr, len(ins.Query.Values))
 		for i, r := range ins.Query.Values {
@@ -62,12 +63,12 @@ func BindInsert(ins *ast.Insert, paramTypes []types.Type, tables planner.Tables)
 				}
 			}
 		}
-		root = &planner.ValuesNode{Rows: rows}
+		root = &plan.ValuesNode{Rows: rows}
 		for j := range ins.Query.Values[0] {
 			cols = append(cols, tcols[colMap[j]])
 		}
 		if len(cols) == 0 {
-			cols = []planner.Column{} // DEFAULT VALUES
+			cols = []plan.Column{} // DEFAULT VALUES
 		}
 	} else if root, cols, err = b.query(ins.Query); err != nil { // set operations and WITH included
 		return nil, err
@@ -130,7 +131,7 @@ func EvalConstants(ctx context.Context, exprs []ast.Expr, want []types.Type, env
 
 // columnDefault binds a column's DEFAULT expression, cast to its type by
 // assignment (a typed NULL when it has none).
-func (b *binder) columnDefault(c planner.Column) (expr.Expr, error) {
+func (b *binder) columnDefault(c plan.Column) (expr.Expr, error) {
 	if c.Default == "" {
 		return &expr.ConstExpr{T: c.Type}, nil
 	}
@@ -143,7 +144,7 @@ func (b *binder) columnDefault(c planner.Column) (expr.Expr, error) {
 
 // defaultExpr binds a DEFAULT expression for column c: no column
 // references or sub-queries (0A000, as PostgreSQL), cast to c's type.
-func (b *binder) defaultExpr(e ast.Expr, c planner.Column) (expr.Expr, error) {
+func (b *binder) defaultExpr(e ast.Expr, c plan.Column) (expr.Expr, error) {
 	var params []types.Type
 	db := &binder{tables: planner.NoTables{}, params: &params, foldErr: b.foldErr}
 	be, err := db.expr(e)
@@ -173,7 +174,7 @@ func (b *binder) defaultExpr(e ast.Expr, c planner.Column) (expr.Expr, error) {
 // column type's value ('x'::text, 7 for an integer column, true).
 // Other expressions are shown as pg_query deparses them, which can differ
 // from PostgreSQL's spelling in parentheses and casts ((1 + 1) there).
-func CheckDefault(e ast.Expr, text string, c planner.Column) (string, error) {
+func CheckDefault(e ast.Expr, text string, c plan.Column) (string, error) {
 	var params []types.Type
 	b := &binder{params: &params, foldErr: new(error)}
 	be, err := b.defaultExpr(e, c)
@@ -238,7 +239,7 @@ func CheckDefault(e ast.Expr, text string, c planner.Column) (string, error) {
 
 // BindDefaults binds the defaults of t's columns that cols does not list;
 // nil when none has a default.
-func BindDefaults(ctx context.Context, env *expr.Env, t planner.Relation, cols []int) (*planner.Defaults, error) {
+func BindDefaults(ctx context.Context, env *expr.Env, t plan.Relation, cols []int) (*planner.Defaults, error) {
 	listed := map[int]bool{}
 	for _, c := range cols {
 		listed[c] = true

@@ -1,8 +1,8 @@
 package bind
 
 import (
-	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -11,15 +11,15 @@ import (
 // join binds a JOIN: the row is left ++ right; USING/NATURAL columns are
 // merged into leading columns (COALESCE for FULL joins) and the inputs'
 // copies become reachable only by qualified name.
-func (b *binder) join(j *ast.JoinTable) (planner.Node, []planner.ScopeCol, error) {
+func (b *binder) join(j *ast.JoinTable) (plan.Node, []plan.ScopeCol, error) {
 	ln, lsc, err := b.fromItem(j.Left)
 	if err != nil {
 		return nil, nil, err
 	}
-	var rn planner.Node
-	var rsc []planner.ScopeCol
+	var rn plan.Node
+	var rsc []plan.ScopeCol
 	lateral := false
-	if planner.LateralCapable(j.Right) {
+	if plan.LateralCapable(j.Right) {
 		if rn, rsc, lateral, err = b.lateralItem(j.Right, lsc); err != nil {
 			return nil, nil, err
 		}
@@ -30,8 +30,8 @@ func (b *binder) join(j *ast.JoinTable) (planner.Node, []planner.ScopeCol, error
 	} else if rn, rsc, err = b.fromItem(j.Right); err != nil {
 		return nil, nil, err
 	}
-	scope := append(append([]planner.ScopeCol{}, lsc...), rsc...)
-	jn := &planner.JoinNode{Left: ln, Right: rn, Kind: j.Kind, LeftWidth: len(lsc), RightWidth: len(rsc), Lateral: lateral, ColTypes: planner.ScopeTypes(lsc, rsc)}
+	scope := append(append([]plan.ScopeCol{}, lsc...), rsc...)
+	jn := &plan.JoinNode{Left: ln, Right: rn, Kind: j.Kind, LeftWidth: len(lsc), RightWidth: len(rsc), Lateral: lateral, ColTypes: plan.ScopeTypes(lsc, rsc)}
 	using := j.Using
 	if j.Natural {
 		for _, l := range lsc {
@@ -102,16 +102,16 @@ func (b *binder) join(j *ast.JoinTable) (planner.Node, []planner.ScopeCol, error
 	} else if len(conds) > 1 {
 		jn.Cond = &expr.BoolExpr{And: true, Args: conds}
 	}
-	var n planner.Node = jn
+	var n plan.Node = jn
 	out := scope
 	if len(pairs) > 0 {
 		// Merged USING columns first, then every input column.
 		var exprs []expr.Expr
-		var merged []planner.ScopeCol
+		var merged []plan.ScopeCol
 		for _, p := range pairs {
 			l := &expr.ColExpr{Idx: p.l, T: lsc[p.l].T}
 			r := &expr.ColExpr{Idx: len(lsc) + p.r, T: rsc[p.r].T}
-			t, err := planner.CommonType([]expr.Expr{l, r}, "JOIN/USING", -1)
+			t, err := plan.CommonType([]expr.Expr{l, r}, "JOIN/USING", -1)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -133,7 +133,7 @@ func (b *binder) join(j *ast.JoinTable) (planner.Node, []planner.ScopeCol, error
 				m = lc
 			}
 			exprs = append(exprs, m)
-			merged = append(merged, planner.ScopeCol{Table: j.Alias, Name: lsc[p.l].Name, T: t})
+			merged = append(merged, plan.ScopeCol{Table: j.Alias, Name: lsc[p.l].Name, T: t})
 		}
 		out = merged
 		for i, c := range scope {
@@ -145,11 +145,11 @@ func (b *binder) join(j *ast.JoinTable) (planner.Node, []planner.ScopeCol, error
 			}
 			out = append(out, c)
 		}
-		n = &planner.ProjectNode{Child: jn, Exprs: exprs}
+		n = &plan.ProjectNode{Child: jn, Exprs: exprs}
 	}
 	if j.Alias != "" {
 		// An aliased join hides the inner table names.
-		renamed := make([]planner.ScopeCol, 0, len(out))
+		renamed := make([]plan.ScopeCol, 0, len(out))
 		k := 0
 		for _, c := range out {
 			if c.QualOnly {
@@ -169,7 +169,7 @@ func (b *binder) join(j *ast.JoinTable) (planner.Node, []planner.ScopeCol, error
 					exprs = append(exprs, &expr.ColExpr{Idx: i, T: c.T})
 				}
 			}
-			n = &planner.ProjectNode{Child: n, Exprs: exprs}
+			n = &plan.ProjectNode{Child: n, Exprs: exprs}
 		}
 		out = renamed
 	}
@@ -178,20 +178,20 @@ func (b *binder) join(j *ast.JoinTable) (planner.Node, []planner.ScopeCol, error
 
 // lateralItem binds a LATERAL item with the columns on its left visible as
 // an enclosing level; lateral reports whether it must run per left row.
-func (b *binder) lateralItem(t ast.TableRef, left []planner.ScopeCol) (planner.Node, []planner.ScopeCol, bool, error) {
+func (b *binder) lateralItem(t ast.TableRef, left []plan.ScopeCol) (plan.Node, []plan.ScopeCol, bool, error) {
 	leftLvl := &binder{tables: b.tables, params: b.params, foldErr: b.foldErr, outer: b.outer, ctes: b.ctes, scope: left}
 	inner := b.child()
 	inner.outer = leftLvl
-	var n planner.Node
-	var sc []planner.ScopeCol
+	var n plan.Node
+	var sc []plan.ScopeCol
 	var err error
 	switch x := t.(type) {
 	case *ast.SubqueryTable:
-		var cols []planner.Column
+		var cols []plan.Column
 		if n, cols, err = inner.query(x.Query); err != nil {
 			return nil, nil, false, err
 		}
-		if sc, err = planner.DerivedScope(x, cols); err != nil {
+		if sc, err = plan.DerivedScope(x, cols); err != nil {
 			return nil, nil, false, err
 		}
 	case *ast.FuncTable:

@@ -4,8 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 
-	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
@@ -87,7 +87,7 @@ func (b *binder) jsonFunc(name string, args []expr.Expr, pos int) (expr.Expr, bo
 			}
 		}
 	}
-	argTypes := planner.ExprTypes(args)
+	argTypes := plan.ExprTypes(args)
 	compact := func(v any) string { // to_json: datum_to_json's compact form
 		if jsonb {
 			return expr.EncodeJSON(v, true)

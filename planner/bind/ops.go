@@ -5,8 +5,8 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
@@ -55,7 +55,7 @@ func (b *binder) binary(op string, l, r expr.Expr, pos int) (expr.Expr, error) {
 		}
 		target := known.Type()
 		// date ± integer, timestamp ± interval: the untyped side is not the same type.
-		if (op == "+" || op == "-") && planner.IsDateTime(target.OID) {
+		if (op == "+" || op == "-") && plan.IsDateTime(target.OID) {
 			if _, isParam := unk.(*expr.ParamExpr); !isParam {
 				if lit, ok := unk.(*expr.UnknownLit); ok && !lit.Null {
 					if target.OID == types.OIDDate && op == "-" && ru {
@@ -142,7 +142,7 @@ func (b *binder) binary(op string, l, r expr.Expr, pos int) (expr.Expr, error) {
 // commonExprs coerces operands to their common base type: operators work on
 // types without modifiers (numeric(6,2) = 1.555 compares 1.555 unrounded).
 func (b *binder) commonExprs(es []expr.Expr, what string, pos int) ([]expr.Expr, types.Type, error) {
-	t, err := planner.CommonType(es, what, pos)
+	t, err := plan.CommonType(es, what, pos)
 	if err != nil {
 		return nil, t, err
 	}

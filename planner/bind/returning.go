@@ -5,6 +5,7 @@ import (
 
 	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/types"
 )
@@ -16,17 +17,17 @@ import (
 // statement is prepared (Describe answers them); Rows binds the list again
 // over each execution's rows.
 type ReturningPlan struct {
-	Columns []planner.Column
+	Columns []plan.Column
 	tn      *ast.TableName
-	rel     planner.Relation
+	rel     plan.Relation
 	targets []*ast.Target
 	params  []types.Type
-	tables  planner.Tables
+	tables  plan.Tables
 }
 
 // BindReturning binds targets over rel's columns, rel being the table tn
 // names.
-func BindReturning(tn *ast.TableName, rel planner.Relation, targets []*ast.Target, paramTypes []types.Type, tables planner.Tables) (*ReturningPlan, error) {
+func BindReturning(tn *ast.TableName, rel plan.Relation, targets []*ast.Target, paramTypes []types.Type, tables plan.Tables) (*ReturningPlan, error) {
 	p := &ReturningPlan{tn: tn, rel: rel, targets: targets, params: paramTypes, tables: tables}
 	plan, err := p.bind(nil)
 	if err != nil {
@@ -50,7 +51,7 @@ func (p *ReturningPlan) Rows(ctx context.Context, env *expr.Env, params []types.
 
 func (p *ReturningPlan) bind(rows [][]types.Datum) (*planner.Plan, error) {
 	schema, name := p.rel.Ident()
-	written := planner.NewMemTable(schema, name, p.rel.Columns())
+	written := plan.NewMemTable(schema, name, p.rel.Columns())
 	written.Append(rows)
 	q := &ast.Select{Targets: p.targets, From: []ast.TableRef{p.tn}}
 	return BindQuery(q, append([]types.Type(nil), p.params...), writtenRows{base: p.tables, schema: schema, name: name, t: written})
@@ -58,12 +59,12 @@ func (p *ReturningPlan) bind(rows [][]types.Datum) (*planner.Plan, error) {
 
 // writtenRows resolves the statement's target table to the rows it wrote.
 type writtenRows struct {
-	base         planner.Tables
+	base         plan.Tables
 	schema, name string
-	t            *planner.MemTable
+	t            *plan.MemTable
 }
 
-func (w writtenRows) Relation(schema, name string) (planner.Relation, error) {
+func (w writtenRows) Relation(schema, name string) (plan.Relation, error) {
 	if name == w.name && (schema == "" || schema == w.schema) {
 		return w.t, nil
 	}

@@ -1,14 +1,14 @@
 package bind
 
 import (
-	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
-func (b *binder) sampleTable(x *ast.SampleTable) (planner.Node, []planner.ScopeCol, error) {
+func (b *binder) sampleTable(x *ast.SampleTable) (plan.Node, []plan.ScopeCol, error) {
 	method := x.Method
 	if method != "bernoulli" && method != "system" {
 		return nil, nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedObject, "tablesample method %s does not exist", method), x.Pos)
@@ -24,7 +24,7 @@ func (b *binder) sampleTable(x *ast.SampleTable) (planner.Node, []planner.ScopeC
 	if err != nil {
 		return nil, nil, err
 	}
-	out := &planner.SampleNode{Child: n, Method: method}
+	out := &plan.SampleNode{Child: n, Method: method}
 	if out.Pct, err = b.coerce(arg, types.Float4, "argument", x.Pos); err != nil {
 		return nil, nil, err
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/planner/rules"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
@@ -14,12 +15,12 @@ import (
 // BindQuery binds and plans a SELECT/VALUES. paramTypes are the types the
 // client declared (OID 0 = unknown, to be inferred); the Plan's Params hold
 // the resolved types (unresolved ones become text, as in PostgreSQL).
-func BindQuery(sel *ast.Select, paramTypes []types.Type, tables planner.Tables) (*planner.Plan, error) {
+func BindQuery(sel *ast.Select, paramTypes []types.Type, tables plan.Tables) (*planner.Plan, error) {
 	return BindQueryOpts(sel, paramTypes, tables, nil)
 }
 
 // BindQueryOpts is BindQuery with some rewrite rules disabled (see rules.go).
-func BindQueryOpts(sel *ast.Select, paramTypes []types.Type, tables planner.Tables, disabled map[string]bool) (*planner.Plan, error) {
+func BindQueryOpts(sel *ast.Select, paramTypes []types.Type, tables plan.Tables, disabled map[string]bool) (*planner.Plan, error) {
 	params := append([]types.Type(nil), paramTypes...)
 	var foldErr error
 	b := &binder{tables: tables, params: &params, foldErr: &foldErr, noFold: disabled["constant_folding"], disabled: disabled}
@@ -40,7 +41,7 @@ func BindQueryOpts(sel *ast.Select, paramTypes []types.Type, tables planner.Tabl
 // parameters' values standing in as constants: a custom plan, as
 // PostgreSQL makes for parameterized statements, so that row-group pruning
 // and vectorized kernels see the values. paramTypes are the statement's.
-func BindQueryCustom(sel *ast.Select, paramTypes []types.Type, vals []types.Datum, tables planner.Tables, disabled map[string]bool) (*planner.Plan, error) {
+func BindQueryCustom(sel *ast.Select, paramTypes []types.Type, vals []types.Datum, tables plan.Tables, disabled map[string]bool) (*planner.Plan, error) {
 	params := append([]types.Type(nil), paramTypes...)
 	var foldErr error
 	b := &binder{tables: tables, params: &params, foldErr: &foldErr, noFold: disabled["constant_folding"], disabled: disabled, paramVals: vals}
@@ -53,7 +54,7 @@ func BindQueryCustom(sel *ast.Select, paramTypes []types.Type, vals []types.Datu
 }
 
 // query binds any query expression: WITH, set operations, VALUES, SELECT.
-func (b *binder) query(sel *ast.Select) (planner.Node, []planner.Column, error) {
+func (b *binder) query(sel *ast.Select) (plan.Node, []plan.Column, error) {
 	if len(sel.With) > 0 {
 		saved := b.ctes
 		defer func() { b.ctes = saved }()
@@ -61,8 +62,8 @@ func (b *binder) query(sel *ast.Select) (planner.Node, []planner.Column, error) 
 			return nil, nil, err
 		}
 	}
-	var n planner.Node
-	var cols []planner.Column
+	var n plan.Node
+	var cols []plan.Column
 	var err error
 	switch {
 	case sel.SetOp != ast.SetNone:
@@ -80,31 +81,31 @@ func (b *binder) query(sel *ast.Select) (planner.Node, []planner.Column, error) 
 
 // orderLimitOutputs applies ORDER BY (by output name or position only) and
 // LIMIT/OFFSET to a set operation or VALUES list.
-func (b *binder) orderLimitOutputs(n planner.Node, cols []planner.Column, sel *ast.Select) (planner.Node, []planner.Column, error) {
+func (b *binder) orderLimitOutputs(n plan.Node, cols []plan.Column, sel *ast.Select) (plan.Node, []plan.Column, error) {
 	var keys []expr.SortKey
 	for _, o := range sel.OrderBy {
-		idx := planner.OutputRef(o.Expr, cols)
+		idx := plan.OutputRef(o.Expr, cols)
 		if idx == -2 {
-			return nil, nil, expr.ErrAt(sqlerr.New(sqlerr.InvalidColumnReference, "ORDER BY position is not in select list"), planner.ExprPos(o.Expr))
+			return nil, nil, expr.ErrAt(sqlerr.New(sqlerr.InvalidColumnReference, "ORDER BY position is not in select list"), plan.ExprPos(o.Expr))
 		}
 		if idx < 0 {
 			return nil, nil, expr.ErrAt(sqlerr.Unsupported("invalid UNION/INTERSECT/EXCEPT ORDER BY clause").
-				WithDetail("Only result column names can be used, not expressions or functions."), planner.ExprPos(o.Expr))
+				WithDetail("Only result column names can be used, not expressions or functions."), plan.ExprPos(o.Expr))
 		}
-		keys = append(keys, planner.SortKeyOf(idx, o))
+		keys = append(keys, plan.SortKeyOf(idx, o))
 	}
 	if len(keys) > 0 {
-		n = &planner.SortNode{Child: n, Keys: keys}
+		n = &plan.SortNode{Child: n, Keys: keys}
 	}
 	n, err := b.limit(n, sel)
 	return n, cols, err
 }
 
-func (b *binder) limit(n planner.Node, sel *ast.Select) (planner.Node, error) {
+func (b *binder) limit(n plan.Node, sel *ast.Select) (plan.Node, error) {
 	if sel.Limit == nil && sel.Offset == nil {
 		return n, nil
 	}
-	ln := &planner.LimitNode{Child: n}
+	ln := &plan.LimitNode{Child: n}
 	for _, p := range []struct {
 		in  ast.Expr
 		out *expr.Expr
@@ -124,8 +125,8 @@ func (b *binder) limit(n planner.Node, sel *ast.Select) (planner.Node, error) {
 	return ln, nil
 }
 
-func (b *binder) selectNode(sel *ast.Select) (planner.Node, []planner.Column, error) {
-	var src planner.Node = planner.OneRow{}
+func (b *binder) selectNode(sel *ast.Select) (plan.Node, []plan.Column, error) {
+	var src plan.Node = plan.OneRow{}
 	b.scope = nil
 	if len(sel.From) > 0 {
 		var err error
@@ -137,12 +138,12 @@ func (b *binder) selectNode(sel *ast.Select) (planner.Node, []planner.Column, er
 		e    ast.Expr
 		name string
 	}{{sel.Where, "WHERE"}, {sel.Having, "HAVING"}} {
-		if clause.e != nil && planner.ContainsWindow(clause.e) {
+		if clause.e != nil && plan.ContainsWindow(clause.e) {
 			return nil, nil, sqlerr.New(sqlerr.WindowingError, "window functions are not allowed in %s", clause.name)
 		}
 	}
 	for _, g := range sel.GroupBy {
-		if planner.ContainsWindow(g) {
+		if plan.ContainsWindow(g) {
 			return nil, nil, sqlerr.New(sqlerr.WindowingError, "window functions are not allowed in GROUP BY")
 		}
 	}
@@ -157,7 +158,7 @@ func (b *binder) selectNode(sel *ast.Select) (planner.Node, []planner.Column, er
 		if w, err = b.coerce(w, types.Bool, "argument of WHERE", -1); err != nil {
 			return nil, nil, err
 		}
-		src = &planner.FilterNode{Child: src, Pred: w}
+		src = &plan.FilterNode{Child: src, Pred: w}
 	}
 	// Grouping: GROUP BY, HAVING, or an aggregate anywhere in the outputs.
 	grouped := len(sel.GroupBy) > 0 || sel.Having != nil
@@ -181,16 +182,16 @@ func (b *binder) selectNode(sel *ast.Select) (planner.Node, []planner.Column, er
 			if h, err = b.coerce(h, types.Bool, "argument of HAVING", -1); err != nil {
 				return nil, nil, err
 			}
-			src = &planner.FilterNode{Child: src, Pred: h}
+			src = &plan.FilterNode{Child: src, Pred: h}
 		}
 	}
-	srfs := &planner.SrfSet{}
-	b.win = &planner.WinSet{Srfs: srfs}
+	srfs := &plan.SrfSet{}
+	b.win = &plan.WinSet{Srfs: srfs}
 	b.srf = srfs
 	wins := b.win
 	defer func() { b.win, b.srf = nil, nil }()
 	var exprs []expr.Expr
-	var cols []planner.Column
+	var cols []plan.Column
 	for _, t := range sel.Targets {
 		if cr, ok := t.Expr.(*ast.ColumnRef); ok && cr.Star {
 			es, cs, err := b.expandStar(cr)
@@ -211,20 +212,20 @@ func (b *binder) selectNode(sel *ast.Select) (planner.Node, []planner.Column, er
 		}
 		name := t.Name
 		if name == "" {
-			name = planner.ColumnName(t.Expr)
+			name = plan.ColumnName(t.Expr)
 		}
 		exprs = append(exprs, e)
-		cols = append(cols, planner.Column{Name: name, Type: e.Type()})
+		cols = append(cols, plan.Column{Name: name, Type: e.Type()})
 	}
 	width := len(exprs)
 	b.srf = nil // ORDER BY may not add set-returning calls
 	// ORDER BY and DISTINCT ON: output ordinals and names first, then input
 	// expressions computed as hidden columns.
 	hidden := func(e ast.Expr) (int, error) {
-		if idx := planner.OutputRef(e, cols); idx >= 0 {
+		if idx := plan.OutputRef(e, cols); idx >= 0 {
 			return idx, nil
 		} else if idx == -2 {
-			return -1, expr.ErrAt(sqlerr.New(sqlerr.InvalidColumnReference, "ORDER BY position %s is not in select list", e.(*ast.Const).Val), planner.ExprPos(e))
+			return -1, expr.ErrAt(sqlerr.New(sqlerr.InvalidColumnReference, "ORDER BY position %s is not in select list", e.(*ast.Const).Val), plan.ExprPos(e))
 		}
 		be, err := b.expr(e)
 		if err != nil {
@@ -236,12 +237,12 @@ func (b *binder) selectNode(sel *ast.Select) (planner.Node, []planner.Column, er
 			}
 		}
 		for i, x := range exprs {
-			if planner.SameExpr(x, be) {
+			if plan.SameExpr(x, be) {
 				return i, nil
 			}
 		}
 		if sel.Distinct && len(sel.DistinctOn) == 0 {
-			return -1, expr.ErrAt(sqlerr.New(sqlerr.InvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list"), planner.ExprPos(e))
+			return -1, expr.ErrAt(sqlerr.New(sqlerr.InvalidColumnReference, "for SELECT DISTINCT, ORDER BY expressions must appear in select list"), plan.ExprPos(e))
 		}
 		exprs = append(exprs, be)
 		return len(exprs) - 1, nil
@@ -252,7 +253,7 @@ func (b *binder) selectNode(sel *ast.Select) (planner.Node, []planner.Column, er
 		if err != nil {
 			return nil, nil, err
 		}
-		keys = append(keys, planner.SortKeyOf(idx, o))
+		keys = append(keys, plan.SortKeyOf(idx, o))
 	}
 	var onIdx []int
 	for _, e := range sel.DistinctOn {
@@ -281,20 +282,20 @@ func (b *binder) selectNode(sel *ast.Select) (planner.Node, []planner.Column, er
 	}
 	b.win = nil
 	if len(wins.Calls) > 0 {
-		src = &planner.WindowNode{Child: src, Set: wins}
+		src = &plan.WindowNode{Child: src, Set: wins}
 	}
 	if len(srfs.Calls) > 0 {
-		src = &planner.ProjectSetNode{Child: src, Set: srfs}
+		src = &plan.ProjectSetNode{Child: src, Set: srfs}
 	}
-	var n planner.Node = &planner.ProjectNode{Child: src, Exprs: exprs}
+	var n plan.Node = &plan.ProjectNode{Child: src, Exprs: exprs}
 	if sel.Distinct && len(onIdx) == 0 {
-		n = &planner.DistinctNode{Child: n, Idx: planner.Seq(width), Cols: planner.ExprTypes(exprs)}
+		n = &plan.DistinctNode{Child: n, Idx: plan.Seq(width), Cols: plan.ExprTypes(exprs)}
 	}
 	if len(keys) > 0 {
-		n = &planner.SortNode{Child: n, Keys: keys}
+		n = &plan.SortNode{Child: n, Keys: keys}
 	}
 	if len(onIdx) > 0 {
-		n = &planner.DistinctNode{Child: n, Idx: onIdx, Cols: planner.ExprTypes(exprs)}
+		n = &plan.DistinctNode{Child: n, Idx: onIdx, Cols: plan.ExprTypes(exprs)}
 	}
 	n, err := b.limit(n, sel)
 	if err != nil {
@@ -306,19 +307,19 @@ func (b *binder) selectNode(sel *ast.Select) (planner.Node, []planner.Column, er
 		for i := range trim {
 			trim[i] = &expr.ColExpr{Idx: i, T: cols[i].Type}
 		}
-		n = &planner.ProjectNode{Child: n, Exprs: trim}
+		n = &plan.ProjectNode{Child: n, Exprs: trim}
 	}
 	return n, cols, nil
 }
 
 // expandStar expands * or t.* against the FROM scope.
-func (b *binder) expandStar(cr *ast.ColumnRef) ([]expr.Expr, []planner.Column, error) {
+func (b *binder) expandStar(cr *ast.ColumnRef) ([]expr.Expr, []plan.Column, error) {
 	scope := b.inputScope()
 	if len(scope) == 0 && len(cr.Names) == 0 {
 		return nil, nil, expr.ErrAt(sqlerr.New(sqlerr.SyntaxError, "SELECT * with no tables specified is not valid"), cr.Pos)
 	}
 	var exprs []expr.Expr
-	var cols []planner.Column
+	var cols []plan.Column
 	matched := false
 	for i, sc := range scope {
 		if len(cr.Names) == 0 && sc.NoStar {
@@ -333,7 +334,7 @@ func (b *binder) expandStar(cr *ast.ColumnRef) ([]expr.Expr, []planner.Column, e
 			return nil, nil, err
 		}
 		exprs = append(exprs, e)
-		cols = append(cols, planner.Column{Name: sc.Name, Type: sc.T})
+		cols = append(cols, plan.Column{Name: sc.Name, Type: sc.T})
 	}
 	if !matched && len(cr.Names) > 0 {
 		return nil, nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedTable, "missing FROM-clause entry for table \"%s\"", cr.Names[len(cr.Names)-1]), cr.Pos)
@@ -341,7 +342,7 @@ func (b *binder) expandStar(cr *ast.ColumnRef) ([]expr.Expr, []planner.Column, e
 	return exprs, cols, nil
 }
 
-func (b *binder) values(sel *ast.Select) (planner.Node, []planner.Column, error) {
+func (b *binder) values(sel *ast.Select) (plan.Node, []plan.Column, error) {
 	width := len(sel.Values[0])
 	rows := make([][]expr.Expr, len(sel.Values))
 	for i, r := range sel.Values {
@@ -357,13 +358,13 @@ func (b *binder) values(sel *ast.Select) (planner.Node, []planner.Column, error)
 			rows[i][j] = be
 		}
 	}
-	cols := make([]planner.Column, width)
+	cols := make([]plan.Column, width)
 	for j := 0; j < width; j++ {
 		col := make([]expr.Expr, len(rows))
 		for i := range rows {
 			col[i] = rows[i][j]
 		}
-		t, err := planner.CommonType(col, "VALUES", -1)
+		t, err := plan.CommonType(col, "VALUES", -1)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -372,27 +373,27 @@ func (b *binder) values(sel *ast.Select) (planner.Node, []planner.Column, error)
 				return nil, nil, err
 			}
 		}
-		cols[j] = planner.Column{Name: "column" + strconv.Itoa(j+1), Type: t}
+		cols[j] = plan.Column{Name: "column" + strconv.Itoa(j+1), Type: t}
 	}
-	return &planner.ValuesNode{Rows: rows}, cols, nil
+	return &plan.ValuesNode{Rows: rows}, cols, nil
 }
 
 // fromList binds the FROM items; several items are cross-joined.
-func (b *binder) fromList(items []ast.TableRef) (planner.Node, []planner.ScopeCol, error) {
-	var n planner.Node
-	var scope []planner.ScopeCol
+func (b *binder) fromList(items []ast.TableRef) (plan.Node, []plan.ScopeCol, error) {
+	var n plan.Node
+	var scope []plan.ScopeCol
 	for i, it := range items {
-		if i > 0 && planner.LateralCapable(it) {
+		if i > 0 && plan.LateralCapable(it) {
 			in, isc, lateral, err := b.lateralItem(it, scope)
 			if err != nil {
 				return nil, nil, err
 			}
 			if lateral {
-				n = &planner.LateralJoinNode{Left: n, Right: in, Kind: ast.CrossJoin, LeftWidth: len(scope), RightWidth: len(isc)}
+				n = &plan.LateralJoinNode{Left: n, Right: in, Kind: ast.CrossJoin, LeftWidth: len(scope), RightWidth: len(isc)}
 			} else {
-				n = &planner.JoinNode{Left: n, Right: in, Kind: ast.CrossJoin, LeftWidth: len(scope), RightWidth: len(isc), ColTypes: planner.ScopeTypes(scope, isc)}
+				n = &plan.JoinNode{Left: n, Right: in, Kind: ast.CrossJoin, LeftWidth: len(scope), RightWidth: len(isc), ColTypes: plan.ScopeTypes(scope, isc)}
 			}
-			scope = append(append([]planner.ScopeCol{}, scope...), isc...)
+			scope = append(append([]plan.ScopeCol{}, scope...), isc...)
 			continue
 		}
 		in, isc, err := b.fromItem(it)
@@ -403,13 +404,13 @@ func (b *binder) fromList(items []ast.TableRef) (planner.Node, []planner.ScopeCo
 			n, scope = in, isc
 			continue
 		}
-		n = &planner.JoinNode{Left: n, Right: in, Kind: ast.CrossJoin, LeftWidth: len(scope), RightWidth: len(isc), ColTypes: planner.ScopeTypes(scope, isc)}
-		scope = append(append([]planner.ScopeCol{}, scope...), isc...)
+		n = &plan.JoinNode{Left: n, Right: in, Kind: ast.CrossJoin, LeftWidth: len(scope), RightWidth: len(isc), ColTypes: plan.ScopeTypes(scope, isc)}
+		scope = append(append([]plan.ScopeCol{}, scope...), isc...)
 	}
 	return n, scope, nil
 }
 
-func (b *binder) fromItem(tr ast.TableRef) (planner.Node, []planner.ScopeCol, error) {
+func (b *binder) fromItem(tr ast.TableRef) (plan.Node, []plan.ScopeCol, error) {
 	switch x := tr.(type) {
 	case *ast.TableName:
 		alias := x.Name
@@ -446,7 +447,7 @@ func (b *binder) fromItem(tr ast.TableRef) (planner.Node, []planner.ScopeCol, er
 		if inner.correlated && b.outer != nil {
 			b.correlated = true
 		}
-		sc, err := planner.DerivedScope(x, cols)
+		sc, err := plan.DerivedScope(x, cols)
 		return n, sc, err
 	case *ast.FuncTable:
 		return b.tableFunc(x)

@@ -3,15 +3,15 @@ package bind
 import (
 	"strings"
 
-	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
 // tableFunc binds a set-returning function in FROM.
-func (b *binder) tableFunc(ft *ast.FuncTable) (planner.Node, []planner.ScopeCol, error) {
+func (b *binder) tableFunc(ft *ast.FuncTable) (plan.Node, []plan.ScopeCol, error) {
 	n, sc, err := b.tableFuncNoOrd(ft)
 	if err != nil || !ft.Ordinality {
 		return n, sc, err
@@ -21,10 +21,10 @@ func (b *binder) tableFunc(ft *ast.FuncTable) (planner.Node, []planner.ScopeCol,
 		name = ft.ColAliases[len(sc)]
 	}
 	table := sc[0].Table
-	return &planner.OrdinalityNode{Child: n}, append(sc, planner.ScopeCol{Table: table, Name: name, T: types.Int8}), nil
+	return &plan.OrdinalityNode{Child: n}, append(sc, plan.ScopeCol{Table: table, Name: name, T: types.Int8}), nil
 }
 
-func (b *binder) tableFuncNoOrd(ft *ast.FuncTable) (planner.Node, []planner.ScopeCol, error) {
+func (b *binder) tableFuncNoOrd(ft *ast.FuncTable) (plan.Node, []plan.ScopeCol, error) {
 	name := ft.Func.Name[len(ft.Func.Name)-1]
 	if name == "unnest" {
 		return b.unnest(ft)
@@ -52,7 +52,7 @@ func (b *binder) tableFuncNoOrd(ft *ast.FuncTable) (planner.Node, []planner.Scop
 		if ft.Alias != "" {
 			alias = ft.Alias
 		}
-		return &planner.ValuesNode{}, []planner.ScopeCol{{Table: alias, Name: "relid", T: types.Regclass}}, nil
+		return &plan.ValuesNode{}, []plan.ScopeCol{{Table: alias, Name: "relid", T: types.Regclass}}, nil
 	}
 	if name != "generate_series" {
 		return b.scalarFuncTable(ft, name)
@@ -69,7 +69,7 @@ func (b *binder) tableFuncNoOrd(ft *ast.FuncTable) (planner.Node, []planner.Scop
 		args[i] = e
 	}
 	// Integer series (int4 or int8), numeric, or timestamp[tz] with an interval step.
-	t, err := planner.CommonType(args[:2], "generate_series", ft.Func.Pos)
+	t, err := plan.CommonType(args[:2], "generate_series", ft.Func.Pos)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -109,10 +109,10 @@ func (b *binder) tableFuncNoOrd(ft *ast.FuncTable) (planner.Node, []planner.Scop
 	if len(ft.ColAliases) > 0 {
 		col = ft.ColAliases[0]
 	}
-	return &planner.SeriesNode{T: t, Args: args}, []planner.ScopeCol{{Table: alias, Name: col, T: t}}, nil
+	return &plan.SeriesNode{T: t, Args: args}, []plan.ScopeCol{{Table: alias, Name: col, T: t}}, nil
 }
 
-func (b *binder) unnest(ft *ast.FuncTable) (planner.Node, []planner.ScopeCol, error) {
+func (b *binder) unnest(ft *ast.FuncTable) (plan.Node, []plan.ScopeCol, error) {
 	if len(ft.Func.Args) != 1 {
 		return nil, nil, expr.ErrAt(sqlerr.Unsupported("unnest with several arrays is not supported yet"), ft.Func.Pos)
 	}
@@ -136,11 +136,11 @@ func (b *binder) unnest(ft *ast.FuncTable) (planner.Node, []planner.ScopeCol, er
 	if len(ft.ColAliases) > 0 {
 		col = ft.ColAliases[0]
 	}
-	return &planner.UnnestNode{Arg: arg}, []planner.ScopeCol{{Table: alias, Name: col, T: et}}, nil
+	return &plan.UnnestNode{Arg: arg}, []plan.ScopeCol{{Table: alias, Name: col, T: et}}, nil
 }
 
 // generateSubscripts is generate_subscripts(array, dim [, reverse]).
-func (b *binder) generateSubscripts(ft *ast.FuncTable) (planner.Node, []planner.ScopeCol, error) {
+func (b *binder) generateSubscripts(ft *ast.FuncTable) (plan.Node, []plan.ScopeCol, error) {
 	if len(ft.Func.Args) < 2 || len(ft.Func.Args) > 3 {
 		return nil, nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function generate_subscripts has the wrong number of arguments"), ft.Func.Pos)
 	}
@@ -174,14 +174,14 @@ func (b *binder) generateSubscripts(ft *ast.FuncTable) (planner.Node, []planner.
 	if len(ft.ColAliases) > 0 {
 		col = ft.ColAliases[0]
 	}
-	return &planner.SubscriptsNode{Arr: arr, Dim: dim, Rev: rev}, []planner.ScopeCol{{Table: alias, Name: col, T: types.Int4}}, nil
+	return &plan.SubscriptsNode{Arr: arr, Dim: dim, Rev: rev}, []plan.ScopeCol{{Table: alias, Name: col, T: types.Int4}}, nil
 }
 
 // expandArray is information_schema._pg_expandarray(anyarray): the
 // elements with their positions, as columns (x, n) — or, in a select
 // list, as one record value per element, whose fields clients read with
 // (…).x and (…).n (pgjdbc's getPrimaryKeys and getIndexInfo).
-func (b *binder) expandArray(ft *ast.FuncTable) (planner.Node, []planner.ScopeCol, error) {
+func (b *binder) expandArray(ft *ast.FuncTable) (plan.Node, []plan.ScopeCol, error) {
 	if q := ft.Func.Name; len(q) == 1 || q[0] != "information_schema" {
 		return nil, nil, expr.ErrAt(sqlerr.New(sqlerr.UndefinedFunction, "function %s does not exist", strings.Join(q, ".")), ft.Func.Pos)
 	}
@@ -202,13 +202,13 @@ func (b *binder) expandArray(ft *ast.FuncTable) (planner.Node, []planner.ScopeCo
 	}
 	names := []string{"x", "n"}
 	copy(names, ft.ColAliases)
-	return &planner.UnnestNode{Arg: arr, Ordinal: true}, []planner.ScopeCol{{Table: alias, Name: names[0], T: et}, {Table: alias, Name: names[1], T: types.Int4}}, nil
+	return &plan.UnnestNode{Arg: arr, Ordinal: true}, []plan.ScopeCol{{Table: alias, Name: names[0], T: et}, {Table: alias, Name: names[1], T: types.Int4}}, nil
 }
 
 // scalarFuncTable is a function returning one value used in FROM (FROM
 // string_to_array(…) s): one row, one column named after the alias or the
 // function.
-func (b *binder) scalarFuncTable(ft *ast.FuncTable, name string) (planner.Node, []planner.ScopeCol, error) {
+func (b *binder) scalarFuncTable(ft *ast.FuncTable, name string) (plan.Node, []plan.ScopeCol, error) {
 	if expr.IsAggregateName(name) && ft.Func.Over == nil {
 		return nil, nil, expr.ErrAt(sqlerr.New(sqlerr.GroupingError, "aggregate functions are not allowed in functions in FROM"), ft.Func.Pos)
 	}
@@ -216,7 +216,7 @@ func (b *binder) scalarFuncTable(ft *ast.FuncTable, name string) (planner.Node, 
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, isSRF := e.(*planner.SrfRefExpr); isSRF {
+	if _, isSRF := e.(*plan.SrfRefExpr); isSRF {
 		return nil, nil, expr.ErrAt(sqlerr.Unsupported("function %s in FROM is not supported yet", name), ft.Func.Pos)
 	}
 	alias, col := name, name
@@ -226,5 +226,5 @@ func (b *binder) scalarFuncTable(ft *ast.FuncTable, name string) (planner.Node, 
 	if len(ft.ColAliases) > 0 {
 		col = ft.ColAliases[0]
 	}
-	return &planner.ProjectNode{Child: planner.OneRow{}, Exprs: []expr.Expr{e}}, []planner.ScopeCol{{Table: alias, Name: col, T: e.Type()}}, nil
+	return &plan.ProjectNode{Child: plan.OneRow{}, Exprs: []expr.Expr{e}}, []plan.ScopeCol{{Table: alias, Name: col, T: e.Type()}}, nil
 }

@@ -1,8 +1,8 @@
 package bind
 
 import (
-	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -10,7 +10,7 @@ import (
 
 // setOp binds UNION/INTERSECT/EXCEPT [ALL]; column types are resolved
 // pairwise as PostgreSQL does, names come from the left input.
-func (b *binder) setOp(sel *ast.Select) (planner.Node, []planner.Column, error) {
+func (b *binder) setOp(sel *ast.Select) (plan.Node, []plan.Column, error) {
 	lb, rb := b.child().withOuter(b.outer), b.child().withOuter(b.outer)
 	lb.keepUnknown, rb.keepUnknown = true, true
 	ln, lcols, err := lb.query(sel.Left)
@@ -25,7 +25,7 @@ func (b *binder) setOp(sel *ast.Select) (planner.Node, []planner.Column, error) 
 	if len(lcols) != len(rcols) {
 		return nil, nil, sqlerr.New(sqlerr.SyntaxError, "each %s query must have the same number of columns", name)
 	}
-	cols := make([]planner.Column, len(lcols))
+	cols := make([]plan.Column, len(lcols))
 	lx := make([]expr.Expr, len(lcols))
 	rx := make([]expr.Expr, len(lcols))
 	needL, needR := false, false
@@ -35,7 +35,7 @@ func (b *binder) setOp(sel *ast.Select) (planner.Node, []planner.Column, error) 
 		var t types.Type
 		if lcols[i].Type.OID == types.OIDUnknown && rcols[i].Type.OID == types.OIDUnknown {
 			t = types.Text
-		} else if t, err = planner.CommonType([]expr.Expr{l, r}, name, -1); err != nil {
+		} else if t, err = plan.CommonType([]expr.Expr{l, r}, name, -1); err != nil {
 			return nil, nil, err
 		}
 		if b.keepUnknown && lcols[i].Type.OID == types.OIDUnknown && rcols[i].Type.OID == types.OIDUnknown {
@@ -49,15 +49,15 @@ func (b *binder) setOp(sel *ast.Select) (planner.Node, []planner.Column, error) 
 		}
 		needL = needL || lcols[i].Type != t
 		needR = needR || rcols[i].Type != t
-		cols[i] = planner.Column{Name: lcols[i].Name, Type: t}
+		cols[i] = plan.Column{Name: lcols[i].Name, Type: t}
 	}
 	if needL {
-		ln = &planner.ProjectNode{Child: ln, Exprs: lx}
+		ln = &plan.ProjectNode{Child: ln, Exprs: lx}
 	}
 	if needR {
-		rn = &planner.ProjectNode{Child: rn, Exprs: rx}
+		rn = &plan.ProjectNode{Child: rn, Exprs: rx}
 	}
-	return &planner.SetOpNode{Left: ln, Right: rn, Kind: sel.SetOp, All: sel.SetAll, Types: planner.ExprTypes(lx)}, cols, nil
+	return &plan.SetOpNode{Left: ln, Right: rn, Kind: sel.SetOp, All: sel.SetAll, Types: plan.ExprTypes(lx)}, cols, nil
 }
 
 // withOuter sets the binder's enclosing level (set operands see the same

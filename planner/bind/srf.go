@@ -1,8 +1,8 @@
 package bind
 
 import (
-	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -30,7 +30,7 @@ func (b *binder) srfCall(f *ast.FuncCall) (expr.Expr, error) {
 		t = types.RecordType(rec)
 	}
 	set.Recs = append(set.Recs, rec)
-	return &planner.SrfRefExpr{Set: set, K: len(set.Calls) - 1, T: t}, nil
+	return &plan.SrfRefExpr{Set: set, K: len(set.Calls) - 1, T: t}, nil
 }
 
 // fieldSelect binds (x).field over a record value.

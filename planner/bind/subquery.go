@@ -3,8 +3,9 @@ package bind
 import (
 	"fmt"
 
-	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/exec"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/planner/rules"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
@@ -19,7 +20,7 @@ func (b *binder) subLink(x *ast.SubLink) (expr.Expr, error) {
 		return nil, err
 	}
 	root, _ = rules.ApplyRules(root, b.disabled)
-	e := &planner.SubLinkExpr{Kind: x.Kind, Root: root, Width: len(cols), Correlated: child.correlated}
+	e := &exec.SubLinkExpr{Kind: x.Kind, Root: root, Width: len(cols), Correlated: child.correlated}
 	switch x.Kind {
 	case ast.ExistsSubLink:
 		if child.correlated {
@@ -54,7 +55,7 @@ func (b *binder) subLink(x *ast.SubLink) (expr.Expr, error) {
 		// The comparison is bound over a two-column row [lhs, sub-query value].
 		saved := b.scope
 		savedAgg := b.agg
-		b.scope, b.agg = []planner.ScopeCol{{Name: "lhs", T: test.Type()}, {Name: "rhs", T: cols[0].Type}}, nil
+		b.scope, b.agg = []plan.ScopeCol{{Name: "lhs", T: test.Type()}, {Name: "rhs", T: cols[0].Type}}, nil
 		cmp, err := b.binary(x.Op, &expr.ColExpr{Idx: 0, T: test.Type()}, &expr.ColExpr{Idx: 1, T: cols[0].Type}, x.Pos)
 		b.scope, b.agg = saved, savedAgg
 		if err != nil {
@@ -90,7 +91,7 @@ func (b *binder) subLink(x *ast.SubLink) (expr.Expr, error) {
 
 // rowSubLink binds (a, b, …) op ANY/ALL (SELECT x, y, …): the comparison is
 // the row-wise one (rows.go) over [a, b, …, x, y, …].
-func (b *binder) rowSubLink(e *planner.SubLinkExpr, x *ast.SubLink, row *ast.RowExpr, cols []planner.Column) (expr.Expr, error) {
+func (b *binder) rowSubLink(e *exec.SubLinkExpr, x *ast.SubLink, row *ast.RowExpr, cols []plan.Column) (expr.Expr, error) {
 	if len(row.Args) != len(cols) {
 		return nil, expr.ErrAt(sqlerr.New(sqlerr.SyntaxError, "subquery has too %s columns", map[bool]string{true: "many", false: "few"}[len(cols) > len(row.Args)]), x.Pos)
 	}
@@ -106,11 +107,11 @@ func (b *binder) rowSubLink(e *planner.SubLinkExpr, x *ast.SubLink, row *ast.Row
 	b.scope, b.agg = nil, nil
 	var l, r ast.RowExpr
 	for i := range n {
-		b.scope = append(b.scope, planner.ScopeCol{Name: fmt.Sprintf("lhs%d", i), T: e.RowTests[i].Type()})
+		b.scope = append(b.scope, plan.ScopeCol{Name: fmt.Sprintf("lhs%d", i), T: e.RowTests[i].Type()})
 		l.Args = append(l.Args, &ast.ColumnRef{Names: []string{fmt.Sprintf("lhs%d", i)}, Pos: x.Pos})
 	}
 	for i, c := range cols {
-		b.scope = append(b.scope, planner.ScopeCol{Name: fmt.Sprintf("rhs%d", i), T: c.Type})
+		b.scope = append(b.scope, plan.ScopeCol{Name: fmt.Sprintf("rhs%d", i), T: c.Type})
 		r.Args = append(r.Args, &ast.ColumnRef{Names: []string{fmt.Sprintf("rhs%d", i)}, Pos: x.Pos})
 	}
 	cmp, err := b.rowCompare(x.Op, &l, &r, x.Pos)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/planner/rules"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/parse"
@@ -17,8 +18,8 @@ import (
 
 // bigTable has enough rows for the vectorized operators to split the work
 // across cores, with NULLs in every column.
-func bigTable(n int) *planner.MemTable {
-	t := planner.NewMemTable("test", "big", []planner.Column{{Name: "k", Type: types.Int4}, {Name: "s", Type: types.Text},
+func bigTable(n int) *plan.MemTable {
+	t := plan.NewMemTable("test", "big", []plan.Column{{Name: "k", Type: types.Int4}, {Name: "s", Type: types.Text},
 		{Name: "v", Type: types.Int8}, {Name: "b", Type: types.Bool}, {Name: "f", Type: types.Float8}})
 	rows := make([][]types.Datum, n)
 	for i := range rows {
@@ -38,7 +39,7 @@ func bigTable(n int) *planner.MemTable {
 	return t
 }
 
-func runAll(t *testing.T, tables planner.Tables, sql string, disabled map[string]bool) ([]string, string) {
+func runAll(t *testing.T, tables plan.Tables, sql string, disabled map[string]bool) ([]string, string) {
 	t.Helper()
 	stmts, err := parse.Parse(sql)
 	if err != nil {

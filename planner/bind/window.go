@@ -1,8 +1,9 @@
 package bind
 
 import (
-	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/exec"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -22,22 +23,22 @@ func (b *binder) window(f *ast.FuncCall) (expr.Expr, error) {
 	}
 	w := f.Over
 	fr := w.Frame
-	if fr&planner.FrameExclusions != 0 {
+	if fr&exec.FrameExclusions != 0 {
 		return nil, expr.ErrAt(sqlerr.Unsupported("frame exclusions are not supported yet"), f.Pos)
 	}
-	if fr&planner.FrameGroups != 0 && len(w.OrderBy) == 0 {
+	if fr&exec.FrameGroups != 0 && len(w.OrderBy) == 0 {
 		return nil, expr.ErrAt(sqlerr.New(sqlerr.WindowingError, "GROUPS mode requires an ORDER BY clause"), f.Pos)
 	}
-	rangeOffsets := fr&planner.FrameRange != 0 && fr&(planner.FrameStartOffsetPre|planner.FrameEndOffsetPre|planner.FrameStartOffsetFol|planner.FrameEndOffsetFol) != 0
+	rangeOffsets := fr&exec.FrameRange != 0 && fr&(exec.FrameStartOffsetPre|exec.FrameEndOffsetPre|exec.FrameStartOffsetFol|exec.FrameEndOffsetFol) != 0
 	if rangeOffsets && len(w.OrderBy) != 1 {
 		return nil, expr.ErrAt(sqlerr.New(sqlerr.WindowingError, "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column"), w.Pos)
 	}
 	for _, a := range f.Args {
-		if planner.ContainsWindow(a) {
+		if plan.ContainsWindow(a) {
 			return nil, expr.ErrAt(sqlerr.New(sqlerr.WindowingError, "window function calls cannot be nested"), f.Pos)
 		}
 	}
-	call := &planner.WinCall{Name: name, Frame: fr}
+	call := &plan.WinCall{Name: name, Frame: fr}
 	set := b.win
 	b.win = nil // arguments may not hold window calls
 	defer func() { b.win = set }()
@@ -66,7 +67,7 @@ func (b *binder) window(f *ast.FuncCall) (expr.Expr, error) {
 			}
 		}
 		call.Order = append(call.Order, e)
-		call.OrderKey = append(call.OrderKey, planner.SortKeyOf(i, o))
+		call.OrderKey = append(call.OrderKey, plan.SortKeyOf(i, o))
 	}
 	if rangeOffsets {
 		if err := b.rangeFrame(call, w, f.Pos); err != nil {
@@ -146,5 +147,5 @@ func (b *binder) window(f *ast.FuncCall) (expr.Expr, error) {
 		}
 	}
 	set.Calls = append(set.Calls, call)
-	return &planner.WinRefExpr{Set: set, K: len(set.Calls) - 1, T: call.T}, nil
+	return &plan.WinRefExpr{Set: set, K: len(set.Calls) - 1, T: call.T}, nil
 }

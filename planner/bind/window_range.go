@@ -1,8 +1,9 @@
 package bind
 
 import (
-	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/exec"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -19,7 +20,7 @@ import (
 
 // rangeFrame binds the key and the start/end thresholds of a RANGE frame
 // with offsets.
-func (b *binder) rangeFrame(call *planner.WinCall, w *ast.Window, pos int) error {
+func (b *binder) rangeFrame(call *plan.WinCall, w *ast.Window, pos int) error {
 	key := call.Order[0]
 	kt := key.Type()
 	var offType types.Type
@@ -72,8 +73,8 @@ func (b *binder) rangeFrame(call *planner.WinCall, w *ast.Window, pos int) error
 		return nil
 	}
 	fr := call.Frame
-	if err := bound(w.Start, fr&planner.FrameStartOffsetPre != 0, &call.RangeStart, &call.Start); err != nil {
+	if err := bound(w.Start, fr&exec.FrameStartOffsetPre != 0, &call.RangeStart, &call.Start); err != nil {
 		return err
 	}
-	return bound(w.End, fr&planner.FrameEndOffsetPre != 0, &call.RangeEnd, &call.End)
+	return bound(w.End, fr&exec.FrameEndOffsetPre != 0, &call.RangeEnd, &call.End)
 }

@@ -1,8 +1,8 @@
 package rules
 
 import (
-	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/types"
 )
@@ -31,7 +31,7 @@ import (
 // joinLeaf is one input of a flattened join tree: its columns are
 // [off, off+width) of the tree's output.
 type joinLeaf struct {
-	n          planner.Node
+	n          plan.Node
 	off, width int
 	rows, base float64
 }
@@ -56,33 +56,33 @@ func equiJoins(c expr.Expr, leftWidth int) bool {
 		return false
 	}
 	f := c.(*expr.FnExpr)
-	a, b := planner.Side(f.Args[0], leftWidth), planner.Side(f.Args[1], leftWidth)
+	a, b := plan.Side(f.Args[0], leftWidth), plan.Side(f.Args[1], leftWidth)
 	return a == 1 && b == 2 || a == 2 && b == 1
 }
 
-func orderJoins(n planner.Node) planner.Node {
-	if j, ok := n.(*planner.JoinNode); ok && innerJoin(j) {
+func orderJoins(n plan.Node) plan.Node {
+	if j, ok := n.(*plan.JoinNode); ok && innerJoin(j) {
 		if r := reorderJoins(j); r != nil {
 			return r
 		}
 	}
-	kids := planner.Children(n)
+	kids := plan.Children(n)
 	if len(kids) == 0 {
 		return n
 	}
-	mapped := make([]planner.Node, len(kids))
+	mapped := make([]plan.Node, len(kids))
 	for i, k := range kids {
 		mapped[i] = orderJoins(k)
 	}
-	return planner.WithChildren(n, mapped)
+	return plan.WithChildren(n, mapped)
 }
 
-func innerJoin(j *planner.JoinNode) bool {
+func innerJoin(j *plan.JoinNode) bool {
 	return (j.Kind == ast.InnerJoin || j.Kind == ast.CrossJoin) && !j.Lateral && len(j.Lkeys) == 0
 }
 
 // reorderJoins rebuilds j's inner-join tree, or returns nil to keep it.
-func reorderJoins(j *planner.JoinNode) planner.Node {
+func reorderJoins(j *plan.JoinNode) plan.Node {
 	width := j.LeftWidth + j.RightWidth
 	if len(j.ColTypes) != width {
 		return nil
@@ -90,16 +90,16 @@ func reorderJoins(j *planner.JoinNode) planner.Node {
 	var leaves []joinLeaf
 	var conds []expr.Expr
 	cross := 0 // cross products in the written tree
-	var flatten func(n planner.Node, off, w int) bool
-	flatten = func(n planner.Node, off, w int) bool {
-		x, ok := n.(*planner.JoinNode)
+	var flatten func(n plan.Node, off, w int) bool
+	flatten = func(n plan.Node, off, w int) bool {
+		x, ok := n.(*plan.JoinNode)
 		if !ok || !innerJoin(x) {
 			leaves = append(leaves, joinLeaf{n: n, off: off, width: w})
 			return true
 		}
 		related := false
 		if x.Cond != nil {
-			for _, c := range planner.AndArgs(x.Cond) {
+			for _, c := range plan.AndArgs(x.Cond) {
 				related = related || equiJoins(c, x.LeftWidth)
 				m, ok := expr.ShiftCols(c, off)
 				if !ok {
@@ -157,25 +157,25 @@ func reorderJoins(j *planner.JoinNode) planner.Node {
 
 // leafRows estimates an input's rows, and the rows of the table under its
 // filters (its base); 1,000 where nothing can be told.
-func leafRows(n planner.Node) (rows, base float64) {
-	rows = planner.EstimateRows(n)
+func leafRows(n plan.Node) (rows, base float64) {
+	rows = plan.EstimateRows(n)
 	if rows < 0 {
 		rows = 1000
 	}
 	base = rows
 	for {
 		switch x := n.(type) {
-		case *planner.FilterNode:
+		case *plan.FilterNode:
 			n = x.Child
 			continue
-		case *planner.ProjectNode:
+		case *plan.ProjectNode:
 			n = x.Child
 			continue
-		case *planner.SourceScan:
-			if b := planner.EstimateSourceRows(x); b >= rows {
+		case *plan.SourceScan:
+			if b := plan.EstimateSourceRows(x); b >= rows {
 				base = b
 			}
-		case *planner.MemScan:
+		case *plan.MemScan:
 			base = max(rows, float64(x.T.Len()))
 		}
 		return rows, base
@@ -272,11 +272,11 @@ func allIn(ls []int, in []bool, next int) bool {
 // buildJoinOrder builds the left-deep tree for order: each condition goes
 // to the first join where every leaf it reads is present (conditions
 // reading one leaf or none go to the first join).
-func buildJoinOrder(j *planner.JoinNode, leaves []joinLeaf, cs []joinConj, order []int) planner.Node {
+func buildJoinOrder(j *plan.JoinNode, leaves []joinLeaf, cs []joinConj, order []int) plan.Node {
 	pos := make([]int, j.LeftWidth+j.RightWidth) // written column → built column
 	used := make([]bool, len(cs))
 	in := make([]bool, len(leaves))
-	var cur planner.Node
+	var cur plan.Node
 	curW := 0
 	var curTypes []types.Type
 	for step, l := range order {
@@ -302,10 +302,10 @@ func buildJoinOrder(j *planner.JoinNode, leaves []joinLeaf, cs []joinConj, order
 			used[i] = true
 			here = append(here, e)
 		}
-		nj := &planner.JoinNode{Left: cur, Right: lf.n, Kind: ast.CrossJoin, LeftWidth: curW, RightWidth: lf.width,
+		nj := &plan.JoinNode{Left: cur, Right: lf.n, Kind: ast.CrossJoin, LeftWidth: curW, RightWidth: lf.width,
 			ColTypes: append(append([]types.Type(nil), curTypes...), leafTypes...)}
 		if len(here) > 0 {
-			nj.Kind, nj.Cond = ast.InnerJoin, planner.And(here)
+			nj.Kind, nj.Cond = ast.InnerJoin, plan.And(here)
 		}
 		cur, curW, curTypes = nj, curW+lf.width, nj.ColTypes
 	}
@@ -313,5 +313,5 @@ func buildJoinOrder(j *planner.JoinNode, leaves []joinLeaf, cs []joinConj, order
 	for i, p := range pos {
 		exprs[i] = &expr.ColExpr{Idx: p, T: j.ColTypes[i]}
 	}
-	return &planner.ProjectNode{Child: cur, Exprs: exprs}
+	return &plan.ProjectNode{Child: cur, Exprs: exprs}
 }

@@ -1,8 +1,8 @@
 package rules
 
 import (
-	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 )
 
 // pruneOutputs is the prune_outputs rule: an aggregation over a projection
@@ -12,19 +12,19 @@ import (
 // immutable and holds no sub-query, becomes a typed NULL (positions stay,
 // so nothing above is renumbered). PostgreSQL removes unused sub-query
 // outputs the same way; volatile ones stay.
-func pruneOutputs(n planner.Node) planner.Node {
-	a, ok := n.(*planner.AggNode)
+func pruneOutputs(n plan.Node) plan.Node {
+	a, ok := n.(*plan.AggNode)
 	if !ok {
 		return n
 	}
 	// Directly above the projection, or with a filter between (WHERE on
 	// the sub-query's columns): the filter's reads count too.
-	f, _ := a.Child.(*planner.FilterNode)
+	f, _ := a.Child.(*plan.FilterNode)
 	below := a.Child
 	if f != nil {
 		below = f.Child
 	}
-	p, ok := below.(*planner.ProjectNode)
+	p, ok := below.(*plan.ProjectNode)
 	if !ok {
 		return n
 	}

@@ -4,8 +4,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/exec"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/types"
 )
@@ -81,7 +82,7 @@ import (
 //	those keep reading everything.
 type rule struct {
 	name  string
-	apply func(n planner.Node) planner.Node
+	apply func(n plan.Node) plan.Node
 }
 
 // ruleNames lists every rule in application order.
@@ -108,16 +109,16 @@ func Disabled(setting string) map[string]bool {
 
 // ApplyRules runs the enabled rewrite rules over the plan tree and records
 // how long each took.
-func ApplyRules(root planner.Node, disabled map[string]bool) (planner.Node, map[string]time.Duration) {
+func ApplyRules(root plan.Node, disabled map[string]bool) (plan.Node, map[string]time.Duration) {
 	rules := []rule{
 		{"filter_pushdown", pushFilters},
 		{"scan_pushdown", pushScanPredicates},
 		{"join_order", orderJoins},
-		{"hash_join", func(n planner.Node) planner.Node { return planner.MapNodes(n, planHashJoin) }},
-		{"build_side", func(n planner.Node) planner.Node { return planner.MapNodes(n, chooseBuildSide) }},
-		{"topn", func(n planner.Node) planner.Node { return planner.MapNodes(n, markTopN) }},
-		{"scan_limit", func(n planner.Node) planner.Node { return planner.MapNodes(n, limitScan) }},
-		{"prune_outputs", func(n planner.Node) planner.Node { return planner.MapNodes(n, pruneOutputs) }},
+		{"hash_join", func(n plan.Node) plan.Node { return plan.MapNodes(n, planHashJoin) }},
+		{"build_side", func(n plan.Node) plan.Node { return plan.MapNodes(n, chooseBuildSide) }},
+		{"topn", func(n plan.Node) plan.Node { return plan.MapNodes(n, markTopN) }},
+		{"scan_limit", func(n plan.Node) plan.Node { return plan.MapNodes(n, limitScan) }},
+		{"prune_outputs", func(n plan.Node) plan.Node { return plan.MapNodes(n, pruneOutputs) }},
 		{"vectorize", vectorize},
 	}
 	times := map[string]time.Duration{}
@@ -132,18 +133,18 @@ func ApplyRules(root planner.Node, disabled map[string]bool) (planner.Node, map[
 	return root, times
 }
 
-func planHashJoin(n planner.Node) planner.Node {
-	if j, ok := n.(*planner.JoinNode); ok {
+func planHashJoin(n plan.Node) plan.Node {
+	if j, ok := n.(*plan.JoinNode); ok {
 		j.PlanHash()
 	}
 	return n
 }
 
-func markTopN(n planner.Node) planner.Node {
-	if l, ok := n.(*planner.LimitNode); ok {
-		if _, isSort := l.Child.(*planner.SortNode); isSort {
+func markTopN(n plan.Node) plan.Node {
+	if l, ok := n.(*plan.LimitNode); ok {
+		if _, isSort := l.Child.(*plan.SortNode); isSort {
 			l.TopN = true
-			planner.PrefilterTopN(l)
+			exec.PrefilterTopN(l)
 		}
 	}
 	return n
@@ -151,28 +152,28 @@ func markTopN(n planner.Node) planner.Node {
 
 // limitScan hands a LIMIT's count and offset to the provider scan below
 // it, through projections only (rule scan_limit).
-func limitScan(n planner.Node) planner.Node {
-	l, ok := n.(*planner.LimitNode)
+func limitScan(n plan.Node) plan.Node {
+	l, ok := n.(*plan.LimitNode)
 	if !ok || l.Limit == nil {
 		return n
 	}
-	var chain []*planner.ProjectNode
+	var chain []*plan.ProjectNode
 	c := l.Child
 	for {
-		p, ok := c.(*planner.ProjectNode)
+		p, ok := c.(*plan.ProjectNode)
 		if !ok {
 			break
 		}
 		chain = append(chain, p)
 		c = p.Child
 	}
-	s, ok := c.(*planner.SourceScan)
+	s, ok := c.(*plan.SourceScan)
 	if !ok || s.Limit != nil {
 		return n
 	}
 	ns := *s
 	ns.Limit, ns.Offset = l.Limit, l.Offset
-	var out planner.Node = &ns
+	var out plan.Node = &ns
 	for i := len(chain) - 1; i >= 0; i-- {
 		p := *chain[i]
 		p.Child = out
@@ -185,25 +186,25 @@ func limitScan(n planner.Node) planner.Node {
 
 // pushFilters moves single-side conjuncts of a filter directly over an
 // inner/cross join into that side.
-func pushFilters(n planner.Node) planner.Node {
-	return planner.MapNodes(n, pushFilter)
+func pushFilters(n plan.Node) plan.Node {
+	return plan.MapNodes(n, pushFilter)
 }
 
 // pushFilter pushes one filter as far down as it goes.
-func pushFilter(n planner.Node) planner.Node {
+func pushFilter(n plan.Node) plan.Node {
 	{
-		f, ok := n.(*planner.FilterNode)
+		f, ok := n.(*plan.FilterNode)
 		if !ok {
 			return n
 		}
-		j, ok := f.Child.(*planner.JoinNode)
+		j, ok := f.Child.(*plan.JoinNode)
 		if !ok || (j.Kind != 0 && j.Kind != 4) || j.Lateral { // inner or cross only
 			return n
 		}
-		conj := planner.AndArgs(f.Pred)
+		conj := plan.AndArgs(f.Pred)
 		var keep, left, right, both []expr.Expr
 		for _, c := range conj {
-			switch planner.Side(c, j.LeftWidth) {
+			switch plan.Side(c, j.LeftWidth) {
 			case 1:
 				left = append(left, c)
 			case 2:
@@ -227,28 +228,28 @@ func pushFilter(n planner.Node) planner.Node {
 			if j.Cond != nil {
 				both = append([]expr.Expr{j.Cond}, both...)
 			}
-			nj.Cond, nj.Kind, nj.Lkeys, nj.Rkeys, nj.KeyTypes = planner.And(both), 0, nil, nil, nil
+			nj.Cond, nj.Kind, nj.Lkeys, nj.Rkeys, nj.KeyTypes = plan.And(both), 0, nil, nil, nil
 		}
 		if len(left) > 0 {
-			nj.Left = pushFilter(&planner.FilterNode{Child: j.Left, Pred: planner.And(left)})
+			nj.Left = pushFilter(&plan.FilterNode{Child: j.Left, Pred: plan.And(left)})
 		}
 		if len(right) > 0 {
-			nj.Right = pushFilter(&planner.FilterNode{Child: j.Right, Pred: planner.And(right)})
+			nj.Right = pushFilter(&plan.FilterNode{Child: j.Right, Pred: plan.And(right)})
 		}
 		if len(keep) == 0 {
 			return &nj
 		}
-		return &planner.FilterNode{Child: &nj, Pred: planner.And(keep)}
+		return &plan.FilterNode{Child: &nj, Pred: plan.And(keep)}
 	}
 }
 
 // chooseBuildSide swaps an inner hash join's inputs when the left one is smaller.
-func chooseBuildSide(n planner.Node) planner.Node {
-	j, ok := n.(*planner.JoinNode)
+func chooseBuildSide(n plan.Node) plan.Node {
+	j, ok := n.(*plan.JoinNode)
 	if !ok || j.Kind != ast.InnerJoin || len(j.Lkeys) == 0 || j.Lateral {
 		return n
 	}
-	l, r := planner.EstimateRows(j.Left), planner.EstimateRows(j.Right)
+	l, r := plan.EstimateRows(j.Left), plan.EstimateRows(j.Right)
 	if l < 0 || r < 0 || l >= r {
 		return n
 	}
@@ -259,7 +260,7 @@ func chooseBuildSide(n planner.Node) planner.Node {
 		}
 		return i - lw
 	}
-	sj := &planner.JoinNode{Left: j.Right, Right: j.Left, Kind: j.Kind, LeftWidth: rw, RightWidth: lw,
+	sj := &plan.JoinNode{Left: j.Right, Right: j.Left, Kind: j.Kind, LeftWidth: rw, RightWidth: lw,
 		Lkeys: j.Rkeys, Rkeys: j.Lkeys, KeyTypes: j.KeyTypes}
 	if len(j.ColTypes) == lw+rw {
 		sj.ColTypes = append(append([]types.Type(nil), j.ColTypes[lw:]...), j.ColTypes[:lw]...)
@@ -279,5 +280,5 @@ func chooseBuildSide(n planner.Node) planner.Node {
 	for i := 0; i < rw; i++ {
 		exprs = append(exprs, &expr.ColExpr{Idx: i})
 	}
-	return &planner.ProjectNode{Child: sj, Exprs: exprs}
+	return &plan.ProjectNode{Child: sj, Exprs: exprs}
 }

@@ -2,28 +2,28 @@ package rules
 
 import (
 	"github.com/sluicedb/sluice/connectors"
-	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 )
 
 // pushScanPredicates hands simple conjuncts of a filter over a source scan
 // (column op constant, IS [NOT] NULL) to the provider, which prunes files
 // and row groups with them; conjuncts it answers Exact leave the filter.
-func pushScanPredicates(n planner.Node) planner.Node {
-	return planner.MapNodes(n, func(n planner.Node) planner.Node {
-		f, ok := n.(*planner.FilterNode)
+func pushScanPredicates(n plan.Node) plan.Node {
+	return plan.MapNodes(n, func(n plan.Node) plan.Node {
+		f, ok := n.(*plan.FilterNode)
 		if !ok {
 			return n
 		}
-		s, ok := f.Child.(*planner.SourceScan)
+		s, ok := f.Child.(*plan.SourceScan)
 		if !ok {
 			return n
 		}
-		conj := planner.AndArgs(f.Pred)
+		conj := plan.AndArgs(f.Pred)
 		var preds []connectors.Predicate
 		var from []int
 		for i, c := range conj {
-			if p, ok := planner.ScanPredicate(c, s.T.Cols); ok {
+			if p, ok := plan.ScanPredicate(c, s.T.Cols); ok {
 				preds = append(preds, p)
 				from = append(from, i)
 			}
@@ -32,7 +32,7 @@ func pushScanPredicates(n planner.Node) planner.Node {
 			return n
 		}
 		support := s.T.Provider.Pushdown(preds)
-		ns := &planner.SourceScan{T: s.T, Used: s.Used, Preds: append(append([]connectors.Predicate(nil), s.Preds...), preds...)}
+		ns := &plan.SourceScan{T: s.T, Used: s.Used, Preds: append(append([]connectors.Predicate(nil), s.Preds...), preds...)}
 		exact := map[int]bool{}
 		for i, sp := range support {
 			if sp == connectors.Exact {
@@ -48,6 +48,6 @@ func pushScanPredicates(n planner.Node) planner.Node {
 		if len(keep) == 0 {
 			return ns
 		}
-		return &planner.FilterNode{Child: ns, Pred: planner.And(keep)}
+		return &plan.FilterNode{Child: ns, Pred: plan.And(keep)}
 	})
 }

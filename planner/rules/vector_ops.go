@@ -1,18 +1,21 @@
 package rules
 
-import "github.com/sluicedb/sluice/planner"
+import (
+	"github.com/sluicedb/sluice/planner/exec"
+	"github.com/sluicedb/sluice/planner/plan"
+)
 
 // vectorize replaces Filter*(Seq Scan) and aggregations over it with their
 // vectorized forms when every expression has a kernel.
-func vectorize(n planner.Node) planner.Node {
-	return planner.MapNodes(n, func(n planner.Node) planner.Node {
+func vectorize(n plan.Node) plan.Node {
+	return plan.MapNodes(n, func(n plan.Node) plan.Node {
 		switch x := n.(type) {
-		case *planner.AggNode:
-			if v := planner.VectorizeAgg(x); v != nil {
+		case *plan.AggNode:
+			if v := exec.VectorizeAgg(x); v != nil {
 				return v
 			}
-		case *planner.FilterNode:
-			if v := planner.VectorizeScan(x); v != nil {
+		case *plan.FilterNode:
+			if v := exec.VectorizeScan(x); v != nil {
 				return v
 			}
 		}

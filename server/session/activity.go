@@ -4,7 +4,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
@@ -55,7 +55,7 @@ func micros(t time.Time) types.Datum {
 }
 
 // pgStatActivity lists the server's sessions.
-func (s *Session) pgStatActivity() planner.Relation {
+func (s *Session) pgStatActivity() plan.Relation {
 	ts := types.TimestamptzT
 	c := cols("datid", tOid, "datname", tName, "pid", tInt, "leader_pid", tInt, "usesysid", tOid, "usename", tName,
 		"application_name", tText, "client_addr", tText, "client_hostname", tText, "client_port", tInt,

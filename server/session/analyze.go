@@ -10,6 +10,7 @@ import (
 	"github.com/sluicedb/sluice/connectors/lake"
 	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/bind"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -103,7 +104,7 @@ func (s *Session) analyzeOne(ctx context.Context, r *catalog.Relation) error {
 	if err != nil {
 		return err
 	}
-	src := rel.(*planner.SourceTable)
+	src := rel.(*plan.SourceTable)
 	version := src.Provider.Version()
 	plan, err := bind.BindQuery(&ast.Select{From: []ast.TableRef{&ast.TableName{Schema: r.Schema, Name: r.Name, Pos: -1}},
 		Targets: []*ast.Target{{Expr: &ast.ColumnRef{Star: true}}}}, nil, s.tables())
@@ -155,7 +156,7 @@ func (s *Session) tableStatsRows() [][]types.Datum {
 		if err != nil {
 			continue
 		}
-		src := rel.(*planner.SourceTable)
+		src := rel.(*plan.SourceTable)
 		ps, err := src.Provider.Stats(context.Background())
 		if err != nil {
 			continue

@@ -11,6 +11,7 @@ import (
 
 	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/bind"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/server/pgwire"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
@@ -224,7 +225,7 @@ func (s *Session) copyIn(ctx context.Context, x *ast.Copy, opts copyOpts, w *pgw
 	if x.Table == nil {
 		return "", sqlerr.New(sqlerr.SyntaxError, "COPY FROM requires a table")
 	}
-	var t planner.Relation
+	var t plan.Relation
 	var lakeRel *catalog.Relation
 	if mt := s.temp[x.Table.Name]; mt != nil && (x.Table.Schema == "" || x.Table.Schema == "pg_temp") {
 		t = mt
@@ -243,7 +244,7 @@ func (s *Session) copyIn(ctx context.Context, x *ast.Copy, opts copyOpts, w *pgw
 	}
 	tcols := t.Columns()
 	_, tname := t.Ident()
-	cols, err := planner.ColumnIndexes(t, x.Columns)
+	cols, err := plan.ColumnIndexes(t, x.Columns)
 	if err != nil {
 		return "", err
 	}
@@ -321,7 +322,7 @@ func (s *Session) copyIn(ctx context.Context, x *ast.Copy, opts copyOpts, w *pgw
 		}
 		return fmt.Sprintf("COPY %d", len(rows)), nil
 	}
-	mt := t.(*planner.MemTable)
+	mt := t.(*plan.MemTable)
 	s.undo = append(s.undo, undoEntry{table: mt, prevLen: mt.Len()})
 	mt.Append(rows)
 	return fmt.Sprintf("COPY %d", len(rows)), nil

@@ -6,6 +6,7 @@ import (
 	"github.com/sluicedb/sluice/catalog"
 	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/bind"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -61,7 +62,7 @@ func (s *Session) rewrite(ctx context.Context, d *dmlPlan, update bool, params [
 	}
 	touched := crow[0][0].(int64)
 	if lakeRel == nil {
-		mt := rel.(*planner.MemTable)
+		mt := rel.(*plan.MemTable)
 		rows, err := ins.Rows(ctx, s.env(), params)
 		if err != nil {
 			return 0, err
@@ -97,7 +98,7 @@ func (s *Session) rewrite(ctx context.Context, d *dmlPlan, update bool, params [
 // INSERT … SELECT over it (ins, whose Params are the statement's parameter
 // types) and the count of rows it touches (count, bound at execution).
 type dmlPlan struct {
-	rel      planner.Relation
+	rel      plan.Relation
 	lakeRel  *catalog.Relation
 	ins      *planner.InsertPlan
 	count    *ast.Select
@@ -171,7 +172,7 @@ func (s *Session) planDML(st dmlStmt, paramTypes []types.Type) (*dmlPlan, error)
 	}
 	var lakeRel *catalog.Relation
 	switch rel.(type) {
-	case *planner.SourceTable:
+	case *plan.SourceTable:
 		what := "delete from"
 		if set != nil {
 			what = "update"
@@ -179,7 +180,7 @@ func (s *Session) planDML(st dmlStmt, paramTypes []types.Type) (*dmlPlan, error)
 		if lakeRel, err = s.managedTarget(tn, what); err != nil {
 			return nil, err
 		}
-	case *planner.ViewDef:
+	case *plan.ViewDef:
 		return nil, sqlerr.Unsupported("cannot change view \"%s\": views are not updatable", tn.Name)
 	}
 	cols := rel.Columns()

@@ -9,8 +9,8 @@ import (
 
 	"github.com/sluicedb/sluice/catalog"
 	"github.com/sluicedb/sluice/connectors"
-	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
@@ -23,8 +23,8 @@ var (
 )
 
 // infoSchemaRelation serves information_schema.name (nil if absent).
-func (s *Session) infoSchemaRelation(name string) planner.Relation {
-	mk := func(c []connectors.Column, rows func() [][]types.Datum) planner.Relation {
+func (s *Session) infoSchemaRelation(name string) plan.Relation {
+	mk := func(c []connectors.Column, rows func() [][]types.Datum) plan.Relation {
 		return virtualTable("information_schema", name, c, rows)
 	}
 	switch name {
@@ -351,7 +351,7 @@ func typeFacts(t types.Type) []types.Datum {
 }
 
 // pgSettings is pg_settings over the session's settings.
-func (s *Session) pgSettings() planner.Relation {
+func (s *Session) pgSettings() plan.Relation {
 	c := cols("name", tText, "setting", tText, "unit", tText, "category", tText, "short_desc", tText,
 		"extra_desc", tText, "context", tText, "vartype", tText, "source", tText, "min_val", tText, "max_val", tText,
 		"enumvals", tTextArr, "boot_val", tText, "reset_val", tText, "sourcefile", tText, "sourceline", tInt,

@@ -6,7 +6,7 @@ import (
 	"github.com/sluicedb/sluice/catalog"
 	"github.com/sluicedb/sluice/connectors"
 	"github.com/sluicedb/sluice/connectors/lake"
-	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/parse"
 	"github.com/sluicedb/sluice/sql/sqlerr"
@@ -33,9 +33,9 @@ type relKind struct {
 	// relation of this kind (nil: never by CREATE TABLE); create carries it
 	// out for a relation whose name, schema and owner are set.
 	claims func(x *ast.CreateTable) bool
-	create func(ctx context.Context, s *Session, rel *catalog.Relation, cols []planner.Column, x *ast.CreateTable, tag string) (string, error)
+	create func(ctx context.Context, s *Session, rel *catalog.Relation, cols []plan.Column, x *ast.CreateTable, tag string) (string, error)
 	// open returns what the planner reads for a relation of this kind.
-	open func(s *Session, r *catalog.Relation) (planner.Relation, error)
+	open func(s *Session, r *catalog.Relation) (plan.Relation, error)
 }
 
 // relKinds lists every kind. A CREATE TABLE is claimed by the first kind
@@ -77,10 +77,10 @@ func createKind(x *ast.CreateTable) *relKind {
 var managedKind = &relKind{
 	kind: catalog.Managed, relkind: "r", tableType: "BASE TABLE", writable: true,
 	claims: func(*ast.CreateTable) bool { return true },
-	create: func(ctx context.Context, s *Session, rel *catalog.Relation, cols []planner.Column, x *ast.CreateTable, tag string) (string, error) {
+	create: func(ctx context.Context, s *Session, rel *catalog.Relation, cols []plan.Column, x *ast.CreateTable, tag string) (string, error) {
 		return s.createManaged(ctx, rel, cols, x, tag)
 	},
-	open: func(s *Session, r *catalog.Relation) (planner.Relation, error) {
+	open: func(s *Session, r *catalog.Relation) (plan.Relation, error) {
 		dir := s.tableDir(r)
 		snap, err := lake.LoadSnapshot(dir, r.Metadata)
 		if err != nil {
@@ -88,7 +88,7 @@ var managedKind = &relKind{
 		}
 		t := snap.Table(dir, lakeCols(r.Columns))
 		t.SetDistinct(analyzedDistinct(r, t.Version()))
-		return &planner.SourceTable{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: plannerCols(r.Columns), DefVersion: r.Version, Provider: t}, nil
+		return &plan.SourceTable{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: plannerCols(r.Columns), DefVersion: r.Version, Provider: t}, nil
 	},
 }
 
@@ -101,10 +101,10 @@ var externalKind = &relKind{
 			WithHint("Write to a managed table (CREATE TABLE without a location).")
 	},
 	claims: func(x *ast.CreateTable) bool { _, ok := x.Options["location"]; return ok },
-	create: func(_ context.Context, s *Session, rel *catalog.Relation, cols []planner.Column, x *ast.CreateTable, tag string) (string, error) {
+	create: func(_ context.Context, s *Session, rel *catalog.Relation, cols []plan.Column, x *ast.CreateTable, tag string) (string, error) {
 		return s.createExternal(rel, cols, x, x.Options["location"], tag)
 	},
-	open: func(s *Session, r *catalog.Relation) (planner.Relation, error) {
+	open: func(s *Session, r *catalog.Relation) (plan.Relation, error) {
 		// Files under an external location (or another engine's Iceberg
 		// commits) change without a catalog commit: each execution pins
 		// the table as it is then (SourceTable.Current).
@@ -123,7 +123,7 @@ var externalKind = &relKind{
 		if err != nil {
 			return nil, err
 		}
-		return &planner.SourceTable{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: plannerCols(r.Columns), DefVersion: r.Version, Provider: t, Current: open}, nil
+		return &plan.SourceTable{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: plannerCols(r.Columns), DefVersion: r.Version, Provider: t, Current: open}, nil
 	},
 }
 
@@ -134,7 +134,7 @@ var viewKind = &relKind{
 	notWritable: func(r *catalog.Relation, what string) error {
 		return sqlerr.New(sqlerr.WrongObjectType, "cannot %s view \"%s\"", what, r.Name)
 	},
-	open: func(s *Session, r *catalog.Relation) (planner.Relation, error) {
+	open: func(s *Session, r *catalog.Relation) (plan.Relation, error) {
 		stmts, err := parse.Parse(r.SQL)
 		if err != nil {
 			return nil, err
@@ -143,16 +143,16 @@ var viewKind = &relKind{
 		if len(stmts) != 1 || !ok {
 			return nil, sqlerr.Internal("view %s.%s: stored query is not a SELECT", r.Schema, r.Name)
 		}
-		v := &planner.ViewDef{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: plannerCols(r.Columns), Query: sel}
+		v := &plan.ViewDef{Schema: r.Schema, Name: r.Name, OID: r.ID, Cols: plannerCols(r.Columns), Query: sel}
 		for _, ref := range r.Refs {
-			v.Refs = append(v.Refs, planner.ViewRef{Schema: ref.Schema, Name: ref.Name, OID: ref.ID})
+			v.Refs = append(v.Refs, plan.ViewRef{Schema: ref.Schema, Name: ref.Name, OID: ref.ID})
 		}
 		return v, nil
 	},
 }
 
 // relation turns a catalog relation into what the planner scans.
-func (s *Session) relation(r *catalog.Relation) (planner.Relation, error) {
+func (s *Session) relation(r *catalog.Relation) (plan.Relation, error) {
 	k := kindOf(r)
 	if k == nil {
 		return nil, sqlerr.Internal("catalog: unknown relation kind %q", r.Kind)

@@ -13,6 +13,7 @@ import (
 	"github.com/sluicedb/sluice/connectors/lake"
 	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/bind"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
@@ -232,10 +233,10 @@ func relName(tn *ast.TableName) string {
 	return tn.Name
 }
 
-func plannerCols(cs []catalog.Column) []planner.Column {
-	out := make([]planner.Column, len(cs))
+func plannerCols(cs []catalog.Column) []plan.Column {
+	out := make([]plan.Column, len(cs))
 	for i, c := range cs {
-		out[i] = planner.Column{Name: c.Name, Type: types.Type{OID: c.TypeOID, Typmod: c.Typmod}, NotNull: c.NotNull, Default: c.Default}
+		out[i] = plan.Column{Name: c.Name, Type: types.Type{OID: c.TypeOID, Typmod: c.Typmod}, NotNull: c.NotNull, Default: c.Default}
 	}
 	return out
 }
@@ -257,7 +258,7 @@ func lakeCols(cs []catalog.Column) []lake.Column {
 	return out
 }
 
-func catalogCols(cs []planner.Column) []catalog.Column {
+func catalogCols(cs []plan.Column) []catalog.Column {
 	out := make([]catalog.Column, len(cs))
 	for i, c := range cs {
 		out[i] = catalog.Column{Name: c.Name, TypeOID: c.Type.OID, Typmod: c.Type.Typmod, NotNull: c.NotNull, Default: c.Default}
@@ -341,7 +342,7 @@ func (s *Session) managedTarget(tn *ast.TableName, what string) (*catalog.Relati
 }
 
 // insertLake runs a bound INSERT into a managed table.
-func (s *Session) insertLake(ctx context.Context, p *portal, t *planner.SourceTable) (int64, [][]types.Datum, error) {
+func (s *Session) insertLake(ctx context.Context, p *portal, t *plan.SourceTable) (int64, [][]types.Datum, error) {
 	r, err := s.managedTarget(&ast.TableName{Schema: t.Schema, Name: t.Name}, "insert into")
 	if err != nil {
 		return 0, nil, err
@@ -391,7 +392,7 @@ func (s *Session) createDurableTable(ctx context.Context, x *ast.CreateTable, ta
 		return "", sqlerr.New(sqlerr.DuplicateTable, "relation \"%s\" already exists", x.Table.Name)
 	}
 	rel := &catalog.Relation{Schema: schema, Name: x.Table.Name, Owner: s.user, Created: time.Now().UTC()}
-	var cols []planner.Column
+	var cols []plan.Column
 	for _, c := range x.Columns {
 		if c.Type == nil {
 			continue
@@ -410,7 +411,7 @@ func (s *Session) createDurableTable(ctx context.Context, x *ast.CreateTable, ta
 
 // createManaged creates a managed table (CREATE TABLE without a location,
 // CREATE TABLE AS).
-func (s *Session) createManaged(ctx context.Context, rel *catalog.Relation, cols []planner.Column, x *ast.CreateTable, tag string) (string, error) {
+func (s *Session) createManaged(ctx context.Context, rel *catalog.Relation, cols []plan.Column, x *ast.CreateTable, tag string) (string, error) {
 	for k, v := range x.Options {
 		if k != "partitioned_by" {
 			return "", sqlerr.New(sqlerr.InvalidParameterValue, "unrecognized parameter \"%s\"", k)
@@ -509,7 +510,7 @@ func (s *Session) reserveID() (uint32, error) {
 	return id, err
 }
 
-func checkDupColumns(cols []planner.Column) error {
+func checkDupColumns(cols []plan.Column) error {
 	seen := map[string]bool{}
 	for _, c := range cols {
 		if seen[c.Name] {
@@ -521,7 +522,7 @@ func checkDupColumns(cols []planner.Column) error {
 }
 
 // createExternal registers Parquet files as a table.
-func (s *Session) createExternal(rel *catalog.Relation, cols []planner.Column, x *ast.CreateTable, loc, tag string) (string, error) {
+func (s *Session) createExternal(rel *catalog.Relation, cols []plan.Column, x *ast.CreateTable, loc, tag string) (string, error) {
 	if x.AsQuery != nil {
 		return "", sqlerr.Unsupported("CREATE TABLE AS with a location is not supported").
 			WithHint("Create a managed table (no location) from the query instead.")
@@ -595,7 +596,7 @@ func (s *Session) createExternal(rel *catalog.Relation, cols []planner.Column, x
 				parts = append(parts, strings.TrimSpace(p))
 			}
 		}
-		var fileCols, partCols []planner.Column
+		var fileCols, partCols []plan.Column
 		for _, c := range cols {
 			isPart := false
 			for _, p := range parts {
@@ -658,19 +659,19 @@ func removeTableFiles(dir string) {
 
 // bindCreateAs binds CREATE TABLE … AS's query and names its columns (the
 // optional column list renames the first ones; untyped literals are text).
-func (s *Session) bindCreateAs(x *ast.CreateTable) (*planner.Plan, []planner.Column, error) {
+func (s *Session) bindCreateAs(x *ast.CreateTable) (*planner.Plan, []plan.Column, error) {
 	sel, ok := x.AsQuery.(*ast.Select)
 	if !ok {
 		return nil, nil, sqlerr.Unsupported("CREATE TABLE AS with this statement is not supported")
 	}
-	plan, err := bind.BindQuery(sel, nil, s.tables())
+	pl, err := bind.BindQuery(sel, nil, s.tables())
 	if err != nil {
 		return nil, nil, err
 	}
-	if plan.Err != nil {
-		return nil, nil, plan.Err
+	if pl.Err != nil {
+		return nil, nil, pl.Err
 	}
-	out := append([]planner.Column(nil), plan.Columns...)
+	out := append([]plan.Column(nil), pl.Columns...)
 	if len(x.Columns) > len(out) {
 		return nil, nil, sqlerr.New(sqlerr.SyntaxError, "too many column names were specified")
 	}
@@ -682,7 +683,7 @@ func (s *Session) bindCreateAs(x *ast.CreateTable) (*planner.Plan, []planner.Col
 			out[i].Type = types.Text
 		}
 	}
-	return plan, out, checkDupColumns(out)
+	return pl, out, checkDupColumns(out)
 }
 
 // physicalNames are the names a managed table's columns have in its files.

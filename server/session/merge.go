@@ -8,6 +8,7 @@ import (
 	"github.com/sluicedb/sluice/catalog"
 	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/bind"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/parse"
 	"github.com/sluicedb/sluice/sql/sqlerr"
@@ -50,11 +51,11 @@ func (s *Session) merge(ctx context.Context, m *ast.Merge, paramTypes []types.Ty
 	}
 	var lakeRel *catalog.Relation
 	switch rel.(type) {
-	case *planner.SourceTable:
+	case *plan.SourceTable:
 		if lakeRel, err = s.managedTarget(tn, "merge into"); err != nil {
 			return 0, err
 		}
-	case *planner.ViewDef:
+	case *plan.ViewDef:
 		return 0, sqlerr.Unsupported("cannot merge into view \"%s\"", tn.Name)
 	}
 	cols := rel.Columns()
@@ -78,7 +79,7 @@ func (s *Session) merge(ctx context.Context, m *ast.Merge, paramTypes []types.Ty
 		}
 		return "(" + c.Cond + ")"
 	}
-	colDefault := func(c planner.Column) string {
+	colDefault := func(c plan.Column) string {
 		if c.Default != "" {
 			return "(" + c.Default + ")"
 		}
@@ -232,7 +233,7 @@ func (s *Session) merge(ctx context.Context, m *ast.Merge, paramTypes []types.Ty
 	return s.rewrite(ctx, &dmlPlan{rel: rel, lakeRel: lakeRel, ins: ins, count: count}, true, params)
 }
 
-func hasColumn(cols []planner.Column, name string) bool {
+func hasColumn(cols []plan.Column, name string) bool {
 	for _, c := range cols {
 		if c.Name == name {
 			return true

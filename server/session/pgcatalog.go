@@ -6,9 +6,9 @@ import (
 
 	"github.com/sluicedb/sluice/catalog"
 	"github.com/sluicedb/sluice/connectors"
-	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/bind"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
@@ -63,8 +63,8 @@ func cols(spec ...any) []connectors.Column {
 }
 
 // catalogRelation serves pg_catalog.name (nil if sluice has no such relation).
-func (s *Session) catalogRelation(name string) planner.Relation {
-	mk := func(c []connectors.Column, rows func() [][]types.Datum) planner.Relation {
+func (s *Session) catalogRelation(name string) plan.Relation {
+	mk := func(c []connectors.Column, rows func() [][]types.Datum) plan.Relation {
 		return virtualTable("pg_catalog", name, c, rows)
 	}
 	B, I2, I4, F4 := types.Bool, types.Int2, types.Int4, types.Float4
@@ -335,7 +335,7 @@ func (s *Session) catalogRelation(name string) planner.Relation {
 func none() [][]types.Datum { return nil }
 
 // virtualTable is a table of computed rows in a system schema.
-func virtualTable(schema, name string, c []connectors.Column, rows func() [][]types.Datum) *planner.SourceTable {
+func virtualTable(schema, name string, c []connectors.Column, rows func() [][]types.Datum) *plan.SourceTable {
 	t := systemTable(name, c, rows)
 	t.Schema = schema
 	return t
@@ -625,7 +625,7 @@ func (c catalogInfo) RelationSize(oid types.OID) int64 {
 	if err != nil {
 		return 0
 	}
-	st, err := rel.(*planner.SourceTable).Provider.Stats(context.Background())
+	st, err := rel.(*plan.SourceTable).Provider.Stats(context.Background())
 	if err != nil {
 		return 0
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/sluicedb/sluice/cache"
 	"github.com/sluicedb/sluice/connectors"
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
@@ -171,7 +172,7 @@ func batchBytes(rb arrow.RecordBatch) int64 {
 }
 
 // systemRelation serves sluice_catalog's views, computed when scanned.
-func (s *Session) systemRelation(name string) planner.Relation {
+func (s *Session) systemRelation(name string) plan.Relation {
 	switch name {
 	case "result_cache":
 		cols := []connectors.Column{
@@ -198,12 +199,12 @@ func (s *Session) systemRelation(name string) planner.Relation {
 }
 
 // systemTable is a virtual table whose rows are computed at each scan.
-func systemTable(name string, cols []connectors.Column, rows func() [][]types.Datum) *planner.SourceTable {
-	pc := make([]planner.Column, len(cols))
+func systemTable(name string, cols []connectors.Column, rows func() [][]types.Datum) *plan.SourceTable {
+	pc := make([]plan.Column, len(cols))
 	for i, c := range cols {
-		pc[i] = planner.Column{Name: c.Name, Type: c.Type}
+		pc[i] = plan.Column{Name: c.Name, Type: c.Type}
 	}
-	return &planner.SourceTable{Schema: "sluice_catalog", Name: name, Cols: pc, Volatile: true,
+	return &plan.SourceTable{Schema: "sluice_catalog", Name: name, Cols: pc, Volatile: true,
 		Provider: &virtualProvider{cols: cols, rows: rows}}
 }
 
@@ -231,10 +232,10 @@ func (v *virtualProvider) Version() string { return "" }
 
 func (v *virtualProvider) Open(_ context.Context, _ connectors.Split, req connectors.ScanRequest) (connectors.RecordStream, error) {
 	all := v.rows()
-	cols := make([]planner.Column, len(req.Columns))
+	cols := make([]plan.Column, len(req.Columns))
 	rows := make([][]types.Datum, len(all))
 	for i, c := range req.Columns {
-		cols[i] = planner.Column{Name: v.cols[c].Name, Type: v.cols[c].Type}
+		cols[i] = plan.Column{Name: v.cols[c].Name, Type: v.cols[c].Type}
 	}
 	for r, row := range all {
 		rows[r] = make([]types.Datum, len(req.Columns))

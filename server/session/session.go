@@ -17,6 +17,7 @@ import (
 	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/bind"
 	"github.com/sluicedb/sluice/planner/expr"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/planner/rules"
 	"github.com/sluicedb/sluice/server/pgwire"
 	"github.com/sluicedb/sluice/sql/ast"
@@ -60,7 +61,7 @@ type portal struct {
 	cursor  bool // created by DECLARE
 	hold    bool
 
-	cols   []planner.Column
+	cols   []plan.Column
 	stream connectors.RecordStream
 	batch  arrow.RecordBatch
 	off    int
@@ -103,7 +104,7 @@ type Session struct {
 
 	prepared map[string]*prepared
 	portals  map[string]*portal
-	temp     map[string]*planner.MemTable
+	temp     map[string]*plan.MemTable
 
 	tx        txState
 	txStart   time.Time
@@ -127,7 +128,7 @@ var _ pgwire.Handler = (*Session)(nil)
 func newSession(m *Manager, st *pgwire.Startup, key pgwire.BackendKey, n pgwire.Notifier, role catalog.Role) *Session {
 	s := &Session{m: m, key: key, notify: n, user: role.Name, super: role.Superuser, appStart: st,
 		set: newSettings(), reported: map[string]string{}, prepared: map[string]*prepared{},
-		portals: map[string]*portal{}, temp: map[string]*planner.MemTable{}}
+		portals: map[string]*portal{}, temp: map[string]*plan.MemTable{}}
 	s.set.vals["session_authorization"] = role.Name
 	s.act.backendStart, s.act.stateChange, s.act.state = time.Now(), time.Now(), "idle"
 	if role.Superuser {
@@ -678,13 +679,13 @@ func (s *Session) DescribePortal(ctx context.Context, name string) ([]pgwire.Col
 }
 
 // resultColumns returns the columns a prepared statement will return (nil if none).
-func (s *Session) resultColumns(prep *prepared) ([]planner.Column, error) {
+func (s *Session) resultColumns(prep *prepared) ([]plan.Column, error) {
 	if prep.stmt == nil {
 		return nil, nil
 	}
 	if prep.plan != nil {
 		if prep.plan.Columns == nil {
-			return []planner.Column{}, nil
+			return []plan.Column{}, nil
 		}
 		return prep.plan.Columns, nil
 	}
@@ -715,7 +716,7 @@ func (s *Session) resultColumns(prep *prepared) ([]planner.Column, error) {
 	return nil, nil
 }
 
-func wireColumns(cols []planner.Column) []pgwire.Column {
+func wireColumns(cols []plan.Column) []pgwire.Column {
 	if cols == nil {
 		return nil
 	}
@@ -819,7 +820,7 @@ func (s *Session) run(ctx context.Context, p *portal, maxRows int, w *pgwire.Res
 	return nil
 }
 
-func (p *portal) colsOrPlan() []planner.Column {
+func (p *portal) colsOrPlan() []plan.Column {
 	if p.cols != nil || p.prep.plan == nil {
 		return p.cols
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/sluicedb/sluice/catalog"
 	"github.com/sluicedb/sluice/connectors/lake"
 	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/sqlerr"
 	"github.com/sluicedb/sluice/sql/types"
 )
@@ -21,7 +22,7 @@ import (
 type rowSink struct {
 	dir     string
 	schema  *arrow.Schema
-	cols    []planner.Column
+	cols    []plan.Column
 	n       int64
 	parts   []partField
 	writers map[string]*lake.Writer
@@ -43,8 +44,8 @@ type partField struct {
 
 // newRowSink writes rows of cols into a table's data files; the files name
 // columns by their physical names (phys, when given).
-func newRowSink(dir string, cols []planner.Column, phys ...string) (*rowSink, error) {
-	named := append([]planner.Column(nil), cols...)
+func newRowSink(dir string, cols []plan.Column, phys ...string) (*rowSink, error) {
+	named := append([]plan.Column(nil), cols...)
 	for i, p := range phys {
 		if p != "" {
 			named[i].Name = p

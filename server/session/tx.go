@@ -2,7 +2,7 @@ package session
 
 import (
 	"github.com/sluicedb/sluice/catalog"
-	"github.com/sluicedb/sluice/planner"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/server/pgwire"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/sqlerr"
@@ -11,10 +11,10 @@ import (
 
 // undoEntry reverses one change to temporary tables.
 type undoEntry struct {
-	table   *planner.MemTable
+	table   *plan.MemTable
 	prevLen int    // rows to keep on undo (appends)
 	created string // table created in this transaction: forget it
-	dropped *planner.MemTable
+	dropped *plan.MemTable
 	// replaced: the table's rows were swapped (DELETE/UPDATE); prevRows
 	// are the rows to put back.
 	replaced bool
@@ -31,16 +31,16 @@ type savepoint struct {
 
 // tables gives the binder the session's temporary tables and the durable
 // relations of the catalog state the statement reads.
-func (s *Session) tables() planner.Tables { return sessionTables{s: s, cat: s.catState()} }
+func (s *Session) tables() plan.Tables { return sessionTables{s: s, cat: s.catState()} }
 
 type sessionTables struct {
 	s   *Session
 	cat *catalog.State
 }
 
-// RelationByOID implements planner.TablesByOID (views follow the relations
+// RelationByOID implements plan.TablesByOID (views follow the relations
 // they named by OID).
-func (t sessionTables) RelationByOID(oid types.OID) (planner.Relation, error) {
+func (t sessionTables) RelationByOID(oid types.OID) (plan.Relation, error) {
 	r := t.cat.ByID(uint32(oid))
 	if r == nil {
 		return nil, nil
@@ -48,9 +48,9 @@ func (t sessionTables) RelationByOID(oid types.OID) (planner.Relation, error) {
 	return t.s.relation(r)
 }
 
-// Relation implements planner.Tables: temporary tables first (pg_temp is
+// Relation implements plan.Tables: temporary tables first (pg_temp is
 // implicitly first on the search path, as in PostgreSQL), then the path.
-func (t sessionTables) Relation(schema, name string) (planner.Relation, error) {
+func (t sessionTables) Relation(schema, name string) (plan.Relation, error) {
 	if schema == "" || schema == "pg_temp" {
 		if mt, ok := t.s.temp[name]; ok {
 			return mt, nil

@@ -8,6 +8,7 @@ import (
 	"github.com/sluicedb/sluice/catalog"
 	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/bind"
+	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/server/pgwire"
 	"github.com/sluicedb/sluice/sql/ast"
 	"github.com/sluicedb/sluice/sql/parse"
@@ -280,15 +281,15 @@ func quoteIdentIfNeeded(v string) string {
 	return v
 }
 
-func showColumns(x *ast.ShowVar) []planner.Column {
+func showColumns(x *ast.ShowVar) []plan.Column {
 	if x.Name == "all" {
-		return []planner.Column{{Name: "name", Type: types.Text}, {Name: "setting", Type: types.Text}, {Name: "description", Type: types.Text}}
+		return []plan.Column{{Name: "name", Type: types.Text}, {Name: "setting", Type: types.Text}, {Name: "description", Type: types.Text}}
 	}
 	name := x.Name
 	if d, ok := settingsByKey[name]; ok {
 		name = d.name
 	}
-	return []planner.Column{{Name: name, Type: types.Text}}
+	return []plan.Column{{Name: name, Type: types.Text}}
 }
 
 // show runs SHOW name | SHOW ALL.
@@ -310,7 +311,7 @@ func (s *Session) show(x *ast.ShowVar, w *pgwire.ResultWriter, formats []int16, 
 }
 
 // sendDatumRows writes a small, already materialized result.
-func (s *Session) sendDatumRows(cols []planner.Column, rows [][]types.Datum, w *pgwire.ResultWriter, formats []int16, describe bool) error {
+func (s *Session) sendDatumRows(cols []plan.Column, rows [][]types.Datum, w *pgwire.ResultWriter, formats []int16, describe bool) error {
 	if describe {
 		w.RowDescription(wireColumns(cols), formats)
 	}
@@ -330,10 +331,10 @@ func (s *Session) sendDatumRows(cols []planner.Column, rows [][]types.Datum, w *
 // insert runs INSERT; with RETURNING it also returns the rows written.
 func (s *Session) insert(ctx context.Context, p *portal) (int64, [][]types.Datum, error) {
 	ins := p.prep.ins
-	if st, ok := ins.Table.(*planner.SourceTable); ok {
+	if st, ok := ins.Table.(*plan.SourceTable); ok {
 		return s.insertLake(ctx, p, st)
 	}
-	mt := ins.Table.(*planner.MemTable)
+	mt := ins.Table.(*plan.MemTable)
 	if t := s.temp[mt.Name]; t != mt {
 		return 0, nil, sqlerr.New(sqlerr.UndefinedTable, "relation \"%s\" does not exist", mt.Name)
 	}
@@ -388,13 +389,13 @@ func (s *Session) createTable(ctx context.Context, x *ast.CreateTable, tag strin
 		return "", sqlerr.New(sqlerr.DuplicateTable, "relation \"%s\" already exists", x.Table.Name)
 	}
 	if x.AsQuery != nil {
-		plan, cols, err := s.bindCreateAs(x)
+		pl, cols, err := s.bindCreateAs(x)
 		if err != nil {
 			return "", err
 		}
-		t := planner.NewMemTable("pg_temp", x.Table.Name, cols)
+		t := plan.NewMemTable("pg_temp", x.Table.Name, cols)
 		t.OID = s.nextRelOID()
-		rows, err := planner.CollectRows(ctx, plan, s.env(), nil)
+		rows, err := planner.CollectRows(ctx, pl, s.env(), nil)
 		if err != nil {
 			return "", err
 		}
@@ -405,7 +406,7 @@ func (s *Session) createTable(ctx context.Context, x *ast.CreateTable, tag strin
 		s.undo = append(s.undo, undoEntry{created: t.Name})
 		return fmt.Sprintf("SELECT %d", len(rows)), nil
 	}
-	cols := make([]planner.Column, len(x.Columns))
+	cols := make([]plan.Column, len(x.Columns))
 	seen := map[string]bool{}
 	for i, c := range x.Columns {
 		if seen[c.Name] {
@@ -418,7 +419,7 @@ func (s *Session) createTable(ctx context.Context, x *ast.CreateTable, tag strin
 		}
 		cols[i] = col
 	}
-	t := planner.NewMemTable("pg_temp", x.Table.Name, cols)
+	t := plan.NewMemTable("pg_temp", x.Table.Name, cols)
 	t.OID = s.nextRelOID()
 	s.temp[t.Name] = t
 	s.tempGen++
@@ -464,7 +465,7 @@ func (s *Session) discard(x *ast.Discard) error {
 			delete(s.portals, name)
 		}
 		s.prepared = map[string]*prepared{}
-		s.temp = map[string]*planner.MemTable{}
+		s.temp = map[string]*plan.MemTable{}
 		s.tempGen++
 		for _, d := range settingList {
 			if !d.readOnly && d.name != "session_authorization" {
@@ -473,7 +474,7 @@ func (s *Session) discard(x *ast.Discard) error {
 		}
 	case "PLANS":
 	case "TEMP":
-		s.temp = map[string]*planner.MemTable{}
+		s.temp = map[string]*plan.MemTable{}
 		s.tempGen++
 	}
 	return nil
@@ -688,7 +689,7 @@ func applyRoleOptions(r *catalog.Role, opts []ast.RoleOption) error {
 	return nil
 }
 
-var explainColumns = []planner.Column{{Name: "QUERY PLAN", Type: types.Text}}
+var explainColumns = []plan.Column{{Name: "QUERY PLAN", Type: types.Text}}
 
 // explain runs EXPLAIN [ANALYZE] on a query.
 func (s *Session) explain(ctx context.Context, x *ast.Explain, p *portal, w *pgwire.ResultWriter, describe bool) (string, error) {
@@ -725,15 +726,15 @@ func (s *Session) explain(ctx context.Context, x *ast.Explain, p *portal, w *pgw
 // columnOf is a CREATE TABLE column definition as a planner column, its
 // DEFAULT checked (no column references, no sub-queries, castable to the
 // column's type) and kept as PostgreSQL displays it.
-func columnOf(c ast.ColumnDef) (planner.Column, error) {
+func columnOf(c ast.ColumnDef) (plan.Column, error) {
 	t, err := planner.TypeOf(c.Type)
 	if err != nil {
-		return planner.Column{}, err
+		return plan.Column{}, err
 	}
-	col := planner.Column{Name: c.Name, Type: t, NotNull: c.NotNull}
+	col := plan.Column{Name: c.Name, Type: t, NotNull: c.NotNull}
 	if c.Default != nil {
 		if col.Default, err = bind.CheckDefault(c.Default, c.DefaultSQL, col); err != nil {
-			return planner.Column{}, err
+			return plan.Column{}, err
 		}
 	}
 	return col, nil
