@@ -3,9 +3,6 @@ package session
 import (
 	"sync"
 	"time"
-
-	"github.com/sluicedb/sluice/planner/plan"
-	"github.com/sluicedb/sluice/sql/types"
 )
 
 // activity is what pg_stat_activity shows of a session. Other sessions
@@ -45,44 +42,4 @@ func (s *Session) idleState() string {
 		return "idle in transaction (aborted)"
 	}
 	return "idle"
-}
-
-func micros(t time.Time) types.Datum {
-	if t.IsZero() {
-		return nil
-	}
-	return types.Timestamp(t.UnixMicro())
-}
-
-// pgStatActivity lists the server's sessions.
-func (s *Session) pgStatActivity() plan.Relation {
-	ts := types.TimestamptzT
-	c := cols("datid", tOid, "datname", tName, "pid", tInt, "leader_pid", tInt, "usesysid", tOid, "usename", tName,
-		"application_name", tText, "client_addr", tText, "client_hostname", tText, "client_port", tInt,
-		"backend_start", ts, "xact_start", ts, "query_start", ts, "state_change", ts, "wait_event_type", tText,
-		"wait_event", tText, "state", tText, "backend_xid", tXid, "backend_xmin", tXid, "query_id", types.Int8,
-		"query", tText, "backend_type", tText)
-	return virtualTable("pg_catalog", "pg_stat_activity", c, func() [][]types.Datum {
-		var out [][]types.Datum
-		s.m.mu.Lock()
-		sessions := make([]*Session, 0, len(s.m.sessions))
-		for _, x := range s.m.sessions {
-			sessions = append(sessions, x)
-		}
-		s.m.mu.Unlock()
-		for _, x := range sessions {
-			a := &x.act
-			a.mu.Lock()
-			row := []types.Datum{int64(oidDatabase), DatabaseName, int64(x.key.PID), nil, s.roleOID(x.user), x.user,
-				a.app, nil, nil, nil, micros(a.backendStart), nil, micros(a.queryStart), micros(a.stateChange),
-				nil, nil, a.state, nil, nil, nil, a.query, "client backend"}
-			active := a.state == "active"
-			a.mu.Unlock()
-			if active && x == s {
-				row[11] = micros(s.txStartTime())
-			}
-			out = append(out, row)
-		}
-		return out
-	})
 }

@@ -3,7 +3,8 @@
 // and explicit, savepoints, the failed state), prepared statements and
 // portals for the extended protocol, SQL cursors (DECLARE/FETCH/MOVE/CLOSE),
 // PREPARE/EXECUTE/DEALLOCATE, COPY in and out, roles DDL, and the dispatch of
-// every statement to the planner.
+// every statement to the planner. pg_catalog and information_schema are
+// computed by package catalog/pgcatalog from what catalogs.go hands it.
 //
 // A Manager creates one Session per authenticated connection and implements
 // pgwire.Sessions; a Session implements pgwire.Handler. The one recover of

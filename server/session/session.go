@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 
 	"github.com/sluicedb/sluice/catalog"
+	"github.com/sluicedb/sluice/catalog/pgcatalog"
 	"github.com/sluicedb/sluice/connectors"
 	"github.com/sluicedb/sluice/planner"
 	"github.com/sluicedb/sluice/planner/bind"
@@ -206,83 +207,7 @@ func (s *Session) IdleInTransactionTimeout() int64 {
 }
 
 func (s *Session) format() *types.Format {
-	return &types.Format{Loc: s.set.location(), ExtraFloatDigits: s.set.int("extra_float_digits"), Relations: sessionRelations{s}}
-}
-
-// sessionRelations resolves regclass against the session's temporary tables.
-type sessionRelations struct{ s *Session }
-
-func (r sessionRelations) RelationOID(name string) (types.OID, bool) {
-	schema, rel, qualified := strings.Cut(name, ".")
-	if !qualified {
-		schema, rel = "", name
-	}
-	if schema == "" || schema == "pg_temp" {
-		if t, ok := r.s.temp[rel]; ok {
-			return t.OID, true
-		}
-		if schema == "pg_temp" {
-			return 0, false
-		}
-	}
-	if schema == "" || schema == "pg_catalog" {
-		if oid, ok := catalogOIDs[rel]; ok {
-			return oid, true
-		}
-	}
-	if d := r.s.lookupRel(r.s.catState(), schema, rel); d != nil {
-		return d.ID, true
-	}
-	return 0, false
-}
-
-func (r sessionRelations) NamespaceOID(name string) (types.OID, bool) {
-	switch name {
-	case "pg_catalog":
-		return oidPgCatalog, true
-	case "information_schema":
-		return oidInfoSchema, true
-	}
-	if ns := r.s.catState().Schemas[name]; ns != nil {
-		return ns.ID, true
-	}
-	return 0, false
-}
-
-func (r sessionRelations) NamespaceName(oid types.OID) (string, bool) {
-	switch oid {
-	case oidPgCatalog:
-		return "pg_catalog", true
-	case oidInfoSchema:
-		return "information_schema", true
-	}
-	for _, ns := range r.s.catState().Schemas {
-		if ns.ID == oid {
-			return ns.Name, true
-		}
-	}
-	return "", false
-}
-
-func (r sessionRelations) RelationName(oid types.OID) (string, bool) {
-	for name, o := range catalogOIDs {
-		if o == oid {
-			return name, true
-		}
-	}
-	for _, t := range r.s.temp {
-		if t.OID == oid {
-			return t.Name, true
-		}
-	}
-	if d := r.s.catState().ByID(oid); d != nil {
-		// Qualified unless the search path finds it by its bare name.
-		if x := r.s.lookupRel(r.s.catState(), "", d.Name); x != nil && x.ID == d.ID {
-			return d.Name, true
-		}
-		return d.Schema + "." + d.Name, true
-	}
-	return "", false
+	return &types.Format{Loc: s.set.location(), ExtraFloatDigits: s.set.int("extra_float_digits"), Relations: pgcatalog.Info{S: catalogSession{s}}}
 }
 
 // nextRelOID numbers relations like PostgreSQL's user OIDs (from 16384).
@@ -296,7 +221,7 @@ func (s *Session) env() *expr.Env {
 	return &expr.Env{
 		Format: s.format(), User: s.user, SessionUser: s.user, Database: DatabaseName,
 		BackendPID: int32(s.key.PID), Version: s.m.VersionString(), TxStart: s.txStartTime(), StmtStart: s.stmtTime,
-		MemoryLimit: s.memoryLimit(), Catalog: catalogInfo{s},
+		MemoryLimit: s.memoryLimit(), Catalog: catalogInfo{pgcatalog.Info{S: catalogSession{s}}, s},
 		Setting: func(name string, missingOK bool) (types.Datum, error) {
 			v, ok := s.set.get(name)
 			if !ok {

@@ -63,14 +63,14 @@ func (t sessionTables) Relation(schema, name string) (plan.Relation, error) {
 		return t.s.systemRelation(name), nil
 	}
 	if schema == "information_schema" {
-		if rel := t.s.infoSchemaRelation(name); rel != nil {
+		if rel := t.s.catalogRelation(schema, name); rel != nil {
 			return rel, nil
 		}
 		return nil, nil
 	}
 	// pg_catalog is searched before the path, as in PostgreSQL.
 	if schema == "pg_catalog" || schema == "" {
-		if rel := t.s.catalogRelation(name); rel != nil {
+		if rel := t.s.catalogRelation("pg_catalog", name); rel != nil {
 			return rel, nil
 		}
 		if schema == "pg_catalog" {

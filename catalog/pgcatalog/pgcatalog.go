@@ -1,14 +1,11 @@
-package session
+package pgcatalog
 
 import (
-	"context"
 	"strings"
+	"time"
 
 	"github.com/sluicedb/sluice/catalog"
 	"github.com/sluicedb/sluice/connectors"
-	"github.com/sluicedb/sluice/planner/bind"
-	"github.com/sluicedb/sluice/planner/expr"
-	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
@@ -62,10 +59,14 @@ func cols(spec ...any) []connectors.Column {
 	return out
 }
 
-// catalogRelation serves pg_catalog.name (nil if sluice has no such relation).
-func (s *Session) catalogRelation(name string) plan.Relation {
-	mk := func(c []connectors.Column, rows func() [][]types.Datum) plan.Relation {
-		return virtualTable("pg_catalog", name, c, rows)
+// tables computes one session's catalog relations.
+type tables struct{ Session }
+
+// CatalogTable serves pg_catalog.name (nil if sluice has no such relation).
+func CatalogTable(sess Session, name string) *Table {
+	s := tables{sess}
+	mk := func(c []connectors.Column, rows func() [][]types.Datum) *Table {
+		return &Table{Columns: c, Rows: rows}
 	}
 	B, I2, I4, F4 := types.Bool, types.Int2, types.Int4, types.Float4
 	switch name {
@@ -98,7 +99,7 @@ func (s *Session) catalogRelation(name string) plan.Relation {
 			"datistemplate", B, "datallowconn", B, "datconnlimit", I4, "datfrozenxid", tXid, "datminmxid", tXid,
 			"dattablespace", tOid, "datcollate", tText, "datctype", tText, "daticulocale", tText, "datcollversion", tText,
 			"datacl", tACL), func() [][]types.Datum {
-			return [][]types.Datum{{int64(oidDatabase), DatabaseName, int64(10), int64(6), "c", false, true, int64(-1),
+			return [][]types.Datum{{int64(oidDatabase), s.Database(), int64(10), int64(6), "c", false, true, int64(-1),
 				"722", "1", int64(1663), "C.UTF-8", "C.UTF-8", nil, nil, nil}}
 		})
 	case "pg_roles":
@@ -106,7 +107,7 @@ func (s *Session) catalogRelation(name string) plan.Relation {
 			"rolcanlogin", B, "rolreplication", B, "rolconnlimit", I4, "rolpassword", tText,
 			"rolvaliduntil", types.TimestamptzT, "rolbypassrls", B, "rolconfig", tTextArr, "oid", tOid), func() [][]types.Datum {
 			var out [][]types.Datum
-			for _, r := range s.m.Roles.List() {
+			for _, r := range s.Roles() {
 				out = append(out, []types.Datum{r.Name, r.Superuser, true, r.CreateRole, r.CreateDB, r.Login, r.Superuser,
 					int64(-1), "********", nil, r.Superuser, nil, int64(r.OID)})
 			}
@@ -116,7 +117,7 @@ func (s *Session) catalogRelation(name string) plan.Relation {
 		return mk(cols("usename", tName, "usesysid", tOid, "usecreatedb", B, "usesuper", B, "userepl", B,
 			"usebypassrls", B, "passwd", tText, "valuntil", types.TimestamptzT, "useconfig", tTextArr), func() [][]types.Datum {
 			var out [][]types.Datum
-			for _, r := range s.m.Roles.List() {
+			for _, r := range s.Roles() {
 				if r.Login {
 					out = append(out, []types.Datum{r.Name, int64(r.OID), r.CreateDB, r.Superuser, false, r.Superuser, "********", nil, nil})
 				}
@@ -133,8 +134,8 @@ func (s *Session) catalogRelation(name string) plan.Relation {
 		return mk(cols("schemaname", tName, "tablename", tName, "tableowner", tName, "tablespace", tName,
 			"hasindexes", B, "hasrules", B, "hastriggers", B, "rowsecurity", B), func() [][]types.Datum {
 			var out [][]types.Datum
-			for _, r := range s.catState().Sorted() {
-				if relkind(r) == "r" {
+			for _, r := range s.State().Sorted() {
+				if s.Kind(r).Relkind == "r" {
 					out = append(out, []types.Datum{r.Schema, r.Name, ownerName(r.Owner), nil, false, false, false, false})
 				}
 			}
@@ -143,8 +144,8 @@ func (s *Session) catalogRelation(name string) plan.Relation {
 	case "pg_views":
 		return mk(cols("schemaname", tName, "viewname", tName, "viewowner", tName, "definition", tText), func() [][]types.Datum {
 			var out [][]types.Datum
-			for _, r := range s.catState().Sorted() {
-				if relkind(r) == "v" {
+			for _, r := range s.State().Sorted() {
+				if s.Kind(r).Relkind == "v" {
 					out = append(out, []types.Datum{r.Schema, r.Name, ownerName(r.Owner), viewDefinition(r)})
 				}
 			}
@@ -172,8 +173,8 @@ func (s *Session) catalogRelation(name string) plan.Relation {
 			// are zero (idx_* NULL: there are no indexes), as for a table
 			// PostgreSQL has not scanned since its statistics were reset.
 			var out [][]types.Datum
-			for _, r := range s.catState().Sorted() {
-				if !hasStorage(r) {
+			for _, r := range s.State().Sorted() {
+				if !s.Kind(r).HasStorage {
 					continue
 				}
 				row := []types.Datum{int64(r.ID), r.Schema, r.Name, int64(0), int64(0), nil, nil}
@@ -201,7 +202,7 @@ func (s *Session) catalogRelation(name string) plan.Relation {
 		// text); pg_get_expr returns it.
 		return mk(cols("oid", tOid, "adrelid", tOid, "adnum", I2, "adbin", tNodeTree), func() [][]types.Datum {
 			var out [][]types.Datum
-			for _, r := range append(s.catState().Sorted(), s.tempRelations()...) {
+			for _, r := range append(s.State().Sorted(), s.TempRelations()...) {
 				for i, c := range r.Columns {
 					if c.Default != "" {
 						out = append(out, []types.Datum{int64(attrdefOID(r, i)), int64(r.ID), int64(i + 1), c.Default})
@@ -222,15 +223,15 @@ func (s *Session) catalogRelation(name string) plan.Relation {
 		return mk(cols("name", tText, "statement", tText, "prepare_time", types.TimestamptzT, "parameter_types", arrayOf(types.Regtype),
 			"from_sql", B, "generic_plans", types.Int8, "custom_plans", types.Int8), func() [][]types.Datum {
 			var out [][]types.Datum
-			for name, p := range s.prepared {
-				if name == "" {
+			for _, p := range s.Prepared() {
+				if p.Name == "" {
 					continue
 				}
 				pt := &types.Array{Elem: types.Regtype}
-				for _, t := range p.paramTypes {
+				for _, t := range p.ParamTypes {
 					pt.Vals = append(pt.Vals, int64(t.OID))
 				}
-				out = append(out, []types.Datum{name, p.sql, micros(p.created), pt, p.fromSQL, int64(0), int64(0)})
+				out = append(out, []types.Datum{p.Name, p.SQL, micros(p.Created), pt, p.FromSQL, int64(0), int64(0)})
 			}
 			return out
 		})
@@ -238,10 +239,8 @@ func (s *Session) catalogRelation(name string) plan.Relation {
 		return mk(cols("name", tText, "statement", tText, "is_holdable", B, "is_binary", B, "is_scrollable", B,
 			"creation_time", types.TimestamptzT), func() [][]types.Datum {
 			var out [][]types.Datum
-			for name, p := range s.portals {
-				if p.cursor {
-					out = append(out, []types.Datum{name, p.prep.sql, p.hold, false, false, nil})
-				}
+			for _, c := range s.Cursors() {
+				out = append(out, []types.Datum{c.Name, c.SQL, c.Hold, false, false, nil})
 			}
 			return out
 		})
@@ -253,11 +252,11 @@ func (s *Session) catalogRelation(name string) plan.Relation {
 			"proleakproof", B, "proisstrict", B, "proretset", B, "provolatile", tChar, "proparallel", tChar,
 			"pronargs", I2, "pronargdefaults", I2, "prorettype", tOid, "proargtypes", tOidArr, "proallargtypes", tOidArr,
 			"proargmodes", tCharArr, "proargnames", tTextArr, "proargdefaults", tNodeTree, "protrftypes", tOidArr,
-			"prosrc", tText, "probin", tText, "prosqlbody", tNodeTree, "proconfig", tTextArr, "proacl", tACL), pgProc)
+			"prosrc", tText, "probin", tText, "prosqlbody", tNodeTree, "proconfig", tTextArr, "proacl", tACL), s.pgProc)
 	case "pg_operator":
 		return mk(cols("oid", tOid, "oprname", tName, "oprnamespace", tOid, "oprowner", tOid, "oprkind", tChar,
 			"oprcanmerge", B, "oprcanhash", B, "oprleft", tOid, "oprright", tOid, "oprresult", tOid, "oprcom", tOid,
-			"oprnegate", tOid, "oprcode", tRegproc, "oprrest", tRegproc, "oprjoin", tRegproc), pgOperator)
+			"oprnegate", tOid, "oprcode", tRegproc, "oprrest", tRegproc, "oprjoin", tRegproc), s.pgOperator)
 	case "pg_policy":
 		return mk(cols("oid", tOid, "polname", tName, "polrelid", tOid, "polcmd", tChar, "polpermissive", B,
 			"polroles", tOidArr, "polqual", tNodeTree, "polwithcheck", tNodeTree), none)
@@ -282,8 +281,8 @@ func (s *Session) catalogRelation(name string) plan.Relation {
 		return mk(cols("oid", tOid, "rulename", tName, "ev_class", tOid, "ev_type", tChar, "ev_enabled", tChar,
 			"is_instead", B, "ev_qual", tNodeTree, "ev_action", tNodeTree), func() [][]types.Datum {
 			var out [][]types.Datum
-			for _, r := range s.catState().Sorted() {
-				if relkind(r) == "v" {
+			for _, r := range s.State().Sorted() {
+				if s.Kind(r).Relkind == "v" {
 					out = append(out, []types.Datum{ruleOID(r), "_RETURN", int64(r.ID), "1", "O", true, "<>", nil})
 				}
 			}
@@ -295,11 +294,11 @@ func (s *Session) catalogRelation(name string) plan.Relation {
 		// records the columns used; here the whole relation, refobjsubid 0).
 		return mk(cols("classid", tOid, "objid", tOid, "objsubid", I4, "refclassid", tOid, "refobjid", tOid,
 			"refobjsubid", I4, "deptype", tChar), func() [][]types.Datum {
-			st := s.catState()
+			st := s.State()
 			var out [][]types.Datum
 			for _, r := range st.Sorted() {
 				out = append(out, []types.Datum{int64(oidPgClass), int64(r.ID), int64(0), int64(oidPgNamespace), schemaOID(st, r.Schema), int64(0), "n"})
-				if relkind(r) != "v" {
+				if s.Kind(r).Relkind != "v" {
 					continue
 				}
 				out = append(out, []types.Datum{int64(oidPgRewrite), ruleOID(r), int64(0), int64(oidPgClass), int64(r.ID), int64(0), "i"})
@@ -334,13 +333,6 @@ func (s *Session) catalogRelation(name string) plan.Relation {
 
 func none() [][]types.Datum { return nil }
 
-// virtualTable is a table of computed rows in a system schema.
-func virtualTable(schema, name string, c []connectors.Column, rows func() [][]types.Datum) *plan.SourceTable {
-	t := systemTable(name, c, rows)
-	t.Schema = schema
-	return t
-}
-
 func ownerName(o string) string {
 	if o == "" {
 		return catalog.BootstrapUser
@@ -348,11 +340,19 @@ func ownerName(o string) string {
 	return o
 }
 
-func (s *Session) roleOID(name string) int64 {
-	if r, ok := s.m.Roles.Get(ownerName(name)); ok {
-		return int64(r.OID)
+// roleOIDs reads the roles once for a scan and returns a role's OID by
+// name (owner "" is the bootstrap superuser; unknown roles are 10).
+func (s tables) roleOIDs() func(name string) int64 {
+	oids := map[string]int64{}
+	for _, r := range s.Roles() {
+		oids[r.Name] = int64(r.OID)
 	}
-	return 10
+	return func(name string) int64 {
+		if oid, ok := oids[ownerName(name)]; ok {
+			return oid
+		}
+		return 10
+	}
 }
 
 func schemaOID(st *catalog.State, name string) int64 {
@@ -362,43 +362,44 @@ func schemaOID(st *catalog.State, name string) int64 {
 	return 0
 }
 
-func (s *Session) pgNamespace() [][]types.Datum {
-	st := s.catState()
+func (s tables) pgNamespace() [][]types.Datum {
+	st, roleOID := s.State(), s.roleOIDs()
 	out := [][]types.Datum{
 		{int64(oidPgCatalog), "pg_catalog", int64(10), nil},
 		{int64(oidInfoSchema), "information_schema", int64(10), nil},
 	}
 	for _, ns := range st.Schemas {
-		owner := s.roleOID(ns.Owner)
+		owner := roleOID(ns.Owner)
 		if ns.Name == "public" {
 			owner = 6171 // pg_database_owner, as in PostgreSQL 15
 		}
 		out = append(out, []types.Datum{int64(ns.ID), ns.Name, owner, nil})
 	}
-	if len(s.temp) > 0 {
-		out = append(out, []types.Datum{int64(oidTempNS), "pg_temp_1", s.roleOID(s.user), nil})
+	if len(s.TempRelations()) > 0 {
+		out = append(out, []types.Datum{int64(oidTempNS), "pg_temp_1", roleOID(s.User()), nil})
 	}
 	return out
 }
 
-func (s *Session) pgClass() [][]types.Datum {
-	st := s.catState()
+func (s tables) pgClass() [][]types.Datum {
+	st, roleOID := s.State(), s.roleOIDs()
 	var out [][]types.Datum
-	temps := s.tempRelations()
+	temps := s.TempRelations()
 	for i, r := range append(st.Sorted(), temps...) {
 		// As PostgreSQL: relations with storage have the heap access
 		// method, views a _RETURN rule; only tables replicate by default.
-		kind, am, ident := relkind(r), int64(0), "n"
-		if hasStorage(r) {
+		k := s.Kind(r)
+		kind, am, ident := k.Relkind, int64(0), "n"
+		if k.HasStorage {
 			am = int64(oidHeapAM)
 		}
 		if kind == "r" {
 			ident = "d"
 		}
 		rules := kind == "v"
-		ns, owner, persistence := schemaOID(st, r.Schema), s.roleOID(r.Owner), "p"
+		ns, owner, persistence := schemaOID(st, r.Schema), roleOID(r.Owner), "p"
 		if i >= len(st.Sorted()) {
-			ns, owner, persistence = int64(oidTempNS), s.roleOID(s.user), "t"
+			ns, owner, persistence = int64(oidTempNS), roleOID(s.User()), "t"
 		}
 		out = append(out, []types.Datum{int64(r.ID), r.Name, ns, int64(0), int64(0),
 			owner, am, int64(r.ID), int64(0), int64(0), float64(-1), int64(0), int64(0), false, false,
@@ -408,9 +409,9 @@ func (s *Session) pgClass() [][]types.Datum {
 	return out
 }
 
-func (s *Session) pgAttribute() [][]types.Datum {
+func (s tables) pgAttribute() [][]types.Datum {
 	var out [][]types.Datum
-	for _, r := range append(s.catState().Sorted(), s.tempRelations()...) {
+	for _, r := range append(s.State().Sorted(), s.TempRelations()...) {
 		for i, c := range r.Columns {
 			t := types.Type{OID: c.TypeOID, Typmod: c.Typmod}
 			ln, byval, align, storage := typeLayout(t)
@@ -517,8 +518,8 @@ func pgType() [][]types.Datum {
 	return out
 }
 
-func (s *Session) pgDescription() [][]types.Datum {
-	st := s.catState()
+func (s tables) pgDescription() [][]types.Datum {
+	st := s.State()
 	var out [][]types.Datum
 	for _, ns := range st.Schemas {
 		if ns.Comment != "" {
@@ -542,94 +543,6 @@ func (s *Session) pgDescription() [][]types.Datum {
 // and terminated as PostgreSQL prints it.
 func viewDefinition(r *catalog.Relation) string {
 	return " " + strings.TrimSpace(r.SQL) + ";"
-}
-
-// catalogInfo answers the planner's catalog functions for this session.
-type catalogInfo struct{ s *Session }
-
-func (c catalogInfo) RoleName(oid types.OID) (string, bool) {
-	for _, r := range c.s.m.Roles.List() {
-		if r.OID == oid {
-			return r.Name, true
-		}
-	}
-	if oid == 6171 {
-		return "pg_database_owner", true
-	}
-	return "", false
-}
-
-func (c catalogInfo) RelationVisible(oid types.OID) bool {
-	for _, t := range c.s.temp {
-		if t.OID == oid {
-			return true // pg_temp comes first on the search path
-		}
-	}
-	r := c.s.catState().ByID(oid)
-	if r == nil {
-		return false
-	}
-	x := c.s.lookupRel(c.s.catState(), "", r.Name)
-	return x != nil && x.ID == r.ID
-}
-
-func (c catalogInfo) Description(obj types.OID, cat string, sub int32) (string, bool) {
-	st := c.s.catState()
-	if cat == "" || cat == "pg_class" {
-		if r := st.ByID(obj); r != nil {
-			if sub == 0 {
-				return r.Comment, r.Comment != ""
-			}
-			if int(sub) <= len(r.Columns) && sub > 0 {
-				cm := r.Columns[sub-1].Comment
-				return cm, cm != ""
-			}
-			return "", false
-		}
-	}
-	if cat == "" || cat == "pg_namespace" {
-		for _, ns := range st.Schemas {
-			if ns.ID == obj {
-				return ns.Comment, ns.Comment != ""
-			}
-		}
-	}
-	return "", false
-}
-
-func (c catalogInfo) ViewDef(oid types.OID) (string, bool) {
-	r := c.s.catState().ByID(oid)
-	if r == nil || relkind(r) != "v" {
-		return "", false
-	}
-	return viewDefinition(r), true
-}
-
-func (c catalogInfo) SearchPath() []string {
-	var out []string
-	st := c.s.catState()
-	for _, p := range c.s.searchPath() {
-		if st.Schemas[p] != nil {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-func (c catalogInfo) RelationSize(oid types.OID) int64 {
-	r := c.s.catState().ByID(oid)
-	if r == nil || !hasStorage(r) {
-		return 0
-	}
-	rel, err := c.s.relation(r)
-	if err != nil {
-		return 0
-	}
-	st, err := rel.(*plan.SourceTable).Provider.Stats(context.Background())
-	if err != nil {
-		return 0
-	}
-	return st.Bytes
 }
 
 // catalogOIDs are the pg_class OIDs of the pg_catalog relations sluice
@@ -671,9 +584,9 @@ var catalogOIDs = map[string]types.OID{
 	"pg_stat_user_tables":      12161,
 }
 
-func pgProc() [][]types.Datum {
+func (s tables) pgProc() [][]types.Datum {
 	var out [][]types.Datum
-	for _, p := range expr.Procs() {
+	for _, p := range s.Procs() {
 		args := &types.Array{Elem: types.Oid}
 		for _, a := range p.Args {
 			args.Vals = append(args.Vals, int64(a.OID))
@@ -692,8 +605,8 @@ func pgProc() [][]types.Datum {
 // pgOperator is pg_operator: the binary operators the planner resolves,
 // with commutators and negators linked where both exist. No operator has a
 // pg_proc function of its own (oprcode 0, shown as "-").
-func pgOperator() [][]types.Datum {
-	ops := bind.Operators()
+func (s tables) pgOperator() [][]types.Datum {
+	ops := s.Operators()
 	type sig struct {
 		name string
 		l, r types.OID
@@ -705,7 +618,7 @@ func pgOperator() [][]types.Datum {
 	commutator := map[string]string{"=": "=", "<>": "<>", "<": ">", ">": "<", "<=": ">=", ">=": "<=", "+": "+", "*": "*", "&&": "&&", "@>": "<@", "<@": "@>"}
 	negator := map[string]string{"=": "<>", "<>": "=", "<": ">=", ">=": "<", ">": "<=", "<=": ">",
 		"~~": "!~~", "!~~": "~~", "~~*": "!~~*", "!~~*": "~~*", "~": "!~", "!~": "~", "~*": "!~*", "!~*": "~*"}
-	link := func(m map[string]string, o bind.Operator, swap bool) int64 {
+	link := func(m map[string]string, o Operator, swap bool) int64 {
 		name, ok := m[o.Name]
 		if !ok {
 			return 0
@@ -724,6 +637,33 @@ func pgOperator() [][]types.Datum {
 			link(commutator, o, true), link(negator, o, false), int64(0), int64(0), int64(0)})
 	}
 	return out
+}
+
+// pgStatActivity lists the server's sessions.
+func (s tables) pgStatActivity() *Table {
+	ts := types.TimestamptzT
+	c := cols("datid", tOid, "datname", tName, "pid", tInt, "leader_pid", tInt, "usesysid", tOid, "usename", tName,
+		"application_name", tText, "client_addr", tText, "client_hostname", tText, "client_port", tInt,
+		"backend_start", ts, "xact_start", ts, "query_start", ts, "state_change", ts, "wait_event_type", tText,
+		"wait_event", tText, "state", tText, "backend_xid", tXid, "backend_xmin", tXid, "query_id", types.Int8,
+		"query", tText, "backend_type", tText)
+	return &Table{Columns: c, Rows: func() [][]types.Datum {
+		var out [][]types.Datum
+		roleOID := s.roleOIDs()
+		for _, b := range s.Backends() {
+			out = append(out, []types.Datum{int64(oidDatabase), s.Database(), int64(b.PID), nil, roleOID(b.User), b.User,
+				b.App, nil, nil, nil, micros(b.BackendStart), micros(b.XactStart), micros(b.QueryStart), micros(b.StateChange),
+				nil, nil, b.State, nil, nil, nil, b.Query, "client backend"})
+		}
+		return out
+	}}
+}
+
+func micros(t time.Time) types.Datum {
+	if t.IsZero() {
+		return nil
+	}
+	return types.Timestamp(t.UnixMicro())
 }
 
 // attrdefOID numbers a column default apart from relation and rule OIDs.

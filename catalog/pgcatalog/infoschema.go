@@ -1,16 +1,13 @@
-package session
+package pgcatalog
 
 import (
 	"fmt"
-	"reflect"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/sluicedb/sluice/catalog"
 	"github.com/sluicedb/sluice/connectors"
-	"github.com/sluicedb/sluice/planner/expr"
-	"github.com/sluicedb/sluice/planner/plan"
 	"github.com/sluicedb/sluice/sql/types"
 )
 
@@ -22,23 +19,24 @@ var (
 	tInt     = types.Int4
 )
 
-// infoSchemaRelation serves information_schema.name (nil if absent).
-func (s *Session) infoSchemaRelation(name string) plan.Relation {
-	mk := func(c []connectors.Column, rows func() [][]types.Datum) plan.Relation {
-		return virtualTable("information_schema", name, c, rows)
+// InfoSchemaTable serves information_schema.name (nil if absent).
+func InfoSchemaTable(sess Session, name string) *Table {
+	s := tables{sess}
+	mk := func(c []connectors.Column, rows func() [][]types.Datum) *Table {
+		return &Table{Columns: c, Rows: rows}
 	}
 	switch name {
 	case "schemata":
 		return mk(cols("catalog_name", tName, "schema_name", tName, "schema_owner", tName, "default_character_set_catalog", tName,
 			"default_character_set_schema", tName, "default_character_set_name", tName, "sql_path", tVarchar), func() [][]types.Datum {
-			out := [][]types.Datum{{DatabaseName, "information_schema", catalog.BootstrapUser, nil, nil, nil, nil},
-				{DatabaseName, "pg_catalog", catalog.BootstrapUser, nil, nil, nil, nil}}
-			for _, ns := range sortedSchemas(s.catState()) {
+			out := [][]types.Datum{{s.Database(), "information_schema", catalog.BootstrapUser, nil, nil, nil, nil},
+				{s.Database(), "pg_catalog", catalog.BootstrapUser, nil, nil, nil, nil}}
+			for _, ns := range sortedSchemas(s.State()) {
 				owner := ownerName(ns.Owner)
 				if ns.Name == "public" {
 					owner = "pg_database_owner"
 				}
-				out = append(out, []types.Datum{DatabaseName, ns.Name, owner, nil, nil, nil, nil})
+				out = append(out, []types.Datum{s.Database(), ns.Name, owner, nil, nil, nil, nil})
 			}
 			return out
 		})
@@ -48,13 +46,13 @@ func (s *Session) infoSchemaRelation(name string) plan.Relation {
 			"user_defined_type_schema", tName, "user_defined_type_name", tName, "is_insertable_into", tVarchar,
 			"is_typed", tVarchar, "commit_action", tVarchar), func() [][]types.Datum {
 			var out [][]types.Datum
-			for _, r := range s.catState().Sorted() {
-				k := kindOf(r)
-				kind, ins := k.tableType, yesNo(k.writable)
-				out = append(out, []types.Datum{DatabaseName, r.Schema, r.Name, kind, nil, nil, nil, nil, nil, ins, "NO", nil})
+			for _, r := range s.State().Sorted() {
+				k := s.Kind(r)
+				kind, ins := k.TableType, yesNo(k.Writable)
+				out = append(out, []types.Datum{s.Database(), r.Schema, r.Name, kind, nil, nil, nil, nil, nil, ins, "NO", nil})
 			}
-			for _, r := range s.tempRelations() {
-				out = append(out, []types.Datum{DatabaseName, r.Schema, r.Name, "LOCAL TEMPORARY", nil, nil, nil, nil, nil, "YES", "NO", nil})
+			for _, r := range s.TempRelations() {
+				out = append(out, []types.Datum{s.Database(), r.Schema, r.Name, "LOCAL TEMPORARY", nil, nil, nil, nil, nil, "YES", "NO", nil})
 			}
 			return out
 		})
@@ -63,9 +61,9 @@ func (s *Session) infoSchemaRelation(name string) plan.Relation {
 			"check_option", tVarchar, "is_updatable", tVarchar, "is_insertable_into", tVarchar, "is_trigger_updatable", tVarchar,
 			"is_trigger_deletable", tVarchar, "is_trigger_insertable_into", tVarchar), func() [][]types.Datum {
 			var out [][]types.Datum
-			for _, r := range s.catState().Sorted() {
-				if relkind(r) == "v" {
-					out = append(out, []types.Datum{DatabaseName, r.Schema, r.Name, viewDefinition(r), "NONE", "NO", "NO", "NO", "NO", "NO"})
+			for _, r := range s.State().Sorted() {
+				if s.Kind(r).Relkind == "v" {
+					out = append(out, []types.Datum{s.Database(), r.Schema, r.Name, viewDefinition(r), "NONE", "NO", "NO", "NO", "NO", "NO"})
 				}
 			}
 			return out
@@ -100,16 +98,16 @@ func (s *Session) infoSchemaRelation(name string) plan.Relation {
 		return mk(cols(spec...), func() [][]types.Datum {
 			// sluice has no keys; PostgreSQL lists each NOT NULL column as a
 			// CHECK constraint named <schema oid>_<table oid>_<attnum>_not_null.
-			st := s.catState()
+			st := s.State()
 			var out [][]types.Datum
 			for _, r := range st.Sorted() {
-				if relkind(r) == "v" {
+				if s.Kind(r).Relkind == "v" {
 					continue
 				}
 				for i, c := range r.Columns {
 					if c.NotNull {
 						name := fmt.Sprintf("%d_%d_%d_not_null", schemaOID(st, r.Schema), r.ID, i+1)
-						out = append(out, []types.Datum{DatabaseName, r.Schema, name, DatabaseName, r.Schema, r.Name,
+						out = append(out, []types.Datum{s.Database(), r.Schema, name, s.Database(), r.Schema, r.Name,
 							"CHECK", "NO", "NO", "YES", nil})
 					}
 				}
@@ -129,14 +127,14 @@ func (s *Session) infoSchemaRelation(name string) plan.Relation {
 			"table_name:sql_identifier,privilege_type:character_data,is_grantable:yes_or_no,with_hierarchy:yes_or_no"), func() [][]types.Datum {
 			// An owner holds every table privilege and may grant it.
 			var out [][]types.Datum
-			for _, r := range s.catState().Sorted() {
+			for _, r := range s.State().Sorted() {
 				owner := ownerName(r.Owner)
 				for _, p := range []string{"INSERT", "SELECT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"} {
 					hier := "NO"
 					if p == "SELECT" {
 						hier = "YES"
 					}
-					out = append(out, []types.Datum{owner, owner, DatabaseName, r.Schema, r.Name, p, "YES", hier})
+					out = append(out, []types.Datum{owner, owner, s.Database(), r.Schema, r.Name, p, "YES", hier})
 				}
 			}
 			return out
@@ -144,13 +142,13 @@ func (s *Session) infoSchemaRelation(name string) plan.Relation {
 	case "routines":
 		return mk(infoCols(routineCols), func() [][]types.Datum {
 			var out [][]types.Datum
-			for _, p := range expr.Procs() {
+			for _, p := range s.Procs() {
 				row := make([]types.Datum, 82)
-				copy(row, []types.Datum{DatabaseName, "pg_catalog", fmt.Sprintf("%s_%d", p.Name, p.OID), DatabaseName, "pg_catalog", p.Name})
+				copy(row, []types.Datum{s.Database(), "pg_catalog", fmt.Sprintf("%s_%d", p.Name, p.OID), s.Database(), "pg_catalog", p.Name})
 				if p.Kind == 'f' {
 					row[6] = "FUNCTION"
 					row[13] = sqlDataType(p.Ret)
-					row[28], row[29], row[30] = DatabaseName, "pg_catalog", udtName(p.Ret)
+					row[28], row[29], row[30] = s.Database(), "pg_catalog", udtName(p.Ret)
 				}
 				row[35] = "0"
 				row[36], row[37], row[39], row[40] = "EXTERNAL", p.Name, "INTERNAL", "GENERAL"
@@ -163,11 +161,11 @@ func (s *Session) infoSchemaRelation(name string) plan.Relation {
 	case "parameters":
 		return mk(infoCols(parameterCols), func() [][]types.Datum {
 			var out [][]types.Datum
-			for _, p := range expr.Procs() {
+			for _, p := range s.Procs() {
 				for i, t := range p.Args {
 					row := make([]types.Datum, 32)
-					copy(row, []types.Datum{DatabaseName, "pg_catalog", fmt.Sprintf("%s_%d", p.Name, p.OID), int64(i + 1), "IN", "NO", "NO", nil, sqlDataType(t)})
-					row[23], row[24], row[25], row[30] = DatabaseName, "pg_catalog", udtName(t), strconv.Itoa(i+1)
+					copy(row, []types.Datum{s.Database(), "pg_catalog", fmt.Sprintf("%s_%d", p.Name, p.OID), int64(i + 1), "IN", "NO", "NO", nil, sqlDataType(t)})
+					row[23], row[24], row[25], row[30] = s.Database(), "pg_catalog", udtName(t), strconv.Itoa(i+1)
 					out = append(out, row)
 				}
 			}
@@ -260,39 +258,23 @@ func sortedSchemas(st *catalog.State) []*catalog.Namespace {
 	return out
 }
 
-// tempRelations are the session's temporary tables as catalog relations,
-// in schema pg_temp_1 (PostgreSQL numbers it by backend slot), for the
-// catalog views that list them.
-func (s *Session) tempRelations() []*catalog.Relation {
-	var out []*catalog.Relation
-	for _, t := range s.temp {
-		r := &catalog.Relation{ID: t.OID, Schema: "pg_temp_1", Name: t.Name, Kind: catalog.Managed}
-		for _, c := range t.Cols {
-			r.Columns = append(r.Columns, catalog.Column{Name: c.Name, TypeOID: c.Type.OID, Typmod: c.Type.Typmod, NotNull: c.NotNull, Default: c.Default})
-		}
-		out = append(out, r)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
-}
-
-func (s *Session) infoColumns() [][]types.Datum {
+func (s tables) infoColumns() [][]types.Datum {
 	var out [][]types.Datum
-	for _, r := range append(s.catState().Sorted(), s.tempRelations()...) {
-		updatable := yesNo(kindOf(r).writable)
+	for _, r := range append(s.State().Sorted(), s.TempRelations()...) {
+		updatable := yesNo(s.Kind(r).Writable)
 		for i, c := range r.Columns {
 			t := types.Type{OID: c.TypeOID, Typmod: c.Typmod}
 			nullable := "YES"
 			if c.NotNull {
 				nullable = "NO"
 			}
-			row := []types.Datum{DatabaseName, r.Schema, r.Name, c.Name, int64(i + 1), defaultOrNil(c.Default), nullable, sqlDataType(t)}
+			row := []types.Datum{s.Database(), r.Schema, r.Name, c.Name, int64(i + 1), defaultOrNil(c.Default), nullable, sqlDataType(t)}
 			row = append(row, typeFacts(t)...)
 			udt := ""
 			if d, ok := types.Lookup(t.OID); ok {
 				udt = d.Name
 			}
-			row = append(row, nil, nil, nil, nil, nil, nil, nil, nil, nil, DatabaseName, "pg_catalog", udt, nil, nil, nil,
+			row = append(row, nil, nil, nil, nil, nil, nil, nil, nil, nil, s.Database(), "pg_catalog", udt, nil, nil, nil,
 				nil, strconv.Itoa(i+1), "NO", "NO", nil, nil, nil, nil, nil, "NO", "NEVER", nil, updatable)
 			out = append(out, row)
 		}
@@ -351,30 +333,28 @@ func typeFacts(t types.Type) []types.Datum {
 }
 
 // pgSettings is pg_settings over the session's settings.
-func (s *Session) pgSettings() plan.Relation {
+func (s tables) pgSettings() *Table {
 	c := cols("name", tText, "setting", tText, "unit", tText, "category", tText, "short_desc", tText,
 		"extra_desc", tText, "context", tText, "vartype", tText, "source", tText, "min_val", tText, "max_val", tText,
 		"enumvals", tTextArr, "boot_val", tText, "reset_val", tText, "sourcefile", tText, "sourceline", tInt,
 		"pending_restart", types.Bool)
-	return virtualTable("pg_catalog", "pg_settings", c, func() [][]types.Datum {
+	return &Table{Columns: c, Rows: func() [][]types.Datum {
 		var out [][]types.Datum
-		for _, name := range settingNames() {
-			st := settingsByKey[strings.ToLower(name)]
-			v, _ := s.set.get(st.name)
+		for _, st := range s.Settings() {
 			vartype := "string"
-			if st.check != nil && reflect.ValueOf(st.check).Pointer() == reflect.ValueOf(checkBool).Pointer() {
+			if st.Bool {
 				vartype = "bool"
 			}
 			context, source := "user", "default"
-			if st.readOnly {
+			if st.ReadOnly {
 				context = "internal"
 			}
-			if v != st.def {
+			if st.Value != st.Default {
 				source = "session"
 			}
-			out = append(out, []types.Datum{st.name, v, nil, "Ungrouped", st.desc, nil, context, vartype, source,
-				nil, nil, nil, st.def, st.def, nil, nil, false})
+			out = append(out, []types.Datum{st.Name, st.Value, nil, "Ungrouped", st.Desc, nil, context, vartype, source,
+				nil, nil, nil, st.Default, st.Default, nil, nil, false})
 		}
 		return out
-	})
+	}}
 }
